@@ -1,0 +1,119 @@
+import {
+  type GroupedObservable,
+  type Observable,
+  type SchedulerLike,
+  EMPTY,
+  catchError,
+  defer,
+  delay,
+  endWith,
+  filter,
+  groupBy,
+  ignoreElements,
+  map,
+  mergeMap,
+  startWith,
+  take,
+  takeUntil,
+  tap,
+  withLatestFrom,
+} from 'rxjs';
+import { type Logger, silentLogger } from '../log.js';
+import { concurrencyGate } from '../rx/concurrencyGate.js';
+import { type RetryBackoffOptions, retryBackoff } from '../rx/retryBackoff.js';
+import type { Engine } from './connection.js';
+import { type ContainerStatsOptions, containerStats$ } from './containerStats$.js';
+import { containers$ } from './containers$.js';
+import type { DiscoveryEvent } from './discovery.js';
+import type { ContainerRef } from './engineCodecs.js';
+import type { ContainerFilters } from './filters.js';
+
+/** One raw stats record with the identity of the container it came from. */
+export interface StatsLine {
+  readonly container: ContainerRef;
+  readonly line: string;
+}
+
+export interface AllStatsOptions extends Omit<ContainerStatsOptions, 'pollGate'> {
+  readonly filters?: ContainerFilters;
+  /** Poll mode: engine requests under way at once, across all containers. */
+  readonly maxConcurrentPolls?: number;
+  /** After `die`, how long a container's stream may still deliver its last samples. */
+  readonly stopGraceMs?: number;
+  /** Backoff between reconnections to an engine that went away. */
+  readonly engineRetry?: RetryBackoffOptions;
+  readonly log?: Logger;
+}
+
+type Lifecycle = Exclude<DiscoveryEvent, { kind: 'synced' }>;
+const idOf = (e: Lifecycle): string => (e.kind === 'removed' ? e.id : e.container.id);
+
+/**
+ * The merge of every watched container's raw stats, each record with its container's identity.
+ * A container's stream starts on its `added` and ends after its last real sample (the engine's
+ * first zeroed record, or `stopGraceMs` after `die`). When the engine goes away this does not
+ * error: it logs once, reconnects with backoff, then re-lists and resumes every stream. An error
+ * in one container's stream is logged and ends that stream only.
+ *
+ * ```
+ * discovery: -a1--a2------r1-------   (#: engine gone, then back)  --a1-a2-
+ * result:    --x--x-y-x-y--x-y-y-y---------------------------------x-y-x-y
+ * ```
+ */
+export function allStats$(engine: Engine, options: AllStatsOptions = {}, scheduler?: SchedulerLike): Observable<StatsLine> {
+  const log = options.log ?? silentLogger;
+  const pollGate = options.mode === 'poll' ? concurrencyGate(options.maxConcurrentPolls ?? 16) : undefined;
+  const statsOptions: ContainerStatsOptions = { ...options, ...(pollGate ? { pollGate } : {}) };
+  let engineDown = false;
+
+  const watch = (lifecycle$: GroupedObservable<string, Lifecycle>): Observable<StatsLine> =>
+    lifecycle$.pipe(
+      take(1),
+      filter((e): e is Extract<Lifecycle, { kind: 'added' }> => e.kind === 'added'),
+      mergeMap(({ container }) => {
+        // The group closes on `removed` (groupBy's duration sees that event before we would).
+        const stopped$ = lifecycle$.pipe(ignoreElements(), endWith(true), delay(options.stopGraceMs ?? 2000, scheduler));
+        const identity$ = lifecycle$.pipe(
+          filter((e): e is Extract<Lifecycle, { kind: 'renamed' }> => e.kind === 'renamed'),
+          map((e) => e.container),
+          startWith(container),
+        );
+        log.debug({ container: container.name, id: container.id }, 'watching container');
+        return containerStats$(engine.docker, container.id, statsOptions, scheduler).pipe(
+          takeUntil(stopped$),
+          withLatestFrom(identity$),
+          map(([line, ref]) => ({ container: ref, line })),
+          catchError((error: unknown) => {
+            log.error({ container: container.name, err: String(error) }, 'container stats stream failed');
+            return EMPTY;
+          }),
+        );
+      }),
+    );
+
+  const session$ = defer(() => containers$(engine, options.filters)).pipe(
+    tap((event) => {
+      if (event.kind !== 'synced') return;
+      if (engineDown) log.info({ engine: engine.address, watched: event.watched }, 'Docker engine is back; streams resumed');
+      engineDown = false;
+    }),
+    filter((event): event is Lifecycle => event.kind !== 'synced'),
+    // One group per container lifetime: it closes on `removed`, so a restart starts afresh.
+    groupBy(idOf, { duration: (group$) => group$.pipe(filter((e) => e.kind === 'removed')) }),
+    mergeMap(watch),
+  );
+
+  return session$.pipe(
+    retryBackoff(
+      {
+        ...options.engineRetry,
+        onRetry: (error, attempt, delayMs) => {
+          if (engineDown) return;
+          engineDown = true;
+          log.warn({ engine: engine.address, err: String(error), attempt, delayMs }, 'Docker engine unreachable; retrying with backoff');
+        },
+      },
+      scheduler,
+    ),
+  );
+}

@@ -1,0 +1,82 @@
+import type Docker from 'dockerode';
+import {
+  type Observable,
+  type SchedulerLike,
+  concatWith,
+  exhaustMap,
+  identity,
+  switchMap,
+  takeWhile,
+  throwError,
+  timer,
+} from 'rxjs';
+import { frameLines } from '../parse/frameLines.js';
+import { type ConcurrencyGate } from '../rx/concurrencyGate.js';
+import { type RetryBackoffOptions, retryBackoff } from '../rx/retryBackoff.js';
+import { statusOf } from './connection.js';
+import { dial$ } from './dial.js';
+import { isZeroedRecord } from './zeroedRecord.js';
+
+export type StatsMode = 'stream' | 'poll';
+
+export interface ContainerStatsOptions {
+  /** `stream`: the engine pushes a record a second; `poll`: one one-shot request every `pollIntervalMs`. */
+  readonly mode?: StatsMode;
+  readonly pollIntervalMs?: number;
+  /** Shared across containers in poll mode to cap the engine requests under way at once. */
+  readonly pollGate?: ConcurrencyGate;
+  /** Backoff between retries of a failed stream or poll. */
+  readonly retry?: RetryBackoffOptions;
+}
+
+/** The engine closed a stats stream that should have gone on; retried like any stream error. */
+export class StatsStreamEndedError extends Error {
+  constructor(readonly containerId: string) {
+    super(`stats stream of container ${containerId} ended`);
+    this.name = 'StatsStreamEndedError';
+  }
+}
+
+const isGone = (error: unknown): boolean => statusOf(error) === 404;
+
+/**
+ * The raw stats records (one JSON text each) of one container, as the engine sends them.
+ * Zeroed records (container not running) never pass: the first one completes the stream, as
+ * does a 404 (container gone). Other errors, and a stream the engine closes, are retried with
+ * exponential backoff and full jitter.
+ *
+ * ```
+ * stream mode:  --r--r--r--#~~~~~~(backoff)~~--r--r--z|    (z: zeroed record, not emitted)
+ * result:       --r--r--r-----------------------r--r--|
+ * poll mode:    |-----pollIntervalMs-----|-----------------|
+ * result:       r------------------------r-----------------r...
+ * ```
+ */
+export function containerStats$(
+  docker: Docker,
+  containerId: string,
+  options: ContainerStatsOptions = {},
+  scheduler?: SchedulerLike,
+): Observable<string> {
+  const request = (query: Record<string, unknown>): Observable<string> =>
+    dial$(docker, {
+      path: `/containers/${encodeURIComponent(containerId)}/stats?`,
+      query,
+      statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+    }).pipe(switchMap(frameLines));
+
+  const records$ =
+    options.mode === 'poll'
+      ? timer(0, options.pollIntervalMs ?? 10_000, scheduler).pipe(
+          // A poll still under way when the next is due makes that tick skip, never pile up.
+          exhaustMap(() => (options.pollGate ?? identity)(request({ stream: false, 'one-shot': true }))),
+        )
+      : request({ stream: true }).pipe(
+          concatWith(throwError(() => new StatsStreamEndedError(containerId))),
+        );
+
+  return records$.pipe(
+    takeWhile((line) => !isZeroedRecord(line)),
+    retryBackoff({ ...options.retry, isFinal: isGone }, scheduler),
+  );
+}

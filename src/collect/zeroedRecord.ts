@@ -1,0 +1,13 @@
+/** Go's zero time: what the engine puts in `read` of records for a container that is not running. */
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+// `"read"` with its opening quote, so `"preread":"0001-..."` (zero in every first record) never matches.
+const ZEROED = /"read"\s*:\s*"0001-01-01T00:00:00Z"/;
+
+/**
+ * True for a raw stats record the engine sends for a stopped container (Engine 20.10 keeps the
+ * stream open and sends these every second): it carries no measurement, only zeroes.
+ */
+export function isZeroedRecord(line: string): boolean {
+  return ZEROED.test(line);
+}

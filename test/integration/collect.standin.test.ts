@@ -1,0 +1,106 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type StatsLine, allStats$ } from '../../src/collect/allStats$.js';
+import { connectEngine } from '../../src/collect/connection.js';
+import { captureLogger } from '../support/captureLogger.js';
+import { eventually } from '../support/realEngine.js';
+import { type StandInOptions, StandInEngine, fakeId } from '../support/standInEngine.js';
+
+// Fault injection and scale against a stand-in engine on a unix socket (real HTTP, no mocks).
+const engines: StandInEngine[] = [];
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.stop()));
+});
+
+async function standIn(count: number, options: Partial<StandInOptions> = {}): Promise<StandInEngine> {
+  const socketPath = join(mkdtempSync(join(tmpdir(), 'dss-standin-')), 'docker.sock');
+  const containers = Array.from({ length: count }, (_, i) => ({ id: fakeId(i + 1), name: `box-${i + 1}` }));
+  const engine = await new StandInEngine({ socketPath, containers, streamIntervalMs: 50, ...options }).start();
+  engines.push(engine);
+  return engine;
+}
+
+const countBy = (lines: StatsLine[], from = 0): Map<string, number> => {
+  const counts = new Map<string, number>();
+  for (const s of lines.slice(from)) counts.set(s.container.name, (counts.get(s.container.name) ?? 0) + 1);
+  return counts;
+};
+
+describe('allStats$ against a stand-in engine', () => {
+  it('logs once when the engine goes away, then re-lists and resumes every stream when it is back', async () => {
+    const engine = await standIn(2);
+    const log = captureLogger();
+    const lines: StatsLine[] = [];
+    let failed: unknown;
+    const sub = allStats$(connectEngine({ DOCKER_HOST: engine.address }), { log, engineRetry: { baseMs: 20, maxMs: 100 } }).subscribe({
+      next: (s) => lines.push(s),
+      error: (e) => (failed = e),
+    });
+    try {
+      expect(await eventually(() => countBy(lines).size === 2)).toBe(true);
+      await engine.stop();
+      await new Promise((r) => setTimeout(r, 400)); // several reconnection attempts fail meanwhile
+      const during = lines.length;
+      await engine.start();
+      expect(await eventually(() => countBy(lines, during).size === 2)).toBe(true);
+    } finally {
+      sub.unsubscribe();
+    }
+    expect(failed).toBeUndefined();
+    expect(log.entries.filter((e) => e.level === 'warn')).toHaveLength(1);
+    expect(log.entries.filter((e) => e.level === 'info' && e.msg?.includes('back'))).toHaveLength(1);
+    expect(engine.requests.filter((p) => p === '/containers/json').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('caps the one-shot polls under way across all containers in poll mode', async () => {
+    const engine = await standIn(20, { oneShotDelayMs: 50 });
+    const lines: StatsLine[] = [];
+    const sub = allStats$(connectEngine({ DOCKER_HOST: engine.address }), {
+      mode: 'poll',
+      pollIntervalMs: 100,
+      maxConcurrentPolls: 3,
+    }).subscribe((s) => lines.push(s));
+    try {
+      expect(await eventually(() => countBy(lines).size === 20)).toBe(true);
+    } finally {
+      sub.unsubscribe();
+    }
+    expect(engine.maxInFlight).toBe(3);
+  });
+
+  it('keeps the other containers going while one container’s stats keep failing', async () => {
+    const engine = await standIn(3, { statsStatus: (c) => (c?.name === 'box-2' ? 500 : undefined) });
+    const lines: StatsLine[] = [];
+    const sub = allStats$(connectEngine({ DOCKER_HOST: engine.address }), { retry: { baseMs: 10, maxMs: 50 } }).subscribe((s) => lines.push(s));
+    try {
+      expect(await eventually(() => (countBy(lines).get('box-3') ?? 0) >= 5 && (countBy(lines).get('box-1') ?? 0) >= 5)).toBe(true);
+    } finally {
+      sub.unsubscribe();
+    }
+    expect(countBy(lines).has('box-2')).toBe(false);
+    expect(engine.requests.filter((p) => p === `/containers/${fakeId(2)}/stats`).length).toBeGreaterThan(2);
+  });
+
+  it('starts a stream on a start event and ends it on die', async () => {
+    const engine = await standIn(1);
+    const lines: StatsLine[] = [];
+    const sub = allStats$(connectEngine({ DOCKER_HOST: engine.address }), { stopGraceMs: 0 }).subscribe((s) => lines.push(s));
+    try {
+      await eventually(() => lines.length > 0);
+      const late = { id: fakeId(99), name: 'late' };
+      engine.containers.set(late.id, late);
+      engine.emitEvent('start', late);
+      expect(await eventually(() => countBy(lines).has('late'))).toBe(true);
+      engine.emitEvent('die', late);
+      await new Promise((r) => setTimeout(r, 100));
+      const after = countBy(lines).get('late');
+      await new Promise((r) => setTimeout(r, 300)); // the stand-in keeps streaming: only die ends it
+      expect(countBy(lines).get('late')).toBe(after);
+      expect((countBy(lines).get('box-1') ?? 0)).toBeGreaterThan(3);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+});
