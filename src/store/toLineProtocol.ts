@@ -1,0 +1,71 @@
+import type { FieldValue, Point } from '../transform/point.js';
+
+// Escapes of the InfluxDB line protocol reference. A backslash is doubled everywhere, so that a
+// trailing backslash (`a\`) cannot escape the separator after it; InfluxDB and VictoriaMetrics
+// both read `\\` back as one backslash. Newline, carriage return and tab are written as `\n`,
+// `\r`, `\t` (as @influxdata/influxdb-client does) so that a point always stays on one line.
+const MEASUREMENT = /[\\, \n\r\t]/g;
+const TAG = /[\\,= \n\r\t]/g;
+const STRING_FIELD = /["\\]/g;
+const NEEDS_MEASUREMENT = /[\\, \n\r\t]/;
+const NEEDS_TAG = /[\\,= \n\r\t]/;
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+const SEQUENCES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const escapeChar = (c: string): string => SEQUENCES[c] ?? `\\${c}`;
+
+// The common case (no special character) skips the replace and its allocation.
+export const escapeMeasurement = (s: string): string => (NEEDS_MEASUREMENT.test(s) ? s.replace(MEASUREMENT, escapeChar) : s);
+export const escapeTag = (s: string): string => (NEEDS_TAG.test(s) ? s.replace(TAG, escapeChar) : s);
+
+function fieldValue(value: FieldValue): string | undefined {
+  switch (typeof value) {
+    case 'number':
+      // NaN and ±Infinity have no line-protocol form: the field is left out, never invented.
+      // (Fields out of range are left out likewise, below.)
+      return Number.isFinite(value) ? String(value) : undefined;
+    case 'bigint':
+      // An integer field is an int64: 2^64-1, the engine's "unlimited", has no integer form.
+      return value <= INT64_MAX && value >= INT64_MIN ? `${value}i` : undefined;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return `"${value.replace(STRING_FIELD, '\\$&')}"`;
+  }
+}
+
+/**
+ * One point as a line of InfluxDB line protocol (without the newline), or `undefined` when no
+ * field is left to write, or when the measurement is empty or starts with `#` (such a line is a
+ * comment to every reader, and no escape exists for it). Tags with an empty key or value are
+ * left out (InfluxDB refuses them).
+ *
+ *   cpu,container_id=a27e…,container_name=web-1 usage_percent=99.8,user_percent=98.7 1795522782160866623
+ */
+export function toLineProtocol(point: Point): string | undefined {
+  let fields = '';
+  for (const key in point.fields) {
+    const value = fieldValue(point.fields[key]!);
+    if (value === undefined || key === '') continue;
+    fields += `${fields === '' ? '' : ','}${escapeTag(key)}=${value}`;
+  }
+  if (fields === '' || point.measurement === '' || point.measurement.startsWith('#')) return undefined;
+  let line = escapeMeasurement(point.measurement);
+  for (const key in point.tags) {
+    const value = point.tags[key]!;
+    if (key !== '' && value !== '') line += `,${escapeTag(key)}=${escapeTag(value)}`;
+  }
+  return `${line} ${fields} ${point.timestamp}`;
+}
+
+/** A batch as one line-protocol body: a line per point, points with nothing to write left out. */
+export function toLineProtocolBody(points: readonly Point[]): string {
+  const lines: string[] = [];
+  for (const point of points) {
+    const line = toLineProtocol(point);
+    if (line !== undefined) lines.push(line);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,28 @@
+import fc from 'fast-check';
+import type { FieldValue, Point } from '../../src/transform/point.js';
+
+// Any text but line breaks and tabs, which the line protocol cannot carry in names (they are
+// escaped as \n, \r, \t to keep the point on one line, and read back as those two characters).
+const text = (minLength: number) =>
+  fc.string({ unit: 'grapheme', minLength, maxLength: 24 }).filter((s) => !/[\n\r\t]/.test(s));
+
+// Prefer the characters the line protocol escapes.
+const special = fc.constantFrom(',', '=', ' ', '\\', '"', 'a', 'é', '0');
+const tricky = (minLength: number) =>
+  fc.oneof(text(minLength), fc.array(special, { minLength: Math.max(1, minLength), maxLength: 12 }).map((cs) => cs.join('')));
+
+const fieldValue: fc.Arbitrary<FieldValue> = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n)),
+  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+  fc.boolean(),
+  tricky(0),
+);
+
+/** Arbitrary points: names and values full of the characters the line protocol escapes. */
+export const arbitraryPoint = (): fc.Arbitrary<Point> =>
+  fc.record({
+    measurement: tricky(1).filter((m) => !m.startsWith('#')), // a comment line: see toLineProtocol
+    tags: fc.dictionary(tricky(1), tricky(1), { maxKeys: 4 }),
+    fields: fc.dictionary(tricky(1), fieldValue, { minKeys: 1, maxKeys: 4 }),
+    timestamp: fc.bigInt({ min: 0n, max: 2n ** 62n }).map(String),
+  });

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { isRight } from 'fp-ts/lib/Either.js';
+import type { ContainerRef } from '../../src/collect/engineCodecs.js';
+import { StatsRecord } from '../../src/validate/statsCodec.js';
+
+/** A hand-built record from test/fixtures, raw (to edit) and as the JSON text the engine sends. */
+export function handBuilt(name: 'stats-cgroupv1.json' | 'stats-cgroupv2.json' | 'stats-windows.json'): Record<string, any> {
+  return JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
+}
+
+/** Decodes a raw record, failing the test when the codec refuses it. */
+export function decoded(raw: unknown): StatsRecord {
+  const result = StatsRecord.decode(raw);
+  if (!isRight(result)) throw new Error('record does not decode');
+  return result.right;
+}
+
+export const refOf = (raw: { id: string; name: string }): ContainerRef => ({
+  id: raw.id,
+  name: raw.name.replace(/^\//, ''),
+  image: 'local/busybox',
+  labels: {},
+});

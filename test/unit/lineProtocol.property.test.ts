@@ -1,0 +1,19 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toLineProtocol } from '../../src/store/toLineProtocol.js';
+import type { Point } from '../../src/transform/point.js';
+import { parseLineProtocol } from '../support/parseLineProtocol.js';
+import { arbitraryPoint } from '../support/arbitraryPoint.js';
+
+describe('line protocol round trip (fast-check)', () => {
+  it('any point serializes to one line that a line-protocol reader reads back to the same point', () => {
+    fc.assert(
+      fc.property(arbitraryPoint(), (p: Point) => {
+        const line = toLineProtocol(p)!;
+        expect(line).not.toMatch(/[\n\r]/);
+        expect(parseLineProtocol(line)).toEqual(p);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
