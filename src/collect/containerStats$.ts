@@ -4,11 +4,14 @@ import {
   type SchedulerLike,
   concatWith,
   exhaustMap,
+  filter,
   identity,
+  of,
   switchMap,
   takeWhile,
   throwError,
   timer,
+  withLatestFrom,
 } from 'rxjs';
 import { frameLines } from '../parse/frameLines.js';
 import { type ConcurrencyGate } from '../rx/concurrencyGate.js';
@@ -27,6 +30,8 @@ export interface ContainerStatsOptions {
   readonly pollGate?: ConcurrencyGate;
   /** Backoff between retries of a failed stream or poll. */
   readonly retry?: RetryBackoffOptions;
+  /** Backpressure: while true, streams are not read and polls are skipped. */
+  readonly paused$?: Observable<boolean>;
 }
 
 /** The engine closed a stats stream that should have gone on; retried like any stream error. */
@@ -63,11 +68,13 @@ export function containerStats$(
       path: `/containers/${encodeURIComponent(containerId)}/stats?`,
       query,
       statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
-    }).pipe(switchMap(frameLines));
+    }).pipe(switchMap((body) => frameLines(body, options.paused$)));
 
   const records$ =
     options.mode === 'poll'
       ? timer(0, options.pollIntervalMs ?? 10_000, scheduler).pipe(
+          withLatestFrom(options.paused$ ?? of(false)),
+          filter(([, paused]) => !paused),
           // A poll still under way when the next is due makes that tick skip, never pile up.
           exhaustMap(() => (options.pollGate ?? identity)(request({ stream: false, 'one-shot': true }))),
         )

@@ -1,9 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BehaviorSubject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type StatsLine, allStats$ } from '../../src/collect/allStats$.js';
 import { connectEngine } from '../../src/collect/connection.js';
+import { containerStats$ } from '../../src/collect/containerStats$.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { eventually } from '../support/realEngine.js';
 import { type StandInOptions, StandInEngine, fakeId } from '../support/standInEngine.js';
@@ -99,6 +101,50 @@ describe('allStats$ against a stand-in engine', () => {
       await new Promise((r) => setTimeout(r, 300)); // the stand-in keeps streaming: only die ends it
       expect(countBy(lines).get('late')).toBe(after);
       expect((countBy(lines).get('box-1') ?? 0)).toBeGreaterThan(3);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+});
+
+describe('backpressure (buffer policy block)', () => {
+  it('stops reading a stream while paused, and resumes where it stopped', async () => {
+    const engine = await standIn(1, { streamIntervalMs: 5 });
+    const paused$ = new BehaviorSubject(false);
+    const reads: number[] = [];
+    const sub = containerStats$(connectEngine({ DOCKER_HOST: engine.address }).docker, fakeId(1), { paused$ }).subscribe((line) =>
+      reads.push(Date.parse(JSON.parse(line).read)),
+    );
+    try {
+      await eventually(() => reads.length >= 5);
+      paused$.next(true);
+      await new Promise((r) => setTimeout(r, 100)); // what was already framed drains
+      const atPause = reads.length;
+      await new Promise((r) => setTimeout(r, 500)); // ~100 records' worth of time
+      expect(reads.length - atPause).toBeLessThanOrEqual(20); // at most split2's small buffer
+      paused$.next(false);
+      expect(await eventually(() => reads.length > atPause + 30)).toBe(true);
+      // nothing skipped or repeated: the records come in sequence
+      expect(reads.every((t, i) => i === 0 || t - reads[i - 1]! === 1000)).toBe(true);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it('skips polls while paused', async () => {
+    const engine = await standIn(1);
+    const paused$ = new BehaviorSubject(false);
+    const polls = () => engine.requests.filter((p) => p.endsWith('/stats')).length;
+    const sub = containerStats$(connectEngine({ DOCKER_HOST: engine.address }).docker, fakeId(1), { mode: 'poll', pollIntervalMs: 20, paused$ }).subscribe();
+    try {
+      await eventually(() => polls() >= 3);
+      paused$.next(true);
+      await new Promise((r) => setTimeout(r, 50));
+      const atPause = polls();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(polls()).toBe(atPause);
+      paused$.next(false);
+      expect(await eventually(() => polls() > atPause + 3)).toBe(true);
     } finally {
       sub.unsubscribe();
     }

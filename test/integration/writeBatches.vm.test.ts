@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { Subject, interval, lastValueFrom, map, take, takeUntil, timer, toArray } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batch } from '../../src/batch/batch.js';
+import { DeliveryCounters } from '../../src/store/deliveryCounters.js';
+import { influxSink } from '../../src/store/influxSink.js';
+import { PointBuffer } from '../../src/store/pointBuffer.js';
+import { writeBatches } from '../../src/store/writeBatches.js';
+import { OwnVictoriaMetrics } from '../support/ownVictoriaMetrics.js';
+import { eventually } from '../support/realEngine.js';
+import { requireVictoriaMetrics } from '../support/victoriaMetrics.js';
+
+const vm = new OwnVictoriaMetrics();
+beforeAll(async () => {
+  await requireVictoriaMetrics(); // the test bed is up (and installed the binary)
+  await vm.start();
+});
+afterAll(() => vm.remove());
+
+// One point per ms of a fixed epoch: VictoriaMetrics keeps ms, so each point is its own sample.
+const BASE_MS = Date.UTC(2026, 0, 1);
+const line = (run: string, seq: number): string => `delivery,run=${run} seq=${seq}i ${(BASE_MS + seq) * 1e6}`;
+
+async function samples(run: string): Promise<number[]> {
+  const series = await vm.export(`{run="${run}"}`);
+  return series.flatMap((s) => s.values).sort((a, b) => a - b);
+}
+
+describe('writeBatches into the real VictoriaMetrics', () => {
+  it('N points written come back exactly N through /api/v1/export, gzip on', async () => {
+    const run = randomUUID();
+    const n = 5000;
+    const counters = new DeliveryCounters();
+    const sink = influxSink({ url: vm.url, org: 'dss', bucket: 'test', compression: true });
+    await lastValueFrom(
+      interval(0).pipe(
+        take(n),
+        map((i) => line(run, i)),
+        batch({ size: 1000, intervalMs: 200 }),
+        writeBatches(sink, { buffer: new PointBuffer(50_000_000), counters }),
+        toArray(),
+      ),
+    );
+    sink.close();
+    expect(counters.pointsWritten).toBe(n);
+    let got: number[] = [];
+    await eventually(async () => (got = await samples(run)).length >= n);
+    expect(got).toEqual(Array.from({ length: n }, (_, i) => i));
+  });
+
+  it('loses nothing while VictoriaMetrics is stopped for 15 s in the middle of a run', async () => {
+    const run = randomUUID();
+    const counters = new DeliveryCounters();
+    const buffer = new PointBuffer(50_000_000);
+    const sink = influxSink({ url: vm.url, org: 'dss', bucket: 'test', compression: true, timeoutMs: 2000 });
+    const stop$ = new Subject<void>();
+    let produced = 0;
+    const delivery = lastValueFrom(
+      interval(10).pipe(
+        takeUntil(stop$),
+        map(() => line(run, produced++)),
+        batch({ size: 200, intervalMs: 500 }),
+        writeBatches(sink, { buffer, counters, retry: { baseMs: 200, maxMs: 1000, maxRetries: 3 } }),
+        toArray(),
+      ),
+    );
+    await lastValueFrom(timer(3000));
+    await vm.stop();
+    await lastValueFrom(timer(15_000));
+    const heldDuringOutage = buffer.points;
+    await vm.start();
+    await lastValueFrom(timer(4000));
+    stop$.next();
+    await delivery;
+    sink.close();
+
+    expect(heldDuringOutage).toBeGreaterThan(1000); // the outage really held points back
+    expect(counters.batchesFailed).toBeGreaterThan(0);
+    expect([counters.pointsWritten, counters.pointsDropped, buffer.points]).toEqual([produced, 0, 0]);
+    let got: number[] = [];
+    await eventually(async () => (got = await samples(run)).length >= produced);
+    expect(got).toEqual(Array.from({ length: produced }, (_, i) => i)); // 0 lost, none twice
+  }, 60_000);
+});
