@@ -1,42 +1,103 @@
 #!/usr/bin/env node
-import { destination, pino } from 'pino';
-import { map } from 'rxjs';
-import { allStats$ } from './collect/allStats$.js';
-import { checkEngine, connectEngine } from './collect/connection.js';
-import { engineIsLocal, sysfsDeviceNamer } from './collect/sysfsDeviceNames.js';
-import { toLineProtocol } from './store/toLineProtocol.js';
-import { toPoints } from './transform/toPoints.js';
-import { decodeStats } from './validate/decodeStats.js';
+import { readFileSync } from 'node:fs';
+import { type Logger as Pino, destination, pino } from 'pino';
+import { CommanderError, parseCli } from './config/cli.js';
+import type { Config } from './config/configCodec.js';
+import { ConfigError, printable } from './config/resolveConfig.js';
+import { metricsServer } from './daemon/metricsServer.js';
+import { health, selfMetrics } from './daemon/selfMetrics.js';
+import { createService } from './service.js';
 
-/**
- * The daemon's entry point: effects (process, signals, stdout) live here. Until the delivery
- * stages land, it writes every container's points to stdout as line protocol and logs to stderr.
- */
-async function main(): Promise<void> {
-  const log = pino({ level: process.env.LOG_LEVEL ?? 'info' }, destination(2));
-  const engine = connectEngine();
-  try {
-    await checkEngine(engine);
-  } catch (error) {
-    log.error(String(error));
-    process.exit(1);
-  }
-  log.info({ engine: engine.address }, 'collecting container stats');
-  const subscription = allStats$(engine, { log })
-    .pipe(
-      decodeStats({ log }),
-      toPoints(engineIsLocal(engine.address) ? { deviceName: sysfsDeviceNamer() } : {}),
-      map(toLineProtocol),
-    )
-    .subscribe((line) => {
-      if (line !== undefined) process.stdout.write(`${line}\n`);
-    });
-  const stop = (): void => {
-    subscription.unsubscribe();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop).once('SIGTERM', stop);
-  process.stdout.on('error', stop); // `| head` closed the pipe
+/** Invalid configuration exits with 2, as usage errors do. */
+const EXIT_CONFIG = 2;
+
+function fail(message: string): never {
+  process.stderr.write(`docker-stats-service: ${message}\n`);
+  process.exit(EXIT_CONFIG);
 }
 
-void main();
+function readConfig(): { config: Config; printConfig: boolean } {
+  try {
+    return parseCli(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : EXIT_CONFIG); // --help, --version, bad flags
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+function withToken(config: Config): Config {
+  if (config.influxToken !== undefined || config.influxTokenFile === undefined) return config;
+  try {
+    return { ...config, influxToken: readFileSync(config.influxTokenFile, 'utf8').trim() };
+  } catch (error) {
+    fail(`invalid config: INFLUX_TOKEN_FILE=${JSON.stringify(config.influxTokenFile)}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
+function logger(config: Config): Pino {
+  const options = { level: config.logLevel, redact: { paths: ['influxToken', 'token', '*.influxToken'], censor: '***' } };
+  // Readable on a terminal, JSON lines otherwise; always on stderr (stdout may carry points).
+  if (process.stderr.isTTY) return pino({ ...options, transport: { target: 'pino-pretty', options: { destination: 2 } } });
+  return pino(options, destination(2));
+}
+
+function main(): void {
+  const { config: parsed, printConfig } = readConfig();
+  if (printConfig) {
+    process.stdout.write(`${JSON.stringify(printable(parsed), null, 2)}\n`);
+    process.exit(0);
+  }
+  const config = withToken(parsed);
+  const log = logger(config);
+  const service = createService(config, { log });
+  const { sink } = service;
+  const metrics = selfMetrics(service);
+  const server = config.metricsPort > 0 ? metricsServer(config.metricsPort, metrics.registry, () => health(service)) : undefined;
+  server?.on('error', (error) => log.error({ port: config.metricsPort, err: String(error) }, 'cannot serve /metrics and /healthz'));
+  log.info({ engines: config.dockerHost, sink: sink.description, mode: config.mode, metricsPort: config.metricsPort || 'off' }, 'docker-stats-service started');
+
+  const exit = (code: number): never => {
+    sink.close();
+    server?.close();
+    log.flush();
+    process.exit(code);
+  };
+  service.run$.subscribe({
+    next: (event) => metrics.observe(event),
+    error: (error: unknown) => {
+      log.fatal({ err: String(error) }, 'the pipeline failed');
+      exit(1);
+    },
+    complete: () => {
+      const left = service.buffer.points;
+      if (left > 0) log.error({ points: left }, 'stopped with points that could not be delivered');
+      else log.info({ written: service.counters.pointsWritten }, 'stopped; everything collected was delivered');
+      exit(0);
+    },
+  });
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting at once');
+      exit(1);
+    }
+    stopping = true;
+    log.info({ signal, timeoutMs: config.shutdownTimeout, buffered: service.buffer.points }, 'stopping: flushing what is buffered');
+    service.stop();
+    setTimeout(() => {
+      log.error({ points: service.buffer.points }, 'shutdown timeout: exiting with points not delivered');
+      exit(0);
+    }, config.shutdownTimeout).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM')).on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGUSR1', () => {
+    log.info('SIGUSR1: flushing');
+    service.flush();
+  });
+  // `docker-stats-service | head`: the reader went away.
+  process.stdout.on('error', () => exit(0));
+}
+
+main();

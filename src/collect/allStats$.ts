@@ -8,6 +8,7 @@ import {
   delay,
   endWith,
   filter,
+  finalize,
   groupBy,
   ignoreElements,
   map,
@@ -43,6 +44,10 @@ export interface AllStatsOptions extends Omit<ContainerStatsOptions, 'pollGate'>
   /** Backoff between reconnections to an engine that went away. */
   readonly engineRetry?: RetryBackoffOptions;
   readonly log?: Logger;
+  /** Told when the engine answers (after each listing) and when it stops answering. */
+  readonly onEngine?: (reachable: boolean, reason?: string) => void;
+  /** Told when a container's stream starts (+1) and ends (-1): the active streams. */
+  readonly onStream?: (delta: 1 | -1) => void;
 }
 
 type Lifecycle = Exclude<DiscoveryEvent, { kind: 'synced' }>;
@@ -79,7 +84,9 @@ export function allStats$(engine: Engine, options: AllStatsOptions = {}, schedul
           startWith(container),
         );
         log.debug({ container: container.name, id: container.id }, 'watching container');
+        options.onStream?.(1);
         return containerStats$(engine.docker, container.id, statsOptions, scheduler).pipe(
+          finalize(() => options.onStream?.(-1)),
           takeUntil(stopped$),
           withLatestFrom(identity$),
           map(([line, ref]) => ({ container: ref, line })),
@@ -96,6 +103,7 @@ export function allStats$(engine: Engine, options: AllStatsOptions = {}, schedul
       if (event.kind !== 'synced') return;
       if (engineDown) log.info({ engine: engine.address, watched: event.watched }, 'Docker engine is back; streams resumed');
       engineDown = false;
+      options.onEngine?.(true);
     }),
     filter((event): event is Lifecycle => event.kind !== 'synced'),
     // One group per container lifetime: it closes on `removed`, so a restart starts afresh.
@@ -108,6 +116,7 @@ export function allStats$(engine: Engine, options: AllStatsOptions = {}, schedul
       {
         ...options.engineRetry,
         onRetry: (error, attempt, delayMs) => {
+          options.onEngine?.(false, String(error));
           if (engineDown) return;
           engineDown = true;
           log.warn({ engine: engine.address, err: String(error), attempt, delayMs }, 'Docker engine unreachable; retrying with backoff');

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { type Config, type ConfigKey, KEYS } from './configCodec.js';
+import { ConfigError, type ConfigSources, resolveConfig } from './resolveConfig.js';
+
+export interface CliResult {
+  readonly config: Config;
+  readonly printConfig: boolean;
+}
+
+/** The package's version: package.json is two folders up from src/config, three from dist/src/config. */
+function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'docker-stats-service' && pkg.version) return pkg.version;
+    } catch {
+      // not at this depth
+    }
+  }
+  return 'unknown';
+}
+const VERSION = packageVersion();
+
+/** The command line: one flag per config key, plus --config, --print-config, --help, --version. */
+export function program(): Command {
+  const cmd = new Command('docker-stats-service')
+    .description("Streams every Docker container's stats (CPU, memory, network, block I/O) into InfluxDB.")
+    .version(VERSION, '-V, --version')
+    .option('-c, --config <path>', 'JSON or YAML config file (the seed keys: batchSize, flushInterval, ...)')
+    .option('--print-config', 'print the resolved configuration (token shown as ***) and exit')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError();
+  for (const key of Object.keys(KEYS) as ConfigKey[]) {
+    const spec = KEYS[key];
+    cmd.addOption(new Option(`${spec.flag} <value>`, spec.doc).env(spec.env).hideHelp(false));
+  }
+  return cmd;
+}
+
+/** Reads a config file: YAML, which JSON is a subset of. */
+export function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read the config file ${path}: ${(error as Error).message}`);
+  }
+  let values: unknown;
+  try {
+    values = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`the config file ${path} is neither JSON nor YAML: ${(error as Error).message}`);
+  }
+  if (values === null || values === undefined) return {};
+  if (typeof values !== 'object' || Array.isArray(values)) throw new ConfigError(`the config file ${path} must hold a map of keys to values`);
+  return values as Record<string, unknown>;
+}
+
+/**
+ * Parses argv and the environment into the configuration. Throws ConfigError (exit code 2) for
+ * bad values, and CommanderError for --help / --version (exit 0) or unknown flags (exit 2).
+ */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliResult {
+  const cmd = program();
+  cmd.parse([...argv], { from: 'user' });
+  const opts = cmd.opts<Record<string, unknown>>();
+  // Commander folds the environment into opts; keep flags alone so precedence stays ours.
+  const flags: Record<string, unknown> = {};
+  for (const key of Object.keys(KEYS)) if (cmd.getOptionValueSource(key) === 'cli') flags[key] = opts[key];
+  const configPath = typeof opts.config === 'string' ? opts.config : undefined;
+  const sources: ConfigSources = {
+    flags,
+    env,
+    ...(configPath ? { file: { path: configPath, values: readConfigFile(configPath) } } : {}),
+  };
+  return { config: resolveConfig(sources), printConfig: opts.printConfig === true };
+}
+
+export { CommanderError };

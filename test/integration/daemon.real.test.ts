@@ -1,0 +1,126 @@
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logLines, spawnDaemon } from '../support/daemon.js';
+import { OwnVictoriaMetrics } from '../support/ownVictoriaMetrics.js';
+import { parseLineProtocol } from '../support/parseLineProtocol.js';
+import { eventually, realEngine, testContainers } from '../support/realEngine.js';
+import { requireVictoriaMetrics } from '../support/victoriaMetrics.js';
+
+const boxes = testContainers('daemon');
+const vm = new OwnVictoriaMetrics();
+const names = ['one', 'two'].map((n) => `${boxes.prefix}${n}`);
+
+beforeAll(async () => {
+  await realEngine();
+  await requireVictoriaMetrics();
+  await vm.start();
+  await boxes.removeAll();
+  await boxes.run('one', ['sleep', '600']);
+  await boxes.run('two', ['sh', '-c', 'while :; do sleep 0.1; done']);
+});
+afterAll(async () => {
+  await boxes.removeAll();
+  await vm.remove();
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+const sinkEnv = (): Record<string, string> => ({
+  INFLUX_URL: vm.url,
+  INFLUX_ORG: 'dss',
+  INFLUX_BUCKET: 'daemon',
+  INFLUX_TOKEN: 'daemon-test-token',
+  INCLUDE_NAMES: `${boxes.prefix}*`,
+});
+
+/** Points in VictoriaMetrics for our containers: one field every point of its measurement has. */
+async function storedPoints(host = '.+'): Promise<Map<string, number>> {
+  const perContainer = new Map<string, number>();
+  for (const name of ['cpu_usage_percent', 'memory_usage_bytes', 'network_rx_bytes']) {
+    for (const s of await vm.export(`${name}{container_name=~"${boxes.prefix}.*",host=~"${host}"}`)) {
+      const c = s.metric.container_name!;
+      perContainer.set(c, (perContainer.get(c) ?? 0) + s.values.length);
+    }
+  }
+  return perContainer;
+}
+
+describe('the docker-stats-service CLI on the real engine and VictoriaMetrics', () => {
+  it('delivers points for every test container, and serves /metrics and /healthz with moving counters', async () => {
+    const port = await freePort();
+    const daemon = spawnDaemon({ ...sinkEnv(), FLUSH_INTERVAL_MS: '500', METRICS_PORT: String(port) });
+    try {
+      expect(await eventually(async () => (await storedPoints()).size === 2, 20_000), daemon.stderr).toBe(true);
+      const series = await vm.export(`cpu_usage_percent{container_name=~"${boxes.prefix}.*"}`);
+      for (const s of series) expect(s.metric.host).toBeTruthy();
+
+      const written = async (): Promise<number> => {
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        return Number(/^dss_points_written_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+      };
+      const first = await written();
+      expect(first).toBeGreaterThan(0);
+      expect(await eventually(async () => (await written()) > first, 10_000)).toBe(true);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      for (const name of ['dss_points_collected_total', 'dss_batch_size_points_bucket', 'dss_write_latency_seconds_count', 'dss_active_streams 2', 'dss_buffer_points', 'dss_process_resident_memory_bytes', 'dss_flushes_total{reason="time"}']) {
+        expect(metrics).toContain(name);
+      }
+      const healthz = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(healthz.status).toBe(200);
+      expect(await healthz.json()).toEqual({ status: 'ok', reasons: [] });
+    } finally {
+      daemon.process.kill('SIGTERM');
+      expect(await daemon.exited).toBe(0);
+    }
+    expect(daemon.stderr).not.toContain('daemon-test-token');
+  });
+
+  it('stdout mode: prints parseable line protocol and nothing else on stdout', async () => {
+    const daemon = spawnDaemon({ INCLUDE_NAMES: `${boxes.prefix}*`, METRICS_PORT: '0' });
+    try {
+      expect(await eventually(() => daemon.stdout.length >= 10, 15_000)).toBe(true);
+    } finally {
+      daemon.process.kill('SIGTERM');
+    }
+    expect(await daemon.exited).toBe(0);
+    const points = daemon.stdout.filter((l) => l !== '').map(parseLineProtocol);
+    expect(new Set(points.map((p) => p.tags.container_name))).toEqual(new Set(names));
+    expect(new Set(points.map((p) => p.measurement))).toEqual(new Set(['cpu', 'memory', 'network']));
+    expect(logLines(daemon).some((l) => l.msg === 'docker-stats-service started')).toBe(true);
+  });
+
+  it('exits 2 naming the key, the value and what was expected for an invalid value', async () => {
+    const daemon = spawnDaemon({ MAX_RETRIES: 'many' });
+    expect(await daemon.exited).toBe(2);
+    expect(daemon.stderr).toContain('invalid config: MAX_RETRIES="many" (environment): expected a whole number from 0 to 5');
+    const flag = spawnDaemon({}, ['--buffer-policy', 'shrug']);
+    expect(await flag.exited).toBe(2);
+    expect(flag.stderr).toContain('--buffer-policy "shrug": expected one of drop-oldest, block');
+  });
+
+  it('SIGTERM after 10 s with a 10 min flush interval still delivers every collected point', async () => {
+    // A host tag of this run's own tells its points apart from the other tests'.
+    const host = `sigterm-${process.pid}-${Date.now()}`;
+    const daemon = spawnDaemon({ ...sinkEnv(), HOST_TAG: host, FLUSH_INTERVAL_MS: '600000', BATCH_SIZE: '10000', METRICS_PORT: '0' });
+    await new Promise((r) => setTimeout(r, 10_000));
+    expect((await storedPoints(host)).size).toBe(0); // nothing was flushed yet
+    daemon.process.kill('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+    const stopped = logLines(daemon).find((l) => typeof l.written === 'number');
+    expect(stopped?.msg).toBe('stopped; everything collected was delivered');
+    const written = stopped!.written as number;
+    expect(written).toBeGreaterThan(20); // ~2 containers × 10 s × 3 points
+    let after = new Map<string, number>();
+    const total = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+    await eventually(async () => total((after = await storedPoints(host))) >= written);
+    expect(total(after)).toBe(written);
+    expect(after.size).toBe(2);
+  }, 60_000);
+});

@@ -1,0 +1,37 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI (npm test builds it first), as a user runs it. */
+export const CLI = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+
+export interface RunningDaemon {
+  readonly process: ChildProcess;
+  readonly stdout: string[];
+  stderr: string;
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>;
+}
+
+export function spawnDaemon(env: Record<string, string>, args: string[] = []): RunningDaemon {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const daemon: RunningDaemon = { process: child, stdout: [], stderr: '', exited: once(child, 'exit').then(([code]) => code as number | null) };
+  let partial = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop()!;
+    daemon.stdout.push(...parts);
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (daemon.stderr += chunk));
+  return daemon;
+}
+
+/** The JSON log lines the daemon wrote to stderr. */
+export const logLines = (d: RunningDaemon): Array<Record<string, unknown>> =>
+  d.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);

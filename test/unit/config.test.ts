@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCli } from '../../src/config/cli.js';
+import { KEYS } from '../../src/config/configCodec.js';
+import { ConfigError, printable, resolveConfig } from '../../src/config/resolveConfig.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dss-config-'));
+const file = (name: string, text: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('configuration', () => {
+  it('has the seed’s defaults', () => {
+    const config = resolveConfig({ env: { INFLUX_URL: 'http://127.0.0.1:8086' } });
+    expect(config).toMatchObject({
+      batchSize: 1000,
+      flushInterval: 10_000,
+      maxRetries: 3,
+      maxBatchSize: 10_000,
+      maxBufferSize: 50_000_000,
+      compression: true,
+      bufferPolicy: 'drop-oldest',
+      mode: 'stream',
+      dockerHost: ['unix:///var/run/docker.sock'],
+      includeStates: ['running'],
+    });
+  });
+
+  it('takes flags over the environment over the file over defaults', () => {
+    const path = file('precedence.yaml', 'batchSize: 100\nflushInterval: 2000\nmaxRetries: 1\ncompression: false\n');
+    const { config } = parseCli(['--config', path, '--batch-size', '300'], { BATCH_SIZE: '200', FLUSH_INTERVAL_MS: '3000', INFLUX_URL: 'http://x:1' });
+    expect([config.batchSize, config.flushInterval, config.maxRetries, config.compression, config.bufferPolicy]).toEqual([300, 3000, 1, false, 'drop-oldest']);
+  });
+
+  it('reads the seed’s keys from JSON as well, with the size string', () => {
+    const path = file('seed.json', JSON.stringify({ batchSize: 5000, flushInterval: 5000, compression: true, maxBatchSize: 10000, maxBufferSize: '50MB', maxRetries: 5 }));
+    const { config } = parseCli(['--config', path], {});
+    expect([config.batchSize, config.maxBufferSize, config.maxRetries]).toEqual([5000, 50_000_000, 5]);
+  });
+
+  it.each([
+    [{ BATCH_SIZE: 'lots' }, [], 'invalid config: BATCH_SIZE="lots" (environment): expected a whole number from 1 to 1000000'],
+    [{}, ['--max-retries', '9'], 'invalid config: --max-retries "9": expected a whole number from 0 to 5'],
+    [{ MODE: 'push' }, [], 'invalid config: MODE="push" (environment): expected one of stream, poll'],
+    [{ MAX_BUFFER_SIZE: 'huge' }, [], `invalid config: MAX_BUFFER_SIZE="huge" (environment): expected a size such as '50MB', '64MiB' or a number of bytes`],
+    [{ INFLUX_URL: 'ftp://db' }, [], 'invalid config: INFLUX_URL="ftp://db" (environment): expected an http:// or https:// URL'],
+    [{ BATCH_SIZE: '20000' }, [], 'invalid config: BATCH_SIZE="20000" (environment): expected at most maxBatchSize (10000)'],
+  ])('names the key, the value and what was expected: %j %j', (env, argv, message) => {
+    expect(() => parseCli(argv, env)).toThrow(new ConfigError(message));
+  });
+
+  it('names an unknown key of the file, and the file', () => {
+    const path = file('typo.yaml', 'batchsize: 10\n');
+    expect(() => parseCli(['--config', path], {})).toThrow(/unknown key "batchsize" in .*typo\.yaml/);
+  });
+
+  it('writes to stdout with a 1 s flush interval unless one is given', () => {
+    expect(resolveConfig({ env: {} }).flushInterval).toBe(1000);
+    expect(resolveConfig({ env: { FLUSH_INTERVAL_MS: '5000' } }).flushInterval).toBe(5000);
+  });
+
+  it('masks the token when printed', () => {
+    const config = resolveConfig({ env: { INFLUX_TOKEN: 's3cret' } });
+    expect(config.influxToken).toBe('s3cret');
+    expect(JSON.stringify(printable(config))).not.toContain('s3cret');
+    expect(printable(config).influxToken).toBe('***');
+  });
+
+  it('has a flag and an environment variable for every key, all distinct', () => {
+    const flags = Object.values(KEYS).map((k) => k.flag);
+    const envs = Object.values(KEYS).map((k) => k.env);
+    expect(new Set(flags).size).toBe(flags.length);
+    expect(new Set(envs).size).toBe(envs.length);
+    for (const name of ['DOCKER_HOST', 'INFLUX_URL', 'INFLUX_TOKEN', 'INFLUX_TOKEN_FILE', 'INFLUX_ORG', 'INFLUX_BUCKET', 'BATCH_SIZE', 'FLUSH_INTERVAL_MS', 'MAX_RETRIES', 'MAX_BATCH_SIZE', 'MAX_BUFFER_SIZE', 'COMPRESSION', 'BUFFER_POLICY', 'MODE', 'POLL_INTERVAL_MS', 'LOG_LEVEL', 'METRICS_PORT', 'SHUTDOWN_TIMEOUT_MS']) {
+      expect(envs).toContain(name);
+    }
+  });
+});
