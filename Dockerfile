@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# Build: docker build --build-arg DOCKER_GID=$(stat -c %g /var/run/docker.sock) -t docker-stats-service .
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+RUN npm ci --ignore-scripts
+COPY src ./src
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts
+
+FROM node:20-slim
+ARG DOCKER_GID=999
+ENV NODE_ENV=production METRICS_PORT=9417
+WORKDIR /app
+# A user of its own, in the group that owns the mounted docker socket (reading stats needs no root).
+RUN groupadd --system --gid "${DOCKER_GID}" docker-sock || true \
+ && useradd --system --no-create-home --gid "${DOCKER_GID}" stats
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+USER stats
+EXPOSE 9417
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.METRICS_PORT||9417)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["node", "dist/src/main.js"]
