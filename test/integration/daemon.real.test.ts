@@ -1,8 +1,6 @@
-import { createServer } from 'node:net';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLines, spawnDaemon } from '../support/daemon.js';
-import { OwnVictoriaMetrics } from '../support/ownVictoriaMetrics.js';
+import { OwnVictoriaMetrics, freePort } from '../support/ownVictoriaMetrics.js';
 import { parseLineProtocol } from '../support/parseLineProtocol.js';
 import { eventually, realEngine, testContainers } from '../support/realEngine.js';
 import { requireVictoriaMetrics } from '../support/victoriaMetrics.js';
@@ -23,14 +21,6 @@ afterAll(async () => {
   await boxes.removeAll();
   await vm.remove();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const sinkEnv = (): Record<string, string> => ({
   INFLUX_URL: vm.url,
