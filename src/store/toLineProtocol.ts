@@ -10,6 +10,7 @@ const STRING_FIELD = /["\\]/g;
 const NEEDS_MEASUREMENT = /[\\, \n\r\t]/;
 const NEEDS_TAG = /[\\,= \n\r\t]/;
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 
@@ -27,6 +28,8 @@ function fieldValue(value: FieldValue): string | undefined {
       // (Fields out of range are left out likewise, below.)
       return Number.isFinite(value) ? String(value) : undefined;
     case 'bigint':
+      // Most counters fit a double exactly, and a number prints three times faster than a bigint.
+      if (value <= MAX_SAFE && value >= -MAX_SAFE) return `${Number(value)}i`;
       // An integer field is an int64: 2^64-1, the engine's "unlimited", has no integer form.
       return value <= INT64_MAX && value >= INT64_MIN ? `${value}i` : undefined;
     case 'boolean':
@@ -52,12 +55,26 @@ export function toLineProtocol(point: Point): string | undefined {
     fields += `${fields === '' ? '' : ','}${escapeTag(key)}=${value}`;
   }
   if (fields === '' || point.measurement === '' || point.measurement.startsWith('#')) return undefined;
-  let line = escapeMeasurement(point.measurement);
-  for (const key in point.tags) {
-    const value = point.tags[key]!;
-    if (key !== '' && value !== '') line += `,${escapeTag(key)}=${escapeTag(value)}`;
+  return `${seriesKey(point.measurement, point.tags)} ${fields} ${point.timestamp}`;
+}
+
+// The escaped `measurement,tag=value,...` of a tag set, kept as long as the tags object lives:
+// toPoints hands every record of a container the same tags objects, so each is escaped once.
+const seriesKeys = new WeakMap<object, Map<string, string>>();
+
+function seriesKey(measurement: string, tags: Readonly<Record<string, string>>): string {
+  let byMeasurement = seriesKeys.get(tags);
+  if (!byMeasurement) seriesKeys.set(tags, (byMeasurement = new Map()));
+  let key = byMeasurement.get(measurement);
+  if (key === undefined) {
+    key = escapeMeasurement(measurement);
+    for (const tag in tags) {
+      const value = tags[tag]!;
+      if (tag !== '' && value !== '') key += `,${escapeTag(tag)}=${escapeTag(value)}`;
+    }
+    byMeasurement.set(measurement, key);
   }
-  return `${line} ${fields} ${point.timestamp}`;
+  return key;
 }
 
 /** A batch as one line-protocol body: a line per point, points with nothing to write left out. */

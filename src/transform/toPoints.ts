@@ -18,24 +18,47 @@ export interface ToPointsOptions {
   readonly forgetAfterMs?: number;
 }
 
+interface ContainerEntry {
+  previous: PreviousSample | undefined;
+  readonly name: string;
+  /** The container's tag set, and one per interface or device: the same objects every record. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly extraTags: Map<string, Readonly<Record<string, string>>>;
+}
+
 /**
- * Keeps each container's previous sample: the CPU base when the engine sends none (first
- * record of a stream, every one-shot record). Samples of containers that stopped sending are
- * forgotten after `forgetAfterMs`, so container churn does not grow it for ever.
+ * What toPoints keeps per container: the previous sample (the CPU base when the engine sends
+ * none: a stream's first record, every one-shot record) and the tag objects its points share,
+ * so that the line-protocol serializer escapes each tag set once. Containers that stopped
+ * sending are forgotten after `forgetAfterMs`, so container churn does not grow it for ever.
  */
 export class SampleMemory {
-  private readonly samples = new Map<string, PreviousSample>();
+  private readonly containers = new Map<string, ContainerEntry>();
   private sinceSweep = 0;
-  constructor(private readonly forgetAfterMs = 10 * 60_000) {}
+  constructor(
+    private readonly forgetAfterMs = 10 * 60_000,
+    private readonly extraTags: Readonly<Record<string, string>> = {},
+  ) {}
 
   get size(): number {
-    return this.samples.size;
+    return this.containers.size;
   }
 
-  /** The previous sample of `id`, replaced by `next`. */
-  swap(id: string, next: PreviousSample): PreviousSample | undefined {
-    const previous = this.samples.get(id);
-    this.samples.set(id, next);
+  /** The entry of a container, made anew when it is new or was renamed. */
+  entry(container: ContainerRef): ContainerEntry {
+    let entry = this.containers.get(container.id);
+    if (!entry || entry.name !== container.name) {
+      const tags = { ...this.extraTags, container_id: container.id, container_name: container.name };
+      entry = { previous: entry?.previous, name: container.name, tags, extraTags: new Map() };
+      this.containers.set(container.id, entry);
+    }
+    return entry;
+  }
+
+  /** The previous sample of the container, replaced by `next`. */
+  swap(entry: ContainerEntry, next: PreviousSample): PreviousSample | undefined {
+    const previous = entry.previous;
+    entry.previous = next;
     if (++this.sinceSweep >= 4096) this.sweep(next.read.seconds);
     return previous;
   }
@@ -43,8 +66,15 @@ export class SampleMemory {
   private sweep(nowSeconds: number): void {
     this.sinceSweep = 0;
     const oldest = nowSeconds - this.forgetAfterMs / 1000;
-    for (const [id, sample] of this.samples) if (sample.read.seconds < oldest) this.samples.delete(id);
+    for (const [id, entry] of this.containers) if (!entry.previous || entry.previous.read.seconds < oldest) this.containers.delete(id);
   }
+}
+
+function tagsWith(entry: ContainerEntry, key: string, value: string): Readonly<Record<string, string>> {
+  const id = `${key}=${value}`;
+  let tags = entry.extraTags.get(id);
+  if (!tags) entry.extraTags.set(id, (tags = { ...entry.tags, [key]: value }));
+  return tags;
 }
 
 /**
@@ -55,19 +85,20 @@ export class SampleMemory {
 export function recordPoints(container: ContainerRef, stats: StatsRecord, memory: SampleMemory, options: ToPointsOptions = {}): Point[] {
   const read = parseInstant(stats.read);
   if (!read || read.seconds <= 0) return [];
-  const preread = stats.preread === undefined ? undefined : parseInstant(stats.preread);
-  const previous = memory.swap(container.id, { cpu: stats.cpu_stats, read });
-  const timestamp = toNanoString(read);
-  const tags = { ...options.tags, container_id: container.id, container_name: container.name };
-  const points: Point[] = [];
-  const push = (measurement: string, fields: Fields | undefined, extra?: Record<string, string>): void => {
-    if (fields) points.push({ measurement, tags: extra ? { ...tags, ...extra } : tags, fields, timestamp });
-  };
   const windows = (stats.num_procs ?? 0) > 0;
+  // Only Windows' formula needs preread (Linux's uses system_cpu_usage).
+  const preread = windows && stats.preread !== undefined ? parseInstant(stats.preread) : undefined;
+  const entry = memory.entry(container);
+  const previous = memory.swap(entry, { cpu: stats.cpu_stats, read });
+  const timestamp = toNanoString(read);
+  const points: Point[] = [];
+  const push = (measurement: string, fields: Fields | undefined, tags = entry.tags): void => {
+    if (fields) points.push({ measurement, tags, fields, timestamp });
+  };
   push('cpu', cpuFields(stats, read, previous, preread));
   push('memory', memoryFields(stats.memory_stats, windows));
-  for (const [name, fields] of networkFields(stats.networks)) push('network', fields, { interface: name });
-  for (const [device, fields] of blockioFields(stats, options.deviceName)) push('blockio', fields, { device });
+  for (const [name, fields] of networkFields(stats.networks)) push('network', fields, tagsWith(entry, 'interface', name));
+  for (const [device, fields] of blockioFields(stats, options.deviceName)) push('blockio', fields, tagsWith(entry, 'device', device));
   return points;
 }
 
@@ -82,7 +113,7 @@ export function recordPoints(container: ContainerRef, stats: StatsRecord, memory
 export function toPoints(options: ToPointsOptions = {}): OperatorFunction<DecodedStats, Point> {
   return (source) =>
     defer(() => {
-      const memory = new SampleMemory(options.forgetAfterMs); // one per subscription
+      const memory = new SampleMemory(options.forgetAfterMs, options.tags); // one per subscription
       return source.pipe(mergeMap(({ container, stats }) => recordPoints(container, stats, memory, options)));
     });
 }

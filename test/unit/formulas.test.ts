@@ -156,3 +156,16 @@ describe('blockio', () => {
     expect(blockioFields(decoded(win))).toEqual([['storage', { read_bytes: 491520n, write_bytes: 122880n, read_ops: 120n, write_ops: 30n }]]);
   });
 });
+
+describe('timestamps', () => {
+  it.each([
+    ['2026-11-24T12:19:42.160866623Z', 1795522782, 160866623],
+    ['2026-11-24T12:19:42Z', 1795522782, 0],
+    ['2026-11-24T12:19:42.5Z', 1795522782, 500000000],
+    ['2026-11-24T14:19:42.000000001+02:00', 1795522782, 1],
+    ['2026-11-24T07:49:42.1-04:30', 1795522782, 100000000],
+  ])('%s is %i s and %i ns after the epoch', (text, seconds, nanos) => {
+    expect(parseInstant(text)).toEqual({ seconds, nanos });
+    expect(Date.parse(text) / 1000).toBeCloseTo(seconds + nanos / 1e9, 2);
+  });
+});
