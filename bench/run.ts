@@ -1,11 +1,28 @@
+import { hostOverheadBench } from './hostOverhead.bench.js';
 import { lineProtocolBench } from './lineProtocol.bench.js';
+import { outageBench } from './outage.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
+import { scaleBench } from './scale.bench.js';
 
-/** `npm run bench`: prints figures; never part of `npm test`. */
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+
+/**
+ * `npm run bench [pipeline] [host] [scale] [outage]` (all by default): prints figures; never
+ * part of `npm test`. Needs the test bed (scripts/testbed.sh) for host, scale and outage.
+ * Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S (host: 100, 60), BENCH_SCALE_CONTAINERS,
+ * BENCH_SCALE_S (10000, 120), BENCH_OUTAGE_S (180).
+ */
 async function main(): Promise<void> {
+  const only = new Set(process.argv.slice(2));
+  const want = (name: string): boolean => only.size === 0 || only.has(name);
   console.log(`node ${process.version}, ${new Date().toISOString()}`);
-  await lineProtocolBench();
-  pipelineBench();
+  if (want('pipeline')) {
+    await lineProtocolBench();
+    pipelineBench();
+  }
+  if (want('host')) await hostOverheadBench(env('BENCH_CONTAINERS', 100), env('BENCH_WINDOW_S', 60));
+  if (want('scale')) await scaleBench(env('BENCH_SCALE_CONTAINERS', 10_000), env('BENCH_SCALE_S', 120));
+  if (want('outage')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180));
 }
 
 void main();

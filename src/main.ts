@@ -1,11 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 import { readFileSync } from 'node:fs';
 import { type Logger as Pino, destination, pino } from 'pino';
 import { CommanderError, parseCli } from './config/cli.js';
 import type { Config } from './config/configCodec.js';
 import { ConfigError, printable } from './config/resolveConfig.js';
-import { metricsServer } from './daemon/metricsServer.js';
-import { health, selfMetrics } from './daemon/selfMetrics.js';
 import { createService } from './service.js';
 
 /** Invalid configuration exits with 2, as usage errors do. */
@@ -42,7 +40,7 @@ function logger(config: Config): Pino {
   return pino(options, destination(2));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { config: parsed, printConfig } = readConfig();
   if (printConfig) {
     process.stdout.write(`${JSON.stringify(printable(parsed), null, 2)}\n`);
@@ -52,8 +50,10 @@ function main(): void {
   const log = logger(config);
   const service = createService(config, { log });
   const { sink } = service;
-  const metrics = selfMetrics(service);
-  const server = config.metricsPort > 0 ? metricsServer(config.metricsPort, metrics.registry, () => health(service)) : undefined;
+  // prom-client costs 12 MB of resident memory: loaded only when /metrics is served.
+  const daemon = config.metricsPort > 0 ? { ...(await import('./daemon/selfMetrics.js')), ...(await import('./daemon/metricsServer.js')) } : undefined;
+  const metrics = daemon?.selfMetrics(service);
+  const server = daemon && metrics ? daemon.metricsServer(config.metricsPort, metrics.registry, () => daemon.health(service)) : undefined;
   server?.on('error', (error) => log.error({ port: config.metricsPort, err: String(error) }, 'cannot serve /metrics and /healthz'));
   log.info({ engines: config.dockerHost, sink: sink.description, mode: config.mode, metricsPort: config.metricsPort || 'off' }, 'docker-stats-service started');
 
@@ -64,15 +64,17 @@ function main(): void {
     process.exit(code);
   };
   service.run$.subscribe({
-    next: (event) => metrics.observe(event),
+    next: (event) => metrics?.observe(event),
     error: (error: unknown) => {
       log.fatal({ err: String(error) }, 'the pipeline failed');
       exit(1);
     },
     complete: () => {
+      const { pointsWritten: written, pointsDropped: dropped, pointsRejected: rejected } = service.counters;
+      const totals = { collected: service.state.pointsCollected, written, dropped, rejected };
       const left = service.buffer.points;
-      if (left > 0) log.error({ points: left }, 'stopped with points that could not be delivered');
-      else log.info({ written: service.counters.pointsWritten }, 'stopped; everything collected was delivered');
+      if (left > 0) log.error({ ...totals, undelivered: left }, 'stopped with points that could not be delivered');
+      else log.info(totals, 'stopped; everything collected was delivered');
       exit(0);
     },
   });
@@ -100,4 +102,4 @@ function main(): void {
   process.stdout.on('error', () => exit(0));
 }
 
-main();
+void main();

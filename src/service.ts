@@ -31,6 +31,8 @@ import { decodeStats } from './validate/decodeStats.js';
 
 /** What the running service knows about itself, for /metrics and /healthz. */
 export class ServiceState {
+  /** Stats records that decoded (samples in). */
+  records = 0;
   pointsCollected = 0;
   decodeErrors = 0;
   activeStreams = 0;
@@ -109,6 +111,7 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
           onStream: (delta) => (state.activeStreams += delta),
         }, scheduler).pipe(
           decodeStats({ log, onError: () => state.decodeErrors++ }),
+          tap(() => state.records++),
           toPoints({ tags: { host }, ...(engineIsLocal(engine.address) ? { deviceName: sysfsDeviceNamer() } : {}) }),
           tap(() => state.pointsCollected++),
           map(toLineProtocol),

@@ -29,6 +29,12 @@ import type { DiscoveryEvent } from './discovery.js';
 import type { ContainerRef } from './engineCodecs.js';
 import type { ContainerFilters } from './filters.js';
 
+/**
+ * A one-shot poll waits for the engine's next collection tick (up to a second), so keeping
+ * 1 s polls going takes about one request under way per container: 128 covers most hosts.
+ */
+export const DEFAULT_MAX_CONCURRENT_POLLS = 128;
+
 /** One raw stats record with the identity of the container it came from. */
 export interface StatsLine {
   readonly container: ContainerRef;
@@ -67,7 +73,7 @@ const idOf = (e: Lifecycle): string => (e.kind === 'removed' ? e.id : e.containe
  */
 export function allStats$(engine: Engine, options: AllStatsOptions = {}, scheduler?: SchedulerLike): Observable<StatsLine> {
   const log = options.log ?? silentLogger;
-  const pollGate = options.mode === 'poll' ? concurrencyGate(options.maxConcurrentPolls ?? 16) : undefined;
+  const pollGate = options.mode === 'poll' ? concurrencyGate(options.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS) : undefined;
   const statsOptions: ContainerStatsOptions = { ...options, ...(pollGate ? { pollGate } : {}) };
   let engineDown = false;
 

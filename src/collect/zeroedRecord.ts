@@ -9,5 +9,8 @@ const ZEROED = /"read"\s*:\s*"0001-01-01T00:00:00Z"/;
  * stream open and sends these every second): it carries no measurement, only zeroes.
  */
 export function isZeroedRecord(line: string): boolean {
-  return ZEROED.test(line);
+  // The engine writes `read` first: look at the head of the record, not all its ~2 kB, unless
+  // the head has no `read` at all (another engine's key order).
+  const head = line.slice(0, 64);
+  return head.includes('"read"') ? ZEROED.test(head) : ZEROED.test(line);
 }

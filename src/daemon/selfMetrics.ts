@@ -25,6 +25,7 @@ export function selfMetrics(service: Service): { registry: Registry; observe(eve
   const gauge = (name: string, help: string, read: () => number): void => {
     new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
   };
+  counter('dss_records_total', 'Container stats records that decoded (samples in).', () => state.records);
   counter('dss_points_collected_total', 'Points made from container stats.', () => state.pointsCollected);
   counter('dss_points_written_total', 'Points the database accepted.', () => counters.pointsWritten);
   counter('dss_points_dropped_total', 'Points dropped to make room in the full buffer.', () => counters.pointsDropped);

@@ -14,7 +14,7 @@ export interface RunningDaemon {
 }
 
 export function spawnDaemon(env: Record<string, string>, args: string[] = []): RunningDaemon {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', CLI, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -133,14 +133,18 @@ function listed(c: StandInContainer): object {
   return { Id: c.id, Names: [`/${c.name}`], Image: c.image ?? 'local/busybox', Labels: c.labels ?? {}, State: c.state ?? 'running' };
 }
 
-/** A record shaped like Engine 20.10's on cgroup v1, with values that move with `seq`. */
-export function defaultRecord(container: StandInContainer, seq: number): string {
-  const read = new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString();
+/**
+ * A record shaped like Engine 20.10's on cgroup v1, with values that move with `seq`; `read` is
+ * a fixed epoch plus `seq` seconds, or now when `nowMs` is given (to measure lag).
+ */
+export function defaultRecord(container: StandInContainer, seq: number, nowMs?: number): string {
+  const at = nowMs ?? Date.UTC(2026, 0, 1) + seq * 1000;
+  const read = new Date(at).toISOString();
   const total = 1_000_000_000 + seq * 500_000_000;
   const system = 10_000_000_000_000 + seq * 2_000_000_000;
   return JSON.stringify({
     read,
-    preread: new Date(Date.UTC(2026, 0, 1) + (seq - 1) * 1000).toISOString(),
+    preread: new Date(at - 1000).toISOString(),
     id: container.id,
     name: `/${container.name}`,
     cpu_stats: {
@@ -153,7 +157,7 @@ export function defaultRecord(container: StandInContainer, seq: number): string 
       system_cpu_usage: system - 2_000_000_000,
       online_cpus: 2,
     },
-    memory_stats: { usage: 10_000_000 + seq * 4096, limit: 1_000_000_000, stats: { total_inactive_file: 4096 } },
+    memory_stats: { usage: 10_000_000 + (seq % 1000) * 4096, limit: 1_000_000_000, stats: { total_inactive_file: 4096 } },
     networks: { eth0: { rx_bytes: seq * 100, tx_bytes: seq * 50, rx_packets: seq, tx_packets: seq, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0 } },
     blkio_stats: { io_service_bytes_recursive: [], io_serviced_recursive: [] },
   });

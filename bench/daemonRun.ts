@@ -1,0 +1,51 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+const STAND_IN = fileURLToPath(new URL('./standInServer.js', import.meta.url));
+
+/** A child process and the text it printed. */
+export interface Child {
+  readonly process: ChildProcess;
+  stdout: string;
+  stderr: string;
+}
+
+function start(args: string[], env: Record<string, string>): Child {
+  const p = spawn(process.execPath, ['--max-semi-space-size=2', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: Child = { process: p, stdout: '', stderr: '' };
+  p.stdout!.setEncoding('utf8').on('data', (c: string) => (child.stdout += c));
+  p.stderr!.setEncoding('utf8').on('data', (c: string) => (child.stderr = (child.stderr + c).slice(-100_000)));
+  return child;
+}
+
+/** The stand-in engine in its own process, once it listens. */
+export async function startStandIn(socketPath: string, containers: number, perSecond = 1): Promise<Child> {
+  const child = start(['--max-old-space-size=4096', STAND_IN, socketPath, String(containers), String(perSecond)], {});
+  while (!child.stdout.includes('ready')) {
+    if (child.process.exitCode !== null) throw new Error(`stand-in engine failed: ${child.stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return child;
+}
+
+/** The built daemon with this environment. */
+export const startDaemon = (env: Record<string, string>): Child => start([MAIN], env);
+
+export async function stop(child: Child): Promise<number | null> {
+  if (child.process.exitCode !== null) return child.process.exitCode;
+  child.process.kill('SIGTERM');
+  const [code] = await once(child.process, 'exit');
+  return code as number | null;
+}
+
+/** Reads counters from the daemon's /metrics. */
+export async function scrape(port: number): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const [, name, value] of text.matchAll(/^(dss_[a-z_]+) ([\d.e+-]+)$/gm)) out[name!] = Number(value);
+  return out;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

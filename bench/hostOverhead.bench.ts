@@ -1,0 +1,129 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Docker from 'dockerode';
+import { fmt } from './measure.js';
+import { cpuSeconds, engineCpuSeconds, peakRssMb } from './procStats.js';
+
+const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+const TELEGRAF_STYLE = fileURLToPath(new URL('./telegrafStyle.js', import.meta.url));
+const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+const LABEL = 'dss-bench';
+const WARM_UP_MS = 10_000;
+
+interface Scenario {
+  readonly name: string;
+  start(ids: string[]): { child?: ChildProcess; samples(): Promise<number> };
+}
+
+export interface OverheadRow {
+  readonly name: string;
+  readonly collectorCpuPercent: number;
+  readonly peakRssMb: number;
+  readonly engineCpuPercent: number;
+  readonly samples: number;
+  readonly engineCpuMsPerSample: number;
+}
+
+function ours(name: string, env: Record<string, string>): Scenario {
+  return {
+    name,
+    start() {
+      const out = `/tmp/dss-bench-${process.pid}.lp`;
+      rmSync(out, { force: true });
+      const child = spawn(process.execPath, ['--max-semi-space-size=2', MAIN], {
+        env: { PATH: process.env.PATH ?? '', INCLUDE_LABELS: LABEL, OUTPUT: `file:${out}`, METRICS_PORT: '0', FLUSH_INTERVAL_MS: '1000', LOG_LEVEL: 'warn', ...env },
+        stdio: 'ignore',
+      });
+      // one memory point per record delivered
+      return { child, samples: async () => readFileSync(out, 'utf8').split('\n').filter((l) => l.startsWith('memory,')).length };
+    },
+  };
+}
+
+const scenarios: Scenario[] = [
+  ours('(a) ours, stream mode', {}),
+  ours('(b) ours, poll mode 1 s', { MODE: 'poll', POLL_INTERVAL_MS: '1000' }),
+  {
+    name: "(c) docker stats --format '{{json .}}'",
+    start() {
+      const child = spawn(DOCKER_CLI, ['stats', '--format', '{{json .}}'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let lines = 0;
+      child.stdout!.setEncoding('utf8').on('data', (c: string) => (lines += c.split(LABEL).length - 1));
+      return { child, samples: async () => lines };
+    },
+  },
+  {
+    name: '(d) Telegraf-style polling (stream=false, per container, 1 s)',
+    start(ids) {
+      const child = spawn(process.execPath, [TELEGRAF_STYLE, '1000', ...ids], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let count = 0;
+      child.stdout!.setEncoding('utf8').on('data', (c: string) => (count = Number(c.trim().split('\n').at(-1)) || count));
+      return { child, samples: async () => count };
+    },
+  },
+  { name: '(e) no collector', start: () => ({ samples: async () => 0 }) },
+];
+
+async function startContainers(docker: Docker, n: number): Promise<string[]> {
+  await removeContainers(docker);
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = await docker.createContainer({ Image: 'local/busybox', name: `${LABEL}-${i}`, Cmd: ['sleep', '100000'], Labels: { [LABEL]: '1' } });
+    await c.start();
+    ids.push(c.id);
+  }
+  return ids;
+}
+
+async function removeContainers(docker: Docker): Promise<void> {
+  const old = await docker.listContainers({ all: true, filters: { label: [LABEL] } });
+  await Promise.all(old.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+}
+
+/** N busybox `sleep` containers on the real engine; each collector alone, measured over a window after a warm-up. */
+export async function hostOverheadBench(n = 100, windowS = 60): Promise<OverheadRow[]> {
+  const docker = new Docker();
+  console.log(`host overhead: starting ${n} containers, ${windowS} s per scenario`);
+  const ids = await startContainers(docker, n);
+  const rows: OverheadRow[] = [];
+  try {
+    await new Promise((r) => setTimeout(r, 5000)); // let the engine settle after the starts
+    for (const scenario of scenarios) {
+      const run = scenario.start(ids);
+      const pid = run.child?.pid;
+      await new Promise((r) => setTimeout(r, WARM_UP_MS)); // start-up and the first samples are not the steady state
+      const [cpu0, engine0, samples0, t0] = [pid ? cpuSeconds(pid) : 0, engineCpuSeconds(), await run.samples(), performance.now()];
+      await new Promise((r) => setTimeout(r, windowS * 1000));
+      const cpu = (pid ? cpuSeconds(pid) : 0) - cpu0;
+      const engine = engineCpuSeconds() - engine0;
+      const samples = (await run.samples()) - samples0;
+      const wall = (performance.now() - t0) / 1000;
+      const rss = pid ? peakRssMb(pid) : 0;
+      if (run.child) {
+        run.child.kill('SIGTERM');
+        if (run.child.exitCode === null) await once(run.child, 'exit');
+      }
+      const row = {
+        name: scenario.name,
+        collectorCpuPercent: (100 * cpu) / wall,
+        peakRssMb: rss,
+        engineCpuPercent: (100 * engine) / wall,
+        samples,
+        engineCpuMsPerSample: samples > 0 ? (1000 * engine) / samples : Number.NaN,
+      };
+      rows.push(row);
+      console.log(
+        `  ${row.name}: collector CPU ${fmt(row.collectorCpuPercent, 1)} % of a core, peak RSS ${fmt(row.peakRssMb, 0)} MB, engine CPU ${fmt(row.engineCpuPercent, 1)} %, samples ${samples}, engine CPU per sample ${fmt(row.engineCpuMsPerSample, 3)} ms`,
+      );
+    }
+  } finally {
+    await removeContainers(docker);
+  }
+  const [a, b, c, d] = rows;
+  if (a && b && c && d) {
+    console.log(`  targets: ours stream CPU / docker stats CPU = ${fmt(a.collectorCpuPercent / c.collectorCpuPercent)} (<= 0.5); ours RSS ${fmt(Math.max(a.peakRssMb, b.peakRssMb), 0)} MB (<= 80); engine CPU per sample, poll / Telegraf-style = ${fmt(b.engineCpuMsPerSample / d.engineCpuMsPerSample)} (<= 0.6)`);
+  }
+  return rows;
+}

@@ -1,0 +1,59 @@
+import { fmt } from './measure.js';
+import { rssMb } from './procStats.js';
+import { freePort, VM_URL } from './scale.bench.js';
+import { scrape, sleep, startDaemon, startStandIn, stop } from './daemonRun.js';
+import { WriteProxy } from './writeProxy.js';
+
+/**
+ * Outage memory: the stand-in engine at a high rate while the sink is down for `outageS`
+ * seconds. RSS must stay within maxBufferSize + 100 MB, the dropped counter must equal the
+ * overflow exactly (collected = written + dropped at the end), and delivery must resume.
+ */
+export async function outageBench(containers = 1000, perSecond = 5, outageS = 180, maxBufferMb = 50): Promise<void> {
+  const socket = `/tmp/dss-outage-${process.pid}.sock`;
+  const proxy = new WriteProxy(VM_URL);
+  const url = await proxy.start();
+  const standIn = await startStandIn(socket, containers, perSecond);
+  const port = await freePort();
+  const daemon = startDaemon({
+    DOCKER_HOST: `unix://${socket}`,
+    INFLUX_URL: url,
+    INFLUX_ORG: 'bench',
+    INFLUX_BUCKET: 'outage',
+    BATCH_SIZE: '5000',
+    FLUSH_INTERVAL_MS: '1000',
+    MAX_BUFFER_SIZE: `${maxBufferMb}MB`,
+    MAX_RETRIES: '2',
+    METRICS_PORT: String(port),
+    LOG_LEVEL: 'info',
+    HOST_TAG: 'outage-bench',
+    SHUTDOWN_TIMEOUT_MS: '60000',
+  });
+  const pid = daemon.process.pid!;
+  let peak = 0;
+  const watch = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 1000);
+  try {
+    console.log(`outage: ${containers} stand-in containers at ${perSecond} records/s, sink down ${outageS} s, maxBufferSize ${maxBufferMb}MB`);
+    await sleep(15_000);
+    proxy.down = true;
+    await sleep(outageS * 1000);
+    const during = await scrape(port);
+    proxy.down = false;
+    const back = proxy.points;
+    await sleep(20_000);
+    const resumed = proxy.points - back;
+    const after = await scrape(port);
+    await stop(daemon);
+    const final = daemon.stderr.split('\n').filter((l) => l.includes('"collected"')).map((l) => JSON.parse(l) as { collected: number; written: number; dropped: number; rejected: number }).at(-1);
+    const exact = final ? final.collected === final.written + final.dropped + final.rejected : false;
+    console.log(
+      `  peak RSS ${fmt(peak, 0)} MB (limit ${maxBufferMb + 100}), buffer at the end of the outage ${fmt((during.dss_buffer_bytes ?? 0) / 1e6, 1)} MB / ${during.dss_buffer_points} points, dropped ${after.dss_points_dropped_total}, points delivered in the 20 s after the sink returned ${resumed}`,
+    );
+    console.log(`  at exit: ${JSON.stringify(final)}: collected = written + dropped + rejected ${exact ? 'holds exactly' : 'DOES NOT hold'}`);
+  } finally {
+    clearInterval(watch);
+    await stop(daemon);
+    await stop(standIn);
+    await proxy.stop();
+  }
+}

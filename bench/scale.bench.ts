@@ -1,0 +1,60 @@
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { fmt } from './measure.js';
+import { cpuSeconds, peakRssMb } from './procStats.js';
+import { WriteProxy } from './writeProxy.js';
+import { scrape, sleep, startDaemon, startStandIn, stop } from './daemonRun.js';
+
+export const VM_URL = process.env.DSS_VM_URL ?? 'http://127.0.0.1:8428';
+
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/**
+ * Scale: a stand-in engine serving `containers` containers at one record a second each; our
+ * daemon writes to the real VictoriaMetrics (through a measuring pass-through) with gzip.
+ */
+export async function scaleBench(containers = 10_000, seconds = 120): Promise<void> {
+  const socket = `/tmp/dss-scale-${process.pid}.sock`;
+  const proxy = new WriteProxy(VM_URL);
+  const url = await proxy.start();
+  const standIn = await startStandIn(socket, containers);
+  const port = await freePort();
+  const daemon = startDaemon({
+    DOCKER_HOST: `unix://${socket}`,
+    INFLUX_URL: url,
+    INFLUX_ORG: 'bench',
+    INFLUX_BUCKET: 'scale',
+    COMPRESSION: 'true',
+    BATCH_SIZE: '5000',
+    FLUSH_INTERVAL_MS: '1000',
+    METRICS_PORT: String(port),
+    LOG_LEVEL: 'warn',
+    HOST_TAG: 'scale-bench',
+  });
+  try {
+    console.log(`scale: ${containers} stand-in containers at 1 record/s, ${seconds} s, gzip into VictoriaMetrics`);
+    await sleep(20_000); // discovery of every container and the first records
+    const pid = daemon.process.pid!;
+    const [m0, cpu0, t0] = [await scrape(port), cpuSeconds(pid), performance.now()];
+    proxy.takeLags();
+    await sleep(seconds * 1000);
+    const [m1, cpu1, t1] = [await scrape(port), cpuSeconds(pid), performance.now()];
+    const wall = (t1 - t0) / 1000;
+    const lag = proxy.takeLags();
+    const rate = (key: string): number => ((m1[key] ?? 0) - (m0[key] ?? 0)) / wall;
+    console.log(
+      `  samples/s in ${fmt(rate('dss_records_total'), 0)}, points/s written ${fmt(rate('dss_points_written_total'), 0)}, lag read->write p50 ${fmt(lag.p50, 0)} ms, p99 ${fmt(lag.p99, 0)} ms, max ${fmt(lag.max, 0)} ms, collector CPU ${fmt((100 * (cpu1 - cpu0)) / wall, 1)} % of a core, peak RSS ${fmt(peakRssMb(pid), 0)} MB, active streams ${m1.dss_active_streams}, dropped ${m1.dss_points_dropped_total}`,
+    );
+    console.log('  targets: lag < 2000 ms, CPU <= 100 % of a core, RSS <= 300 MB');
+  } finally {
+    await stop(daemon);
+    await stop(standIn);
+    await proxy.stop();
+  }
+}
