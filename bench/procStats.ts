@@ -14,25 +14,20 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
-/** Peak resident memory of a process, MB (VmHWM). */
-export function peakRssMb(pid: number): number {
+function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : 0;
   } catch {
     return 0;
   }
 }
 
+/** Peak resident memory of a process, MB (VmHWM). */
+export const peakRssMb = (pid: number): number => statusMb(pid, 'VmHWM');
+
 /** Current resident memory of a process, MB (VmRSS). */
-export function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
+export const rssMb = (pid: number): number => statusMb(pid, 'VmRSS');
 
 /** CPU seconds of the engine: dockerd, containerd and every containerd-shim. */
 export function engineCpuSeconds(): number {

@@ -1,19 +1,11 @@
-import { createServer } from 'node:net';
-import { once } from 'node:events';
+import { freePort } from '../test/support/ownVictoriaMetrics.js';
 import { fmt } from './measure.js';
 import { cpuSeconds, peakRssMb } from './procStats.js';
 import { WriteProxy } from './writeProxy.js';
 import { scrape, sleep, startDaemon, startStandIn, stop } from './daemonRun.js';
 
+export { freePort };
 export const VM_URL = process.env.DSS_VM_URL ?? 'http://127.0.0.1:8428';
-
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /**
  * Scale: a stand-in engine serving `containers` containers at one record a second each; our
@@ -49,7 +41,7 @@ export async function scaleBench(containers = 10_000, seconds = 120): Promise<vo
     const lag = proxy.takeLags();
     const rate = (key: string): number => ((m1[key] ?? 0) - (m0[key] ?? 0)) / wall;
     console.log(
-      `  samples/s in ${fmt(rate('dss_records_total'), 0)}, points/s written ${fmt(rate('dss_points_written_total'), 0)}, lag read->write p50 ${fmt(lag.p50, 0)} ms, p99 ${fmt(lag.p99, 0)} ms, max ${fmt(lag.max, 0)} ms, collector CPU ${fmt((100 * (cpu1 - cpu0)) / wall, 1)} % of a core, peak RSS ${fmt(peakRssMb(pid), 0)} MB, active streams ${m1.dss_active_streams}, dropped ${m1.dss_points_dropped_total}`,
+      `  samples/s in ${fmt(rate('dss_records_total'), 0)}, points/s written ${fmt(rate('dss_points_written_total'), 0)}, lag read->write p50 ${fmt(lag.p50, 0)} ms, p99 ${fmt(lag.p99, 0)} ms, max ${fmt(lag.max, 0)} ms, collector CPU ${fmt((100 * (cpu1 - cpu0)) / wall, 1)} % of a core, peak RSS ${fmt(peakRssMb(pid), 0)} MB, active streams ${m1.dss_active_streams}, dropped ${m1.dss_points_dropped_total}, heap used ${fmt((m1.dss_nodejs_heap_size_used_bytes ?? 0) / 2 ** 20, 0)} MB of ${fmt((m1.dss_nodejs_heap_size_total_bytes ?? 0) / 2 ** 20, 0)} MB, external ${fmt((m1.dss_nodejs_external_memory_bytes ?? 0) / 2 ** 20, 0)} MB`,
     );
     console.log('  targets: lag < 2000 ms, CPU <= 100 % of a core, RSS <= 300 MB');
   } finally {

@@ -107,7 +107,8 @@ export function writeBatches(sink: LineSink, options: WriteBatchesOptions, sched
   };
 
   const putBack = (failure: ChunkFailed): Observable<DeliveryEvent> => {
-    buffer.unshift(failure.chunk);
+    // Newer points may have filled the buffer meanwhile: making room drops the oldest, counted.
+    counters.pointsDropped += buffer.unshift(failure.chunk);
     const reason = failure.message;
     if (counters.failing === undefined) {
       const refused = classifyWriteFailure(failure.cause) === 'refused';

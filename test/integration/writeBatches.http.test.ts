@@ -139,6 +139,30 @@ describe('writeBatches against a scripted HTTP server on loopback', () => {
     expect([counters.batchesFailed, counters.pointsWritten, buffer.points]).toEqual([1, 4, 0]);
   });
 
+  it('counts the points dropped when a failed batch goes back to a buffer that filled meanwhile', async () => {
+    let up = false;
+    const server = new ScriptedInflux(() => ({ status: up ? 204 : 503 }));
+    servers.push(server);
+    const sink = influxSink({ url: await server.start(), org: 'acme', bucket: 'docker' });
+    const lineBytes = lines(1)[0]!.length + 1;
+    const buffer = new PointBuffer(lineBytes * 10 + 5); // room for 10 of these lines
+    const counters = new DeliveryCounters();
+    const batches = new Subject<Batch<string>>();
+    const done = lastValueFrom(batches.pipe(writeBatches(sink, { buffer, counters, retry: { baseMs: 50, maxMs: 50, maxRetries: 2 } }), toArray()));
+    batches.next(batchOf(lines(6))); // in flight, failing and retried for ~100 ms
+    await new Promise((r) => setTimeout(r, 20));
+    batches.next(batchOf(lines(8, 100))); // 8 more while the 6 are out: the 6 come back to no room for 4
+    await new Promise((r) => setTimeout(r, 300));
+    up = true;
+    batches.complete();
+    await done;
+    sink.close();
+    expect(counters.pointsDropped).toBe(buffer.dropped);
+    expect(counters.pointsDropped).toBeGreaterThan(0);
+    expect(counters.pointsWritten + counters.pointsDropped).toBe(14); // every point accounted for
+    expect(buffer.points).toBe(0);
+  });
+
   it('gzips bodies over 1 kB when compression is on (the default), and not when it is off', async () => {
     const big = lines(40);
     for (const compression of [true, false]) {
