@@ -12,9 +12,10 @@ describe('README', () => {
     expect(ci).toMatch(/^npm ci && npm test$/m);
   });
 
-  it('has a row for every config key with its environment name and flag', () => {
+  it('has a row for every config key with its environment name, flag and default', () => {
+    const shown = (d: unknown): string => (d === undefined || (Array.isArray(d) && d.length === 0) ? 'unset' : `\`${Array.isArray(d) ? d.join(',') : String(d)}\``);
     for (const [key, spec] of Object.entries(KEYS)) {
-      expect(readme, key).toContain(`| \`${key}\` | \`${spec.env}\` | \`${spec.flag}\` |`);
+      expect(readme, key).toContain(`| \`${key}\` | \`${spec.env}\` | \`${spec.flag}\` | ${shown(spec.default)} |`);
     }
   });
 });
