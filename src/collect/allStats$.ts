@@ -73,62 +73,65 @@ const idOf = (e: Lifecycle): string => (e.kind === 'removed' ? e.id : e.containe
  */
 export function allStats$(engine: Engine, options: AllStatsOptions = {}, scheduler?: SchedulerLike): Observable<StatsLine> {
   const log = options.log ?? silentLogger;
-  const pollGate = options.mode === 'poll' ? concurrencyGate(options.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS) : undefined;
-  const statsOptions: ContainerStatsOptions = { ...options, ...(pollGate ? { pollGate } : {}) };
-  let engineDown = false;
+  return defer(() => {
+    // Per subscription: the poll gate and whether the engine is known to be down.
+    const pollGate = options.mode === 'poll' ? concurrencyGate(options.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS) : undefined;
+    const statsOptions: ContainerStatsOptions = { ...options, ...(pollGate ? { pollGate } : {}) };
+    let engineDown = false;
 
-  const watch = (lifecycle$: GroupedObservable<string, Lifecycle>): Observable<StatsLine> =>
-    lifecycle$.pipe(
-      take(1),
-      filter((e): e is Extract<Lifecycle, { kind: 'added' }> => e.kind === 'added'),
-      mergeMap(({ container }) => {
-        // The group closes on `removed` (groupBy's duration sees that event before we would).
-        const stopped$ = lifecycle$.pipe(ignoreElements(), endWith(true), delay(options.stopGraceMs ?? 2000, scheduler));
-        const identity$ = lifecycle$.pipe(
-          filter((e): e is Extract<Lifecycle, { kind: 'renamed' }> => e.kind === 'renamed'),
-          map((e) => e.container),
-          startWith(container),
-        );
-        log.debug({ container: container.name, id: container.id }, 'watching container');
-        options.onStream?.(1);
-        return containerStats$(engine.docker, container.id, statsOptions, scheduler).pipe(
-          finalize(() => options.onStream?.(-1)),
-          takeUntil(stopped$),
-          withLatestFrom(identity$),
-          map(([line, ref]) => ({ container: ref, line })),
-          catchError((error: unknown) => {
-            log.error({ container: container.name, err: String(error) }, 'container stats stream failed');
-            return EMPTY;
-          }),
-        );
+    const watch = (lifecycle$: GroupedObservable<string, Lifecycle>): Observable<StatsLine> =>
+      lifecycle$.pipe(
+        take(1),
+        filter((e): e is Extract<Lifecycle, { kind: 'added' }> => e.kind === 'added'),
+        mergeMap(({ container }) => {
+          // The group closes on `removed` (groupBy's duration sees that event before we would).
+          const stopped$ = lifecycle$.pipe(ignoreElements(), endWith(true), delay(options.stopGraceMs ?? 2000, scheduler));
+          const identity$ = lifecycle$.pipe(
+            filter((e): e is Extract<Lifecycle, { kind: 'renamed' }> => e.kind === 'renamed'),
+            map((e) => e.container),
+            startWith(container),
+          );
+          log.debug({ container: container.name, id: container.id }, 'watching container');
+          options.onStream?.(1);
+          return containerStats$(engine.docker, container.id, statsOptions, scheduler).pipe(
+            finalize(() => options.onStream?.(-1)),
+            takeUntil(stopped$),
+            withLatestFrom(identity$),
+            map(([line, ref]) => ({ container: ref, line })),
+            catchError((error: unknown) => {
+              log.error({ container: container.name, err: String(error) }, 'container stats stream failed');
+              return EMPTY;
+            }),
+          );
+        }),
+      );
+
+    const session$ = defer(() => containers$(engine, options.filters)).pipe(
+      tap((event) => {
+        if (event.kind !== 'synced') return;
+        if (engineDown) log.info({ engine: engine.address, watched: event.watched }, 'Docker engine is back; streams resumed');
+        engineDown = false;
+        options.onEngine?.(true);
       }),
+      filter((event): event is Lifecycle => event.kind !== 'synced'),
+      // One group per container lifetime: it closes on `removed`, so a restart starts afresh.
+      groupBy(idOf, { duration: (group$) => group$.pipe(filter((e) => e.kind === 'removed')) }),
+      mergeMap(watch),
     );
 
-  const session$ = defer(() => containers$(engine, options.filters)).pipe(
-    tap((event) => {
-      if (event.kind !== 'synced') return;
-      if (engineDown) log.info({ engine: engine.address, watched: event.watched }, 'Docker engine is back; streams resumed');
-      engineDown = false;
-      options.onEngine?.(true);
-    }),
-    filter((event): event is Lifecycle => event.kind !== 'synced'),
-    // One group per container lifetime: it closes on `removed`, so a restart starts afresh.
-    groupBy(idOf, { duration: (group$) => group$.pipe(filter((e) => e.kind === 'removed')) }),
-    mergeMap(watch),
-  );
-
-  return session$.pipe(
-    retryBackoff(
-      {
-        ...options.engineRetry,
-        onRetry: (error, attempt, delayMs) => {
-          options.onEngine?.(false, String(error));
-          if (engineDown) return;
-          engineDown = true;
-          log.warn({ engine: engine.address, err: String(error), attempt, delayMs }, 'Docker engine unreachable; retrying with backoff');
+    return session$.pipe(
+      retryBackoff(
+        {
+          ...options.engineRetry,
+          onRetry: (error, attempt, delayMs) => {
+            options.onEngine?.(false, String(error));
+            if (engineDown) return;
+            engineDown = true;
+            log.warn({ engine: engine.address, err: String(error), attempt, delayMs }, 'Docker engine unreachable; retrying with backoff');
+          },
         },
-      },
-      scheduler,
-    ),
-  );
+        scheduler,
+      ),
+    );
+  });
 }

@@ -1,6 +1,4 @@
-/** Go's zero time: what the engine puts in `read` of records for a container that is not running. */
-export const ZERO_TIME = '0001-01-01T00:00:00Z';
-
+// Go's zero time in `read`: what the engine sends for a container that is not running.
 // `"read"` with its opening quote, so `"preread":"0001-..."` (zero in every first record) never matches.
 const ZEROED = /"read"\s*:\s*"0001-01-01T00:00:00Z"/;
 

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { DEFAULT_MAX_CONCURRENT_POLLS } from '../collect/allStats$.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL_MS, MAX_BATCH_SIZE } from '../batch/batch.js';
 import { DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT } from '../store/retryWrite.js';
 import { byteSize, flag, httpUrl, list, oneOf, optional, output, text, wholeNumber } from './inputCodecs.js';
@@ -66,7 +67,7 @@ export const KEYS: Record<ConfigKey, KeySpec> = {
   bufferPolicy: { env: 'BUFFER_POLICY', flag: '--buffer-policy', default: 'drop-oldest', doc: 'when the buffer is full: drop-oldest (counted) or block (pause the sources)' },
   mode: { env: 'MODE', flag: '--mode', default: 'stream', doc: 'stream (the engine pushes a record a second) or poll (one-shot requests)' },
   pollInterval: { env: 'POLL_INTERVAL_MS', flag: '--poll-interval', default: 10_000, doc: 'ms between polls in poll mode' },
-  maxConcurrentPolls: { env: 'MAX_CONCURRENT_POLLS', flag: '--max-concurrent-polls', default: 128, doc: 'poll requests under way at once, across containers (a one-shot waits up to 1 s for the engine: keep it near the container count)' },
+  maxConcurrentPolls: { env: 'MAX_CONCURRENT_POLLS', flag: '--max-concurrent-polls', default: DEFAULT_MAX_CONCURRENT_POLLS, doc: 'poll requests under way at once, across containers (a one-shot waits up to 1 s for the engine: keep it near the container count)' },
   includeNames: { env: 'INCLUDE_NAMES', flag: '--include-names', default: [], doc: 'container name globs to watch (empty: all)' },
   excludeNames: { env: 'EXCLUDE_NAMES', flag: '--exclude-names', default: [], doc: 'container name globs to leave out' },
   includeLabels: { env: 'INCLUDE_LABELS', flag: '--include-labels', default: [], doc: 'label globs to watch: key=value or key' },

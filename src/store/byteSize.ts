@@ -12,6 +12,3 @@ export function parseByteSize(value: number | string): number | undefined {
   const bytes = unit === undefined ? Number.NaN : Math.floor(Number(m[1]) * unit);
   return bytes > 0 ? bytes : undefined;
 }
-
-/** The seed's limit: maxBufferSize '50MB'. */
-export const DEFAULT_MAX_BUFFER_BYTES = 50_000_000;

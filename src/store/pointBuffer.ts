@@ -90,13 +90,20 @@ export class PointBuffer {
     let dropped = 0;
     while (this.totalBytes > this.maxBytes && this.chunks.length > 0) {
       const oldest = this.chunks[0]!;
-      const line = oldest.lines.shift()!;
-      const bytes = lineBytes(line);
+      const excess = this.totalBytes - this.maxBytes;
+      // Whole chunks go at once; of a chunk that covers the excess, only the oldest lines that
+      // do, cut off with one splice (a shift per line is quadratic during a long outage).
+      let count = oldest.lines.length;
+      let bytes = oldest.bytes;
+      if (oldest.bytes > excess) {
+        for (count = 0, bytes = 0; bytes < excess; count++) bytes += lineBytes(oldest.lines[count]!);
+      }
+      if (count === oldest.lines.length) this.chunks.shift();
+      else oldest.lines.splice(0, count);
       oldest.bytes -= bytes;
       this.totalBytes -= bytes;
-      this.totalPoints--;
-      dropped++;
-      if (oldest.lines.length === 0) this.chunks.shift();
+      this.totalPoints -= count;
+      dropped += count;
     }
     if (dropped > 0) {
       this.dropped += dropped;
