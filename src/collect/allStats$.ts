@@ -1,23 +1,18 @@
 import {
-  type GroupedObservable,
   type Observable,
   type SchedulerLike,
   EMPTY,
   catchError,
   defer,
   delay,
-  endWith,
   filter,
   finalize,
-  groupBy,
-  ignoreElements,
+  first,
   map,
   mergeMap,
-  startWith,
-  take,
+  share,
   takeUntil,
   tap,
-  withLatestFrom,
 } from 'rxjs';
 import { type Logger, silentLogger } from '../log.js';
 import { concurrencyGate } from '../rx/concurrencyGate.js';
@@ -56,9 +51,6 @@ export interface AllStatsOptions extends Omit<ContainerStatsOptions, 'pollGate'>
   readonly onStream?: (delta: 1 | -1) => void;
 }
 
-type Lifecycle = Exclude<DiscoveryEvent, { kind: 'synced' }>;
-const idOf = (e: Lifecycle): string => (e.kind === 'removed' ? e.id : e.container.id);
-
 /**
  * The merge of every watched container's raw stats, each record with its container's identity.
  * A container's stream starts on its `added` and ends after its last real sample (the engine's
@@ -79,45 +71,42 @@ export function allStats$(engine: Engine, options: AllStatsOptions = {}, schedul
     const statsOptions: ContainerStatsOptions = { ...options, ...(pollGate ? { pollGate } : {}) };
     let engineDown = false;
 
-    const watch = (lifecycle$: GroupedObservable<string, Lifecycle>): Observable<StatsLine> =>
-      lifecycle$.pipe(
-        take(1),
-        filter((e): e is Extract<Lifecycle, { kind: 'added' }> => e.kind === 'added'),
+    const session$ = defer(() => {
+      // The current identity of every watched container (renames update it), per session.
+      const refs = new Map<string, ContainerRef>();
+      const lifecycle$ = containers$(engine, options.filters).pipe(
+        tap((event) => {
+          if (event.kind === 'synced') {
+            if (engineDown) log.info({ engine: engine.address, watched: event.watched }, 'Docker engine is back; streams resumed');
+            engineDown = false;
+            options.onEngine?.(true);
+          } else if (event.kind === 'removed') refs.delete(event.id);
+          else refs.set(event.container.id, event.container);
+        }),
+        share(),
+      );
+      // A container's stream stops `stopGraceMs` after its `removed` (its last samples may still come).
+      const stopped$ = (id: string): Observable<unknown> =>
+        lifecycle$.pipe(first((e) => e.kind === 'removed' && e.id === id, null), delay(options.stopGraceMs ?? 2000, scheduler));
+
+      // Per container only a handful of subscribers: at 10,000 containers each one costs megabytes.
+      return lifecycle$.pipe(
+        filter((e): e is Extract<DiscoveryEvent, { kind: 'added' }> => e.kind === 'added'),
         mergeMap(({ container }) => {
-          // The group closes on `removed` (groupBy's duration sees that event before we would).
-          const stopped$ = lifecycle$.pipe(ignoreElements(), endWith(true), delay(options.stopGraceMs ?? 2000, scheduler));
-          const identity$ = lifecycle$.pipe(
-            filter((e): e is Extract<Lifecycle, { kind: 'renamed' }> => e.kind === 'renamed'),
-            map((e) => e.container),
-            startWith(container),
-          );
           log.debug({ container: container.name, id: container.id }, 'watching container');
           options.onStream?.(1);
           return containerStats$(engine.docker, container.id, statsOptions, scheduler).pipe(
-            finalize(() => options.onStream?.(-1)),
-            takeUntil(stopped$),
-            withLatestFrom(identity$),
-            map(([line, ref]) => ({ container: ref, line })),
+            takeUntil(stopped$(container.id)),
+            map((line): StatsLine => ({ container: refs.get(container.id) ?? container, line })),
             catchError((error: unknown) => {
               log.error({ container: container.name, err: String(error) }, 'container stats stream failed');
               return EMPTY;
             }),
+            finalize(() => options.onStream?.(-1)),
           );
         }),
       );
-
-    const session$ = defer(() => containers$(engine, options.filters)).pipe(
-      tap((event) => {
-        if (event.kind !== 'synced') return;
-        if (engineDown) log.info({ engine: engine.address, watched: event.watched }, 'Docker engine is back; streams resumed');
-        engineDown = false;
-        options.onEngine?.(true);
-      }),
-      filter((event): event is Lifecycle => event.kind !== 'synced'),
-      // One group per container lifetime: it closes on `removed`, so a restart starts afresh.
-      groupBy(idOf, { duration: (group$) => group$.pipe(filter((e) => e.kind === 'removed')) }),
-      mergeMap(watch),
-    );
+    });
 
     return session$.pipe(
       retryBackoff(

@@ -21,26 +21,26 @@ export class PrematureCloseError extends Error {
 /**
  * Opens a streaming GET on the engine and emits its response body once the headers arrive; the
  * body stays paused (Node buffers it) until someone reads it, and completes when the body has
- * been read to its end. Unsubscribing aborts a request still under way and destroys the body,
- * which closes the socket under it: nothing is left behind. Dockerode's own helpers buffer and
+ * been read to its end. Unsubscribing destroys the body, which closes the socket under it; a
+ * request still waiting for its headers is closed the moment they arrive (no AbortController:
+ * one per container stream was 2 kB of heap, and the engine answers a stats or events request's
+ * headers at once). Dockerode's own helpers buffer and
  * JSON-parse non-streaming answers, so both stats modes and /events go through here to be framed
  * by the same splitter.
  *
  * ```
  * dial$:  -----b-------|   (b: the response body; | once b has been read to its end)
- * unsub:  --------!        (aborts the request, or destroys b)
+ * unsub:  --------!        (destroys b, or b as soon as it arrives)
  * ```
  */
 export function dial$(docker: Docker, request: DialRequest): Observable<NodeJS.ReadableStream> {
   return new Observable<NodeJS.ReadableStream>((subscriber) => {
-    const abort = new AbortController();
     let body: (NodeJS.ReadableStream & { destroy(): void }) | undefined;
     docker.modem.dial(
       {
         path: request.path,
         method: 'GET',
         isStream: true,
-        abortSignal: abort.signal,
         statusCodes: request.statusCodes ?? { 200: true, 404: 'not found', 500: 'server error' },
         options: { ...request.query },
       },
@@ -63,9 +63,6 @@ export function dial$(docker: Docker, request: DialRequest): Observable<NodeJS.R
         subscriber.next(body);
       },
     );
-    return () => {
-      abort.abort();
-      body?.destroy();
-    };
+    return () => body?.destroy();
   });
 }

@@ -8,6 +8,24 @@ export interface PreviousSample {
   readonly read: Instant;
 }
 
+/**
+ * The counters of a CPU sample that a later record is compared with, copied out of the record:
+ * keeping `cpu_stats` itself would keep its per-CPU array and throttling object alive for a
+ * second per container, long enough to be promoted to V8's old generation (about 10 MB/s of
+ * old-generation garbage at 10,000 containers).
+ */
+export function cpuBase(cpu: CpuSample): CpuSample {
+  const usage = cpu.cpu_usage;
+  const base: CpuSample = {};
+  if (usage) {
+    base.cpu_usage = { total_usage: usage.total_usage };
+    if (usage.usage_in_kernelmode !== undefined) base.cpu_usage.usage_in_kernelmode = usage.usage_in_kernelmode;
+    if (usage.usage_in_usermode !== undefined) base.cpu_usage.usage_in_usermode = usage.usage_in_usermode;
+  }
+  if (cpu.system_cpu_usage !== undefined) base.system_cpu_usage = cpu.system_cpu_usage;
+  return base;
+}
+
 interface Base {
   readonly cpu: CpuSample;
   readonly read: Instant | undefined;

@@ -3,7 +3,7 @@ import type { ContainerRef } from '../collect/engineCodecs.js';
 import type { DecodedStats } from '../validate/decodeStats.js';
 import type { StatsRecord } from '../validate/statsCodec.js';
 import { type DeviceNamer, blockioFields } from './blockio.js';
-import { type PreviousSample, cpuFields } from './cpu.js';
+import { type PreviousSample, cpuBase, cpuFields } from './cpu.js';
 import { memoryFields } from './memory.js';
 import { networkFields } from './network.js';
 import type { Fields, Point } from './point.js';
@@ -89,7 +89,7 @@ export function recordPoints(container: ContainerRef, stats: StatsRecord, memory
   // Only Windows' formula needs preread (Linux's uses system_cpu_usage).
   const preread = windows && stats.preread !== undefined ? parseInstant(stats.preread) : undefined;
   const entry = memory.entry(container);
-  const previous = memory.swap(entry, { cpu: stats.cpu_stats, read });
+  const previous = memory.swap(entry, { cpu: cpuBase(stats.cpu_stats), read });
   const timestamp = toNanoString(read);
   const points: Point[] = [];
   const push = (measurement: string, fields: Fields | undefined, tags = entry.tags): void => {
