@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/support/ownVictoriaMetrics.js';
+import { VM_URL } from '../test/support/victoriaMetrics.js';
+import { WriteProxy } from './writeProxy.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const STAND_IN = fileURLToPath(new URL('./standInServer.js', import.meta.url));
@@ -49,3 +52,47 @@ export async function scrape(port: number): Promise<Record<string, number>> {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+
+/** A stand-in engine, the daemon reading it, and the measuring pass-through it writes to. */
+export interface StandInRun {
+  readonly proxy: WriteProxy;
+  readonly daemon: Child;
+  /** The daemon's /metrics port. */
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stand-in engine (`containers` at `perSecond` records each), a WriteProxy in front of
+ * the real VictoriaMetrics, and the built daemon between them: bucket `name`, host tag
+ * `<name>-bench`, batches of 5000 flushed every second, plus `env`.
+ */
+export async function startStandInRun(name: string, containers: number, perSecond: number, env: Record<string, string>): Promise<StandInRun> {
+  const socket = `/tmp/dss-${name}-${process.pid}.sock`;
+  const proxy = new WriteProxy(VM_URL);
+  const url = await proxy.start();
+  const standIn = await startStandIn(socket, containers, perSecond);
+  const port = await freePort();
+  const daemon = startDaemon({
+    DOCKER_HOST: `unix://${socket}`,
+    INFLUX_URL: url,
+    INFLUX_ORG: 'bench',
+    INFLUX_BUCKET: name,
+    BATCH_SIZE: '5000',
+    FLUSH_INTERVAL_MS: '1000',
+    METRICS_PORT: String(port),
+    HOST_TAG: `${name}-bench`,
+    ...env,
+  });
+  return {
+    proxy,
+    daemon,
+    port,
+    async stop() {
+      await stop(daemon);
+      await stop(standIn);
+      await proxy.stop();
+    },
+  };
+}

@@ -1,8 +1,6 @@
 import { fmt } from './measure.js';
 import { rssMb } from './procStats.js';
-import { freePort, VM_URL } from './scale.bench.js';
-import { scrape, sleep, startDaemon, startStandIn, stop } from './daemonRun.js';
-import { WriteProxy } from './writeProxy.js';
+import { scrape, sleep, startStandInRun, stop } from './daemonRun.js';
 
 /**
  * Outage memory: the stand-in engine at a high rate while the sink is down for `outageS`
@@ -10,23 +8,10 @@ import { WriteProxy } from './writeProxy.js';
  * overflow exactly (collected = written + dropped at the end), and delivery must resume.
  */
 export async function outageBench(containers = 1000, perSecond = 5, outageS = 180, maxBufferMb = 50): Promise<void> {
-  const socket = `/tmp/dss-outage-${process.pid}.sock`;
-  const proxy = new WriteProxy(VM_URL);
-  const url = await proxy.start();
-  const standIn = await startStandIn(socket, containers, perSecond);
-  const port = await freePort();
-  const daemon = startDaemon({
-    DOCKER_HOST: `unix://${socket}`,
-    INFLUX_URL: url,
-    INFLUX_ORG: 'bench',
-    INFLUX_BUCKET: 'outage',
-    BATCH_SIZE: '5000',
-    FLUSH_INTERVAL_MS: '1000',
+  const { daemon, port, proxy, stop: stopAll } = await startStandInRun('outage', containers, perSecond, {
     MAX_BUFFER_SIZE: `${maxBufferMb}MB`,
     MAX_RETRIES: '2',
-    METRICS_PORT: String(port),
     LOG_LEVEL: 'info',
-    HOST_TAG: 'outage-bench',
     SHUTDOWN_TIMEOUT_MS: '60000',
   });
   const pid = daemon.process.pid!;
@@ -52,8 +37,6 @@ export async function outageBench(containers = 1000, perSecond = 5, outageS = 18
     console.log(`  at exit: ${JSON.stringify(final)}: collected = written + dropped + rejected ${exact ? 'holds exactly' : 'DOES NOT hold'}`);
   } finally {
     clearInterval(watch);
-    await stop(daemon);
-    await stop(standIn);
-    await proxy.stop();
+    await stopAll();
   }
 }

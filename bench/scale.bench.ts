@@ -1,34 +1,13 @@
-import { freePort } from '../test/support/ownVictoriaMetrics.js';
 import { fmt } from './measure.js';
 import { cpuSeconds, peakRssMb } from './procStats.js';
-import { WriteProxy } from './writeProxy.js';
-import { scrape, sleep, startDaemon, startStandIn, stop } from './daemonRun.js';
-
-export { freePort };
-export const VM_URL = process.env.DSS_VM_URL ?? 'http://127.0.0.1:8428';
+import { scrape, sleep, startStandInRun } from './daemonRun.js';
 
 /**
  * Scale: a stand-in engine serving `containers` containers at one record a second each; our
  * daemon writes to the real VictoriaMetrics (through a measuring pass-through) with gzip.
  */
 export async function scaleBench(containers = 10_000, seconds = 120): Promise<void> {
-  const socket = `/tmp/dss-scale-${process.pid}.sock`;
-  const proxy = new WriteProxy(VM_URL);
-  const url = await proxy.start();
-  const standIn = await startStandIn(socket, containers);
-  const port = await freePort();
-  const daemon = startDaemon({
-    DOCKER_HOST: `unix://${socket}`,
-    INFLUX_URL: url,
-    INFLUX_ORG: 'bench',
-    INFLUX_BUCKET: 'scale',
-    COMPRESSION: 'true',
-    BATCH_SIZE: '5000',
-    FLUSH_INTERVAL_MS: '1000',
-    METRICS_PORT: String(port),
-    LOG_LEVEL: 'warn',
-    HOST_TAG: 'scale-bench',
-  });
+  const { daemon, port, proxy, stop } = await startStandInRun('scale', containers, 1, { COMPRESSION: 'true', LOG_LEVEL: 'warn' });
   try {
     console.log(`scale: ${containers} stand-in containers at 1 record/s, ${seconds} s, gzip into VictoriaMetrics`);
     await sleep(20_000); // discovery of every container and the first records
@@ -45,8 +24,6 @@ export async function scaleBench(containers = 10_000, seconds = 120): Promise<vo
     );
     console.log('  targets: lag < 2000 ms, CPU <= 100 % of a core, RSS <= 300 MB');
   } finally {
-    await stop(daemon);
-    await stop(standIn);
-    await proxy.stop();
+    await stop();
   }
 }

@@ -22,10 +22,11 @@ const get = (id: string): Promise<void> =>
       let body = '';
       res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => {
         if (res.statusCode === 200 && JSON.parse(body).read) process.stdout.write(`${++samples}\n`);
-        resolve();
       });
+      res.on('error', () => undefined); // a timeout mid-body: counted as no sample
     });
-    req.on('timeout', () => req.destroy()).on('error', () => resolve()).end();
+    // 'close' comes last whatever happened: answered, timed out (destroyed) or failed.
+    req.on('timeout', () => req.destroy()).on('error', () => undefined).on('close', resolve).end();
   });
 
 const tick = (): void => {

@@ -72,16 +72,20 @@ export function allStats$(engine: Engine, options: AllStatsOptions = {}, schedul
     let engineDown = false;
 
     const session$ = defer(() => {
-      // The current identity of every watched container (renames update it), per session.
-      const refs = new Map<string, ContainerRef>();
+      // Each watched container's identity, which renames update; a stream keeps its own after
+      // `removed`, so that its last samples still carry the latest name.
+      const identities = new Map<string, { current: ContainerRef }>();
       const lifecycle$ = containers$(engine, options.filters).pipe(
         tap((event) => {
           if (event.kind === 'synced') {
             if (engineDown) log.info({ engine: engine.address, watched: event.watched }, 'Docker engine is back; streams resumed');
             engineDown = false;
             options.onEngine?.(true);
-          } else if (event.kind === 'removed') refs.delete(event.id);
-          else refs.set(event.container.id, event.container);
+          } else if (event.kind === 'removed') identities.delete(event.id);
+          else if (event.kind === 'renamed') {
+            const identity = identities.get(event.container.id);
+            if (identity) identity.current = event.container;
+          }
         }),
         share(),
       );
@@ -93,11 +97,13 @@ export function allStats$(engine: Engine, options: AllStatsOptions = {}, schedul
       return lifecycle$.pipe(
         filter((e): e is Extract<DiscoveryEvent, { kind: 'added' }> => e.kind === 'added'),
         mergeMap(({ container }) => {
+          const identity = { current: container };
+          identities.set(container.id, identity);
           log.debug({ container: container.name, id: container.id }, 'watching container');
           options.onStream?.(1);
           return containerStats$(engine.docker, container.id, statsOptions, scheduler).pipe(
             takeUntil(stopped$(container.id)),
-            map((line): StatsLine => ({ container: refs.get(container.id) ?? container, line })),
+            map((line): StatsLine => ({ container: identity.current, line })),
             catchError((error: unknown) => {
               log.error({ container: container.name, err: String(error) }, 'container stats stream failed');
               return EMPTY;

@@ -103,7 +103,7 @@ export function containerStats$(
           withLatestFrom(options.paused$ ?? of(false)),
           filter(([, paused]) => !paused),
           // A poll still under way when the next is due makes that tick skip, never pile up.
-          exhaustMap(() => (options.pollGate ?? identity)(request({ stream: false, 'one-shot': true }).pipe(switchMap((body) => frameLines(body))))),
+          exhaustMap(() => (options.pollGate ?? identity)(request({ stream: false, 'one-shot': true }).pipe(switchMap((body) => frameLines(body, options.paused$))))),
           takeWhile((line) => !isZeroedRecord(line)),
         )
       : streamRecords$(request({ stream: true }), containerId, options.paused$);

@@ -24,9 +24,8 @@ export class PrematureCloseError extends Error {
  * been read to its end. Unsubscribing destroys the body, which closes the socket under it; a
  * request still waiting for its headers is closed the moment they arrive (no AbortController:
  * one per container stream was 2 kB of heap, and the engine answers a stats or events request's
- * headers at once). Dockerode's own helpers buffer and
- * JSON-parse non-streaming answers, so both stats modes and /events go through here to be framed
- * by the same splitter.
+ * headers at once). Dockerode's own helpers buffer and JSON-parse non-streaming answers, so both
+ * stats modes and /events go through here to be framed by the same line framer.
  *
  * ```
  * dial$:  -----b-------|   (b: the response body; | once b has been read to its end)

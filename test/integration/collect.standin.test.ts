@@ -105,6 +105,26 @@ describe('allStats$ against a stand-in engine', () => {
       sub.unsubscribe();
     }
   });
+
+  it('tags records with a container’s new name from its rename on, also in the grace after die', async () => {
+    const engine = await standIn(1);
+    const lines: StatsLine[] = [];
+    const sub = allStats$(connectEngine({ DOCKER_HOST: engine.address }), { stopGraceMs: 400 }).subscribe((s) => lines.push(s));
+    try {
+      await eventually(() => countBy(lines).has('box-1'));
+      engine.emitEvent('rename', { id: fakeId(1), name: 'renamed' });
+      expect(await eventually(() => countBy(lines).has('renamed'))).toBe(true);
+      const firstRenamed = lines.findIndex((s) => s.container.name === 'renamed');
+      engine.emitEvent('die', { id: fakeId(1), name: 'renamed' });
+      const atDie = lines.length;
+      await new Promise((r) => setTimeout(r, 300)); // within the grace: the stream still delivers
+      expect(lines.length).toBeGreaterThan(atDie);
+      expect(countBy(lines, firstRenamed).get('box-1')).toBeUndefined();
+      expect(lines.slice(firstRenamed).every((s) => s.container.name === 'renamed' && s.container.id === fakeId(1))).toBe(true);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
 });
 
 describe('backpressure (buffer policy block)', () => {
