@@ -18,6 +18,7 @@ export { type FieldValue, type Point } from './transform/point.js';
 export { toLineProtocol, toLineProtocolBody } from './store/toLineProtocol.js';
 export { type Batch, type BatchOptions, type FlushReason, batch } from './batch/batch.js';
 export { type BufferPolicy, PointBuffer } from './store/pointBuffer.js';
+export { type Chunk, chunkLines, encodeChunk, rawBody } from './store/chunk.js';
 export { type DeliveryEvent, type WriteBatchesOptions, writeBatches } from './store/writeBatches.js';
 export { DeliveryCounters } from './store/deliveryCounters.js';
 export { type InfluxTarget, type LineSink, influxSink } from './store/influxSink.js';

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { InfluxDB } from '@influxdata/influxdb-client';
+import type { Chunk } from './chunk.js';
 
 /** Where points go: InfluxDB 2's /api/v2/write (or anything that speaks it, e.g. VictoriaMetrics). */
 export interface InfluxTarget {
@@ -8,14 +9,16 @@ export interface InfluxTarget {
   readonly token?: string;
   readonly org: string;
   readonly bucket: string;
-  /** gzip request bodies (over 1 kB); default on. */
+  /** gzip request bodies (over 1 kB); default on. The chunks come gzipped from the buffer. */
   readonly compression?: boolean;
   readonly timeoutMs?: number;
 }
 
-/** Writes one line-protocol body; rejects with the client's HttpError (statusCode, headers, body). */
+/** Writes one chunk of line protocol; rejects with the client's HttpError (statusCode, headers, body). */
 export interface LineSink {
-  write(body: string): Promise<void>;
+  /** Whether chunks for this sink are to be gzipped (see `encodeChunk`). */
+  readonly gzip: boolean;
+  write(chunk: Chunk): Promise<void>;
   /** For logs and errors: the URL, org and bucket, never the token. */
   readonly description: string;
   close(): void;
@@ -23,7 +26,7 @@ export interface LineSink {
 
 /**
  * The InfluxDB adapter: @influxdata/influxdb-client's HTTP transport (keep-alive agent, token
- * header, gzip over 1 kB, timeouts, HttpError with status and headers) posting to
+ * header, timeouts, HttpError with status and headers) posting to
  * /api/v2/write with precision ns. Its WriteApi is not used: its batching, buffer and retries
  * would fight the Rx pipeline's, which own them here.
  */
@@ -37,16 +40,18 @@ export function influxSink(target: InfluxTarget): LineSink {
     transportOptions: { agent },
   });
   const path = `/api/v2/write?${new URLSearchParams({ org: target.org, bucket: target.bucket, precision: 'ns' })}`;
-  const gzipThreshold = target.compression === false ? undefined : 1000;
   return {
     description: `${target.url} (org ${target.org}, bucket ${target.bucket})`,
-    async write(body: string): Promise<void> {
-      await influx.transport.request(path, body, {
-        method: 'POST',
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-        ...(gzipThreshold === undefined ? {} : { gzipThreshold }),
-      });
-    },
+    gzip: target.compression !== false,
+    write: (chunk: Chunk) =>
+      new Promise<void>((resolve, reject) => {
+        // `send`, not `request`: `request` JSON-encodes a body that is not a string, while `send`
+        // copies it with Buffer.from, which takes bytes as they are (its type says string only).
+        // No gzipThreshold: a gzipped chunk goes out as it is, its encoding named.
+        const body = chunk.body as unknown as string;
+        const headers = { 'content-type': 'text/plain; charset=utf-8', ...(chunk.gzip ? { 'content-encoding': 'gzip' } : {}) };
+        influx.transport.send(path, body, { method: 'POST', headers }, { error: reject, complete: () => resolve() });
+      }),
     close: () => agent.destroy(),
   };
 }

@@ -1,24 +1,12 @@
 import { BehaviorSubject, type Observable, distinctUntilChanged } from 'rxjs';
+import { type Chunk, dropOldestLines } from './chunk.js';
 
 /** What to do when the buffer is full: drop the oldest points (default), or hold the sources. */
 export type BufferPolicy = 'drop-oldest' | 'block';
 
-/** Line-protocol lines on their way to the database, with their size in bytes (newline included). */
-export interface Chunk {
-  readonly lines: string[];
-  bytes: number;
-}
-
-export const lineBytes = (line: string): number => Buffer.byteLength(line) + 1;
-
-export function chunkOf(lines: string[]): Chunk {
-  let bytes = 0;
-  for (const line of lines) bytes += lineBytes(line);
-  return { lines, bytes };
-}
-
 /**
- * The bounded buffer between the pipeline and the writer, sized in bytes of line protocol.
+ * The bounded buffer between the pipeline and the writer, sized in bytes of line protocol (held
+ * gzipped when the sink takes gzip: see `Chunk`).
  * Policy `drop-oldest`: room is made by dropping the oldest points, counted exactly, one
  * `onOverflow` per episode (an episode ends when the buffer has drained below its limit).
  * Policy `block`: nothing is dropped; `pressure$` turns true while full, and the sources stop
@@ -55,14 +43,14 @@ export class PointBuffer {
 
   /** Adds new points at the back. Returns how many points had to be dropped. */
   push(chunk: Chunk): number {
-    if (chunk.lines.length === 0) return 0;
+    if (chunk.points === 0) return 0;
     this.chunks.push(chunk);
     return this.added(chunk);
   }
 
   /** Puts a batch that failed back at the front, ahead of newer points. */
   unshift(chunk: Chunk): number {
-    if (chunk.lines.length === 0) return 0;
+    if (chunk.points === 0) return 0;
     this.chunks.unshift(chunk);
     return this.added(chunk);
   }
@@ -72,7 +60,7 @@ export class PointBuffer {
     const chunk = this.chunks.shift();
     if (chunk) {
       this.totalBytes -= chunk.bytes;
-      this.totalPoints -= chunk.lines.length;
+      this.totalPoints -= chunk.points;
       this.settle();
     }
     return chunk;
@@ -80,7 +68,7 @@ export class PointBuffer {
 
   private added(chunk: Chunk): number {
     this.totalBytes += chunk.bytes;
-    this.totalPoints += chunk.lines.length;
+    this.totalPoints += chunk.points;
     const dropped = this.policy === 'drop-oldest' ? this.makeRoom() : 0;
     this.settle();
     return dropped;
@@ -89,18 +77,10 @@ export class PointBuffer {
   private makeRoom(): number {
     let dropped = 0;
     while (this.totalBytes > this.maxBytes && this.chunks.length > 0) {
-      const oldest = this.chunks[0]!;
-      const excess = this.totalBytes - this.maxBytes;
-      // Whole chunks go at once; of a chunk that covers the excess, only the oldest lines that
-      // do, cut off with one splice (a shift per line is quadratic during a long outage).
-      let count = oldest.lines.length;
-      let bytes = oldest.bytes;
-      if (oldest.bytes > excess) {
-        for (count = 0, bytes = 0; bytes < excess; count++) bytes += lineBytes(oldest.lines[count]!);
-      }
-      if (count === oldest.lines.length) this.chunks.shift();
-      else oldest.lines.splice(0, count);
-      oldest.bytes -= bytes;
+      // Whole chunks go at once; of a chunk that covers the excess, only the oldest lines that do.
+      const { count, bytes, rest } = dropOldestLines(this.chunks[0]!, this.totalBytes - this.maxBytes);
+      if (rest) this.chunks[0] = rest;
+      else this.chunks.shift();
       this.totalBytes -= bytes;
       this.totalPoints -= count;
       dropped += count;

@@ -1,3 +1,4 @@
+import { rawBody } from './chunk.js';
 import type { LineSink } from './influxSink.js';
 
 /**
@@ -8,9 +9,10 @@ import type { LineSink } from './influxSink.js';
 export function streamSink(stream: NodeJS.WritableStream, description: string): LineSink {
   return {
     description,
-    write: (body) =>
+    gzip: false,
+    write: (chunk) =>
       new Promise<void>((resolve, reject) => {
-        stream.write(`${body}\n`, (error) => (error ? reject(error) : resolve()));
+        stream.write(rawBody(chunk), (error) => (error ? reject(error) : resolve()));
       }),
     close: () => undefined,
   };

@@ -23,7 +23,8 @@ import type { Batch } from '../batch/batch.js';
 import { type Logger, silentLogger } from '../log.js';
 import { DeliveryCounters } from './deliveryCounters.js';
 import type { LineSink } from './influxSink.js';
-import { type Chunk, type PointBuffer, chunkOf } from './pointBuffer.js';
+import { type Chunk, chunkLines, encodeChunk } from './chunk.js';
+import type { PointBuffer } from './pointBuffer.js';
 import { type RetryWriteOptions, retryWrite } from './retryWrite.js';
 import { classifyWriteFailure, namedBadLines, serverMessage } from './writeFailure.js';
 
@@ -50,15 +51,10 @@ class ChunkFailed extends Error {
   ) {
     super(serverMessage(cause));
   }
-  with(rest: Chunk): ChunkFailed {
-    return new ChunkFailed(chunkOf([...this.chunk.lines, ...rest.lines]), this.cause);
+  with(rest: Chunk, encode: (lines: readonly string[]) => Chunk): ChunkFailed {
+    return new ChunkFailed(encode([...chunkLines(this.chunk), ...chunkLines(rest)]), this.cause);
   }
 }
-
-const halves = (chunk: Chunk): [Chunk, Chunk] => {
-  const middle = Math.ceil(chunk.lines.length / 2);
-  return [chunkOf(chunk.lines.slice(0, middle)), chunkOf(chunk.lines.slice(middle))];
-};
 
 /**
  * Store: batches of line-protocol lines into the bounded buffer, and from there to the sink, one
@@ -79,27 +75,33 @@ export function writeBatches(sink: LineSink, options: WriteBatchesOptions, sched
   const counters = options.counters ?? new DeliveryCounters();
   const log = options.log ?? silentLogger;
 
+  const encode = (lines: readonly string[]): Chunk => encodeChunk(lines, sink.gzip);
+  const halves = (chunk: Chunk): [Chunk, Chunk] => {
+    const lines = chunkLines(chunk);
+    const middle = Math.ceil(lines.length / 2);
+    return [encode(lines.slice(0, middle)), encode(lines.slice(middle))];
+  };
+
   const writeChunk = (chunk: Chunk, lastChance = false): Observable<DeliveryEvent> => {
     const attempt$ = defer(() => {
       const started = scheduler.now();
-      return from(sink.write(chunk.lines.join('\n'))).pipe(
-        map((): DeliveryEvent => ({ kind: 'written', points: chunk.lines.length, latencyMs: scheduler.now() - started })),
-      );
+      return from(sink.write(chunk)).pipe(map((): DeliveryEvent => ({ kind: 'written', points: chunk.points, latencyMs: scheduler.now() - started })));
     });
     return attempt$.pipe(
-      retryWrite({ ...options.retry, onRetry: () => (counters.pointsRetried += chunk.lines.length) }, scheduler),
+      retryWrite({ ...options.retry, onRetry: () => (counters.pointsRetried += chunk.points) }, scheduler),
       catchError((error: unknown): Observable<DeliveryEvent> => {
         const kind = classifyWriteFailure(error);
-        if (kind === 'too-large' && chunk.lines.length > 1) {
+        if (kind === 'too-large' && chunk.points > 1) {
           const [left, right] = halves(chunk);
-          return concat(writeChunk(left).pipe(catchError((e: unknown) => throwError(() => (e instanceof ChunkFailed ? e.with(right) : e)))), writeChunk(right));
+          return concat(writeChunk(left).pipe(catchError((e: unknown) => throwError(() => (e instanceof ChunkFailed ? e.with(right, encode) : e)))), writeChunk(right));
         }
         if (kind === 'too-large' || kind === 'rejected') {
-          const bad = kind === 'rejected' && !lastChance ? namedBadLines(error, chunk.lines) : new Set<string>();
+          const lines = kind === 'rejected' && !lastChance ? chunkLines(chunk) : [];
+          const bad = namedBadLines(error, lines);
           const reason = serverMessage(error);
           log.warn({ sink: sink.description, status: kind, reason }, 'the database rejected points');
-          if (bad.size === 0 || bad.size === chunk.lines.length) return of({ kind: 'rejected', points: chunk.lines.length, reason });
-          return concat(of<DeliveryEvent>({ kind: 'rejected', points: bad.size, reason }), writeChunk(chunkOf(chunk.lines.filter((l) => !bad.has(l))), true));
+          if (bad.size === 0 || bad.size === chunk.points) return of({ kind: 'rejected', points: chunk.points, reason });
+          return concat(of<DeliveryEvent>({ kind: 'rejected', points: bad.size, reason }), writeChunk(encode(lines.filter((l) => !bad.has(l))), true));
         }
         return throwError(() => new ChunkFailed(chunk, error));
       }),
@@ -120,7 +122,7 @@ export function writeBatches(sink: LineSink, options: WriteBatchesOptions, sched
       );
     }
     counters.failing = reason;
-    return of({ kind: 'failed', points: failure.chunk.lines.length, reason });
+    return of({ kind: 'failed', points: failure.chunk.points, reason });
   };
 
   // Writes chunk after chunk until the buffer is empty or a write fails.
@@ -158,7 +160,7 @@ export function writeBatches(sink: LineSink, options: WriteBatchesOptions, sched
       const incoming$ = batches$.pipe(
         tap((batch) => {
           counters.flushes[batch.reason]++;
-          counters.pointsDropped += buffer.push(chunkOf([...batch.items]));
+          counters.pointsDropped += buffer.push(encode(batch.items));
         }),
         share(),
       );

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { PointBuffer, chunkOf, lineBytes } from '../../src/store/pointBuffer.js';
+import { chunkLines, encodeChunk, lineBytes } from '../../src/store/chunk.js';
+import { PointBuffer } from '../../src/store/pointBuffer.js';
 import { parseByteSize } from '../../src/store/byteSize.js';
 
 // Ten-byte lines (nine characters and the newline), so byte limits read as point counts.
 const lines = (from: number, count: number): string[] => Array.from({ length: count }, (_, i) => `m v=${String(from + i).padStart(3, '0')}i`.padEnd(9, ' ').slice(0, 9));
-const chunk = (from: number, count: number) => chunkOf(lines(from, count));
+const chunk = (from: number, count: number) => encodeChunk(lines(from, count));
 const contents = (buffer: PointBuffer): string[] => {
   const out: string[] = [];
-  for (let c = buffer.shift(); c; c = buffer.shift()) out.push(...c.lines);
+  for (let c = buffer.shift(); c; c = buffer.shift()) out.push(...chunkLines(c));
   return out;
 };
 
@@ -46,7 +47,7 @@ describe('PointBuffer (the cases of Telegraf’s buffer suite)', () => {
     const inFlight = buffer.shift()!; // points 0-4 are being written
     buffer.push(chunk(10, 8)); // 5 + 8 = 13 > 10: drop 3 of the oldest buffered (5, 6, 7)
     expect(buffer.dropped).toBe(3);
-    expect(inFlight.lines).toEqual(lines(0, 5));
+    expect(chunkLines(inFlight)).toEqual(lines(0, 5));
     expect(contents(buffer)).toEqual([...lines(8, 2), ...lines(10, 8)]);
   });
 
@@ -79,6 +80,16 @@ describe('PointBuffer (the cases of Telegraf’s buffer suite)', () => {
     buffer.shift();
     buffer.shift();
     expect(pressure).toEqual([false, true, false]);
+  });
+
+  it('held gzipped, it drops exactly the same oldest points and keeps the rest readable', () => {
+    const buffer = new PointBuffer(1500);
+    const zipped = encodeChunk(lines(0, 200), true); // 2000 bytes of line protocol
+    expect(zipped.gzip).toBe(true);
+    expect(zipped.body.length).toBeLessThan(zipped.bytes);
+    expect(buffer.push(zipped)).toBe(50);
+    expect([buffer.points, buffer.bytes]).toEqual([150, 1500]);
+    expect(contents(buffer)).toEqual(lines(50, 150));
   });
 
   it('reads the seed’s size strings', () => {
