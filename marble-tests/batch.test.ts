@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { map } from 'rxjs';
 import { type Batch, batch } from '../src/batch/batch.js';
+import { batchLines } from '../src/batch/batchLines.js';
+import { chunkLines } from '../src/batch/chunk.js';
 import { testScheduler } from './testScheduler.js';
 
 // Batches as marble values: the items joined, and why the batch went out.
@@ -69,3 +72,29 @@ describe('batch: size, time and manual flush', () => {
     expect(() => batch({ size: 20_000, maxBatchSize: 20_000 })).not.toThrow();
   });
 });
+
+describe('batchLines: the same flushes, each batch one chunk of line-protocol bytes', () => {
+  it('emits on size, on time and by hand; gzipped chunks read back the same lines', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ hot, expectObservable }) => {
+      const source = hot('  -a-b-c--d---------e--|');
+      const flush$ = hot('  -----------------------');
+      const expected = '    -----x------y--------(z|)';
+      //                         size ^  ^ d + 4 ms
+      const long = (c: string): string => `m,tag=${c} v=${c.repeat(400)}`; // over 1 kB a batch: gzipped
+      for (const gzip of [false, true]) {
+        const out = source.pipe(
+          map(long),
+          batchLines({ size: 3, intervalMs: 4, flush$, gzip }, scheduler),
+          map(({ items, reason }) => ({ lines: chunkLines(items), points: items.points, gzip: items.gzip, reason })),
+        );
+        expectObservable(out).toBe(expected, {
+          x: { lines: ['a', 'b', 'c'].map(long), points: 3, gzip, reason: 'size' },
+          y: { lines: [long('d')], points: 1, gzip: false, reason: 'time' },
+          z: { lines: [long('e')], points: 1, gzip: false, reason: 'final' },
+        });
+      }
+    });
+  });
+});
+

@@ -14,7 +14,7 @@ import {
   takeUntil,
   tap,
 } from 'rxjs';
-import { batch } from './batch/batch.js';
+import { batchLines } from './batch/batchLines.js';
 import { allStats$ } from './collect/allStats$.js';
 import { type Engine, connectEngine } from './collect/connection.js';
 import { engineIsLocal, sysfsDeviceNamer } from './collect/sysfsDeviceNames.js';
@@ -127,7 +127,7 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
 
   const run$ = merge(collected$, internal$).pipe(
     takeUntil(stopReading$),
-    batch({ size: config.batchSize, intervalMs: config.flushInterval, maxBatchSize: config.maxBatchSize, flush$ }, scheduler),
+    batchLines({ size: config.batchSize, intervalMs: config.flushInterval, maxBatchSize: config.maxBatchSize, flush$, gzip: sink.gzip }, scheduler),
     writeBatches(sink, { buffer, counters, flush$, log, retry: { maxRetries: config.maxRetries } }, scheduler),
     share(),
   );

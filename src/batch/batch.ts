@@ -3,10 +3,32 @@ import { Observable, type OperatorFunction, type SchedulerLike, type Subscriptio
 /** Why a batch was emitted: the counters keep one count per reason. */
 export type FlushReason = 'size' | 'time' | 'manual' | 'final';
 
-export interface Batch<T> {
-  readonly items: readonly T[];
+/** What a flush emits: what was waiting (an array of items, or what a `Gatherer` made of them) and why. */
+export interface Flushed<B> {
+  readonly items: B;
   readonly reason: FlushReason;
 }
+export type Batch<T> = Flushed<readonly T[]>;
+
+/** Where a batch's items wait: `batch` keeps an array; `batchLines` writes lines into bytes. */
+export interface Gatherer<T, B> {
+  /** Adds an item; returns how many are waiting. */
+  add(item: T): number;
+  /** Takes what is waiting (called only when something is) and starts over. */
+  take(): B;
+}
+
+const arrayGatherer = <T>(): Gatherer<T, readonly T[]> => {
+  let items: T[] = [];
+  return {
+    add: (item) => items.push(item),
+    take: () => {
+      const out = items;
+      items = [];
+      return out;
+    },
+  };
+};
 
 /** The seed's batch settings and limit. */
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -54,25 +76,30 @@ export function batchSettings(options: BatchOptions): { size: number; intervalMs
  * ```
  */
 export function batch<T>(options: BatchOptions = {}, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<T, Batch<T>> {
+  return gatherBatches(arrayGatherer<T>, options, scheduler);
+}
+
+/** `batch`, with the waiting items kept by a `Gatherer` made per subscription. */
+export function gatherBatches<T, B>(gatherer: () => Gatherer<T, B>, options: BatchOptions = {}, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<T, Flushed<B>> {
   const { size, intervalMs } = batchSettings(options);
   return (source) =>
-    new Observable<Batch<T>>((subscriber) => {
-      let items: T[] = [];
+    new Observable<Flushed<B>>((subscriber) => {
+      const waiting = gatherer();
+      let count = 0;
       let timer: Subscription | undefined;
       const emit = (reason: FlushReason): void => {
         timer?.unsubscribe();
         timer = undefined;
-        if (items.length === 0) return;
-        const out = items;
-        items = [];
-        subscriber.next({ items: out, reason });
+        if (count === 0) return;
+        count = 0;
+        subscriber.next({ items: waiting.take(), reason });
       };
       const flushing = options.flush$?.subscribe(() => emit('manual'));
       const upstream = source.subscribe({
         next: (item) => {
-          items.push(item);
-          if (items.length === 1) timer = scheduler.schedule(() => emit('time'), intervalMs);
-          if (items.length >= size) emit('size');
+          count = waiting.add(item);
+          if (count === 1) timer = scheduler.schedule(() => emit('time'), intervalMs);
+          if (count >= size) emit('size');
         },
         error: (error: unknown) => {
           emit('final');

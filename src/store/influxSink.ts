@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { InfluxDB } from '@influxdata/influxdb-client';
-import type { Chunk } from './chunk.js';
+import type { Chunk } from '../batch/chunk.js';
 
 /** Where points go: InfluxDB 2's /api/v2/write (or anything that speaks it, e.g. VictoriaMetrics). */
 export interface InfluxTarget {

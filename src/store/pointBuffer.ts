@@ -1,5 +1,5 @@
 import { BehaviorSubject, type Observable, distinctUntilChanged } from 'rxjs';
-import { type Chunk, dropOldestLines } from './chunk.js';
+import { type Chunk, dropOldestLines } from '../batch/chunk.js';
 
 /** What to do when the buffer is full: drop the oldest points (default), or hold the sources. */
 export type BufferPolicy = 'drop-oldest' | 'block';

@@ -1,4 +1,4 @@
-import { rawBody } from './chunk.js';
+import { rawBody } from '../batch/chunk.js';
 import type { LineSink } from './influxSink.js';
 
 /**

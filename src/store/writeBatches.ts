@@ -19,11 +19,11 @@ import {
   tap,
   throwError,
 } from 'rxjs';
-import type { Batch } from '../batch/batch.js';
+import type { Flushed } from '../batch/batch.js';
 import { type Logger, silentLogger } from '../log.js';
 import { DeliveryCounters } from './deliveryCounters.js';
 import type { LineSink } from './influxSink.js';
-import { type Chunk, chunkLines, encodeChunk } from './chunk.js';
+import { type Chunk, chunkLines, encodeChunk } from '../batch/chunk.js';
 import type { PointBuffer } from './pointBuffer.js';
 import { type RetryWriteOptions, retryWrite } from './retryWrite.js';
 import { classifyWriteFailure, namedBadLines, serverMessage } from './writeFailure.js';
@@ -57,7 +57,7 @@ class ChunkFailed extends Error {
 }
 
 /**
- * Store: batches of line-protocol lines into the bounded buffer, and from there to the sink, one
+ * Store: batches of line protocol (chunks, from `batchLines`) into the bounded buffer, and from there to the sink, one
  * write in flight. A transient failure is retried with backoff (`retryWrite`); when retries run
  * out, or the server refuses the credentials or target (401/403/404), the chunk goes back to the
  * front of the buffer and is tried again at the next flush. 413 splits the chunk in halves,
@@ -70,7 +70,7 @@ class ChunkFailed extends Error {
  * result:  ----W---------------W------W|     (W: a `written` event per chunk)
  * ```
  */
-export function writeBatches(sink: LineSink, options: WriteBatchesOptions, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<Batch<string>, DeliveryEvent> {
+export function writeBatches(sink: LineSink, options: WriteBatchesOptions, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<Flushed<Chunk>, DeliveryEvent> {
   const { buffer } = options;
   const counters = options.counters ?? new DeliveryCounters();
   const log = options.log ?? silentLogger;
@@ -160,7 +160,7 @@ export function writeBatches(sink: LineSink, options: WriteBatchesOptions, sched
       const incoming$ = batches$.pipe(
         tap((batch) => {
           counters.flushes[batch.reason]++;
-          counters.pointsDropped += buffer.push(encode(batch.items));
+          counters.pointsDropped += buffer.push(batch.items);
         }),
         share(),
       );

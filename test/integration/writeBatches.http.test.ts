@@ -1,6 +1,8 @@
 import { Subject, firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Batch } from '../../src/batch/batch.js';
+import type { Flushed } from '../../src/batch/batch.js';
+import { batchLines } from '../../src/batch/batchLines.js';
+import { type Chunk, encodeChunk } from '../../src/batch/chunk.js';
 import { DeliveryCounters } from '../../src/store/deliveryCounters.js';
 import { influxSink } from '../../src/store/influxSink.js';
 import { PointBuffer } from '../../src/store/pointBuffer.js';
@@ -15,9 +17,10 @@ afterEach(async () => {
 
 const TOKEN = 'secret-token-never-logged';
 const lines = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `cpu,container_name=c${from + i} usage_percent=${from + i} 170000000000000${String(from + i).padStart(4, '0')}`);
-const batchOf = (items: string[]): Batch<string> => ({ items, reason: 'size' });
+// As batchLines makes them for the default sink (gzip on).
+const batchOf = (items: string[]): Flushed<Chunk> => ({ items: encodeChunk(items, true), reason: 'size' });
 
-async function deliver(script: (n: number, request: { lines: string[] }) => Reply, batches: Batch<string>[], options: { maxRetries?: number } = {}) {
+async function deliver(script: (n: number, request: { lines: string[] }) => Reply, batches: Flushed<Chunk>[], options: { maxRetries?: number } = {}) {
   let n = 0;
   const server = new ScriptedInflux((request) => script(n++, request));
   servers.push(server);
@@ -112,7 +115,7 @@ describe('writeBatches against a scripted HTTP server on loopback', () => {
     const sink = influxSink({ url: await server.start(), token: TOKEN, org: 'acme', bucket: 'docker' });
     const buffer = new PointBuffer(1_000_000);
     const counters = new DeliveryCounters();
-    const batches = new Subject<Batch<string>>();
+    const batches = new Subject<Flushed<Chunk>>();
     const flush$ = new Subject<void>();
     const events: DeliveryEvent[] = [];
     const done = lastValueFrom(batches.pipe(writeBatches(sink, { buffer, counters, flush$, retry: { baseMs: 10 } }), toArray()));
@@ -147,7 +150,7 @@ describe('writeBatches against a scripted HTTP server on loopback', () => {
     const lineBytes = lines(1)[0]!.length + 1;
     const buffer = new PointBuffer(lineBytes * 10 + 5); // room for 10 of these lines
     const counters = new DeliveryCounters();
-    const batches = new Subject<Batch<string>>();
+    const batches = new Subject<Flushed<Chunk>>();
     const done = lastValueFrom(batches.pipe(writeBatches(sink, { buffer, counters, retry: { baseMs: 50, maxMs: 50, maxRetries: 2 } }), toArray()));
     batches.next(batchOf(lines(6))); // in flight, failing and retried for ~100 ms
     await new Promise((r) => setTimeout(r, 20));
@@ -169,7 +172,7 @@ describe('writeBatches against a scripted HTTP server on loopback', () => {
       const server = new ScriptedInflux(() => ({ status: 204 }));
       servers.push(server);
       const sink = influxSink({ url: await server.start(), org: 'acme', bucket: 'docker', compression });
-      await firstValueFrom(of(batchOf(big)).pipe(writeBatches(sink, { buffer: new PointBuffer(1e6) })));
+      await firstValueFrom(of(...big).pipe(batchLines({ gzip: sink.gzip }), writeBatches(sink, { buffer: new PointBuffer(1e6) })));
       sink.close();
       expect(server.received[0]?.headers['content-encoding']).toBe(compression ? 'gzip' : undefined);
       expect(server.received[0]?.lines).toEqual(big);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Subject, interval, lastValueFrom, map, take, takeUntil, timer, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batch } from '../../src/batch/batch.js';
+import { batchLines } from '../../src/batch/batchLines.js';
 import { DeliveryCounters } from '../../src/store/deliveryCounters.js';
 import { influxSink } from '../../src/store/influxSink.js';
 import { PointBuffer } from '../../src/store/pointBuffer.js';
@@ -36,7 +36,7 @@ describe('writeBatches into the real VictoriaMetrics', () => {
       interval(0).pipe(
         take(n),
         map((i) => line(run, i)),
-        batch({ size: 1000, intervalMs: 200 }),
+        batchLines({ size: 1000, intervalMs: 200, gzip: sink.gzip }),
         writeBatches(sink, { buffer: new PointBuffer(50_000_000), counters }),
         toArray(),
       ),
@@ -59,7 +59,7 @@ describe('writeBatches into the real VictoriaMetrics', () => {
       interval(10).pipe(
         takeUntil(stop$),
         map(() => line(run, produced++)),
-        batch({ size: 200, intervalMs: 500 }),
+        batchLines({ size: 200, intervalMs: 500, gzip: sink.gzip }),
         writeBatches(sink, { buffer, counters, retry: { baseMs: 200, maxMs: 1000, maxRetries: 3 } }),
         toArray(),
       ),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { GZIP_OVER_BYTES, chunkLines, dropOldestLines, encodeChunk, rawBody } from '../../src/store/chunk.js';
+import { GZIP_OVER_BYTES, chunkLines, dropOldestLines, encodeChunk, rawBody } from '../../src/batch/chunk.js';
 
 // Line-protocol lines never hold a raw newline (toLineProtocol escapes it), anything else goes.
 const line = fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }).map((s) => s.replace(/\n/g, ' '));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkLines, encodeChunk, lineBytes } from '../../src/store/chunk.js';
+import { chunkLines, encodeChunk, lineBytes } from '../../src/batch/chunk.js';
 import { PointBuffer } from '../../src/store/pointBuffer.js';
 import { parseByteSize } from '../../src/store/byteSize.js';
 
