@@ -20,10 +20,10 @@ import {
   throwError,
 } from 'rxjs';
 import type { Flushed } from '../batch/batch.js';
+import { type Chunk, chunkLines, encodeChunk } from '../batch/chunk.js';
 import { type Logger, silentLogger } from '../log.js';
 import { DeliveryCounters } from './deliveryCounters.js';
 import type { LineSink } from './influxSink.js';
-import { type Chunk, chunkLines, encodeChunk } from '../batch/chunk.js';
 import type { PointBuffer } from './pointBuffer.js';
 import { type RetryWriteOptions, retryWrite } from './retryWrite.js';
 import { classifyWriteFailure, namedBadLines, serverMessage } from './writeFailure.js';
@@ -57,10 +57,11 @@ class ChunkFailed extends Error {
 }
 
 /**
- * Store: batches of line protocol (chunks, from `batchLines`) into the bounded buffer, and from there to the sink, one
- * write in flight. A transient failure is retried with backoff (`retryWrite`); when retries run
- * out, or the server refuses the credentials or target (401/403/404), the chunk goes back to the
- * front of the buffer and is tried again at the next flush. 413 splits the chunk in halves,
+ * Store: batches of line protocol (chunks, from `batchLines`) into the bounded buffer, and from
+ * there to the sink, one write in flight. A transient failure is retried with backoff
+ * (`retryWrite`); when retries run out, or the server refuses the credentials or target
+ * (401/403/404), the chunk goes back to the front of the buffer and is tried again at the next
+ * flush. 413 splits the chunk in halves,
  * down to single points; 400/422 reject the points the server names (the rest are tried once
  * more, then rejected too). Only the buffer drops points, to make room; all is counted.
  *
