@@ -24,6 +24,9 @@ export interface DecodeOptions {
   readonly onError?: (failure: DecodeFailure) => void;
 }
 
+/** Containers whose first bad record was logged, kept to log only once each. */
+const MAX_LOGGED_CONTAINERS = 10_000;
+
 /** Parses and validates one raw record: the stats, or the reason they were refused. */
 export function decodeRecord(line: string): StatsRecord | string {
   let json: unknown;
@@ -58,6 +61,8 @@ export function decodeStats(options: DecodeOptions = {}): OperatorFunction<Stats
       if (typeof result !== 'string') return { container, stats: result };
       options.onError?.({ container, reason: result });
       if (!logged.has(container.id)) {
+        // Bounded: with container churn the ids would pile up; past this many, each is logged anew.
+        if (logged.size >= MAX_LOGGED_CONTAINERS) logged.clear();
         logged.add(container.id);
         log.warn({ container: container.name, id: container.id, reason: result }, 'skipped a stats record that does not decode');
       }

@@ -56,4 +56,14 @@ describe('decodeStats', () => {
       ['warn', 'db-1'],
     ]);
   });
+
+  it('remembers at most 10,000 logged containers: past that, the memory starts over', async () => {
+    const many: StatsLine[] = Array.from({ length: 10_001 }, (_, i) => ({ container: { ...web, id: String(i), name: `c${i}` }, line: 'x' }));
+    const log = captureLogger();
+    await lastValueFrom(from([...many, many[0]!, many[10_000]!]).pipe(decodeStats({ log }), toArray()));
+    const names = log.entries.map((e) => (e.obj as { container: string }).container);
+    // c0 .. c9999 fill the memory; c10000 clears it and is logged; then c0 is new again, c10000 is not.
+    expect(names).toHaveLength(10_002);
+    expect(names.slice(-2)).toEqual(['c10000', 'c0']);
+  });
 });
