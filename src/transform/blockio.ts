@@ -1,4 +1,4 @@
-import type { BlkioEntry, BlkioStats, StatsRecord } from '../validate/statsCodec.js';
+import { type BlkioEntry, type BlkioStats, type StatsRecord, isWindows } from '../validate/statsCodec.js';
 import { type Fields, has, int } from './point.js';
 
 /** Names a block device from its numbers: `sda` via /sys/dev/block on the engine's host, else `8:0`. */
@@ -13,7 +13,7 @@ export const numericDevice: DeviceNamer = (major, minor) => `${major}:${minor}`;
  * never written as 0. Windows: one device, `storage`, from storage_stats.
  */
 export function blockioFields(record: StatsRecord, nameDevice: DeviceNamer = numericDevice): Array<[string, Fields]> {
-  if ((record.num_procs ?? 0) > 0) return windowsStorage(record.storage_stats);
+  if (isWindows(record)) return windowsStorage(record.storage_stats);
   const devices = new Map<string, Fields>();
   addOps(devices, record.blkio_stats, 'io_service_bytes_recursive', '_bytes', nameDevice);
   addOps(devices, record.blkio_stats, 'io_serviced_recursive', '_ops', nameDevice);

@@ -1,4 +1,4 @@
-import type { CpuSample, StatsRecord } from '../validate/statsCodec.js';
+import { type CpuSample, type StatsRecord, isWindows } from '../validate/statsCodec.js';
 import { type Fields, has, int } from './point.js';
 import { type Instant, nanosBetween } from './timestamp.js';
 
@@ -48,7 +48,7 @@ const hasCpu = (s: CpuSample | undefined): s is CpuSample & Required<Pick<CpuSam
 export function cpuFields(record: StatsRecord, read: Instant, previous: PreviousSample | undefined, preread: Instant | undefined): Fields | undefined {
   const cpu = record.cpu_stats;
   if (!hasCpu(cpu)) return undefined;
-  const windows = (record.num_procs ?? 0) > 0;
+  const windows = isWindows(record);
   const base = chooseBase(record, windows, previous, preread);
   if (!base || !hasCpu(base.cpu)) return undefined;
 
@@ -91,5 +91,5 @@ function chooseBase(record: StatsRecord, windows: boolean, previous: PreviousSam
   // The engine's precpu is empty on a stream's first record and on every one-shot record.
   const enginePre = windows ? hasCpu(pre) && preread !== undefined && preread.seconds > 0 : hasCpu(pre) && (pre.system_cpu_usage ?? 0) > 0;
   if (enginePre && pre) return { cpu: pre, read: preread };
-  return previous ? { cpu: previous.cpu, read: previous.read } : undefined;
+  return previous;
 }

@@ -1,7 +1,7 @@
 import { type OperatorFunction, defer, mergeMap } from 'rxjs';
 import type { ContainerRef } from '../collect/engineCodecs.js';
 import type { DecodedStats } from '../validate/decodeStats.js';
-import type { StatsRecord } from '../validate/statsCodec.js';
+import { type StatsRecord, isWindows } from '../validate/statsCodec.js';
 import { type DeviceNamer, blockioFields } from './blockio.js';
 import { type PreviousSample, cpuBase, cpuFields } from './cpu.js';
 import { memoryFields } from './memory.js';
@@ -85,7 +85,7 @@ function tagsWith(entry: ContainerEntry, key: string, value: string): Readonly<R
 export function recordPoints(container: ContainerRef, stats: StatsRecord, memory: SampleMemory, options: ToPointsOptions = {}): Point[] {
   const read = parseInstant(stats.read);
   if (!read || read.seconds <= 0) return [];
-  const windows = (stats.num_procs ?? 0) > 0;
+  const windows = isWindows(stats);
   // Only Windows' formula needs preread (Linux's uses system_cpu_usage).
   const preread = windows && stats.preread !== undefined ? parseInstant(stats.preread) : undefined;
   const entry = memory.entry(container);

@@ -16,12 +16,9 @@ import * as t from 'io-ts';
 /** RFC 3339 with up to nanosecond fraction, as the engine writes `read` and `preread`. */
 export const RFC3339_NANO = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 
-export const Timestamp = new t.Type<string, string, unknown>(
-  'RFC3339Nano',
-  (u): u is string => typeof u === 'string' && RFC3339_NANO.test(u),
-  (u, c) => (typeof u === 'string' && RFC3339_NANO.test(u) ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
+const isTimestamp = (u: unknown): u is string => typeof u === 'string' && RFC3339_NANO.test(u);
+
+export const Timestamp = new t.Type<string, string, unknown>('RFC3339Nano', isTimestamp, (u, c) => (isTimestamp(u) ? t.success(u) : t.failure(u, c)), t.identity);
 
 const CpuUsage = t.intersection([
   t.type({ total_usage: t.number }),
@@ -99,3 +96,6 @@ export const StatsRecord = t.intersection([
   }),
 ]);
 export type StatsRecord = t.TypeOf<typeof StatsRecord>;
+
+/** A Windows engine's record: only Windows reports `num_procs` (its CPU formula and fields differ). */
+export const isWindows = (record: StatsRecord): boolean => (record.num_procs ?? 0) > 0;
