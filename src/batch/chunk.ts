@@ -21,9 +21,6 @@ export interface Chunk {
 /** Bodies this small are not worth gzipping (the client's own threshold). */
 export const GZIP_OVER_BYTES = 1000;
 
-/** A line's UTF-8 bytes with its newline. */
-export const lineBytes = (line: string): number => Buffer.byteLength(line) + 1;
-
 /** Gathers lines into one chunk; `take` seals what was added and starts over. */
 export interface ChunkWriter {
   /** Adds a line (without its newline); returns how many lines are waiting. */

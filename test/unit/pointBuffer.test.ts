@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkLines, encodeChunk, lineBytes } from '../../src/batch/chunk.js';
+import { chunkLines, encodeChunk } from '../../src/batch/chunk.js';
 import { PointBuffer } from '../../src/store/pointBuffer.js';
 import { parseByteSize } from '../../src/store/byteSize.js';
 
@@ -14,8 +14,8 @@ const contents = (buffer: PointBuffer): string[] => {
 
 describe('PointBuffer (the cases of Telegraf’s buffer suite)', () => {
   it('sizes lines in UTF-8 bytes with their newline', () => {
-    expect(lineBytes(lines(0, 1)[0]!)).toBe(10);
-    expect(lineBytes('é')).toBe(3);
+    expect(encodeChunk(lines(0, 1)).bytes).toBe(10);
+    expect(encodeChunk(['é']).bytes).toBe(3);
   });
 
   it('keeps everything while there is room, in order', () => {
