@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
+import { startDaemon } from './daemonRun.js';
 import { fmt } from './measure.js';
 import { cpuSeconds, engineCpuSeconds, peakRssMb } from './procStats.js';
 
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const TELEGRAF_STYLE = fileURLToPath(new URL('./telegrafStyle.js', import.meta.url));
 const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const LABEL = 'dss-bench';
@@ -32,10 +32,7 @@ function ours(name: string, env: Record<string, string>): Scenario {
     start() {
       const out = `/tmp/dss-bench-${process.pid}.lp`;
       rmSync(out, { force: true });
-      const child = spawn(process.execPath, ['--max-semi-space-size=2', MAIN], {
-        env: { PATH: process.env.PATH ?? '', INCLUDE_LABELS: LABEL, OUTPUT: `file:${out}`, METRICS_PORT: '0', FLUSH_INTERVAL_MS: '1000', LOG_LEVEL: 'warn', ...env },
-        stdio: 'ignore',
-      });
+      const child = startDaemon({ INCLUDE_LABELS: LABEL, OUTPUT: `file:${out}`, METRICS_PORT: '0', FLUSH_INTERVAL_MS: '1000', LOG_LEVEL: 'warn', ...env }).process;
       // one memory point per record delivered
       return { child, samples: async () => readFileSync(out, 'utf8').split('\n').filter((l) => l.startsWith('memory,')).length };
     },
