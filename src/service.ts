@@ -9,6 +9,7 @@ import {
   interval,
   map,
   merge,
+  of,
   share,
   switchMap,
   takeUntil,
@@ -17,6 +18,7 @@ import {
 import { batchLines } from './batch/batchLines.js';
 import { allStats$ } from './collect/allStats$.js';
 import { type Engine, connectEngine } from './collect/connection.js';
+import { READ_WINDOW_OPEN_MS, readWindows } from './collect/readWindows.js';
 import { engineIsLocal, sysfsDeviceNamer } from './collect/sysfsDeviceNames.js';
 import type { Config } from './config/configCodec.js';
 import { type Logger, silentLogger } from './log.js';
@@ -89,6 +91,9 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
   );
   const flush$ = new Subject<void>();
   const stopReading$ = new Subject<void>();
+  const pressure$ = config.bufferPolicy === 'block' ? buffer.pressure$ : undefined;
+  // Polls are already periodic; read windows are for streams.
+  const paused$ = config.mode === 'stream' && config.readInterval > 0 ? (pressure$ ?? of(false)).pipe(readWindows(config.readInterval, READ_WINDOW_OPEN_MS, scheduler)) : pressure$;
 
   const engineLines$ = (engine: Engine, configuredTag: string | undefined): Observable<string> =>
     defer(() => hostTagOf(engine, configuredTag, log)).pipe(
@@ -97,7 +102,7 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
           mode: config.mode,
           pollIntervalMs: config.pollInterval,
           maxConcurrentPolls: config.maxConcurrentPolls,
-          ...(config.bufferPolicy === 'block' ? { paused$: buffer.pressure$ } : {}),
+          ...(paused$ ? { paused$ } : {}),
           filters: {
             includeNames: config.includeNames,
             excludeNames: config.excludeNames,

@@ -1,11 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BehaviorSubject } from 'rxjs';
+import { BehaviorSubject, of } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type StatsLine, allStats$ } from '../../src/collect/allStats$.js';
 import { connectEngine } from '../../src/collect/connection.js';
 import { containerStats$ } from '../../src/collect/containerStats$.js';
+import { readWindows } from '../../src/collect/readWindows.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { eventually } from '../support/realEngine.js';
 import { type StandInOptions, StandInEngine, fakeId } from '../support/standInEngine.js';
@@ -121,6 +122,34 @@ describe('allStats$ against a stand-in engine', () => {
       expect(lines.length).toBeGreaterThan(atDie);
       expect(countBy(lines, firstRenamed).get('box-1')).toBeUndefined();
       expect(lines.slice(firstRenamed).every((s) => s.container.name === 'renamed' && s.container.id === fakeId(1))).toBe(true);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+});
+
+describe('read windows (stream mode)', () => {
+  it('reads the streams in bursts, one per window, and skips no record', async () => {
+    const engine = await standIn(5, { streamIntervalMs: 20 });
+    const arrivals: { at: number; line: StatsLine }[] = [];
+    const sub = allStats$(connectEngine({ DOCKER_HOST: engine.address }), { paused$: of(false).pipe(readWindows(300)) }).subscribe((line) =>
+      arrivals.push({ at: performance.now(), line }),
+    );
+    try {
+      expect(await eventually(() => arrivals.length > 0)).toBe(true);
+      const start = arrivals.length;
+      await new Promise((r) => setTimeout(r, 1500));
+      const seen = arrivals.slice(start);
+      // A burst: arrivals less than 100 ms apart. Records come every 20 ms from each of 5 streams,
+      // so read as they come they would be one burst; in 300 ms windows they are about 5.
+      const bursts = seen.filter((a, i) => i === 0 || a.at - seen[i - 1]!.at > 100).length;
+      expect(bursts).toBeGreaterThanOrEqual(3);
+      expect(bursts).toBeLessThanOrEqual(7);
+      expect(seen.length).toBeGreaterThan(5 * 40); // ~50 records/s per stream arrive all the same
+      for (const name of countBy(seen.map((a) => a.line)).keys()) {
+        const reads = arrivals.filter((a) => a.line.container.name === name).map((a) => Date.parse(JSON.parse(a.line.line).read));
+        expect(reads.every((t, i) => i === 0 || t - reads[i - 1]! === 1000), name).toBe(true);
+      }
     } finally {
       sub.unsubscribe();
     }

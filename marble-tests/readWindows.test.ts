@@ -1,0 +1,24 @@
+import { describe, it } from 'vitest';
+import { readWindows } from '../src/collect/readWindows.js';
+import { testScheduler } from './testScheduler.js';
+
+const flags = { t: true, f: false };
+
+describe('readWindows: when the container streams may be read', () => {
+  it('opens for openMs every everyMs, and stays shut while the source pauses', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const paused = cold(' f 14ms t 9ms f       ', flags);
+      const unsub = '       ^ 34ms !              ';
+      const expected = '    t 9ms f 1ms t 17ms f 1ms t';
+      expectObservable(paused.pipe(readWindows(10, 2)), unsub).toBe(expected, flags);
+    });
+  });
+
+  it('tells a stream that starts between windows that it is paused', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const shared = cold('f', flags).pipe(readWindows(10, 2));
+      expectObservable(shared, '^ 14ms !    ').toBe('t 9ms f 1ms t    ', flags);
+      expectObservable(shared, '5ms ^ 9ms !').toBe('5ms t 4ms f 1ms t', flags); // joins at 5: paused
+    });
+  });
+});
