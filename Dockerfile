@@ -5,7 +5,8 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --ignore-scripts
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts
+COPY scripts/bundle.mjs scripts/absent.cjs ./scripts/
+RUN npx tsc -p tsconfig.build.json && node scripts/bundle.mjs && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-slim
 ARG DOCKER_GID=999
@@ -22,4 +23,4 @@ EXPOSE 9417
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.METRICS_PORT||9417)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # A young generation of 2 MB semi-spaces: 30 MB less resident memory for a little more scavenging.
-ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/src/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/daemon.js"]

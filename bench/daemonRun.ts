@@ -5,7 +5,7 @@ import { freePort } from '../test/support/ownVictoriaMetrics.js';
 import { VM_URL } from '../test/support/victoriaMetrics.js';
 import { WriteProxy } from './writeProxy.js';
 
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../daemon.js', import.meta.url));
 const STAND_IN = fileURLToPath(new URL('./standInServer.js', import.meta.url));
 
 /** A child process and the text it printed. */

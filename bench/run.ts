@@ -9,7 +9,7 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 /**
  * `npm run bench [pipeline] [host] [scale] [outage]` (all by default): prints figures; never
  * part of `npm test`. Needs the test bed (scripts/testbed.sh) for host, scale and outage.
- * Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S (host: 100, 60), BENCH_SCALE_CONTAINERS,
+ * Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30), BENCH_SCALE_CONTAINERS,
  * BENCH_SCALE_S (10000, 120), BENCH_OUTAGE_S (180).
  */
 async function main(): Promise<void> {
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     await lineProtocolBench();
     pipelineBench();
   }
-  if (want('host')) await hostOverheadBench(env('BENCH_CONTAINERS', 100), env('BENCH_WINDOW_S', 60));
+  if (want('host')) await hostOverheadBench(env('BENCH_CONTAINERS', 100), env('BENCH_WINDOW_S', 60), env('BENCH_WARMUP_S', 30));
   if (want('scale')) await scaleBench(env('BENCH_SCALE_CONTAINERS', 10_000), env('BENCH_SCALE_S', 120));
   if (want('outage')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180));
 }

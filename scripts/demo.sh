@@ -28,4 +28,4 @@ echo "demo: started dss-demo-busy, dss-demo-idle, dss-demo-memory; writing to Vi
 ) &
 
 INFLUX_URL=$VM INFLUX_ORG=demo INFLUX_BUCKET=demo INCLUDE_LABELS=dss-demo FLUSH_INTERVAL_MS=2000 \
-  node --max-semi-space-size=2 dist/src/main.js "$@"
+  node --max-semi-space-size=2 dist/daemon.js "$@"

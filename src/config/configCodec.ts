@@ -2,7 +2,7 @@ import * as t from 'io-ts';
 import { DEFAULT_MAX_CONCURRENT_POLLS } from '../collect/allStats$.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL_MS, MAX_BATCH_SIZE } from '../batch/batch.js';
 import { DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT } from '../store/retryWrite.js';
-import { byteSize, flag, httpUrl, list, oneOf, optional, output, text, wholeNumber } from './inputCodecs.js';
+import { byteSize, engineAddresses, flag, httpUrl, list, oneOf, optional, output, text, wholeNumber } from './inputCodecs.js';
 
 /**
  * The daemon's configuration: one io-ts codec, the single source of the `Config` type. Each key
@@ -10,7 +10,7 @@ import { byteSize, flag, httpUrl, list, oneOf, optional, output, text, wholeNumb
  * that order of precedence, then its default.
  */
 export const Config = t.type({
-  dockerHost: list,
+  dockerHost: engineAddresses,
   hostTag: list,
   influxUrl: optional(httpUrl),
   influxToken: optional(text),

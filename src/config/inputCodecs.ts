@@ -1,3 +1,4 @@
+import { isRight } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { parseByteSize } from '../store/byteSize.js';
 
@@ -37,6 +38,19 @@ export const list = new t.Type<string[], string[], unknown>(
   (u, c) => {
     if (typeof u === 'string') return t.success(u.split(',').map((s) => s.trim()).filter((s) => s !== ''));
     return Array.isArray(u) && u.every((x) => typeof x === 'string') ? t.success(u as string[]) : t.failure(u, c);
+  },
+  t.identity,
+);
+
+/** Engine addresses the daemon can dial: its build leaves out ssh2 (scripts/bundle.mjs), so no ssh://. */
+const dialable = (addresses: readonly string[]): boolean => addresses.every((a) => ['unix://', 'tcp://', 'npipe://'].some((s) => a.startsWith(s)));
+
+export const engineAddresses = new t.Type<string[], string[], unknown>(
+  'a comma-separated list of unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
+  (u): u is string[] => list.is(u) && dialable(u),
+  (u, c) => {
+    const decoded = list.validate(u, c);
+    return isRight(decoded) && !dialable(decoded.right) ? t.failure(u, c) : decoded;
   },
   t.identity,
 );

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI (npm test builds it first), as a user runs it. */
-export const CLI = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+/** The built daemon (npm test builds and bundles it first), as a user runs it. */
+export const CLI = fileURLToPath(new URL('../../dist/daemon.js', import.meta.url));
 
 export interface RunningDaemon {
   readonly process: ChildProcess;

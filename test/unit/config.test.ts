@@ -48,6 +48,7 @@ describe('configuration', () => {
     [{ MODE: 'push' }, [], 'invalid config: MODE="push" (environment): expected one of stream, poll'],
     [{ MAX_BUFFER_SIZE: 'huge' }, [], `invalid config: MAX_BUFFER_SIZE="huge" (environment): expected a size such as '50MB', '64MiB' or a number of bytes`],
     [{ INFLUX_URL: 'ftp://db' }, [], 'invalid config: INFLUX_URL="ftp://db" (environment): expected an http:// or https:// URL'],
+    [{ DOCKER_HOST: 'ssh://me@box' }, [], 'invalid config: DOCKER_HOST="ssh://me@box" (environment): expected a comma-separated list of unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)'],
     [{ BATCH_SIZE: '20000' }, [], 'invalid config: BATCH_SIZE="20000" (environment): expected at most maxBatchSize (10000)'],
   ])('names the key, the value and what was expected: %j %j', (env, argv, message) => {
     expect(() => parseCli(argv, env)).toThrow(new ConfigError(message));
