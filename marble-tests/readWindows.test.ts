@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { readWindows } from '../src/collect/readWindows.js';
+import { readWindows, readWindowsWhileFew } from '../src/collect/readWindows.js';
 import { testScheduler } from './testScheduler.js';
 
 const flags = { t: true, f: false };
@@ -19,6 +19,16 @@ describe('readWindows: when the container streams may be read', () => {
       const shared = cold('f', flags).pipe(readWindows(10, 2));
       expectObservable(shared, '^ 14ms !    ').toBe('t 9ms f 1ms t    ', flags);
       expectObservable(shared, '5ms ^ 9ms !').toBe('5ms t 4ms f 1ms t', flags); // joins at 5: paused
+    });
+  });
+
+  it('reads as records come while more than maxStreams streams are open', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const streams = cold('1 14ms 3 9ms 1                   ', { 1: 1, 3: 3 });
+      const paused = cold(' f                                ', flags);
+      const unsub = '       ^ 39ms !                         ';
+      const expected = '    t 9ms f 1ms t 2ms f 9ms t 9ms f 1ms t';
+      expectObservable(paused.pipe(readWindowsWhileFew(streams, { everyMs: 10, openMs: 2, maxStreams: 2 })), unsub).toBe(expected, flags);
     });
   });
 });

@@ -11,6 +11,7 @@ export { type DiscoveryEvent } from './collect/discovery.js';
 export { containers$ } from './collect/containers$.js';
 export { type ContainerStatsOptions, type StatsMode, containerStats$ } from './collect/containerStats$.js';
 export { type AllStatsOptions, type StatsLine, allStats$ } from './collect/allStats$.js';
+export { MAX_WINDOWED_STREAMS, READ_WINDOW_OPEN_MS, type ReadWindowsWhileFewOptions, readWindows, readWindowsWhileFew } from './collect/readWindows.js';
 export { type DecodeFailure, type DecodeOptions, type DecodedStats, decodeRecord, decodeStats } from './validate/decodeStats.js';
 export { StatsRecord } from './validate/statsCodec.js';
 export { type ToPointsOptions, recordPoints, toPoints } from './transform/toPoints.js';

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import {
   type Observable,
   type SchedulerLike,
+  BehaviorSubject,
   Subject,
   asyncScheduler,
   defer,
@@ -18,7 +19,7 @@ import {
 import { batchLines } from './batch/batchLines.js';
 import { allStats$ } from './collect/allStats$.js';
 import { type Engine, connectEngine } from './collect/connection.js';
-import { READ_WINDOW_OPEN_MS, readWindows } from './collect/readWindows.js';
+import { readWindowsWhileFew } from './collect/readWindows.js';
 import { engineIsLocal, sysfsDeviceNamer } from './collect/sysfsDeviceNames.js';
 import type { Config } from './config/configCodec.js';
 import { type Logger, silentLogger } from './log.js';
@@ -91,9 +92,13 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
   );
   const flush$ = new Subject<void>();
   const stopReading$ = new Subject<void>();
+  const streams$ = new BehaviorSubject(0);
   const pressure$ = config.bufferPolicy === 'block' ? buffer.pressure$ : undefined;
   // Polls are already periodic; read windows are for streams.
-  const paused$ = config.mode === 'stream' && config.readInterval > 0 ? (pressure$ ?? of(false)).pipe(readWindows(config.readInterval, READ_WINDOW_OPEN_MS, scheduler)) : pressure$;
+  const paused$ =
+    config.mode === 'stream' && config.readInterval > 0
+      ? (pressure$ ?? of(false)).pipe(readWindowsWhileFew(streams$, { everyMs: config.readInterval }, scheduler))
+      : pressure$;
 
   const engineLines$ = (engine: Engine, configuredTag: string | undefined): Observable<string> =>
     defer(() => hostTagOf(engine, configuredTag, log)).pipe(
@@ -113,7 +118,7 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
           },
           log,
           onEngine: (reachable, reason) => state.engines.set(engine.address, reachable ? { reachable } : { reachable, reason: reason ?? 'unreachable' }),
-          onStream: (delta) => (state.activeStreams += delta),
+          onStream: (delta) => streams$.next((state.activeStreams += delta)),
         }, scheduler).pipe(
           decodeStats({ log, onError: () => state.decodeErrors++ }),
           tap(() => state.records++),

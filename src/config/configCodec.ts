@@ -68,7 +68,7 @@ export const KEYS: Record<ConfigKey, KeySpec> = {
   bufferPolicy: { env: 'BUFFER_POLICY', flag: '--buffer-policy', default: 'drop-oldest', doc: 'when the buffer is full: drop-oldest (counted) or block (pause the sources)' },
   mode: { env: 'MODE', flag: '--mode', default: 'stream', doc: 'stream (the engine pushes a record a second) or poll (one-shot requests)' },
   pollInterval: { env: 'POLL_INTERVAL_MS', flag: '--poll-interval', default: 10_000, doc: 'ms between polls in poll mode' },
-  readInterval: { env: 'READ_INTERVAL_MS', flag: '--read-interval', default: 1000, doc: "stream mode: ms between reads of the engine's streams; records wait in the socket meanwhile (one or two per container) and are processed together, for half the CPU (0: read each record as it comes)" },
+  readInterval: { env: 'READ_INTERVAL_MS', flag: '--read-interval', default: 1000, doc: "stream mode, up to 1,000 containers: ms between reads of the engine's streams; records wait in the socket meanwhile (one or two per container) and run through the pipeline together, for less CPU (0: read each record as it comes)" },
   maxConcurrentPolls: { env: 'MAX_CONCURRENT_POLLS', flag: '--max-concurrent-polls', default: DEFAULT_MAX_CONCURRENT_POLLS, doc: 'poll requests under way at once, across containers (a one-shot waits up to 1 s for the engine: keep it near the container count)' },
   includeNames: { env: 'INCLUDE_NAMES', flag: '--include-names', default: [], doc: 'container name globs to watch (empty: all)' },
   excludeNames: { env: 'EXCLUDE_NAMES', flag: '--exclude-names', default: [], doc: 'container name globs to leave out' },
