@@ -1,5 +1,6 @@
 import { type Observable as ObservableType, Observable } from 'rxjs';
 import { lineFramer } from './lineFramer.js';
+import { pauseReading } from './pauseReading.js';
 
 /** What `readLines` tells about a byte stream: each line, then its end or an error. */
 export interface LineHandlers {
@@ -27,7 +28,7 @@ export function readLines(source: NodeJS.ReadableStream, handlers: LineHandlers,
     handlers.end();
   };
   source.on('data', onData).on('error', handlers.error).on('end', onEnd);
-  const pausing = paused$?.subscribe((paused) => (paused ? source.pause() : source.resume()));
+  const pausing = paused$?.subscribe((paused) => pauseReading(source, paused));
   return () => {
     pausing?.unsubscribe();
     source.off('data', onData).off('error', handlers.error).off('end', onEnd);
@@ -39,8 +40,8 @@ export function readLines(source: NodeJS.ReadableStream, handlers: LineHandlers,
  * Frames a byte stream (an HTTP body from the engine) into its newline-delimited records,
  * whatever the chunk boundaries. Empty lines are dropped. Unsubscribing destroys the source
  * stream, which closes the HTTP connection under it. While `paused$` says true the source is
- * paused: Node stops reading the socket, which holds the engine back (backpressure) instead of
- * piling records up here.
+ * paused, down to its socket (`pauseReading`), which holds the engine back (backpressure) instead
+ * of piling records up here.
  *
  * ```
  * chunks: --'{"a":1}\n{"b'--'":2}\n'--|
