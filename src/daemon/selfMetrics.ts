@@ -3,12 +3,20 @@ import type { Service } from '../service.js';
 import type { DeliveryEvent } from '../store/writeBatches.js';
 
 /**
+ * How often the event-loop delay histogram samples (prom-client's default is 10 ms). Its timer
+ * woke the daemon 100 times a second, which at 100 containers was half the collector's CPU
+ * (0.9 % of a core instead of 1.6 %). A blocked loop still shows: a stall longer than this is
+ * always caught, by at least its length minus this.
+ */
+export const EVENT_LOOP_SAMPLE_MS = 100;
+
+/**
  * The daemon's own metrics for Prometheus (prom-client): the delivery counters and service state
  * read at scrape time, histograms fed by delivery events, and the process's own (memory, CPU).
  */
 export function selfMetrics(service: Service): { registry: Registry; observe(event: DeliveryEvent): void } {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'dss_' });
+  collectDefaultMetrics({ register: registry, prefix: 'dss_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   const { counters, state, buffer } = service;
   // Counters whose value lives in the service: set from it at each scrape.
   const counter = (name: string, help: string, read: () => number): void => {
