@@ -15,7 +15,7 @@ export { MAX_WINDOWED_STREAMS, READ_WINDOW_OPEN_MS, type ReadWindowsWhileFewOpti
 export { type DecodeFailure, type DecodeOptions, type DecodedStats, decodeRecord, decodeStats } from './validate/decodeStats.js';
 export { StatsRecord } from './validate/statsCodec.js';
 export { type ToPointsOptions, recordPoints, toPoints } from './transform/toPoints.js';
-export { type FieldValue, type Point } from './transform/point.js';
+export { type FieldValue, Int, type Point, int } from './transform/point.js';
 export { toLineProtocol, toLineProtocolBody } from './store/toLineProtocol.js';
 export { type Batch, type BatchOptions, type FlushReason, type Flushed, type Gatherer, batch, gatherBatches } from './batch/batch.js';
 export { type BatchLinesOptions, batchLines } from './batch/batchLines.js';

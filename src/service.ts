@@ -30,6 +30,7 @@ import { sinkFor } from './store/sinkFor.js';
 import { toLineProtocol } from './store/toLineProtocol.js';
 import { type DeliveryEvent, writeBatches } from './store/writeBatches.js';
 import { toPoints } from './transform/toPoints.js';
+import { int } from './transform/point.js';
 import { decodeStats } from './validate/decodeStats.js';
 
 /** What the running service knows about itself, for /metrics and /healthz. */
@@ -166,6 +167,6 @@ function internalLine(state: ServiceState, c: DeliveryCounters, buffer: PointBuf
     buffer_bytes: buffer.bytes,
     active_streams: state.activeStreams,
   };
-  const fields = Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, BigInt(v)]));
+  const fields = Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, int(v)]));
   return toLineProtocol({ measurement: 'internal', tags: { host: hostname() }, fields, timestamp: `${Math.floor(nowMs)}000000` })!;
 }

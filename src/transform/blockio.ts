@@ -1,5 +1,5 @@
 import { type BlkioEntry, type BlkioStats, type StatsRecord, isWindows } from '../validate/statsCodec.js';
-import { type Fields, has, int } from './point.js';
+import { type Fields, type Int, has, int } from './point.js';
 
 /** Names a block device from its numbers: `sda` via /sys/dev/block on the engine's host, else `8:0`. */
 export type DeviceNamer = (major: number, minor: number) => string;
@@ -30,7 +30,7 @@ function addOps(devices: Map<string, Fields>, blkio: BlkioStats | undefined, lis
     const kind = op.toLowerCase();
     if (kind !== 'read' && kind !== 'write') continue;
     const key = `${kind}${suffix}`;
-    fields[key] = ((fields[key] as bigint | undefined) ?? 0n) + int(value);
+    fields[key] = int(((fields[key] as Int | undefined)?.value ?? 0) + value);
   }
 }
 

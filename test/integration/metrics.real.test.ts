@@ -5,7 +5,7 @@ import type { Observable, Subscription } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allStats$ } from '../../src/collect/allStats$.js';
 import type { Engine } from '../../src/collect/connection.js';
-import type { Point } from '../../src/transform/point.js';
+import { Int, type Point } from '../../src/transform/point.js';
 import { toPoints } from '../../src/transform/toPoints.js';
 import { decodeStats } from '../../src/validate/decodeStats.js';
 import { eventually, realEngine, testContainers } from '../support/realEngine.js';
@@ -65,6 +65,6 @@ describe('measurements on the real engine, compared with docker stats', () => {
     const eth0 = of('busy', 'network').at(-1)!;
     expect(eth0.tags.interface).toBe('eth0');
     expect(Object.keys(eth0.fields).sort()).toEqual(['rx_bytes', 'rx_dropped', 'rx_errors', 'rx_packets', 'tx_bytes', 'tx_dropped', 'tx_errors', 'tx_packets']);
-    expect(typeof eth0.fields.rx_bytes).toBe('bigint');
+    expect(eth0.fields.rx_bytes).toBeInstanceOf(Int);
   });
 });

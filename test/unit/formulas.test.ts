@@ -3,6 +3,7 @@ import { blockioFields } from '../../src/transform/blockio.js';
 import { cpuFields } from '../../src/transform/cpu.js';
 import { memoryFields } from '../../src/transform/memory.js';
 import { networkFields } from '../../src/transform/network.js';
+import { int } from '../../src/transform/point.js';
 import { parseInstant } from '../../src/transform/timestamp.js';
 import { decoded, handBuilt } from '../support/handBuilt.js';
 
@@ -62,17 +63,17 @@ describe('cpu', () => {
   });
 
   it('adds throttling and pids where reported, and leaves out an unlimited pids limit', () => {
-    expect(cpuOf(v1)).toMatchObject({ throttling_periods: 10n, throttled_periods: 3n, throttled_time_ns: 123456n, pids_current: 7n });
+    expect(cpuOf(v1)).toMatchObject({ throttling_periods: int(10), throttled_periods: int(3), throttled_time_ns: int(123456), pids_current: int(7) });
     expect(cpuOf(v1)).not.toHaveProperty('pids_limit');
-    expect(cpuOf(v2)).toMatchObject({ pids_current: 5n });
+    expect(cpuOf(v2)).toMatchObject({ pids_current: int(5) });
   });
 });
 
 describe('memory', () => {
   it.each([
-    ['cgroup v1: usage - total_inactive_file', v1, false, { usage_bytes: 40_000_000n, limit_bytes: 200_000_000n, usage_percent: 20 }],
-    ['cgroup v2: usage - inactive_file', v2, false, { usage_bytes: 9_345_678n, limit_bytes: 8_000_000_000n, usage_percent: (9_345_678 / 8e9) * 100 }],
-    ['Windows: privateworkingset', win, true, { usage_bytes: 80_000_000n, commit_bytes: 100_000_000n, commit_peak_bytes: 120_000_000n }],
+    ['cgroup v1: usage - total_inactive_file', v1, false, { usage_bytes: int(40_000_000), limit_bytes: int(200_000_000), usage_percent: 20 }],
+    ['cgroup v2: usage - inactive_file', v2, false, { usage_bytes: int(9_345_678), limit_bytes: int(8_000_000_000), usage_percent: (9_345_678 / 8e9) * 100 }],
+    ['Windows: privateworkingset', win, true, { usage_bytes: int(80_000_000), commit_bytes: int(100_000_000), commit_peak_bytes: int(120_000_000) }],
   ])('%s', (_, raw, windows, expected) => {
     expect(memoryFields(decoded(raw).memory_stats, windows)).toMatchObject(expected);
   });
@@ -82,21 +83,21 @@ describe('memory', () => {
       delete r.memory_stats.stats.total_inactive_file;
       delete r.memory_stats.stats.inactive_file;
     });
-    expect(memoryFields(decoded(noInactive).memory_stats, false)?.usage_bytes).toBe(50_000_000n);
+    expect(memoryFields(decoded(noInactive).memory_stats, false)?.usage_bytes).toEqual(int(50_000_000));
     const larger = edit(v2, (r) => (r.memory_stats.stats.inactive_file = 20_000_000));
-    expect(memoryFields(decoded(larger).memory_stats, false)?.usage_bytes).toBe(12_345_678n);
+    expect(memoryFields(decoded(larger).memory_stats, false)?.usage_bytes).toEqual(int(12_345_678));
   });
 
   it('writes usage_percent 0 for a zero limit, and no point for the empty memory_stats of a stopped container', () => {
-    expect(memoryFields(decoded(edit(v1, (r) => (r.memory_stats.limit = 0))).memory_stats, false)).toMatchObject({ limit_bytes: 0n, usage_percent: 0 });
+    expect(memoryFields(decoded(edit(v1, (r) => (r.memory_stats.limit = 0))).memory_stats, false)).toMatchObject({ limit_bytes: int(0), usage_percent: 0 });
     expect(memoryFields({}, false)).toBeUndefined();
     expect(memoryFields(undefined, false)).toBeUndefined();
   });
 
   it('adds v1 max_usage / rss / cache and v2 anon / file only where reported', () => {
-    expect(memoryFields(decoded(v1).memory_stats, false)).toMatchObject({ max_usage_bytes: 60_000_000n, rss_bytes: 30_000_000n, cache_bytes: 12_000_000n });
+    expect(memoryFields(decoded(v1).memory_stats, false)).toMatchObject({ max_usage_bytes: int(60_000_000), rss_bytes: int(30_000_000), cache_bytes: int(12_000_000) });
     const fields = memoryFields(decoded(v2).memory_stats, false)!;
-    expect(fields).toMatchObject({ anon_bytes: 5_000_000n, file_bytes: 6_000_000n });
+    expect(fields).toMatchObject({ anon_bytes: int(5_000_000), file_bytes: int(6_000_000) });
     expect(Object.keys(fields)).not.toContain('cache_bytes');
     expect(Object.keys(memoryFields(decoded(win).memory_stats, true)!)).not.toContain('limit_bytes');
   });
@@ -107,7 +108,7 @@ describe('network', () => {
     const nets = networkFields(decoded(v1).networks);
     expect(nets.map(([name]) => name)).toEqual(['eth0', 'eth1']);
     expect(nets[1]![1]).toEqual({
-      rx_bytes: 300n, tx_bytes: 200n, rx_packets: 3n, tx_packets: 2n, rx_errors: 1n, tx_errors: 3n, rx_dropped: 2n, tx_dropped: 4n,
+      rx_bytes: int(300), tx_bytes: int(200), rx_packets: int(3), tx_packets: int(2), rx_errors: int(1), tx_errors: int(3), rx_dropped: int(2), tx_dropped: int(4),
     });
   });
 
@@ -121,15 +122,15 @@ describe('network', () => {
 describe('blockio', () => {
   it('cgroup v1: sums Read/Write per device for bytes and ops, ignoring Sync/Async/Total', () => {
     expect(blockioFields(decoded(v1))).toEqual([
-      ['8:0', { read_bytes: 4096n, write_bytes: 8192n, read_ops: 2n, write_ops: 4n }],
-      ['253:1', { read_bytes: 100n, write_bytes: 0n, read_ops: 1n, write_ops: 0n }],
+      ['8:0', { read_bytes: int(4096), write_bytes: int(8192), read_ops: int(2), write_ops: int(4) }],
+      ['253:1', { read_bytes: int(100), write_bytes: int(0), read_ops: int(1), write_ops: int(0) }],
     ]);
   });
 
   it('cgroup v2: lower-case ops, and no ops fields at all since the engine reports none', () => {
     expect(blockioFields(decoded(v2))).toEqual([
-      ['254:0', { read_bytes: 1187840n, write_bytes: 4096n }],
-      ['8:16', { read_bytes: 2048n, write_bytes: 0n }],
+      ['254:0', { read_bytes: int(1187840), write_bytes: int(4096) }],
+      ['8:16', { read_bytes: int(2048), write_bytes: int(0) }],
     ]);
   });
 
@@ -142,7 +143,7 @@ describe('blockio', () => {
       ];
     });
     expect(blockioFields(decoded(mixed), (major, minor) => (major === 8 && minor === 0 ? 'sda' : `${major}:${minor}`))).toEqual([
-      ['sda', { read_bytes: 7n }],
+      ['sda', { read_bytes: int(7) }],
     ]);
   });
 
@@ -153,7 +154,7 @@ describe('blockio', () => {
   });
 
   it('Windows: one `storage` device from storage_stats', () => {
-    expect(blockioFields(decoded(win))).toEqual([['storage', { read_bytes: 491520n, write_bytes: 122880n, read_ops: 120n, write_ops: 30n }]]);
+    expect(blockioFields(decoded(win))).toEqual([['storage', { read_bytes: int(491520), write_bytes: int(122880), read_ops: int(120), write_ops: int(30) }]]);
   });
 });
 

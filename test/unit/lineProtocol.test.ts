@@ -1,6 +1,6 @@
 import { Point as ClientPoint } from '@influxdata/influxdb-client';
 import { describe, expect, it } from 'vitest';
-import type { Point } from '../../src/transform/point.js';
+import { type Point, int } from '../../src/transform/point.js';
 import { toLineProtocol, toLineProtocolBody } from '../../src/store/toLineProtocol.js';
 import { parseLineProtocol } from '../support/parseLineProtocol.js';
 
@@ -15,15 +15,22 @@ describe('toLineProtocol', () => {
     ['trailing backslash in a tag value', point({ tags: { path: 'C:\\' , z: '1'} }), 'cpu,path=C:\\\\,z=1 v=1 1700000000000000000'],
     ['trailing backslash in measurement and field key', point({ measurement: 'm\\', fields: { 'f\\': 1 } }), 'm\\\\ f\\\\=1 1700000000000000000'],
     ['integers with i, floats, booleans', point({ fields: { i: 42n, f: 0.5, b: true, n: -3n } }), 'cpu i=42i,f=0.5,b=true,n=-3i 1700000000000000000'],
+    ['Int integers, safe and beyond 2^53', point({ fields: { i: int(42), n: int(-3.7), big: int(2 ** 60) } }), 'cpu i=42i,n=-3i,big=1152921504606846976i 1700000000000000000'],
     ['newline, carriage return and tab stay on one line', point({ tags: { t: 'a\nb\rc\td' } }), 'cpu,t=a\\nb\\rc\\td v=1 1700000000000000000'],
   ])('%s', (_, p, expected) => {
     expect(toLineProtocol(p)).toBe(expected);
   });
 
   it('leaves out NaN, Infinity and integers beyond int64, and a point left with no field', () => {
-    expect(toLineProtocol(point({ fields: { a: Number.NaN, b: Number.POSITIVE_INFINITY, c: 2n ** 64n - 1n, d: 2 } }))).toBe('cpu d=2 1700000000000000000');
+    expect(toLineProtocol(point({ fields: { a: Number.NaN, b: Number.POSITIVE_INFINITY, c: 2n ** 64n - 1n, d: 2, e: int(2 ** 64 - 1), f: int(Number.NaN) } }))).toBe('cpu d=2 1700000000000000000');
     expect(toLineProtocol(point({ fields: { a: Number.NaN } }))).toBeUndefined();
     expect(toLineProtocolBody([point({ fields: { a: Number.NaN } }), point({})])).toBe('cpu v=1 1700000000000000000');
+  });
+
+  it('gives an Int field to Number(), arithmetic and JSON as its number', () => {
+    expect(Number(int(1462))).toBe(1462);
+    expect(+int(2) + 1).toBe(3);
+    expect(JSON.stringify({ rx_bytes: int(1462) })).toBe('{"rx_bytes":1462}');
   });
 
   it('refuses a measurement that is empty or would make the line a comment', () => {
