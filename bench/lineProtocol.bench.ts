@@ -1,7 +1,7 @@
 import { Point as ClientPoint } from '@influxdata/influxdb-client';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { toLineProtocol } from '../src/store/toLineProtocol.js';
-import type { Point } from '../src/transform/point.js';
+import { Int, type Point } from '../src/transform/point.js';
 import { toPoints } from '../src/transform/toPoints.js';
 import { decodeStats } from '../src/validate/decodeStats.js';
 import { fixtureLines } from '../test/support/fixtures.js';
@@ -12,7 +12,7 @@ export function clientLine(p: Point): string | undefined {
   const point = new ClientPoint(p.measurement);
   for (const [k, v] of Object.entries(p.tags)) point.tag(k, v);
   for (const [k, v] of Object.entries(p.fields)) {
-    if (typeof v === 'bigint') point.intField(k, Number(v));
+    if (typeof v === 'bigint' || v instanceof Int) point.intField(k, Number(v));
     else if (typeof v === 'number') point.floatField(k, v);
     else if (typeof v === 'boolean') point.booleanField(k, v);
     else point.stringField(k, v);
