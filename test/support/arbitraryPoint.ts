@@ -15,7 +15,7 @@ const fieldValue: fc.Arbitrary<FieldValue> = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n)),
   fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
   // the transform's integers: any integral double of an int64's range, safe or not
-  fc.oneof(fc.maxSafeInteger(), fc.double({ min: -(2 ** 63), max: 2 ** 63 - 1024 }).map(Math.trunc)).map((n) => new Int(Object.is(n, -0) ? 0 : n)),
+  fc.oneof(fc.maxSafeInteger(), fc.double({ min: -(2 ** 63), max: 2 ** 63 - 1024, noNaN: true }).map(Math.trunc)).map((n) => new Int(Object.is(n, -0) ? 0 : n)),
   fc.boolean(),
   tricky(0),
 );
