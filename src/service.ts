@@ -29,8 +29,8 @@ import { PointBuffer } from './store/pointBuffer.js';
 import { sinkFor } from './store/sinkFor.js';
 import { toLineProtocol } from './store/toLineProtocol.js';
 import { type DeliveryEvent, writeBatches } from './store/writeBatches.js';
-import { toPoints } from './transform/toPoints.js';
 import { int } from './transform/point.js';
+import { toPoints } from './transform/toPoints.js';
 import { decodeStats } from './validate/decodeStats.js';
 
 /** What the running service knows about itself, for /metrics and /healthz. */

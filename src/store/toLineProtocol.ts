@@ -23,13 +23,15 @@ export const escapeTag = (s: string): string => (NEEDS_TAG.test(s) ? s.replace(T
 function fieldValue(value: FieldValue): string | undefined {
   switch (typeof value) {
     case 'object': // an Int, the transform's counters: first, as most fields are
-      return integer(value.value);
+      return intField(value.value);
     case 'number':
       // NaN and ±Infinity have no line-protocol form: the field is left out, never invented.
       // (Fields out of range are left out likewise, below.)
       return Number.isFinite(value) ? String(value) : undefined;
-    case 'bigint':
-      return integer(Number(value), value);
+    case 'bigint': {
+      const n = Number(value);
+      return Number.isSafeInteger(n) ? `${n}i` : int64(value);
+    }
     case 'boolean':
       return value ? 'true' : 'false';
     default:
@@ -38,16 +40,16 @@ function fieldValue(value: FieldValue): string | undefined {
 }
 
 /**
- * An integer field: a safe integer prints as a number (three times faster than a bigint); beyond,
- * an int64 prints exactly, and what is out of an int64's range (2^64-1, the engine's
- * "unlimited") or not a number has no integer form and is left out.
+ * An `Int`'s number: a safe integer prints as a number (three times faster than a bigint); a
+ * larger one as the int64 it is, if it is one; NaN and ±Infinity have no integer form.
  */
-function integer(n: number, exact?: bigint): string | undefined {
+function intField(n: number): string | undefined {
   if (Number.isSafeInteger(n)) return `${n}i`;
-  if (exact === undefined && !Number.isFinite(n)) return undefined;
-  const big = exact ?? BigInt(Math.trunc(n));
-  return big <= INT64_MAX && big >= INT64_MIN ? `${big}i` : undefined;
+  return Number.isFinite(n) ? int64(BigInt(Math.trunc(n))) : undefined;
 }
+
+/** An int64 field; out of range (2^64-1, the engine's "unlimited") it is left out. */
+const int64 = (big: bigint): string | undefined => (big <= INT64_MAX && big >= INT64_MIN ? `${big}i` : undefined);
 
 /**
  * One point as a line of InfluxDB line protocol (without the newline), or `undefined` when no
