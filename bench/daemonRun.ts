@@ -16,7 +16,10 @@ export interface Child {
 }
 
 function start(args: string[], env: Record<string, string>): Child {
-  const p = spawn(process.execPath, ['--max-semi-space-size=2', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, ['--max-semi-space-size=2', ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const child: Child = { process: p, stdout: '', stderr: '' };
   p.stdout!.setEncoding('utf8').on('data', (c: string) => (child.stdout += c));
   p.stderr!.setEncoding('utf8').on('data', (c: string) => (child.stderr = (child.stderr + c).slice(-100_000)));
@@ -53,7 +56,6 @@ export async function scrape(port: number): Promise<Record<string, number>> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-
 /** A stand-in engine, the daemon reading it, and the measuring pass-through it writes to. */
 export interface StandInRun {
   readonly proxy: WriteProxy;
@@ -68,7 +70,12 @@ export interface StandInRun {
  * the real VictoriaMetrics, and the built daemon between them: bucket `name`, host tag
  * `<name>-bench`, batches of 5000 flushed every second, plus `env`.
  */
-export async function startStandInRun(name: string, containers: number, perSecond: number, env: Record<string, string>): Promise<StandInRun> {
+export async function startStandInRun(
+  name: string,
+  containers: number,
+  perSecond: number,
+  env: Record<string, string>,
+): Promise<StandInRun> {
   const socket = `/tmp/dss-${name}-${process.pid}.sock`;
   const proxy = new WriteProxy(VM_URL);
   const url = await proxy.start();

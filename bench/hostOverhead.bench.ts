@@ -31,9 +31,22 @@ function ours(name: string, env: Record<string, string>): Scenario {
     start() {
       const out = `/tmp/dss-bench-${process.pid}.lp`;
       rmSync(out, { force: true });
-      const child = startDaemon({ INCLUDE_LABELS: LABEL, OUTPUT: `file:${out}`, METRICS_PORT: '0', FLUSH_INTERVAL_MS: '1000', LOG_LEVEL: 'warn', ...env }).process;
+      const child = startDaemon({
+        INCLUDE_LABELS: LABEL,
+        OUTPUT: `file:${out}`,
+        METRICS_PORT: '0',
+        FLUSH_INTERVAL_MS: '1000',
+        LOG_LEVEL: 'warn',
+        ...env,
+      }).process;
       // one memory point per record delivered
-      return { child, samples: async () => readFileSync(out, 'utf8').split('\n').filter((l) => l.startsWith('memory,')).length };
+      return {
+        child,
+        samples: async () =>
+          readFileSync(out, 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('memory,')).length,
+      };
     },
   };
 }
@@ -42,9 +55,13 @@ function telegrafStyle(name: string, mode: 'gather' | 'overlap'): Scenario {
   return {
     name,
     start(ids) {
-      const child = spawn(process.execPath, [TELEGRAF_STYLE, '1000', mode, ...ids], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const child = spawn(process.execPath, [TELEGRAF_STYLE, '1000', mode, ...ids], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       let count = 0;
-      child.stdout!.setEncoding('utf8').on('data', (c: string) => (count = Number(c.trim().split('\n').at(-1)) || count));
+      child
+        .stdout!.setEncoding('utf8')
+        .on('data', (c: string) => (count = Number(c.trim().split('\n').at(-1)) || count));
       return { child, samples: async () => count };
     },
   };
@@ -62,7 +79,10 @@ const scenarios: Scenario[] = [
       return { child, samples: async () => lines };
     },
   },
-  telegrafStyle("(d) Telegraf-style polling (stream=false, 1 s, as Telegraf's agent: a tick during a gather is skipped)", 'gather'),
+  telegrafStyle(
+    "(d) Telegraf-style polling (stream=false, 1 s, as Telegraf's agent: a tick during a gather is skipped)",
+    'gather',
+  ),
   telegrafStyle("(d') the same, every tick's requests started whatever is under way", 'overlap'),
   { name: '(e) no collector', start: () => ({ samples: async () => 0 }) },
 ];
@@ -71,7 +91,12 @@ async function startContainers(docker: Docker, n: number): Promise<string[]> {
   await removeContainers(docker);
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const c = await docker.createContainer({ Image: 'local/busybox', name: `${LABEL}-${i}`, Cmd: ['sleep', '100000'], Labels: { [LABEL]: '1' } });
+    const c = await docker.createContainer({
+      Image: 'local/busybox',
+      name: `${LABEL}-${i}`,
+      Cmd: ['sleep', '100000'],
+      Labels: { [LABEL]: '1' },
+    });
     await c.start();
     ids.push(c.id);
   }
@@ -83,7 +108,10 @@ async function removeContainers(docker: Docker): Promise<void> {
   await Promise.all(old.map((c) => docker.getContainer(c.Id).remove({ force: true })));
 }
 
-/** N busybox `sleep` containers on the real engine; each collector alone, measured over a window after a warm-up (the same for all). */
+/**
+ * N busybox `sleep` containers on the real engine; each collector alone, measured over a window
+ * after a warm-up (the same for all).
+ */
 export async function hostOverheadBench(n = 100, windowS = 60, warmUpS = 30): Promise<OverheadRow[]> {
   const docker = new Docker();
   console.log(`host overhead: starting ${n} containers; per scenario ${warmUpS} s warm-up, then ${windowS} s measured`);
@@ -97,7 +125,12 @@ export async function hostOverheadBench(n = 100, windowS = 60, warmUpS = 30): Pr
       // Start-up is not the steady state, and at 100 records/s V8's optimizing compiler is still
       // at work for about 40 s (docs/benchmarks.md): a daemon runs for days.
       await new Promise((r) => setTimeout(r, warmUpS * 1000));
-      const [cpu0, engine0, samples0, t0] = [pid ? cpuSeconds(pid) : 0, engineCpuSeconds(), await run.samples(), performance.now()];
+      const [cpu0, engine0, samples0, t0] = [
+        pid ? cpuSeconds(pid) : 0,
+        engineCpuSeconds(),
+        await run.samples(),
+        performance.now(),
+      ];
       await new Promise((r) => setTimeout(r, windowS * 1000));
       const cpu = (pid ? cpuSeconds(pid) : 0) - cpu0;
       const engine = engineCpuSeconds() - engine0;
@@ -126,7 +159,9 @@ export async function hostOverheadBench(n = 100, windowS = 60, warmUpS = 30): Pr
   }
   const [a, b, c, d, d2] = rows;
   if (a && b && c && d && d2) {
-    console.log(`  targets: ours stream CPU / docker stats CPU = ${fmt(a.collectorCpuPercent / c.collectorCpuPercent)} (<= 0.5); ours RSS ${fmt(Math.max(a.peakRssMb, b.peakRssMb), 0)} MB (<= 80); engine CPU per sample, poll / Telegraf-style = ${fmt(b.engineCpuMsPerSample / d.engineCpuMsPerSample)} (<= 0.6; against the overlapping variant ${fmt(b.engineCpuMsPerSample / d2.engineCpuMsPerSample)})`);
+    console.log(
+      `  targets: ours stream CPU / docker stats CPU = ${fmt(a.collectorCpuPercent / c.collectorCpuPercent)} (<= 0.5); ours RSS ${fmt(Math.max(a.peakRssMb, b.peakRssMb), 0)} MB (<= 80); engine CPU per sample, poll / Telegraf-style = ${fmt(b.engineCpuMsPerSample / d.engineCpuMsPerSample)} (<= 0.6; against the overlapping variant ${fmt(b.engineCpuMsPerSample / d2.engineCpuMsPerSample)})`,
+    );
   }
   return rows;
 }

@@ -8,7 +8,12 @@ import { scrape, sleep, startStandInRun, stop } from './daemonRun.js';
  * overflow exactly (collected = written + dropped at the end), and delivery must resume.
  */
 export async function outageBench(containers = 1000, perSecond = 5, outageS = 180, maxBufferMb = 50): Promise<void> {
-  const { daemon, port, proxy, stop: stopAll } = await startStandInRun('outage', containers, perSecond, {
+  const {
+    daemon,
+    port,
+    proxy,
+    stop: stopAll,
+  } = await startStandInRun('outage', containers, perSecond, {
     MAX_BUFFER_SIZE: `${maxBufferMb}MB`,
     MAX_RETRIES: '2',
     LOG_LEVEL: 'info',
@@ -18,7 +23,9 @@ export async function outageBench(containers = 1000, perSecond = 5, outageS = 18
   let peak = 0;
   const watch = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 1000);
   try {
-    console.log(`outage: ${containers} stand-in containers at ${perSecond} records/s, sink down ${outageS} s, maxBufferSize ${maxBufferMb}MB`);
+    console.log(
+      `outage: ${containers} stand-in containers at ${perSecond} records/s, sink down ${outageS} s, maxBufferSize ${maxBufferMb}MB`,
+    );
     await sleep(15_000);
     proxy.down = true;
     await sleep(outageS * 1000);
@@ -29,12 +36,18 @@ export async function outageBench(containers = 1000, perSecond = 5, outageS = 18
     const resumed = proxy.points - back;
     const after = await scrape(port);
     await stop(daemon);
-    const final = daemon.stderr.split('\n').filter((l) => l.includes('"collected"')).map((l) => JSON.parse(l) as { collected: number; written: number; dropped: number; rejected: number }).at(-1);
+    const final = daemon.stderr
+      .split('\n')
+      .filter((l) => l.includes('"collected"'))
+      .map((l) => JSON.parse(l) as { collected: number; written: number; dropped: number; rejected: number })
+      .at(-1);
     const exact = final ? final.collected === final.written + final.dropped + final.rejected : false;
     console.log(
       `  peak RSS ${fmt(peak, 0)} MB (limit ${maxBufferMb + 100}), buffer at the end of the outage ${fmt((during.dss_buffer_bytes ?? 0) / 1e6, 1)} MB / ${during.dss_buffer_points} points, dropped ${after.dss_points_dropped_total}, points delivered in the 20 s after the sink returned ${resumed}`,
     );
-    console.log(`  at exit: ${JSON.stringify(final)}: collected = written + dropped + rejected ${exact ? 'holds exactly' : 'DOES NOT hold'}`);
+    console.log(
+      `  at exit: ${JSON.stringify(final)}: collected = written + dropped + rejected ${exact ? 'holds exactly' : 'DOES NOT hold'}`,
+    );
   } finally {
     clearInterval(watch);
     await stopAll();

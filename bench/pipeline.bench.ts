@@ -1,8 +1,9 @@
 import { isRight } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import type { ContainerRef } from '../src/collect/engineCodecs.js';
-import { toLineProtocol } from '../src/store/toLineProtocol.js';
-import { SampleMemory, recordPoints } from '../src/transform/toPoints.js';
+import type { ContainerRef } from '../src/model/container.js';
+import { toLineProtocol } from '../src/encode/toLineProtocol.js';
+import { SampleMemory } from '../src/transform/sampleMemory.js';
+import { recordPoints } from '../src/transform/toPoints.js';
 import { decodeRecord } from '../src/validate/decodeStats.js';
 import { fixtureLines } from '../test/support/fixtures.js';
 import { clientLine } from './lineProtocol.bench.js';
@@ -15,7 +16,12 @@ import { fmt, microsPerCall } from './measure.js';
 const n = t.number;
 const entries = t.union([t.array(t.type({ major: n, minor: n, op: t.string, value: n })), t.null]);
 const cpu = t.type({
-  cpu_usage: t.type({ total_usage: n, percpu_usage: t.union([t.array(n), t.undefined]), usage_in_kernelmode: n, usage_in_usermode: n }),
+  cpu_usage: t.type({
+    total_usage: n,
+    percpu_usage: t.union([t.array(n), t.undefined]),
+    usage_in_kernelmode: n,
+    usage_in_usermode: n,
+  }),
   system_cpu_usage: t.union([n, t.undefined]),
   online_cpus: t.union([n, t.undefined]),
   throttling_data: t.type({ periods: n, throttled_periods: n, throttled_time: n }),
@@ -25,17 +31,40 @@ const FullRecord = t.type({
   preread: t.string,
   pids_stats: t.partial({ current: n, limit: n }),
   blkio_stats: t.type({
-    io_service_bytes_recursive: entries, io_serviced_recursive: entries, io_queue_recursive: entries, io_service_time_recursive: entries,
-    io_wait_time_recursive: entries, io_merged_recursive: entries, io_time_recursive: entries, sectors_recursive: entries,
+    io_service_bytes_recursive: entries,
+    io_serviced_recursive: entries,
+    io_queue_recursive: entries,
+    io_service_time_recursive: entries,
+    io_wait_time_recursive: entries,
+    io_merged_recursive: entries,
+    io_time_recursive: entries,
+    sectors_recursive: entries,
   }),
   num_procs: n,
-  storage_stats: t.partial({ read_count_normalized: n, read_size_bytes: n, write_count_normalized: n, write_size_bytes: n }),
+  storage_stats: t.partial({
+    read_count_normalized: n,
+    read_size_bytes: n,
+    write_count_normalized: n,
+    write_size_bytes: n,
+  }),
   cpu_stats: cpu,
   precpu_stats: cpu,
   memory_stats: t.partial({ usage: n, max_usage: n, limit: n, stats: t.record(t.string, n) }),
   name: t.string,
   id: t.string,
-  networks: t.record(t.string, t.type({ rx_bytes: n, rx_packets: n, rx_errors: n, rx_dropped: n, tx_bytes: n, tx_packets: n, tx_errors: n, tx_dropped: n })),
+  networks: t.record(
+    t.string,
+    t.type({
+      rx_bytes: n,
+      rx_packets: n,
+      rx_errors: n,
+      rx_dropped: n,
+      tx_bytes: n,
+      tx_packets: n,
+      tx_errors: n,
+      tx_dropped: n,
+    }),
+  ),
 });
 
 const ROUNDS = 7;
@@ -52,7 +81,12 @@ export interface PipelineFigures {
 /** µs per sample on the real captured records: JSON.parse alone, our whole path, the naive path. */
 export function pipelineBench(): PipelineFigures {
   const lines = [...fixtureLines('stream-busy-cgroupv1.ndjson'), ...fixtureLines('stream-idle-cgroupv1.ndjson')];
-  const container: ContainerRef = { id: 'a27ed7b787c962c5d9f47c6719b69db47194f39d6170ba214fef27d1a1c5dbd0', name: 'web-1', image: 'local/busybox', labels: {} };
+  const container: ContainerRef = {
+    id: 'a27ed7b787c962c5d9f47c6719b69db47194f39d6170ba214fef27d1a1c5dbd0',
+    name: 'web-1',
+    image: 'local/busybox',
+    labels: {},
+  };
   const memory = new SampleMemory();
   let i = 0;
   let sink = 0;
@@ -75,7 +109,10 @@ export function pipelineBench(): PipelineFigures {
   // machine falls on both; each figure is the median of its rounds, the ratio is taken round by
   // round. The naive path runs after them: it shares the transform and io-ts with ours, and
   // interleaved it would make their call sites polymorphic, which a daemon never sees.
-  const rounds = Array.from({ length: ROUNDS }, () => ({ jsonParse: microsPerCall(paths.jsonParse, ROUND_MS), ours: microsPerCall(paths.ours, ROUND_MS) }));
+  const rounds = Array.from({ length: ROUNDS }, () => ({
+    jsonParse: microsPerCall(paths.jsonParse, ROUND_MS),
+    ours: microsPerCall(paths.ours, ROUND_MS),
+  }));
   const naive = median(Array.from({ length: ROUNDS }, () => microsPerCall(paths.naive, ROUND_MS)));
   if (sink === 0) throw new Error('nothing was serialized');
   const jsonParse = median(rounds.map((r) => r.jsonParse));

@@ -36,7 +36,8 @@ export function engineCpuSeconds(): number {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      if (comm === 'dockerd' || comm === 'containerd' || comm.startsWith('containerd-shim')) total += cpuSeconds(Number(entry));
+      if (comm === 'dockerd' || comm === 'containerd' || comm.startsWith('containerd-shim'))
+        total += cpuSeconds(Number(entry));
     } catch {
       // gone
     }

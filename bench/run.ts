@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     await lineProtocolBench();
     pipelineBench();
   }
-  if (want('host')) await hostOverheadBench(env('BENCH_CONTAINERS', 100), env('BENCH_WINDOW_S', 60), env('BENCH_WARMUP_S', 30));
+  if (want('host'))
+    await hostOverheadBench(env('BENCH_CONTAINERS', 100), env('BENCH_WINDOW_S', 60), env('BENCH_WARMUP_S', 30));
   if (want('scale')) await scaleBench(env('BENCH_SCALE_CONTAINERS', 10_000), env('BENCH_SCALE_S', 120));
   if (want('outage')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180));
 }

@@ -7,7 +7,10 @@ import { scrape, sleep, startStandInRun } from './daemonRun.js';
  * daemon writes to the real VictoriaMetrics (through a measuring pass-through) with gzip.
  */
 export async function scaleBench(containers = 10_000, seconds = 120): Promise<void> {
-  const { daemon, port, proxy, stop } = await startStandInRun('scale', containers, 1, { COMPRESSION: 'true', LOG_LEVEL: 'warn' });
+  const { daemon, port, proxy, stop } = await startStandInRun('scale', containers, 1, {
+    COMPRESSION: 'true',
+    LOG_LEVEL: 'warn',
+  });
   try {
     console.log(`scale: ${containers} stand-in containers at 1 record/s, ${seconds} s, gzip into VictoriaMetrics`);
     await sleep(20_000); // discovery of every container and the first records

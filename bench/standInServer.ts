@@ -8,7 +8,11 @@ import { StandInEngine, defaultRecord, fakeId } from '../test/support/standInEng
 const [socketPath, countArg, rateArg] = process.argv.slice(2);
 const count = Number(countArg ?? 1000);
 const perSecond = Number(rateArg ?? 1);
-const containers = Array.from({ length: count }, (_, i) => ({ id: fakeId(i + 1), name: `standin-${i + 1}`, labels: { 'dss-bench': 'scale' } }));
+const containers = Array.from({ length: count }, (_, i) => ({
+  id: fakeId(i + 1),
+  name: `standin-${i + 1}`,
+  labels: { 'dss-bench': 'scale' },
+}));
 const engine = new StandInEngine({
   socketPath: socketPath ?? '/tmp/dss-standin.sock',
   containers,

@@ -18,15 +18,30 @@ let gathering = false;
 
 const get = (id: string): Promise<void> =>
   new Promise((resolve) => {
-    const req = request({ socketPath: '/var/run/docker.sock', path: `/containers/${id}/stats?stream=false`, method: 'GET', timeout: TIMEOUT_MS }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => {
-        if (res.statusCode === 200 && JSON.parse(body).read) process.stdout.write(`${++samples}\n`);
-      });
-      res.on('error', () => undefined); // a timeout mid-body: counted as no sample
-    });
+    const req = request(
+      {
+        socketPath: '/var/run/docker.sock',
+        path: `/containers/${id}/stats?stream=false`,
+        method: 'GET',
+        timeout: TIMEOUT_MS,
+      },
+      (res) => {
+        let body = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (c: string) => (body += c))
+          .on('end', () => {
+            if (res.statusCode === 200 && JSON.parse(body).read) process.stdout.write(`${++samples}\n`);
+          });
+        res.on('error', () => undefined); // a timeout mid-body: counted as no sample
+      },
+    );
     // 'close' comes last whatever happened: answered, timed out (destroyed) or failed.
-    req.on('timeout', () => req.destroy()).on('error', () => undefined).on('close', resolve).end();
+    req
+      .on('timeout', () => req.destroy())
+      .on('error', () => undefined)
+      .on('close', resolve)
+      .end();
   });
 
 const tick = (): void => {

@@ -19,16 +19,22 @@ export class WriteProxy {
     this.server = createServer((req, res) => {
       if (this.down) return void req.socket.destroy();
       const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-        const body = Buffer.concat(chunks);
-        this.measure(req, body);
-        const upstream = request(`${this.target}${req.url}`, { method: 'POST', headers: req.headers }, (answer: IncomingMessage) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
+      req
+        .on('data', (c: Buffer) => chunks.push(c))
+        .on('end', () => {
+          const body = Buffer.concat(chunks);
+          this.measure(req, body);
+          const upstream = request(
+            `${this.target}${req.url}`,
+            { method: 'POST', headers: req.headers },
+            (answer: IncomingMessage) => {
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              answer.pipe(res);
+            },
+          );
+          upstream.on('error', () => res.writeHead(502).end());
+          upstream.end(body);
         });
-        upstream.on('error', () => res.writeHead(502).end());
-        upstream.end(body);
-      });
     });
     this.server.listen(0, '127.0.0.1');
     await once(this.server, 'listening');

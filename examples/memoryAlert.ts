@@ -16,7 +16,11 @@ allStats$(connectEngine())
     groupBy((p) => p.tags.container_id),
     mergeMap((perContainer$) =>
       perContainer$.pipe(
-        map((p) => ({ name: p.tags.container_name, over: (p.fields.usage_percent as number) >= THRESHOLD_PERCENT, percent: p.fields.usage_percent as number })),
+        map((p) => ({
+          name: p.tags.container_name,
+          over: (p.fields.usage_percent as number) >= THRESHOLD_PERCENT,
+          percent: p.fields.usage_percent as number,
+        })),
         distinctUntilChanged((a, b) => a.over === b.over),
       ),
     ),

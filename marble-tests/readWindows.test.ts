@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { readWindows, readWindowsWhileFew } from '../src/collect/readWindows.js';
+import { readWindows, readWindowsWhileFew } from '../src/sources/readWindows.js';
 import { testScheduler } from './testScheduler.js';
 
 const flags = { t: true, f: false };
@@ -28,7 +28,10 @@ describe('readWindows: when the container streams may be read', () => {
       const paused = cold(' f                                ', flags);
       const unsub = '       ^ 39ms !                         ';
       const expected = '    t 9ms f 1ms t 2ms f 9ms t 9ms f 1ms t';
-      expectObservable(paused.pipe(readWindowsWhileFew(streams, { everyMs: 10, openMs: 2, maxStreams: 2 })), unsub).toBe(expected, flags);
+      expectObservable(
+        paused.pipe(readWindowsWhileFew(streams, { everyMs: 10, openMs: 2, maxStreams: 2 })),
+        unsub,
+      ).toBe(expected, flags);
     });
   });
 });

@@ -2,7 +2,13 @@
 // the daemon never uses (see scripts/bundle.mjs). Loading it succeeds; using it names why not.
 'use strict';
 const fail = () => {
-  throw new Error('docker-stats-service: this daemon build has no BuildKit sessions (@grpc/grpc-js, protobufjs) and no ssh:// engines (ssh2)');
+  throw new Error(
+    'docker-stats-service: this daemon build has no BuildKit sessions (@grpc/grpc-js, protobufjs) and no ssh:// engines (ssh2)',
+  );
 };
-const absent = new Proxy(function absent() {}, { get: (_, key) => (key === '__esModule' ? false : absent), apply: fail, construct: fail });
+const absent = new Proxy(function absent() {}, {
+  get: (_, key) => (key === '__esModule' ? false : absent),
+  apply: fail,
+  construct: fail,
+});
 module.exports = absent;

@@ -18,8 +18,12 @@ await build({
   format: 'esm',
   target: 'node20',
   external: ['pino', 'pino-pretty'],
-  alias: Object.fromEntries(['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'ssh2'].map((name) => [name, absent])),
+  alias: Object.fromEntries(
+    ['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'ssh2'].map((name) => [name, absent]),
+  ),
   // CommonJS packages inside an ES module bundle still call require().
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

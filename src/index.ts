@@ -2,31 +2,44 @@
  * docker-stats-service as a library: the typed building blocks of the pipeline, each an
  * Observable or an operator, to embed in another Rx app.
  *
- *   allStats$(engine) -> decodeStats() -> toPoints() -> map(toLineProtocol) -> batch() -> writeBatches(sink)
+ *   apiSource().stats$(engine) -> toPoints() -> map(toLineProtocol) -> batchLines() -> writeBatches(sink)
  */
-export { type ContainerRef } from './collect/engineCodecs.js';
-export { type Engine, EngineUnreachableError, checkEngine, connectEngine } from './collect/connection.js';
-export { type ContainerFilters } from './collect/filters.js';
-export { type DiscoveryEvent } from './collect/discovery.js';
-export { containers$ } from './collect/containers$.js';
-export { type ContainerStatsOptions, type StatsMode, containerStats$ } from './collect/containerStats$.js';
-export { type AllStatsOptions, type StatsLine, allStats$ } from './collect/allStats$.js';
-export { MAX_WINDOWED_STREAMS, READ_WINDOW_OPEN_MS, type ReadWindowsWhileFewOptions, readWindows, readWindowsWhileFew } from './collect/readWindows.js';
-export { type DecodeFailure, type DecodeOptions, type DecodedStats, decodeRecord, decodeStats } from './validate/decodeStats.js';
-export { StatsRecord } from './validate/statsCodec.js';
-export { type ToPointsOptions, recordPoints, toPoints } from './transform/toPoints.js';
-export { type FieldValue, Int, type Point, int } from './transform/point.js';
-export { toLineProtocol, toLineProtocolBody } from './store/toLineProtocol.js';
-export { type Batch, type BatchOptions, type FlushReason, type Flushed, type Gatherer, batch, gatherBatches } from './batch/batch.js';
+// model: the data that flows between the stages
+export type { ContainerRef } from './model/container.js';
+export type { DecodedStats, RawRecord } from './model/records.js';
+export { StatsRecord } from './model/statsRecord.js';
+export { type FieldValue, Int, type Point, int } from './model/point.js';
+export type { Chunk, ChunkBatch } from './model/chunk.js';
+export type { DeviceNamer } from './model/device.js';
+export type { DeliveryEvent, FlushReason, TelemetryEvent, TelemetrySink } from './model/telemetry.js';
+export { type Logger, silentLogger } from './model/logger.js';
+// sources
+export { type Engine, EngineUnreachableError, checkEngine, connectEngine } from './sources/engine/engine.js';
+export type { ContainerFilters } from './sources/engine/filters.js';
+export type { DiscoveryEvent } from './sources/engine/discovery.js';
+export { containers$ } from './sources/engine/containers.js';
+export { type ContainerStatsOptions, type StatsMode, containerStats$ } from './sources/engine/containerStats.js';
+export { type AllStatsOptions, allStats$, apiSource } from './sources/apiSource.js';
+export type { StatsSource } from './sources/statsSource.js';
+export { type WatchOptions, watchContainers } from './sources/watchContainers.js';
+export { readWindows } from './sources/readWindows.js';
+// parse, validate, transform, encode, batch, deliver
+export { frameLines } from './parse/frameLines.js';
+export { type DecodeOptions, decodeRecord, decodeStats } from './validate/decodeStats.js';
+export { type ToPointsOptions, toPoints } from './transform/toPoints.js';
+export { toLineProtocol } from './encode/toLineProtocol.js';
+export { type Batch, type BatchOptions, batch } from './batch/batch.js';
 export { type BatchLinesOptions, batchLines } from './batch/batchLines.js';
-export { type BufferPolicy, PointBuffer } from './store/pointBuffer.js';
-export { type Chunk, type ChunkWriter, chunkLines, chunkWriter, encodeChunk, rawBody } from './batch/chunk.js';
-export { type DeliveryEvent, type WriteBatchesOptions, writeBatches } from './store/writeBatches.js';
-export { DeliveryCounters } from './store/deliveryCounters.js';
-export { type InfluxTarget, type LineSink, influxSink } from './store/influxSink.js';
-export { streamSink } from './store/streamSink.js';
-export { retryBackoff } from './rx/retryBackoff.js';
-export { Config } from './config/configCodec.js';
+export { type BufferPolicy, PointBuffer } from './deliver/pointBuffer.js';
+export type { LineSink } from './deliver/sink.js';
+export { type InfluxTarget, influxSink } from './deliver/influxSink.js';
+export { streamSink } from './deliver/streamSink.js';
+export { type WriteBatchesOptions, writeBatches } from './deliver/writeBatches.js';
+export { type RetryBackoffOptions, type RetryVerdict, retryBackoff } from './rx/retryBackoff.js';
+export { type ConcurrencyGate, concurrencyGate } from './rx/concurrencyGate.js';
+// telemetry, configuration, the whole service
+export { type TelemetryState, foldTelemetry, health, initialTelemetry } from './telemetry/telemetryState.js';
+export { METRICS, type MetricSpec } from './telemetry/catalogue.js';
+export { Config } from './config/keys.js';
 export { resolveConfig } from './config/resolveConfig.js';
-export { type Service, type ServiceDeps, createService } from './service.js';
-export { type Logger, silentLogger } from './log.js';
+export { type Service, type ServiceDeps, createService } from './app/service.js';

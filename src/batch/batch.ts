@@ -1,14 +1,11 @@
 import { Observable, type OperatorFunction, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
+import type { FlushReason } from '../model/telemetry.js';
 
-/** Why a batch was emitted: the counters keep one count per reason. */
-export type FlushReason = 'size' | 'time' | 'manual' | 'final';
-
-/** What a flush emits: what was waiting (an array of items, or what a `Gatherer` made of them) and why. */
-export interface Flushed<B> {
-  readonly items: B;
+/** What `batch` emits: the items that were waiting, and why they went. */
+export interface Batch<T> {
+  readonly items: readonly T[];
   readonly reason: FlushReason;
 }
-export type Batch<T> = Flushed<readonly T[]>;
 
 /** Where a batch's items wait: `batch` keeps an array; `batchLines` writes lines into bytes. */
 export interface Gatherer<T, B> {
@@ -30,7 +27,7 @@ const arrayGatherer = <T>(): Gatherer<T, readonly T[]> => {
   };
 };
 
-/** The seed's batch settings and limit. */
+/** The design's batch settings: 1000 points or 10 s, whichever comes first; at most 10,000 points. */
 export const DEFAULT_BATCH_SIZE = 1000;
 export const DEFAULT_FLUSH_INTERVAL_MS = 10_000;
 export const MAX_BATCH_SIZE = 10_000;
@@ -42,7 +39,7 @@ export interface BatchOptions {
   readonly intervalMs?: number;
   /** Each emission flushes what is waiting (manual flush, e.g. SIGUSR1 or shutdown). */
   readonly flush$?: Observable<unknown>;
-  /** Largest `size` allowed; default 10000 (the seed's limit). */
+  /** Largest `size` allowed; default 10000. */
   readonly maxBatchSize?: number;
 }
 
@@ -51,7 +48,8 @@ export function batchSettings(options: BatchOptions): { size: number; intervalMs
   const size = options.size ?? DEFAULT_BATCH_SIZE;
   const intervalMs = options.intervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
   const max = options.maxBatchSize ?? MAX_BATCH_SIZE;
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a whole number of at least 1, got ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`batch size must be a whole number of at least 1, got ${size}`);
   if (size > max) throw new RangeError(`batch size ${size} exceeds maxBatchSize ${max}`);
   if (!(intervalMs > 0)) throw new RangeError(`flush interval must be more than 0 ms, got ${intervalMs}`);
   return { size, intervalMs };
@@ -75,15 +73,26 @@ export function batchSettings(options: BatchOptions): { size: number; intervalMs
  * result:  -----x-----(50ms later)y----------(z|)    x: [a,b,c] size, y: [d] time, z: [e] final
  * ```
  */
-export function batch<T>(options: BatchOptions = {}, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<T, Batch<T>> {
-  return gatherBatches(arrayGatherer<T>, options, scheduler);
+export function batch<T>(
+  options: BatchOptions = {},
+  scheduler: SchedulerLike = asyncScheduler,
+): OperatorFunction<T, Batch<T>> {
+  return gatherBatches(arrayGatherer<T>, (items, reason) => ({ items, reason }), options, scheduler);
 }
 
-/** `batch`, with the waiting items kept by a `Gatherer` made per subscription. */
-export function gatherBatches<T, B>(gatherer: () => Gatherer<T, B>, options: BatchOptions = {}, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<T, Flushed<B>> {
+/**
+ * `batch`, with the waiting items kept by a `Gatherer` made per subscription, and each batch
+ * sealed by `seal` with the reason it went.
+ */
+export function gatherBatches<T, B, O>(
+  gatherer: () => Gatherer<T, B>,
+  seal: (taken: B, reason: FlushReason) => O,
+  options: BatchOptions = {},
+  scheduler: SchedulerLike = asyncScheduler,
+): OperatorFunction<T, O> {
   const { size, intervalMs } = batchSettings(options);
   return (source) =>
-    new Observable<Flushed<B>>((subscriber) => {
+    new Observable<O>((subscriber) => {
       const waiting = gatherer();
       let count = 0;
       let timer: Subscription | undefined;
@@ -92,7 +101,7 @@ export function gatherBatches<T, B>(gatherer: () => Gatherer<T, B>, options: Bat
         timer = undefined;
         if (count === 0) return;
         count = 0;
-        subscriber.next({ items: waiting.take(), reason });
+        subscriber.next(seal(waiting.take(), reason));
       };
       const flushing = options.flush$?.subscribe(() => emit('manual'));
       const upstream = source.subscribe({

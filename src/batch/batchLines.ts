@@ -1,7 +1,7 @@
-import type { OperatorFunction, SchedulerLike } from 'rxjs';
-import { asyncScheduler } from 'rxjs';
-import { type BatchOptions, type Flushed, gatherBatches } from './batch.js';
-import { type Chunk, chunkWriter } from './chunk.js';
+import { type OperatorFunction, type SchedulerLike, asyncScheduler } from 'rxjs';
+import { type Chunk, type ChunkBatch, chunkWriter } from '../model/chunk.js';
+import type { FlushReason } from '../model/telemetry.js';
+import { type BatchOptions, gatherBatches } from './batch.js';
 
 export interface BatchLinesOptions extends BatchOptions {
   /** gzip each chunk (over 1 kB), for a sink that takes gzip. */
@@ -19,6 +19,10 @@ export interface BatchLinesOptions extends BatchOptions {
  * result:  -----x-----(50ms later)y--|     x: chunk "a\\nb\\nc\\n", y: chunk "d\\n"
  * ```
  */
-export function batchLines(options: BatchLinesOptions = {}, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<string, Flushed<Chunk>> {
-  return gatherBatches(() => chunkWriter(options.gzip ?? false), options, scheduler);
+export function batchLines(
+  options: BatchLinesOptions = {},
+  scheduler: SchedulerLike = asyncScheduler,
+): OperatorFunction<string, ChunkBatch> {
+  const seal = (chunk: Chunk, reason: FlushReason): ChunkBatch => ({ chunk, reason });
+  return gatherBatches(() => chunkWriter(options.gzip ?? false), seal, options, scheduler);
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { type Config, type ConfigKey, KEYS } from './configCodec.js';
+import { shownDefault } from './configTable.js';
+import { type Config, configKeys, keySpec } from './keys.js';
 import { ConfigError, type ConfigSources, resolveConfig } from './resolveConfig.js';
 
 export interface CliResult {
@@ -28,14 +29,20 @@ export function program(): Command {
   const cmd = new Command('docker-stats-service')
     .description("Streams every Docker container's stats (CPU, memory, network, block I/O) into InfluxDB.")
     .version(VERSION, '-V, --version')
-    .option('-c, --config <path>', 'JSON or YAML config file (the seed keys: batchSize, flushInterval, ...)')
+    .option(
+      '-c, --config <path>',
+      'JSON or YAML config file with the keys of the README (batchSize, flushInterval, ...)',
+    )
     .option('--print-config', 'print the resolved configuration (token shown as ***) and exit')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError();
-  for (const key of Object.keys(KEYS) as ConfigKey[]) {
-    const spec = KEYS[key];
-    cmd.addOption(new Option(`${spec.flag} <value>`, spec.doc).env(spec.env).hideHelp(false));
+  for (const key of configKeys()) {
+    const spec = keySpec(key);
+    const fallback = spec.derived ? `${shownDefault(spec.default)}; ${spec.derived.doc}` : shownDefault(spec.default);
+    cmd.addOption(
+      new Option(`${spec.flag} <value>`, `${spec.doc} (default: ${fallback.replace(/`/g, '')})`).env(spec.env),
+    );
   }
   return cmd;
 }
@@ -57,7 +64,8 @@ export function readConfigFile(path: string): Record<string, unknown> {
     throw new ConfigError(`the config file ${path} is neither JSON nor YAML: ${(error as Error).message}`);
   }
   if (values === null || values === undefined) return {};
-  if (typeof values !== 'object' || Array.isArray(values)) throw new ConfigError(`the config file ${path} must hold a map of keys to values`);
+  if (typeof values !== 'object' || Array.isArray(values))
+    throw new ConfigError(`the config file ${path} must hold a map of keys to values`);
   return values as Record<string, unknown>;
 }
 
@@ -71,7 +79,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
   const opts = cmd.opts<Record<string, unknown>>();
   // Commander folds the environment into opts; keep flags alone so precedence stays ours.
   const flags: Record<string, unknown> = {};
-  for (const key of Object.keys(KEYS)) if (cmd.getOptionValueSource(key) === 'cli') flags[key] = opts[key];
+  for (const key of configKeys()) if (cmd.getOptionValueSource(key) === 'cli') flags[key] = opts[key];
   const configPath = typeof opts.config === 'string' ? opts.config : undefined;
   const sources: ConfigSources = {
     flags,

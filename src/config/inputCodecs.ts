@@ -1,6 +1,6 @@
 import { isRight } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { parseByteSize } from '../store/byteSize.js';
+import { parseByteSize } from '../deliver/byteSize.js';
 
 /**
  * Codecs that read a config value as it comes from a flag or the environment (a string) or from
@@ -21,13 +21,17 @@ export const wholeNumber = (min: number, max: number): t.Type<number, number, un
 
 const TRUE = ['true', '1', 'yes', 'on'];
 const FALSE = ['false', '0', 'no', 'off'];
-export const flag = new t.Type<boolean, boolean, unknown>(
+export const onOff = new t.Type<boolean, boolean, unknown>(
   'true or false',
   (u): u is boolean => typeof u === 'boolean',
   (u, c) => {
     if (typeof u === 'boolean') return t.success(u);
     const s = typeof u === 'string' ? u.trim().toLowerCase() : undefined;
-    return s !== undefined && TRUE.includes(s) ? t.success(true) : s !== undefined && FALSE.includes(s) ? t.success(false) : t.failure(u, c);
+    return s !== undefined && TRUE.includes(s)
+      ? t.success(true)
+      : s !== undefined && FALSE.includes(s)
+        ? t.success(false)
+        : t.failure(u, c);
   },
   t.identity,
 );
@@ -36,14 +40,21 @@ export const list = new t.Type<string[], string[], unknown>(
   'a comma-separated list',
   (u): u is string[] => Array.isArray(u) && u.every((x) => typeof x === 'string'),
   (u, c) => {
-    if (typeof u === 'string') return t.success(u.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+    if (typeof u === 'string')
+      return t.success(
+        u
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      );
     return Array.isArray(u) && u.every((x) => typeof x === 'string') ? t.success(u as string[]) : t.failure(u, c);
   },
   t.identity,
 );
 
 /** Engine addresses the daemon can dial: its build leaves out ssh2 (scripts/bundle.mjs), so no ssh://. */
-const dialable = (addresses: readonly string[]): boolean => addresses.every((a) => ['unix://', 'tcp://', 'npipe://'].some((s) => a.startsWith(s)));
+const dialable = (addresses: readonly string[]): boolean =>
+  addresses.every((a) => ['unix://', 'tcp://', 'npipe://'].some((s) => a.startsWith(s)));
 
 export const engineAddresses = new t.Type<string[], string[], unknown>(
   'a comma-separated list of unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
@@ -80,20 +91,29 @@ export const httpUrl = new t.Type<string, string, unknown>(
   t.identity,
 );
 
-export const text = new t.Type<string, string, unknown>('a text', (u): u is string => typeof u === 'string', (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c)), t.identity);
+export const text = new t.Type<string, string, unknown>(
+  'a text',
+  (u): u is string => typeof u === 'string',
+  (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
 
 export const oneOf = <K extends string>(...values: K[]): t.Type<K, K, unknown> =>
   new t.Type<K, K, unknown>(
     `one of ${values.join(', ')}`,
     (u): u is K => typeof u === 'string' && (values as string[]).includes(u),
-    (u, c) => (typeof u === 'string' && (values as string[]).includes(u.trim()) ? t.success(u.trim() as K) : t.failure(u, c)),
+    (u, c) =>
+      typeof u === 'string' && (values as string[]).includes(u.trim()) ? t.success(u.trim() as K) : t.failure(u, c),
     t.identity,
   );
 
 export const output = new t.Type<string, string, unknown>(
   "'stdout' or 'file:PATH'",
   (u): u is string => typeof u === 'string',
-  (u, c) => (typeof u === 'string' && (u === 'stdout' || (u.startsWith('file:') && u.length > 5)) ? t.success(u) : t.failure(u, c)),
+  (u, c) =>
+    typeof u === 'string' && (u === 'stdout' || (u.startsWith('file:') && u.length > 5))
+      ? t.success(u)
+      : t.failure(u, c),
   t.identity,
 );
 

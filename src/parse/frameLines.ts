@@ -14,7 +14,11 @@ export interface LineHandlers {
  * reading and destroys the stream. The callback form of `frameLines`, for the per-container
  * stats stream, where one Observable fewer per container is worth a few MB at 10,000 containers.
  */
-export function readLines(source: NodeJS.ReadableStream, handlers: LineHandlers, paused$?: ObservableType<boolean>): () => void {
+export function readLines(
+  source: NodeJS.ReadableStream,
+  handlers: LineHandlers,
+  paused$?: ObservableType<boolean>,
+): () => void {
   const framer = lineFramer(handlers.line);
   const onData = (chunk: Buffer | string): void => {
     try {
@@ -52,7 +56,11 @@ export function frameLines(source: NodeJS.ReadableStream, paused$?: ObservableTy
   return new Observable<string>((subscriber) =>
     readLines(
       source,
-      { line: (line) => subscriber.next(line), end: () => subscriber.complete(), error: (error) => subscriber.error(error) },
+      {
+        line: (line) => subscriber.next(line),
+        end: () => subscriber.complete(),
+        error: (error) => subscriber.error(error),
+      },
       paused$,
     ),
   );

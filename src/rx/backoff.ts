@@ -1,4 +1,4 @@
-/** Settings of an exponential backoff with full jitter (AWS architecture blog's "Full Jitter"). */
+/** Settings of an exponential backoff with full jitter (a uniform wait below the exponential ceiling). */
 export interface BackoffOptions {
   /** Delay ceiling before jitter for the first retry, in ms. */
   readonly baseMs: number;

@@ -1,10 +1,6 @@
-import { type BlkioEntry, type BlkioStats, type StatsRecord, isWindows } from '../validate/statsCodec.js';
-import { type Fields, type Int, has, int } from './point.js';
-
-/** Names a block device from its numbers: `sda` via /sys/dev/block on the engine's host, else `8:0`. */
-export type DeviceNamer = (major: number, minor: number) => string;
-
-export const numericDevice: DeviceNamer = (major, minor) => `${major}:${minor}`;
+import { type DeviceNamer, numericDevice } from '../model/device.js';
+import { type Fields, type Int, has, int } from '../model/point.js';
+import { type BlkioEntry, type BlkioStats, type StatsRecord, isWindows } from '../model/statsRecord.js';
 
 /**
  * `blockio` fields per device: read_bytes / write_bytes summed from io_service_bytes_recursive
@@ -20,7 +16,13 @@ export function blockioFields(record: StatsRecord, nameDevice: DeviceNamer = num
   return [...devices].filter(([, fields]) => Object.keys(fields).length > 0);
 }
 
-function addOps(devices: Map<string, Fields>, blkio: BlkioStats | undefined, list: keyof BlkioStats, suffix: string, nameDevice: DeviceNamer): void {
+function addOps(
+  devices: Map<string, Fields>,
+  blkio: BlkioStats | undefined,
+  list: keyof BlkioStats,
+  suffix: string,
+  nameDevice: DeviceNamer,
+): void {
   const entries: BlkioEntry[] | null | undefined = blkio?.[list];
   if (!entries) return;
   for (const { major, minor, op, value } of entries) {

@@ -1,6 +1,6 @@
-import { type CpuSample, type StatsRecord, isWindows } from '../validate/statsCodec.js';
-import { type Fields, has, int } from './point.js';
-import { type Instant, nanosBetween } from './timestamp.js';
+import { type Fields, has, int } from '../model/point.js';
+import { type CpuSample, type StatsRecord, isWindows } from '../model/statsRecord.js';
+import { type Instant, nanosBetween } from '../model/timestamp.js';
 
 /** The collector's own previous sample of a container: the base when the engine gives none. */
 export interface PreviousSample {
@@ -11,8 +11,8 @@ export interface PreviousSample {
 /**
  * The counters of a CPU sample that a later record is compared with, copied out of the record:
  * keeping `cpu_stats` itself would keep its per-CPU array and throttling object alive for a
- * second per container, long enough to be promoted to V8's old generation (about 10 MB/s of
- * old-generation garbage at 10,000 containers).
+ * second per container, long enough to be promoted to V8's old generation, which at 10,000
+ * containers is garbage the full collections must then clear.
  */
 export function cpuBase(cpu: CpuSample): CpuSample {
   const usage = cpu.cpu_usage;
@@ -45,7 +45,12 @@ const hasCpu = (s: CpuSample | undefined): s is CpuSample & Required<Pick<CpuSam
  * Windows: usage_percent = Δtotal_usage / (Δread in 100 ns × num_procs) × 100
  * system_percent and user_percent: the same with usage_in_kernelmode / usage_in_usermode.
  */
-export function cpuFields(record: StatsRecord, read: Instant, previous: PreviousSample | undefined, preread: Instant | undefined): Fields | undefined {
+export function cpuFields(
+  record: StatsRecord,
+  read: Instant,
+  previous: PreviousSample | undefined,
+  preread: Instant | undefined,
+): Fields | undefined {
   const cpu = record.cpu_stats;
   if (!hasCpu(cpu)) return undefined;
   const windows = isWindows(record);
@@ -86,10 +91,17 @@ export function cpuFields(record: StatsRecord, read: Instant, previous: Previous
   return fields;
 }
 
-function chooseBase(record: StatsRecord, windows: boolean, previous: PreviousSample | undefined, preread: Instant | undefined): Base | undefined {
+function chooseBase(
+  record: StatsRecord,
+  windows: boolean,
+  previous: PreviousSample | undefined,
+  preread: Instant | undefined,
+): Base | undefined {
   const pre = record.precpu_stats;
   // The engine's precpu is empty on a stream's first record and on every one-shot record.
-  const enginePre = windows ? hasCpu(pre) && preread !== undefined && preread.seconds > 0 : hasCpu(pre) && (pre.system_cpu_usage ?? 0) > 0;
+  const enginePre = windows
+    ? hasCpu(pre) && preread !== undefined && preread.seconds > 0
+    : hasCpu(pre) && (pre.system_cpu_usage ?? 0) > 0;
   if (enginePre && pre) return { cpu: pre, read: preread };
   return previous;
 }

@@ -1,5 +1,5 @@
-import type { MemoryStats } from '../validate/statsCodec.js';
-import { type Fields, has, int } from './point.js';
+import { type Fields, has, int } from '../model/point.js';
+import type { MemoryStats } from '../model/statsRecord.js';
 
 /**
  * `memory` fields, the docker CLI's rule: usage_bytes = usage - total_inactive_file (cgroup v1,

@@ -1,7 +1,16 @@
-import type { NetworkStats } from '../validate/statsCodec.js';
-import { type Fields, int } from './point.js';
+import { type Fields, int } from '../model/point.js';
+import type { NetworkStats } from '../model/statsRecord.js';
 
-const COUNTERS = ['rx_bytes', 'tx_bytes', 'rx_packets', 'tx_packets', 'rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped'] as const;
+const COUNTERS = [
+  'rx_bytes',
+  'tx_bytes',
+  'rx_packets',
+  'tx_packets',
+  'rx_errors',
+  'tx_errors',
+  'rx_dropped',
+  'tx_dropped',
+] as const;
 
 /** `network` fields per interface: the engine's eight counters, as integers. None without networks. */
 export function networkFields(networks: Record<string, NetworkStats> | null | undefined): Array<[string, Fields]> {

@@ -1,13 +1,16 @@
 import { type OperatorFunction, defer, mergeMap } from 'rxjs';
-import type { ContainerRef } from '../collect/engineCodecs.js';
-import type { DecodedStats } from '../validate/decodeStats.js';
-import { type StatsRecord, isWindows } from '../validate/statsCodec.js';
-import { type DeviceNamer, blockioFields } from './blockio.js';
-import { type PreviousSample, cpuBase, cpuFields } from './cpu.js';
+import type { ContainerRef } from '../model/container.js';
+import type { DeviceNamer } from '../model/device.js';
+import type { Fields, Point } from '../model/point.js';
+import type { DecodedStats } from '../model/records.js';
+import { type StatsRecord, isWindows } from '../model/statsRecord.js';
+import { type TelemetrySink, noTelemetry } from '../model/telemetry.js';
+import { parseInstant, toNanoString } from '../model/timestamp.js';
+import { blockioFields } from './blockio.js';
+import { cpuBase, cpuFields } from './cpu.js';
 import { memoryFields } from './memory.js';
 import { networkFields } from './network.js';
-import type { Fields, Point } from './point.js';
-import { parseInstant, toNanoString } from './timestamp.js';
+import { SampleMemory, tagsWith } from './sampleMemory.js';
 
 export interface ToPointsOptions {
   /** Names block devices; default `major:minor`. The daemon resolves /sys/dev/block on the engine's host. */
@@ -16,65 +19,8 @@ export interface ToPointsOptions {
   readonly tags?: Readonly<Record<string, string>>;
   /** How long the previous sample of a container that sends nothing more is kept, in ms of record time. */
   readonly forgetAfterMs?: number;
-}
-
-interface ContainerEntry {
-  previous: PreviousSample | undefined;
-  readonly name: string;
-  /** The container's tag set, and one per interface or device: the same objects every record. */
-  readonly tags: Readonly<Record<string, string>>;
-  readonly extraTags: Map<string, Readonly<Record<string, string>>>;
-}
-
-/**
- * What toPoints keeps per container: the previous sample (the CPU base when the engine sends
- * none: a stream's first record, every one-shot record) and the tag objects its points share,
- * so that the line-protocol serializer escapes each tag set once. Containers that stopped
- * sending are forgotten after `forgetAfterMs`, so container churn does not grow it for ever.
- */
-export class SampleMemory {
-  private readonly containers = new Map<string, ContainerEntry>();
-  private sinceSweep = 0;
-  constructor(
-    private readonly forgetAfterMs = 10 * 60_000,
-    private readonly extraTags: Readonly<Record<string, string>> = {},
-  ) {}
-
-  get size(): number {
-    return this.containers.size;
-  }
-
-  /** The entry of a container, made anew when it is new or was renamed. */
-  entry(container: ContainerRef): ContainerEntry {
-    let entry = this.containers.get(container.id);
-    if (!entry || entry.name !== container.name) {
-      const tags = { ...this.extraTags, container_id: container.id, container_name: container.name };
-      entry = { previous: entry?.previous, name: container.name, tags, extraTags: new Map() };
-      this.containers.set(container.id, entry);
-    }
-    return entry;
-  }
-
-  /** The previous sample of the container, replaced by `next`. */
-  swap(entry: ContainerEntry, next: PreviousSample): PreviousSample | undefined {
-    const previous = entry.previous;
-    entry.previous = next;
-    if (++this.sinceSweep >= 4096) this.sweep(next.read.seconds);
-    return previous;
-  }
-
-  private sweep(nowSeconds: number): void {
-    this.sinceSweep = 0;
-    const oldest = nowSeconds - this.forgetAfterMs / 1000;
-    for (const [id, entry] of this.containers) if (!entry.previous || entry.previous.read.seconds < oldest) this.containers.delete(id);
-  }
-}
-
-function tagsWith(entry: ContainerEntry, key: string, value: string): Readonly<Record<string, string>> {
-  const id = `${key}=${value}`;
-  let tags = entry.extraTags.get(id);
-  if (!tags) entry.extraTags.set(id, (tags = { ...entry.tags, [key]: value }));
-  return tags;
+  /** Told `points-made` with the number of points of each record. */
+  readonly telemetry?: TelemetrySink;
 }
 
 /**
@@ -82,7 +28,12 @@ function tagsWith(entry: ContainerEntry, key: string, value: string): Readonly<R
  * device, each tagged with the container and stamped with the record's `read` in ns. A record
  * with a zero (or pre-1970) `read` yields none.
  */
-export function recordPoints(container: ContainerRef, stats: StatsRecord, memory: SampleMemory, options: ToPointsOptions = {}): Point[] {
+export function recordPoints(
+  container: ContainerRef,
+  stats: StatsRecord,
+  memory: SampleMemory,
+  options: ToPointsOptions = {},
+): Point[] {
   const read = parseInstant(stats.read);
   if (!read || read.seconds <= 0) return [];
   const windows = isWindows(stats);
@@ -97,8 +48,10 @@ export function recordPoints(container: ContainerRef, stats: StatsRecord, memory
   };
   push('cpu', cpuFields(stats, read, previous, preread));
   push('memory', memoryFields(stats.memory_stats, windows));
-  for (const [name, fields] of networkFields(stats.networks)) push('network', fields, tagsWith(entry, 'interface', name));
-  for (const [device, fields] of blockioFields(stats, options.deviceName)) push('blockio', fields, tagsWith(entry, 'device', device));
+  for (const [name, fields] of networkFields(stats.networks))
+    push('network', fields, tagsWith(entry, 'interface', name));
+  for (const [device, fields] of blockioFields(stats, options.deviceName))
+    push('blockio', fields, tagsWith(entry, 'device', device));
   return points;
 }
 
@@ -111,9 +64,16 @@ export function recordPoints(container: ContainerRef, stats: StatsRecord, memory
  * ```
  */
 export function toPoints(options: ToPointsOptions = {}): OperatorFunction<DecodedStats, Point> {
+  const telemetry = options.telemetry ?? noTelemetry;
   return (source) =>
     defer(() => {
       const memory = new SampleMemory(options.forgetAfterMs, options.tags); // one per subscription
-      return source.pipe(mergeMap(({ container, stats }) => recordPoints(container, stats, memory, options)));
+      return source.pipe(
+        mergeMap(({ container, stats }) => {
+          const points = recordPoints(container, stats, memory, options);
+          telemetry.next({ type: 'points-made', points: points.length });
+          return points;
+        }),
+      );
     });
 }

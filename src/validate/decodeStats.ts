@@ -1,31 +1,22 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { type OperatorFunction, filter, map, pipe } from 'rxjs';
-import type { StatsLine } from '../collect/allStats$.js';
-import type { ContainerRef } from '../collect/engineCodecs.js';
-import { type Logger, silentLogger } from '../log.js';
+import { type OperatorFunction, defer, filter, map } from 'rxjs';
+import { type Logger, silentLogger } from '../model/logger.js';
+import type { DecodedStats, RawRecord } from '../model/records.js';
+import { StatsRecord } from '../model/statsRecord.js';
+import { type TelemetryEvent, type TelemetrySink, noTelemetry } from '../model/telemetry.js';
 import { formatErrors } from './formatErrors.js';
-import { StatsRecord } from './statsCodec.js';
-
-/** A stats record that passed validation, with its container's identity. */
-export interface DecodedStats {
-  readonly container: ContainerRef;
-  readonly stats: StatsRecord;
-}
-
-/** A record that did not: not JSON, or not a stats record. */
-export interface DecodeFailure {
-  readonly container: ContainerRef;
-  readonly reason: string;
-}
 
 export interface DecodeOptions {
   readonly log?: Logger;
-  /** Called for every failure, e.g. to count them. */
-  readonly onError?: (failure: DecodeFailure) => void;
+  /** Told `record-decoded` or `record-refused` (with the reason) for every record. */
+  readonly telemetry?: TelemetrySink;
 }
 
 /** Containers whose first bad record was logged, kept to log only once each. */
 const MAX_LOGGED_CONTAINERS = 10_000;
+
+/** One event object for every decoded record: the hot path allocates nothing to report it. */
+const DECODED: TelemetryEvent = { type: 'record-decoded' };
 
 /** Parses and validates one raw record: the stats, or the reason they were refused. */
 export function decodeRecord(line: string): StatsRecord | string {
@@ -43,31 +34,50 @@ export function decodeRecord(line: string): StatsRecord | string {
 }
 
 /**
- * Parse and Validate: JSON.parse, then the io-ts codec. A record that fails is reported through
- * `onError` (every time) and the log (the first failure of each container, with its name and a
- * readable path), then skipped: the container's stream goes on, other containers are untouched.
+ * Parse and Validate: JSON.parse, then the io-ts codec. A record that fails is reported (every
+ * time) and logged (the first failure of each container, with its name and a readable path),
+ * then skipped: the container's stream goes on, other containers are untouched.
  *
  * ```
  * source: --a--x--b--|     (x: `{"read":"..","cpu_stats":{"cpu_usage":{"total_usage":"x"}}}`)
- * result: --A-----B--|     (onError: Expecting number at cpu_stats.cpu_usage.total_usage but got "x")
+ * result: --A-----B--|     (reported: Expecting number at cpu_stats.cpu_usage.total_usage but got "x")
  * ```
  */
-export function decodeStats(options: DecodeOptions = {}): OperatorFunction<StatsLine, DecodedStats> {
+export function decodeStats(options: DecodeOptions = {}): OperatorFunction<RawRecord, DecodedStats> {
   const log = options.log ?? silentLogger;
-  const logged = new Set<string>();
-  return pipe(
-    map(({ container, line }): DecodedStats | undefined => {
-      const result = decodeRecord(line);
-      if (typeof result !== 'string') return { container, stats: result };
-      options.onError?.({ container, reason: result });
-      if (!logged.has(container.id)) {
-        // Bounded: with container churn the ids would pile up; past this many, each is logged anew.
-        if (logged.size >= MAX_LOGGED_CONTAINERS) logged.clear();
-        logged.add(container.id);
-        log.warn({ container: container.name, id: container.id, reason: result }, 'skipped a stats record that does not decode');
-      }
-      return undefined;
-    }),
-    filter((decoded): decoded is DecodedStats => decoded !== undefined),
-  );
+  const telemetry = options.telemetry ?? noTelemetry;
+  return (source) =>
+    defer(() => {
+      const logged = new Set<string>(); // per subscription
+      return source.pipe(decodeEach(log, telemetry, logged));
+    });
+}
+
+function decodeEach(
+  log: Logger,
+  telemetry: TelemetrySink,
+  logged: Set<string>,
+): OperatorFunction<RawRecord, DecodedStats> {
+  return (source) =>
+    source.pipe(
+      map(({ container, line }): DecodedStats | undefined => {
+        const result = decodeRecord(line);
+        if (typeof result !== 'string') {
+          telemetry.next(DECODED);
+          return { container, stats: result };
+        }
+        telemetry.next({ type: 'record-refused', container: container.name, reason: result });
+        if (!logged.has(container.id)) {
+          // Bounded: with container churn the ids would pile up; past this many, each is logged anew.
+          if (logged.size >= MAX_LOGGED_CONTAINERS) logged.clear();
+          logged.add(container.id);
+          log.warn(
+            { container: container.name, id: container.id, reason: result },
+            'skipped a stats record that does not decode',
+          );
+        }
+        return undefined;
+      }),
+      filter((decoded): decoded is DecodedStats => decoded !== undefined),
+    );
 }

@@ -1,8 +1,10 @@
 import { type Subscription, filter, firstValueFrom, lastValueFrom, take, timeout, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StatsLine, allStats$ } from '../../src/collect/allStats$.js';
-import { type Engine, EngineUnreachableError, checkEngine, connectEngine } from '../../src/collect/connection.js';
-import { containerStats$ } from '../../src/collect/containerStats$.js';
+import type { RawRecord } from '../../src/model/records.js';
+import type { TelemetryEvent } from '../../src/model/telemetry.js';
+import { allStats$ } from '../../src/sources/apiSource.js';
+import { type Engine, EngineUnreachableError, checkEngine, connectEngine } from '../../src/sources/engine/engine.js';
+import { containerStats$ } from '../../src/sources/engine/containerStats.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { eventually, openHandles, realEngine, testContainers } from '../support/realEngine.js';
 
@@ -15,13 +17,13 @@ beforeAll(async () => {
 });
 afterAll(() => boxes.removeAll());
 
-const named = (name: string) => filter((s: StatsLine) => s.container.name === `${boxes.prefix}${name}`);
+const named = (name: string) => filter((s: RawRecord) => s.container.name === `${boxes.prefix}${name}`);
 const onlyMine = { includeNames: [`${boxes.prefix}*`] };
 
 describe('containerStats$ and allStats$ on the real engine', () => {
   it('delivers records for each of 3 running containers within 3 s, with their identity', async () => {
     const started = await Promise.all(['a', 'b', 'c'].map((n) => boxes.run(n, ['sleep', '600'])));
-    const seen = new Map<string, StatsLine>();
+    const seen = new Map<string, RawRecord>();
     await firstValueFrom(
       allStats$(engine, { filters: onlyMine }).pipe(
         filter((s) => {
@@ -41,10 +43,10 @@ describe('containerStats$ and allStats$ on the real engine', () => {
   });
 
   it('picks up a container started mid-run, and one that lives only a few seconds still yields samples', async () => {
-    const lines: StatsLine[] = [];
+    const lines: RawRecord[] = [];
     const sub = allStats$(engine, { filters: onlyMine }).subscribe((s) => lines.push(s));
     try {
-      await eventually(() => lines.some((s) => s.container.name === `${boxes.prefix}a`));
+      expect(await eventually(() => lines.some((s) => s.container.name === `${boxes.prefix}a`))).toBe(true);
       await boxes.run('late', ['sleep', '600']);
       await boxes.run('brief', ['sleep', '3']);
       expect(await eventually(() => lines.some((s) => s.container.name === `${boxes.prefix}late`))).toBe(true);
@@ -60,7 +62,7 @@ describe('containerStats$ and allStats$ on the real engine', () => {
     const records: string[] = [];
     const done = lastValueFrom(containerStats$(engine.docker, box.id).pipe(toArray()));
     const sub = containerStats$(engine.docker, box.id).subscribe((l) => records.push(l));
-    await eventually(() => records.length >= 2);
+    expect(await eventually(() => records.length >= 2)).toBe(true);
     await box.kill();
     const all = await done; // completes by itself: the engine's first zeroed record ends it
     sub.unsubscribe();
@@ -73,7 +75,9 @@ describe('containerStats$ and allStats$ on the real engine', () => {
   it('ends the stream of a removed container (404) instead of retrying', async () => {
     const box = await boxes.create('removed', ['sleep', '600']);
     await box.remove({ force: true });
-    const lines = await lastValueFrom(containerStats$(engine.docker, box.id, { retry: { baseMs: 10 } }).pipe(toArray()));
+    const lines = await lastValueFrom(
+      containerStats$(engine.docker, box.id, { retry: { baseMs: 10 } }).pipe(toArray()),
+    );
     expect(lines).toEqual([]);
   });
 
@@ -95,12 +99,16 @@ describe('containerStats$ and allStats$ on the real engine', () => {
   it('leaves no socket or handle behind after 50 start/stop cycles', async () => {
     const cyclers = await Promise.all([0, 1, 2, 3, 4].map((i) => boxes.create(`cycle-${i}`, ['sleep', '600'])));
     const before = openHandles();
-    const lines: StatsLine[] = [];
-    const sub: Subscription = allStats$(engine, { filters: { includeNames: [`${boxes.prefix}cycle-*`] } }).subscribe((s) => lines.push(s));
+    const lines: RawRecord[] = [];
+    const sub: Subscription = allStats$(engine, { filters: { includeNames: [`${boxes.prefix}cycle-*`] } }).subscribe(
+      (s) => lines.push(s),
+    );
     for (let round = 0; round < 10; round++) {
       const from = lines.length;
       await Promise.all(cyclers.map((c) => c.start()));
-      const sampled = await eventually(() => new Set(lines.slice(from).map((s) => s.container.id)).size === cyclers.length);
+      const sampled = await eventually(
+        () => new Set(lines.slice(from).map((s) => s.container.id)).size === cyclers.length,
+      );
       expect(sampled, `round ${round}: every started container sampled`).toBe(true);
       await Promise.all(cyclers.map((c) => c.kill()));
     }
@@ -128,11 +136,15 @@ describe('containerStats$ and allStats$ on the real engine', () => {
 
     // allStats$ does not error: it logs the outage once and keeps retrying.
     const log = captureLogger();
-    const sub = allStats$(missing, { log, engineRetry: { baseMs: 5, maxMs: 20 } }).subscribe({
-      error: (e) => expect.fail(`allStats$ errored: ${String(e)}`),
+    let downs = 0;
+    const telemetry = { next: (e: TelemetryEvent) => void (e.type === 'engine-down' && downs++) };
+    let failed: unknown;
+    const sub = allStats$(missing, { log, telemetry, engineRetry: { baseMs: 5, maxMs: 20 } }).subscribe({
+      error: (e) => (failed = e),
     });
-    await new Promise((r) => setTimeout(r, 300));
+    expect(await eventually(() => downs >= 5)).toBe(true);
     sub.unsubscribe();
+    expect(failed).toBeUndefined();
     const warnings = log.entries.filter((e) => e.level === 'warn');
     expect(warnings).toHaveLength(1);
     expect(JSON.stringify(warnings[0]?.obj)).toContain('dss-no-such-engine.sock');

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toLineProtocol } from '../../src/store/toLineProtocol.js';
-import type { Point } from '../../src/transform/point.js';
+import { toLineProtocol } from '../../src/encode/toLineProtocol.js';
+import type { Point } from '../../src/model/point.js';
 import { arbitraryPoint } from '../support/arbitraryPoint.js';
 import { eventually } from '../support/realEngine.js';
 import { exportSeries, requireVictoriaMetrics, writeLines } from '../support/victoriaMetrics.js';
@@ -27,7 +27,9 @@ describe('line protocol into the real VictoriaMetrics (fast-check)', () => {
     await writeLines(body);
 
     let series: Awaited<ReturnType<typeof exportSeries>> = [];
-    await eventually(async () => (series = await exportSeries(`{run="${run}"}`)).length >= cases.length);
+    expect(await eventually(async () => (series = await exportSeries(`{run="${run}"}`)).length >= cases.length)).toBe(
+      true,
+    );
     expect(series).toHaveLength(cases.length);
     for (const s of series) {
       const { __name__: name, run: _run, case: index, db: _db, ...tags } = s.metric;

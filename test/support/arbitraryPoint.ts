@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type FieldValue, Int, type Point } from '../../src/transform/point.js';
+import { type FieldValue, Int, type Point } from '../../src/model/point.js';
 
 // Any text but line breaks and tabs, which the line protocol cannot carry in names (they are
 // escaped as \n, \r, \t to keep the point on one line, and read back as those two characters).
@@ -9,13 +9,18 @@ const text = (minLength: number) =>
 // Prefer the characters the line protocol escapes.
 const special = fc.constantFrom(',', '=', ' ', '\\', '"', 'a', 'é', '0');
 const tricky = (minLength: number) =>
-  fc.oneof(text(minLength), fc.array(special, { minLength: Math.max(1, minLength), maxLength: 12 }).map((cs) => cs.join('')));
+  fc.oneof(
+    text(minLength),
+    fc.array(special, { minLength: Math.max(1, minLength), maxLength: 12 }).map((cs) => cs.join('')),
+  );
 
 const fieldValue: fc.Arbitrary<FieldValue> = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n)),
   fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
   // the transform's integers: any integral double of an int64's range, safe or not
-  fc.oneof(fc.maxSafeInteger(), fc.double({ min: -(2 ** 63), max: 2 ** 63 - 1024, noNaN: true }).map(Math.trunc)).map((n) => new Int(Object.is(n, -0) ? 0 : n)),
+  fc
+    .oneof(fc.maxSafeInteger(), fc.double({ min: -(2 ** 63), max: 2 ** 63 - 1024, noNaN: true }).map(Math.trunc))
+    .map((n) => new Int(Object.is(n, -0) ? 0 : n)),
   fc.boolean(),
   tricky(0),
 );

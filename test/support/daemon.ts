@@ -18,7 +18,12 @@ export function spawnDaemon(env: Record<string, string>, args: string[] = []): R
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const daemon: RunningDaemon = { process: child, stdout: [], stderr: '', exited: once(child, 'exit').then(([code]) => code as number | null) };
+  const daemon: RunningDaemon = {
+    process: child,
+    stdout: [],
+    stderr: '',
+    exited: once(child, 'exit').then(([code]) => code as number | null),
+  };
   let partial = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     const parts = (partial + chunk).split('\n');

@@ -34,7 +34,12 @@ export class ScriptedInflux {
       req.on('end', () => {
         const raw = Buffer.concat(chunks);
         const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
-        const request: Received = { at: Date.now(), url: req.url ?? '', headers: req.headers, lines: text.split('\n').filter((l) => l !== '') };
+        const request: Received = {
+          at: Date.now(),
+          url: req.url ?? '',
+          headers: req.headers,
+          lines: text.split('\n').filter((l) => l !== ''),
+        };
         this.received.push(request);
         const reply = this.reply(request);
         if (reply.hangUp) return void req.socket.destroy();

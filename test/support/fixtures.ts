@@ -20,4 +20,7 @@ function findFixtures(): string {
 export const FIXTURES = findFixtures();
 
 export const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
-export const fixtureLines = (name: string): string[] => fixture(name).split('\n').filter((l) => l.length > 0);
+export const fixtureLines = (name: string): string[] =>
+  fixture(name)
+    .split('\n')
+    .filter((l) => l.length > 0);

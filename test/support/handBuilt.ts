@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { isRight } from 'fp-ts/lib/Either.js';
-import type { ContainerRef } from '../../src/collect/engineCodecs.js';
-import { StatsRecord } from '../../src/validate/statsCodec.js';
+import type { ContainerRef } from '../../src/model/container.js';
+import { StatsRecord } from '../../src/model/statsRecord.js';
 
 /** A hand-built record from test/fixtures, raw (to edit) and as the JSON text the engine sends. */
-export function handBuilt(name: 'stats-cgroupv1.json' | 'stats-cgroupv2.json' | 'stats-windows.json'): Record<string, any> {
+export function handBuilt(
+  name: 'stats-cgroupv1.json' | 'stats-cgroupv2.json' | 'stats-windows.json',
+): Record<string, any> {
   return JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
 }
 

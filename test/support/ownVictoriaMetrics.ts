@@ -27,9 +27,20 @@ export class OwnVictoriaMetrics {
   async start(): Promise<this> {
     if (!this.url) this.url = `http://127.0.0.1:${await freePort()}`;
     const addr = this.url.slice('http://'.length);
-    this.process = spawn('victoria-metrics', [`-httpListenAddr=${addr}`, `-storageDataPath=${this.dataDir}`, '-retentionPeriod=100y', '-search.disableCache', '-search.latencyOffset=0s', '-loggerLevel=ERROR'], {
-      stdio: 'ignore',
-    });
+    this.process = spawn(
+      'victoria-metrics',
+      [
+        `-httpListenAddr=${addr}`,
+        `-storageDataPath=${this.dataDir}`,
+        '-retentionPeriod=100y',
+        '-search.disableCache',
+        '-search.latencyOffset=0s',
+        '-loggerLevel=ERROR',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     const up = await eventually(async () => {
       try {
         return (await fetch(`${this.url}/health`)).ok;
@@ -55,9 +66,14 @@ export class OwnVictoriaMetrics {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  async export(selector: string): Promise<Array<{ metric: Record<string, string>; values: number[]; timestamps: number[] }>> {
+  async export(
+    selector: string,
+  ): Promise<Array<{ metric: Record<string, string>; values: number[]; timestamps: number[] }>> {
     await fetch(`${this.url}/internal/force_flush`);
     const res = await fetch(`${this.url}/api/v1/export?${new URLSearchParams({ 'match[]': selector })}`);
-    return (await res.text()).split('\n').filter((l) => l).map((l) => JSON.parse(l));
+    return (await res.text())
+      .split('\n')
+      .filter((l) => l)
+      .map((l) => JSON.parse(l));
   }
 }

@@ -1,4 +1,4 @@
-import type { FieldValue, Point } from '../../src/transform/point.js';
+import type { FieldValue, Point } from '../../src/model/point.js';
 
 /**
  * A line-protocol reader written from the InfluxDB reference, independent of the serializer, for

@@ -1,7 +1,7 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { Agent } from 'node:http';
 import Docker from 'dockerode';
-import { type Engine, checkEngine, connectEngine } from '../../src/collect/connection.js';
+import { type Engine, checkEngine, connectEngine } from '../../src/sources/engine/engine.js';
 
 /**
  * The real Docker engine of the test bed (scripts/testbed.sh). Tests that need it fail loudly,
@@ -12,7 +12,9 @@ export async function realEngine(): Promise<Engine> {
   try {
     await checkEngine(engine);
   } catch (error) {
-    throw new Error(`real-engine tests need a running Docker engine; run scripts/testbed.sh (as root). ${String(error)}`);
+    throw new Error(
+      `real-engine tests need a running Docker engine; run scripts/testbed.sh (as root). ${String(error)}`,
+    );
   }
   return engine;
 }
@@ -55,7 +57,14 @@ export function testContainers(suite: string): TestContainers {
     },
     async removeAll() {
       const mine = await control.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${suite}`] } });
-      await Promise.all(mine.map((c) => control.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+      await Promise.all(
+        mine.map((c) =>
+          control
+            .getContainer(c.Id)
+            .remove({ force: true })
+            .catch(() => undefined),
+        ),
+      );
     },
   };
 }

@@ -40,6 +40,8 @@ export class StandInEngine {
   private readonly sockets = new Set<Socket>();
   private readonly eventStreams = new Set<ServerResponse>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Open stats streams, by container id. */
+  private readonly streams = new Map<string, Set<ServerResponse>>();
 
   constructor(private readonly options: StandInOptions) {
     for (const c of options.containers ?? []) this.containers.set(c.id, c);
@@ -73,10 +75,24 @@ export class StandInEngine {
     rmSync(this.options.socketPath, { force: true });
   }
 
+  /** How many stats streams of a container are open now. */
+  openStreams(id: string): number {
+    return this.streams.get(id)?.size ?? 0;
+  }
+
+  /** Whether a container's stats stream has records the client has not read (its socket is full). */
+  backlogged(id: string): boolean {
+    return [...(this.streams.get(id) ?? [])].some((res) => res.writableLength > 0);
+  }
+
   /** Sends a container event to every open /events stream. */
   emitEvent(action: string, container: StandInContainer): void {
     const attributes = { ...container.labels, name: container.name, image: container.image ?? 'local/busybox' };
-    const line = JSON.stringify({ Type: 'container', Action: action, Actor: { ID: container.id, Attributes: attributes } });
+    const line = JSON.stringify({
+      Type: 'container',
+      Action: action,
+      Actor: { ID: container.id, Attributes: attributes },
+    });
     for (const res of this.eventStreams) res.write(`${line}\n`);
   }
 
@@ -122,15 +138,24 @@ export class StandInEngine {
     res.write(`${record(container, seq++)}\n`);
     const timer = setInterval(() => res.write(`${record(container, seq++)}\n`), this.options.streamIntervalMs ?? 1000);
     this.timers.add(timer);
+    const open = this.streams.get(id) ?? new Set<ServerResponse>();
+    this.streams.set(id, open.add(res));
     res.on('close', () => {
       clearInterval(timer);
       this.timers.delete(timer);
+      open.delete(res);
     });
   }
 }
 
 function listed(c: StandInContainer): object {
-  return { Id: c.id, Names: [`/${c.name}`], Image: c.image ?? 'local/busybox', Labels: c.labels ?? {}, State: c.state ?? 'running' };
+  return {
+    Id: c.id,
+    Names: [`/${c.name}`],
+    Image: c.image ?? 'local/busybox',
+    Labels: c.labels ?? {},
+    State: c.state ?? 'running',
+  };
 }
 
 /**
@@ -157,8 +182,23 @@ export function defaultRecord(container: StandInContainer, seq: number, nowMs?: 
       system_cpu_usage: system - 2_000_000_000,
       online_cpus: 2,
     },
-    memory_stats: { usage: 10_000_000 + (seq % 1000) * 4096, limit: 1_000_000_000, stats: { total_inactive_file: 4096 } },
-    networks: { eth0: { rx_bytes: seq * 100, tx_bytes: seq * 50, rx_packets: seq, tx_packets: seq, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0 } },
+    memory_stats: {
+      usage: 10_000_000 + (seq % 1000) * 4096,
+      limit: 1_000_000_000,
+      stats: { total_inactive_file: 4096 },
+    },
+    networks: {
+      eth0: {
+        rx_bytes: seq * 100,
+        tx_bytes: seq * 50,
+        rx_packets: seq,
+        tx_packets: seq,
+        rx_errors: 0,
+        tx_errors: 0,
+        rx_dropped: 0,
+        tx_dropped: 0,
+      },
+    },
     blkio_stats: { io_service_bytes_recursive: [], io_serviced_recursive: [] },
   });
 }

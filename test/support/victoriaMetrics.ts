@@ -6,7 +6,9 @@ export async function requireVictoriaMetrics(): Promise<void> {
     const res = await fetch(`${VM_URL}/health`);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
   } catch (error) {
-    throw new Error(`real-database tests need VictoriaMetrics at ${VM_URL}; run scripts/testbed.sh (as root). ${String(error)}`);
+    throw new Error(
+      `real-database tests need VictoriaMetrics at ${VM_URL}; run scripts/testbed.sh (as root). ${String(error)}`,
+    );
   }
 }
 

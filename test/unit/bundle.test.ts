@@ -8,11 +8,13 @@ const bundled = new Set([...bundle.matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[
 
 describe('the daemon bundle', () => {
   it('holds the packages the daemon runs on', () => {
-    for (const name of ['rxjs', 'dockerode', 'docker-modem', 'io-ts', 'fp-ts', '@influxdata/influxdb-client']) expect(bundled, name).toContain(name);
+    for (const name of ['rxjs', 'dockerode', 'docker-modem', 'io-ts', 'fp-ts', '@influxdata/influxdb-client'])
+      expect(bundled, name).toContain(name);
   });
 
   it('leaves out what dockerode and docker-modem load but the daemon never uses', () => {
-    for (const name of ['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'ssh2']) expect(bundled, name).not.toContain(name);
+    for (const name of ['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'ssh2'])
+      expect(bundled, name).not.toContain(name);
   });
 
   it('has in their place a module that loads, and names why when it is used', () => {

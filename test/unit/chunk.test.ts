@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { GZIP_OVER_BYTES, chunkLines, dropOldestLines, encodeChunk, rawBody } from '../../src/batch/chunk.js';
+import { GZIP_OVER_BYTES, chunkLines, dropOldestLines, encodeChunk, rawBody } from '../../src/model/chunk.js';
 
 // Line-protocol lines never hold a raw newline (toLineProtocol escapes it), anything else goes.
 const line = fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }).map((s) => s.replace(/\n/g, ' '));
@@ -21,7 +21,10 @@ describe('Chunk: line protocol held as bytes', () => {
   });
 
   it('a gzipped body is what a server gunzips back to the line protocol', () => {
-    const lines = Array.from({ length: 100 }, (_, i) => `cpu,container_name=c${i} usage_percent=${i}.5 1700000000000000000`);
+    const lines = Array.from(
+      { length: 100 },
+      (_, i) => `cpu,container_name=c${i} usage_percent=${i}.5 1700000000000000000`,
+    );
     const chunk = encodeChunk(lines, true);
     expect(chunk.body.length).toBeLessThan(chunk.bytes / 4);
     expect(gunzipSync(chunk.body).toString('utf8')).toBe(`${lines.join('\n')}\n`);

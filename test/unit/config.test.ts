@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCli } from '../../src/config/cli.js';
-import { KEYS } from '../../src/config/configCodec.js';
+import { parseCli, program } from '../../src/config/cli.js';
+import { KEYS } from '../../src/config/keys.js';
 import { ConfigError, printable, resolveConfig } from '../../src/config/resolveConfig.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dss-config-'));
@@ -32,24 +32,64 @@ describe('configuration', () => {
 
   it('takes flags over the environment over the file over defaults', () => {
     const path = file('precedence.yaml', 'batchSize: 100\nflushInterval: 2000\nmaxRetries: 1\ncompression: false\n');
-    const { config } = parseCli(['--config', path, '--batch-size', '300'], { BATCH_SIZE: '200', FLUSH_INTERVAL_MS: '3000', INFLUX_URL: 'http://x:1' });
-    expect([config.batchSize, config.flushInterval, config.maxRetries, config.compression, config.bufferPolicy]).toEqual([300, 3000, 1, false, 'drop-oldest']);
+    const { config } = parseCli(['--config', path, '--batch-size', '300'], {
+      BATCH_SIZE: '200',
+      FLUSH_INTERVAL_MS: '3000',
+      INFLUX_URL: 'http://x:1',
+    });
+    expect([
+      config.batchSize,
+      config.flushInterval,
+      config.maxRetries,
+      config.compression,
+      config.bufferPolicy,
+    ]).toEqual([300, 3000, 1, false, 'drop-oldest']);
   });
 
   it('reads the seed’s keys from JSON as well, with the size string', () => {
-    const path = file('seed.json', JSON.stringify({ batchSize: 5000, flushInterval: 5000, compression: true, maxBatchSize: 10000, maxBufferSize: '50MB', maxRetries: 5 }));
+    const path = file(
+      'seed.json',
+      JSON.stringify({
+        batchSize: 5000,
+        flushInterval: 5000,
+        compression: true,
+        maxBatchSize: 10000,
+        maxBufferSize: '50MB',
+        maxRetries: 5,
+      }),
+    );
     const { config } = parseCli(['--config', path], {});
     expect([config.batchSize, config.maxBufferSize, config.maxRetries]).toEqual([5000, 50_000_000, 5]);
   });
 
   it.each([
-    [{ BATCH_SIZE: 'lots' }, [], 'invalid config: BATCH_SIZE="lots" (environment): expected a whole number from 1 to 1000000'],
+    [
+      { BATCH_SIZE: 'lots' },
+      [],
+      'invalid config: BATCH_SIZE="lots" (environment): expected a whole number from 1 to 1000000',
+    ],
     [{}, ['--max-retries', '9'], 'invalid config: --max-retries "9": expected a whole number from 0 to 5'],
     [{ MODE: 'push' }, [], 'invalid config: MODE="push" (environment): expected one of stream, poll'],
-    [{ MAX_BUFFER_SIZE: 'huge' }, [], `invalid config: MAX_BUFFER_SIZE="huge" (environment): expected a size such as '50MB', '64MiB' or a number of bytes`],
-    [{ INFLUX_URL: 'ftp://db' }, [], 'invalid config: INFLUX_URL="ftp://db" (environment): expected an http:// or https:// URL'],
-    [{ DOCKER_HOST: 'ssh://me@box' }, [], 'invalid config: DOCKER_HOST="ssh://me@box" (environment): expected a comma-separated list of unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)'],
-    [{ BATCH_SIZE: '20000' }, [], 'invalid config: BATCH_SIZE="20000" (environment): expected at most maxBatchSize (10000)'],
+    [
+      { MAX_BUFFER_SIZE: 'huge' },
+      [],
+      `invalid config: MAX_BUFFER_SIZE="huge" (environment): expected a size such as '50MB', '64MiB' or a number of bytes`,
+    ],
+    [
+      { INFLUX_URL: 'ftp://db' },
+      [],
+      'invalid config: INFLUX_URL="ftp://db" (environment): expected an http:// or https:// URL',
+    ],
+    [
+      { DOCKER_HOST: 'ssh://me@box' },
+      [],
+      'invalid config: DOCKER_HOST="ssh://me@box" (environment): expected a comma-separated list of unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
+    ],
+    [
+      { BATCH_SIZE: '20000' },
+      [],
+      'invalid config: BATCH_SIZE="20000" (environment): expected at most maxBatchSize (10000)',
+    ],
   ])('names the key, the value and what was expected: %j %j', (env, argv, message) => {
     expect(() => parseCli(argv, env)).toThrow(new ConfigError(message));
   });
@@ -59,12 +99,28 @@ describe('configuration', () => {
     expect(() => parseCli(['--config', path], {})).toThrow(/unknown key "batchsize" in .*typo\.yaml/);
   });
 
-  it('writes to stdout with a 1 s flush interval unless one is given', () => {
+  it('derives a default from other keys where the key table says so: 1 s flushes when writing to stdout', () => {
+    expect(KEYS.flushInterval.derived?.doc).toBe('1000 without INFLUX_URL');
     expect(resolveConfig({ env: {} }).flushInterval).toBe(1000);
+    expect(resolveConfig({ env: { INFLUX_URL: 'http://db:8086' } }).flushInterval).toBe(10_000);
     expect(resolveConfig({ env: { FLUSH_INTERVAL_MS: '5000' } }).flushInterval).toBe(5000);
   });
 
-  it('masks the token when printed', () => {
+  it('shows every key in --help with its environment variable and default', () => {
+    const help = program().helpInformation().replace(/\s+/g, ' ');
+    for (const spec of Object.values(KEYS)) {
+      expect(help).toContain(spec.flag);
+      expect(help).toContain(`env: ${spec.env}`);
+    }
+    expect(help).toContain('(default: 10000; 1000 without INFLUX_URL)');
+  });
+
+  it('masks the secret keys of the key table when printed', () => {
+    expect(
+      Object.entries(KEYS)
+        .filter(([, spec]) => 'secret' in spec)
+        .map(([key]) => key),
+    ).toEqual(['influxToken']);
     const config = resolveConfig({ env: { INFLUX_TOKEN: 's3cret' } });
     expect(config.influxToken).toBe('s3cret');
     expect(JSON.stringify(printable(config))).not.toContain('s3cret');
@@ -76,7 +132,26 @@ describe('configuration', () => {
     const envs = Object.values(KEYS).map((k) => k.env);
     expect(new Set(flags).size).toBe(flags.length);
     expect(new Set(envs).size).toBe(envs.length);
-    for (const name of ['DOCKER_HOST', 'INFLUX_URL', 'INFLUX_TOKEN', 'INFLUX_TOKEN_FILE', 'INFLUX_ORG', 'INFLUX_BUCKET', 'BATCH_SIZE', 'FLUSH_INTERVAL_MS', 'MAX_RETRIES', 'MAX_BATCH_SIZE', 'MAX_BUFFER_SIZE', 'COMPRESSION', 'BUFFER_POLICY', 'MODE', 'POLL_INTERVAL_MS', 'LOG_LEVEL', 'METRICS_PORT', 'SHUTDOWN_TIMEOUT_MS']) {
+    for (const name of [
+      'DOCKER_HOST',
+      'INFLUX_URL',
+      'INFLUX_TOKEN',
+      'INFLUX_TOKEN_FILE',
+      'INFLUX_ORG',
+      'INFLUX_BUCKET',
+      'BATCH_SIZE',
+      'FLUSH_INTERVAL_MS',
+      'MAX_RETRIES',
+      'MAX_BATCH_SIZE',
+      'MAX_BUFFER_SIZE',
+      'COMPRESSION',
+      'BUFFER_POLICY',
+      'MODE',
+      'POLL_INTERVAL_MS',
+      'LOG_LEVEL',
+      'METRICS_PORT',
+      'SHUTDOWN_TIMEOUT_MS',
+    ]) {
       expect(envs).toContain(name);
     }
   });

@@ -1,7 +1,8 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { StatsLine } from '../../src/collect/allStats$.js';
-import { type DecodeFailure, decodeRecord, decodeStats } from '../../src/validate/decodeStats.js';
+import type { RawRecord } from '../../src/model/records.js';
+import type { TelemetryEvent } from '../../src/model/telemetry.js';
+import { decodeRecord, decodeStats } from '../../src/validate/decodeStats.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { fixtureLines } from '../support/fixtures.js';
 import { handBuilt } from '../support/handBuilt.js';
@@ -11,7 +12,13 @@ const db = { id: 'b'.repeat(64), name: 'db-1', image: 'local/busybox', labels: {
 
 describe('decodeStats', () => {
   it('decodes every real capture and the hand-built v1, v2 and Windows records', () => {
-    for (const file of ['stream-busy-cgroupv1.ndjson', 'stream-idle-cgroupv1.ndjson', 'stream-until-stop.ndjson', 'stream-stopped-container.ndjson', 'oneshot-cgroupv1.json']) {
+    for (const file of [
+      'stream-busy-cgroupv1.ndjson',
+      'stream-idle-cgroupv1.ndjson',
+      'stream-until-stop.ndjson',
+      'stream-stopped-container.ndjson',
+      'oneshot-cgroupv1.json',
+    ]) {
       for (const line of fixtureLines(file)) expect(typeof decodeRecord(line), file).toBe('object');
     }
     for (const name of ['stats-cgroupv1.json', 'stats-cgroupv2.json', 'stats-windows.json'] as const) {
@@ -25,15 +32,19 @@ describe('decodeStats', () => {
     expect(decodeRecord(JSON.stringify(bad))).toBe('Expecting number at cpu_stats.cpu_usage.total_usage but got "x"');
     const badEntry = handBuilt('stats-cgroupv2.json');
     badEntry.blkio_stats.io_service_bytes_recursive[1].value = null;
-    expect(decodeRecord(JSON.stringify(badEntry))).toContain('Expecting number at blkio_stats.io_service_bytes_recursive.1.value but got null');
-    expect(decodeRecord('{"read":"yesterday","cpu_stats":{}}')).toBe('Expecting RFC3339Nano at read but got "yesterday"');
+    expect(decodeRecord(JSON.stringify(badEntry))).toContain(
+      'Expecting number at blkio_stats.io_service_bytes_recursive.1.value but got null',
+    );
+    expect(decodeRecord('{"read":"yesterday","cpu_stats":{}}')).toBe(
+      'Expecting RFC3339Nano at read but got "yesterday"',
+    );
     expect(decodeRecord('{"read":"2026-11-24T12:19:42Z","cpu')).toMatch(/^not JSON: /);
   });
 
   it('skips bad records, counts each, logs once per container, and lets every stream go on', async () => {
     const [good1, good2] = fixtureLines('stream-busy-cgroupv1.ndjson');
     const bad = good1!.replace('"total_usage":252054084386', '"total_usage":"x"');
-    const lines: StatsLine[] = [
+    const lines: RawRecord[] = [
       { container: web, line: good1! },
       { container: web, line: bad },
       { container: db, line: 'not json at all' },
@@ -41,15 +52,26 @@ describe('decodeStats', () => {
       { container: db, line: good2! },
       { container: web, line: good2! },
     ];
-    const failures: DecodeFailure[] = [];
+    const reported: TelemetryEvent[] = [];
     const log = captureLogger();
-    const out = await lastValueFrom(from(lines).pipe(decodeStats({ log, onError: (f) => failures.push(f) }), toArray()));
+    const out = await lastValueFrom(
+      from(lines).pipe(decodeStats({ log, telemetry: { next: (e) => reported.push(e) } }), toArray()),
+    );
+    const failures = reported.flatMap((e) => (e.type === 'record-refused' ? [e] : []));
     expect(out.map((d) => `${d.container.name} ${d.stats.read}`)).toEqual([
       'web-1 2026-11-24T12:19:42.160866623Z',
       'db-1 2026-11-24T12:19:43.163314862Z',
       'web-1 2026-11-24T12:19:43.163314862Z',
     ]);
-    expect(failures.map((f) => f.container.name)).toEqual(['web-1', 'db-1', 'web-1']);
+    expect(reported.map((e) => e.type)).toEqual([
+      'record-decoded',
+      'record-refused',
+      'record-refused',
+      'record-refused',
+      'record-decoded',
+      'record-decoded',
+    ]);
+    expect(failures.map((f) => f.container)).toEqual(['web-1', 'db-1', 'web-1']);
     expect(failures[0]?.reason).toBe('Expecting number at cpu_stats.cpu_usage.total_usage but got "x"');
     expect(log.entries.map((e) => [e.level, (e.obj as { container: string }).container])).toEqual([
       ['warn', 'web-1'],
@@ -58,7 +80,10 @@ describe('decodeStats', () => {
   });
 
   it('remembers at most 10,000 logged containers: past that, the memory starts over', async () => {
-    const many: StatsLine[] = Array.from({ length: 10_001 }, (_, i) => ({ container: { ...web, id: String(i), name: `c${i}` }, line: 'x' }));
+    const many: RawRecord[] = Array.from({ length: 10_001 }, (_, i) => ({
+      container: { ...web, id: String(i), name: `c${i}` },
+      line: 'x',
+    }));
     const log = captureLogger();
     await lastValueFrom(from([...many, many[0]!, many[10_000]!]).pipe(decodeStats({ log }), toArray()));
     const names = log.entries.map((e) => (e.obj as { container: string }).container);

@@ -2,25 +2,35 @@ import { readFileSync } from 'node:fs';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { StatsLine } from '../../src/collect/allStats$.js';
-import { KEYS } from '../../src/config/configCodec.js';
-import type { Point } from '../../src/transform/point.js';
+import type { RawRecord } from '../../src/model/records.js';
+import { KEYS } from '../../src/config/keys.js';
+import type { Point } from '../../src/model/point.js';
 import { toPoints } from '../../src/transform/toPoints.js';
 import { decodeStats } from '../../src/validate/decodeStats.js';
 import { fixtureLines } from '../support/fixtures.js';
 import { handBuilt } from '../support/handBuilt.js';
 
 const repo = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
-const ENV_NAMES = new Set([...Object.values(KEYS).map((k) => k.env), 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'NODE_ENV']);
+const ENV_NAMES = new Set([
+  ...Object.values(KEYS).map((k) => k.env),
+  'DOCKER_TLS_VERIFY',
+  'DOCKER_CERT_PATH',
+  'NODE_ENV',
+]);
 
 /** Every point toPoints makes from the real captures and the hand-built v1, v2 and Windows records. */
 async function allPoints(): Promise<Point[]> {
   const container = { id: 'a'.repeat(64), name: 'web', image: 'x', labels: {} };
   const raw = [
     ...fixtureLines('stream-busy-cgroupv1.ndjson'),
-    ...(['stats-cgroupv1.json', 'stats-cgroupv2.json', 'stats-windows.json'] as const).map((n) => JSON.stringify(handBuilt(n))),
+    ...(['stats-cgroupv1.json', 'stats-cgroupv2.json', 'stats-windows.json'] as const).map((n) =>
+      JSON.stringify(handBuilt(n)),
+    ),
   ];
-  const lines: StatsLine[] = raw.map((line, i) => ({ container: { ...container, id: String(i).repeat(64).slice(0, 64) }, line }));
+  const lines: RawRecord[] = raw.map((line, i) => ({
+    container: { ...container, id: String(i).repeat(64).slice(0, 64) },
+    line,
+  }));
   return lastValueFrom(from(lines).pipe(decodeStats(), toPoints({ tags: { host: 'h' } }), toArray()));
 }
 
@@ -35,8 +45,14 @@ describe('deployment files', () => {
       fields.set(p.measurement, set);
       for (const t of Object.keys(p.tags)) tags.add(t);
     }
-    const dashboard = JSON.parse(repo('deploy/grafana/dashboards/docker-stats.json')) as { panels: Array<{ targets: Array<{ query: string }> }>; templating: { list: Array<{ query: string }> } };
-    const queries = [...dashboard.panels.flatMap((p) => p.targets.map((t) => t.query)), ...dashboard.templating.list.map((v) => v.query)];
+    const dashboard = JSON.parse(repo('deploy/grafana/dashboards/docker-stats.json')) as {
+      panels: Array<{ targets: Array<{ query: string }> }>;
+      templating: { list: Array<{ query: string }> };
+    };
+    const queries = [
+      ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.query)),
+      ...dashboard.templating.list.map((v) => v.query),
+    ];
     let checked = 0;
     for (const query of queries) {
       const measurement = /r\._measurement == "([^"]+)"/.exec(query)?.[1];
@@ -49,7 +65,8 @@ describe('deployment files', () => {
       }
       for (const [, tag] of query.matchAll(/r\.([a-z_]+) =~/g)) expect(tags.has(tag!), `tag ${tag}`).toBe(true);
       for (const [, cols] of query.matchAll(/group\(columns: \[([^\]]*)\]\)/g)) {
-        for (const [, col] of cols!.matchAll(/"([^"]+)"/g)) if (!col!.startsWith('_')) expect(tags.has(col!), `tag ${col}`).toBe(true);
+        for (const [, col] of cols!.matchAll(/"([^"]+)"/g))
+          if (!col!.startsWith('_')) expect(tags.has(col!), `tag ${col}`).toBe(true);
       }
       for (const [, tag] of query.matchAll(/tag: "([^"]+)"/g)) expect(tags.has(tag!), `tag ${tag}`).toBe(true);
     }
@@ -71,7 +88,11 @@ describe('deployment files', () => {
   it('the Kubernetes DaemonSet parses, sets only real config keys and probes /healthz', () => {
     const ds = parseYaml(repo('deploy/kubernetes/daemonset.yaml')) as {
       kind: string;
-      spec: { template: { spec: { containers: Array<{ env: Array<{ name: string }>; livenessProbe: { httpGet: { path: string } } }> } } };
+      spec: {
+        template: {
+          spec: { containers: Array<{ env: Array<{ name: string }>; livenessProbe: { httpGet: { path: string } } }> };
+        };
+      };
     };
     expect(ds.kind).toBe('DaemonSet');
     const container = ds.spec.template.spec.containers[0]!;
@@ -90,8 +111,15 @@ describe('deployment files', () => {
   });
 
   it('the Grafana datasource is provisioned for the bucket the compose file writes to', () => {
-    const ds = parseYaml(repo('deploy/grafana/provisioning/datasources/influxdb.yaml')) as { datasources: Array<{ jsonData: { defaultBucket: string; version: string } }> };
-    const compose = parseYaml(repo('docker-compose.yml')) as { services: Record<string, { environment: Record<string, string> }> };
-    expect(ds.datasources[0]?.jsonData).toMatchObject({ version: 'Flux', defaultBucket: compose.services['docker-stats-service']?.environment.INFLUX_BUCKET });
+    const ds = parseYaml(repo('deploy/grafana/provisioning/datasources/influxdb.yaml')) as {
+      datasources: Array<{ jsonData: { defaultBucket: string; version: string } }>;
+    };
+    const compose = parseYaml(repo('docker-compose.yml')) as {
+      services: Record<string, { environment: Record<string, string> }>;
+    };
+    expect(ds.datasources[0]?.jsonData).toMatchObject({
+      version: 'Flux',
+      defaultBucket: compose.services['docker-stats-service']?.environment.INFLUX_BUCKET,
+    });
   });
 });

@@ -1,8 +1,13 @@
 import { isRight } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { type DiscoveryEvent, type DiscoveryInput, type Watched, discoveryReducer } from '../../src/collect/discovery.js';
-import { EngineEvent, ListedContainer } from '../../src/collect/engineCodecs.js';
-import type { ContainerFilters } from '../../src/collect/filters.js';
+import {
+  type DiscoveryEvent,
+  type DiscoveryInput,
+  type Watchlist,
+  discoveryReducer,
+} from '../../src/sources/engine/discovery.js';
+import { EngineEvent, ListedContainer } from '../../src/sources/engine/engineCodecs.js';
+import type { ContainerFilters } from '../../src/sources/engine/filters.js';
 import { fixture, fixtureLines } from '../support/fixtures.js';
 
 const decode = <A>(codec: { decode(u: unknown): import('fp-ts/lib/Either.js').Either<unknown, A> }, u: unknown): A => {
@@ -15,22 +20,31 @@ const listing: DiscoveryInput = {
   kind: 'listed',
   containers: (JSON.parse(fixture('containers-list.json')) as unknown[]).map((c) => decode(ListedContainer, c)),
 };
-const recordedEvents: DiscoveryInput[] = fixtureLines('events.ndjson').map((l) => ({ kind: 'event', event: decode(EngineEvent, JSON.parse(l)) }));
+const recordedEvents: DiscoveryInput[] = fixtureLines('events.ndjson').map((l) => ({
+  kind: 'event',
+  event: decode(EngineEvent, JSON.parse(l)),
+}));
 
-function run(inputs: DiscoveryInput[], filters?: ContainerFilters): { watched: Watched; out: DiscoveryEvent[] } {
+function run(inputs: DiscoveryInput[], filters?: ContainerFilters): { watched: Watchlist; out: DiscoveryEvent[] } {
   const reduce = discoveryReducer(filters);
-  let watched: Watched = new Map();
+  let watched: Watchlist = new Map();
   const out: DiscoveryEvent[] = [];
   for (const input of inputs) {
     const step = reduce(watched, input);
-    watched = step.watched;
+    watched = step.watchlist;
     out.push(...step.out);
   }
   return { watched, out };
 }
 
 const summary = (out: DiscoveryEvent[]): string[] =>
-  out.map((e) => (e.kind === 'synced' ? `synced ${e.watched}` : e.kind === 'removed' ? `removed ${e.id.slice(0, 12)} (${e.action})` : `${e.kind} ${e.container.name}`));
+  out.map((e) =>
+    e.kind === 'synced'
+      ? `synced ${e.watched}`
+      : e.kind === 'removed'
+        ? `removed ${e.id.slice(0, 12)} (${e.action})`
+        : `${e.kind} ${e.container.name}`,
+  );
 
 describe('discovery state machine, driven by recorded engine events', () => {
   it('adds the listed running containers, then follows the recorded starts and dies', () => {
@@ -46,7 +60,13 @@ describe('discovery state machine, driven by recorded engine events', () => {
     ]);
     expect([...watched.values()].map((c) => c.name).sort()).toEqual(['s-100', 's-3', 's-98', 's-99']);
     const added = out.find((e) => e.kind === 'added' && e.container.name === 'tmp-ev');
-    expect(added).toMatchObject({ container: { id: '43b25f1d2b431163b99af42c2a1232a96774d757edcb2d1038a74278786369a5', image: 'local/busybox', labels: {} } });
+    expect(added).toMatchObject({
+      container: {
+        id: '43b25f1d2b431163b99af42c2a1232a96774d757edcb2d1038a74278786369a5',
+        image: 'local/busybox',
+        labels: {},
+      },
+    });
   });
 
   it('ignores a start seen in the listing and again in the events buffered while listing', () => {
@@ -58,20 +78,33 @@ describe('discovery state machine, driven by recorded engine events', () => {
   it('applies name globs to the listing and to events', () => {
     const { out } = run([listing, ...recordedEvents], { excludeNames: ['s-*'] });
     expect(summary(out)).toEqual(['synced 0', 'added tmp-ev', 'removed 43b25f1d2b43 (die)']);
-    expect(summary(run([listing, ...recordedEvents], { includeNames: ['s-9?'] }).out)).toEqual(['added s-99', 'added s-98', 'synced 2']);
+    expect(summary(run([listing, ...recordedEvents], { includeNames: ['s-9?'] }).out)).toEqual([
+      'added s-99',
+      'added s-98',
+      'synced 2',
+    ]);
   });
 
   it('takes labels from event attributes, leaving out the engine attributes, and filters on them', () => {
     const start: DiscoveryInput = {
       kind: 'event',
-      event: { Type: 'container', Action: 'start', Actor: { ID: 'a'.repeat(64), Attributes: { name: 'web', image: 'nginx', 'com.acme.team': 'core', exitCode: '0' } } },
+      event: {
+        Type: 'container',
+        Action: 'start',
+        Actor: {
+          ID: 'a'.repeat(64),
+          Attributes: { name: 'web', image: 'nginx', 'com.acme.team': 'core', exitCode: '0' },
+        },
+      },
     };
     expect(run([listing, start], { includeLabels: ['com.acme.team=co*'] }).out.at(-1)).toEqual({
       kind: 'added',
       container: { id: 'a'.repeat(64), name: 'web', image: 'nginx', labels: { 'com.acme.team': 'core' } },
     });
     expect(run([listing, start], { includeLabels: ['com.acme.team=ops'] }).out.map((e) => e.kind)).toEqual(['synced']);
-    expect(run([listing, start], { excludeLabels: ['com.acme.*'] }).out.filter((e) => e.kind === 'added')).toHaveLength(3);
+    expect(run([listing, start], { excludeLabels: ['com.acme.*'] }).out.filter((e) => e.kind === 'added')).toHaveLength(
+      3,
+    );
     expect(run([listing, start], { includeLabels: ['com.acme.team'] }).out.at(-1)).toMatchObject({ kind: 'added' });
   });
 
@@ -79,16 +112,31 @@ describe('discovery state machine, driven by recorded engine events', () => {
     const id = JSON.parse(fixture('containers-list.json'))[2].Id as string; // s-98
     const rename = (name: string): DiscoveryInput => ({
       kind: 'event',
-      event: { Type: 'container', Action: 'rename', Actor: { ID: id, Attributes: { name, oldName: '/s-98', image: 'local/busybox' } } },
+      event: {
+        Type: 'container',
+        Action: 'rename',
+        Actor: { ID: id, Attributes: { name, oldName: '/s-98', image: 'local/busybox' } },
+      },
     });
-    const destroyUnknown: DiscoveryInput = { kind: 'event', event: { Type: 'container', Action: 'destroy', Actor: { ID: 'f'.repeat(64), Attributes: {} } } };
+    const destroyUnknown: DiscoveryInput = {
+      kind: 'event',
+      event: { Type: 'container', Action: 'destroy', Actor: { ID: 'f'.repeat(64), Attributes: {} } },
+    };
     const { out } = run([listing, rename('web-1'), destroyUnknown, rename('tmp-2')], { excludeNames: ['tmp-*'] });
     expect(summary(out).slice(3)).toEqual(['synced 3', 'renamed web-1', `removed ${id.slice(0, 12)} (rename)`]);
   });
 
   it('watches only running containers by default, and other states when asked', () => {
-    const exited = { ...listing, containers: listing.kind === 'listed' ? listing.containers.map((c, i) => ({ ...c, State: i === 0 ? 'exited' : c.State })) : [] };
+    const exited = {
+      ...listing,
+      containers:
+        listing.kind === 'listed'
+          ? listing.containers.map((c, i) => ({ ...c, State: i === 0 ? 'exited' : c.State }))
+          : [],
+    };
     expect(summary(run([exited as DiscoveryInput]).out)).toEqual(['added s-99', 'added s-98', 'synced 2']);
-    expect(run([exited as DiscoveryInput], { includeStates: ['*'] }).out.filter((e) => e.kind === 'added')).toHaveLength(3);
+    expect(
+      run([exited as DiscoveryInput], { includeStates: ['*'] }).out.filter((e) => e.kind === 'added'),
+    ).toHaveLength(3);
   });
 });

@@ -3,8 +3,8 @@ import { blockioFields } from '../../src/transform/blockio.js';
 import { cpuFields } from '../../src/transform/cpu.js';
 import { memoryFields } from '../../src/transform/memory.js';
 import { networkFields } from '../../src/transform/network.js';
-import { int } from '../../src/transform/point.js';
-import { parseInstant } from '../../src/transform/timestamp.js';
+import { int } from '../../src/model/point.js';
+import { parseInstant } from '../../src/model/timestamp.js';
 import { decoded, handBuilt } from '../support/handBuilt.js';
 
 const v1 = handBuilt('stats-cgroupv1.json');
@@ -39,7 +39,10 @@ describe('cpu', () => {
 
   it('with an empty precpu, uses the collector’s previous sample, else writes no cpu point', () => {
     const first = edit(v1, (r) => {
-      r.precpu_stats = { cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 }, throttling_data: {} };
+      r.precpu_stats = {
+        cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 },
+        throttling_data: {},
+      };
       r.preread = '0001-01-01T00:00:00Z';
     });
     expect(cpuOf(first)).toBeUndefined();
@@ -51,7 +54,9 @@ describe('cpu', () => {
     });
     expect(cpuOf(winFirst)).toBeUndefined();
     // previous Windows sample 2 s earlier: 1e7 / (2e7 × 2) × 100
-    expect(cpuOf(winFirst, { cpu: decoded(win).precpu_stats!, read: at('2026-11-24T12:00:00Z') })?.usage_percent).toBe(25);
+    expect(cpuOf(winFirst, { cpu: decoded(win).precpu_stats!, read: at('2026-11-24T12:00:00Z') })?.usage_percent).toBe(
+      25,
+    );
   });
 
   it('writes no cpu point when a counter went backwards (restart) or the system did not advance', () => {
@@ -63,7 +68,12 @@ describe('cpu', () => {
   });
 
   it('adds throttling and pids where reported, and leaves out an unlimited pids limit', () => {
-    expect(cpuOf(v1)).toMatchObject({ throttling_periods: int(10), throttled_periods: int(3), throttled_time_ns: int(123456), pids_current: int(7) });
+    expect(cpuOf(v1)).toMatchObject({
+      throttling_periods: int(10),
+      throttled_periods: int(3),
+      throttled_time_ns: int(123456),
+      pids_current: int(7),
+    });
     expect(cpuOf(v1)).not.toHaveProperty('pids_limit');
     expect(cpuOf(v2)).toMatchObject({ pids_current: int(5) });
   });
@@ -71,9 +81,24 @@ describe('cpu', () => {
 
 describe('memory', () => {
   it.each([
-    ['cgroup v1: usage - total_inactive_file', v1, false, { usage_bytes: int(40_000_000), limit_bytes: int(200_000_000), usage_percent: 20 }],
-    ['cgroup v2: usage - inactive_file', v2, false, { usage_bytes: int(9_345_678), limit_bytes: int(8_000_000_000), usage_percent: (9_345_678 / 8e9) * 100 }],
-    ['Windows: privateworkingset', win, true, { usage_bytes: int(80_000_000), commit_bytes: int(100_000_000), commit_peak_bytes: int(120_000_000) }],
+    [
+      'cgroup v1: usage - total_inactive_file',
+      v1,
+      false,
+      { usage_bytes: int(40_000_000), limit_bytes: int(200_000_000), usage_percent: 20 },
+    ],
+    [
+      'cgroup v2: usage - inactive_file',
+      v2,
+      false,
+      { usage_bytes: int(9_345_678), limit_bytes: int(8_000_000_000), usage_percent: (9_345_678 / 8e9) * 100 },
+    ],
+    [
+      'Windows: privateworkingset',
+      win,
+      true,
+      { usage_bytes: int(80_000_000), commit_bytes: int(100_000_000), commit_peak_bytes: int(120_000_000) },
+    ],
   ])('%s', (_, raw, windows, expected) => {
     expect(memoryFields(decoded(raw).memory_stats, windows)).toMatchObject(expected);
   });
@@ -89,13 +114,20 @@ describe('memory', () => {
   });
 
   it('writes usage_percent 0 for a zero limit, and no point for the empty memory_stats of a stopped container', () => {
-    expect(memoryFields(decoded(edit(v1, (r) => (r.memory_stats.limit = 0))).memory_stats, false)).toMatchObject({ limit_bytes: int(0), usage_percent: 0 });
+    expect(memoryFields(decoded(edit(v1, (r) => (r.memory_stats.limit = 0))).memory_stats, false)).toMatchObject({
+      limit_bytes: int(0),
+      usage_percent: 0,
+    });
     expect(memoryFields({}, false)).toBeUndefined();
     expect(memoryFields(undefined, false)).toBeUndefined();
   });
 
   it('adds v1 max_usage / rss / cache and v2 anon / file only where reported', () => {
-    expect(memoryFields(decoded(v1).memory_stats, false)).toMatchObject({ max_usage_bytes: int(60_000_000), rss_bytes: int(30_000_000), cache_bytes: int(12_000_000) });
+    expect(memoryFields(decoded(v1).memory_stats, false)).toMatchObject({
+      max_usage_bytes: int(60_000_000),
+      rss_bytes: int(30_000_000),
+      cache_bytes: int(12_000_000),
+    });
     const fields = memoryFields(decoded(v2).memory_stats, false)!;
     expect(fields).toMatchObject({ anon_bytes: int(5_000_000), file_bytes: int(6_000_000) });
     expect(Object.keys(fields)).not.toContain('cache_bytes');
@@ -108,7 +140,14 @@ describe('network', () => {
     const nets = networkFields(decoded(v1).networks);
     expect(nets.map(([name]) => name)).toEqual(['eth0', 'eth1']);
     expect(nets[1]![1]).toEqual({
-      rx_bytes: int(300), tx_bytes: int(200), rx_packets: int(3), tx_packets: int(2), rx_errors: int(1), tx_errors: int(3), rx_dropped: int(2), tx_dropped: int(4),
+      rx_bytes: int(300),
+      tx_bytes: int(200),
+      rx_packets: int(3),
+      tx_packets: int(2),
+      rx_errors: int(1),
+      tx_errors: int(3),
+      rx_dropped: int(2),
+      tx_dropped: int(4),
     });
   });
 
@@ -142,19 +181,25 @@ describe('blockio', () => {
         { major: 8, minor: 0, op: 'rEaD', value: 4 },
       ];
     });
-    expect(blockioFields(decoded(mixed), (major, minor) => (major === 8 && minor === 0 ? 'sda' : `${major}:${minor}`))).toEqual([
-      ['sda', { read_bytes: int(7) }],
-    ]);
+    expect(
+      blockioFields(decoded(mixed), (major, minor) => (major === 8 && minor === 0 ? 'sda' : `${major}:${minor}`)),
+    ).toEqual([['sda', { read_bytes: int(7) }]]);
   });
 
   it('writes nothing for the empty or null lists of this kernel and of a stopped container', () => {
-    expect(blockioFields(decoded(edit(v1, (r) => (r.blkio_stats = { io_service_bytes_recursive: [], io_serviced_recursive: [] }))))).toEqual([]);
+    expect(
+      blockioFields(
+        decoded(edit(v1, (r) => (r.blkio_stats = { io_service_bytes_recursive: [], io_serviced_recursive: [] }))),
+      ),
+    ).toEqual([]);
     expect(blockioFields(decoded(edit(v1, (r) => (r.blkio_stats = { io_service_bytes_recursive: null }))))).toEqual([]);
     expect(blockioFields(decoded(edit(v1, (r) => delete r.blkio_stats)))).toEqual([]);
   });
 
   it('Windows: one `storage` device from storage_stats', () => {
-    expect(blockioFields(decoded(win))).toEqual([['storage', { read_bytes: int(491520), write_bytes: int(122880), read_ops: int(120), write_ops: int(30) }]]);
+    expect(blockioFields(decoded(win))).toEqual([
+      ['storage', { read_bytes: int(491520), write_bytes: int(122880), read_ops: int(120), write_ops: int(30) }],
+    ]);
   });
 });
 

@@ -35,6 +35,8 @@ describe('lineFramer', () => {
     const framer = lineFramer(() => undefined, 16);
     framer.push('0123456789');
     expect(() => framer.push('0123456789')).toThrow(LineTooLongError);
-    expect(() => lineFramer(() => undefined, 16).push('0123456789abcdefXYZ')).toThrow(/over 16 bytes without a newline/);
+    expect(() => lineFramer(() => undefined, 16).push('0123456789abcdefXYZ')).toThrow(
+      /over 16 bytes without a newline/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toLineProtocol } from '../../src/store/toLineProtocol.js';
-import { type FieldValue, Int, type Point } from '../../src/transform/point.js';
+import { toLineProtocol } from '../../src/encode/toLineProtocol.js';
+import { type FieldValue, Int, type Point } from '../../src/model/point.js';
 import { parseLineProtocol } from '../support/parseLineProtocol.js';
 import { arbitraryPoint } from '../support/arbitraryPoint.js';
 
@@ -13,7 +13,10 @@ describe('line protocol round trip (fast-check)', () => {
         expect(line).not.toMatch(/[\n\r]/);
         // A reader gives every integer back as a bigint, exact.
         const asRead = (v: FieldValue): FieldValue => (v instanceof Int ? BigInt(v.value) : v);
-        expect(parseLineProtocol(line)).toEqual({ ...p, fields: Object.fromEntries(Object.entries(p.fields).map(([k, v]) => [k, asRead(v)])) });
+        expect(parseLineProtocol(line)).toEqual({
+          ...p,
+          fields: Object.fromEntries(Object.entries(p.fields).map(([k, v]) => [k, asRead(v)])),
+        });
       }),
       { numRuns: 2000 },
     );

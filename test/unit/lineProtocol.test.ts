@@ -1,30 +1,76 @@
 import { Point as ClientPoint } from '@influxdata/influxdb-client';
 import { describe, expect, it } from 'vitest';
-import { type Point, int } from '../../src/transform/point.js';
-import { toLineProtocol, toLineProtocolBody } from '../../src/store/toLineProtocol.js';
+import { type Point, int } from '../../src/model/point.js';
+import { toLineProtocol } from '../../src/encode/toLineProtocol.js';
 import { parseLineProtocol } from '../support/parseLineProtocol.js';
 
-const point = (p: Partial<Point>): Point => ({ measurement: 'cpu', tags: {}, fields: { v: 1 }, timestamp: '1700000000000000000', ...p });
+const point = (p: Partial<Point>): Point => ({
+  measurement: 'cpu',
+  tags: {},
+  fields: { v: 1 },
+  timestamp: '1700000000000000000',
+  ...p,
+});
 
 describe('toLineProtocol', () => {
   it.each([
     ['measurement comma and space', point({ measurement: 'a,b c' }), 'a\\,b\\ c v=1 1700000000000000000'],
-    ['tag key and value: comma, equals, space', point({ tags: { 'k,=k ': 'v,=v ' } }), 'cpu,k\\,\\=k\\ =v\\,\\=v\\  v=1 1700000000000000000'],
+    [
+      'tag key and value: comma, equals, space',
+      point({ tags: { 'k,=k ': 'v,=v ' } }),
+      'cpu,k\\,\\=k\\ =v\\,\\=v\\  v=1 1700000000000000000',
+    ],
     ['field key: comma, equals, space', point({ fields: { 'f,= f': 1 } }), 'cpu f\\,\\=\\ f=1 1700000000000000000'],
-    ['string field: double quote and backslash', point({ fields: { s: 'say "hi" \\o/' } }), 'cpu s="say \\"hi\\" \\\\o/" 1700000000000000000'],
-    ['trailing backslash in a tag value', point({ tags: { path: 'C:\\' , z: '1'} }), 'cpu,path=C:\\\\,z=1 v=1 1700000000000000000'],
-    ['trailing backslash in measurement and field key', point({ measurement: 'm\\', fields: { 'f\\': 1 } }), 'm\\\\ f\\\\=1 1700000000000000000'],
-    ['integers with i, floats, booleans', point({ fields: { i: 42n, f: 0.5, b: true, n: -3n } }), 'cpu i=42i,f=0.5,b=true,n=-3i 1700000000000000000'],
-    ['Int integers, safe and beyond 2^53', point({ fields: { i: int(42), n: int(-3.7), big: int(2 ** 60) } }), 'cpu i=42i,n=-3i,big=1152921504606846976i 1700000000000000000'],
-    ['newline, carriage return and tab stay on one line', point({ tags: { t: 'a\nb\rc\td' } }), 'cpu,t=a\\nb\\rc\\td v=1 1700000000000000000'],
+    [
+      'string field: double quote and backslash',
+      point({ fields: { s: 'say "hi" \\o/' } }),
+      'cpu s="say \\"hi\\" \\\\o/" 1700000000000000000',
+    ],
+    [
+      'trailing backslash in a tag value',
+      point({ tags: { path: 'C:\\', z: '1' } }),
+      'cpu,path=C:\\\\,z=1 v=1 1700000000000000000',
+    ],
+    [
+      'trailing backslash in measurement and field key',
+      point({ measurement: 'm\\', fields: { 'f\\': 1 } }),
+      'm\\\\ f\\\\=1 1700000000000000000',
+    ],
+    [
+      'integers with i, floats, booleans',
+      point({ fields: { i: 42n, f: 0.5, b: true, n: -3n } }),
+      'cpu i=42i,f=0.5,b=true,n=-3i 1700000000000000000',
+    ],
+    [
+      'Int integers, safe and beyond 2^53',
+      point({ fields: { i: int(42), n: int(-3.7), big: int(2 ** 60) } }),
+      'cpu i=42i,n=-3i,big=1152921504606846976i 1700000000000000000',
+    ],
+    [
+      'newline, carriage return and tab stay on one line',
+      point({ tags: { t: 'a\nb\rc\td' } }),
+      'cpu,t=a\\nb\\rc\\td v=1 1700000000000000000',
+    ],
   ])('%s', (_, p, expected) => {
     expect(toLineProtocol(p)).toBe(expected);
   });
 
   it('leaves out NaN, Infinity and integers beyond int64, and a point left with no field', () => {
-    expect(toLineProtocol(point({ fields: { a: Number.NaN, b: Number.POSITIVE_INFINITY, c: 2n ** 64n - 1n, d: 2, e: int(2 ** 64 - 1), f: int(Number.NaN) } }))).toBe('cpu d=2 1700000000000000000');
+    expect(
+      toLineProtocol(
+        point({
+          fields: {
+            a: Number.NaN,
+            b: Number.POSITIVE_INFINITY,
+            c: 2n ** 64n - 1n,
+            d: 2,
+            e: int(2 ** 64 - 1),
+            f: int(Number.NaN),
+          },
+        }),
+      ),
+    ).toBe('cpu d=2 1700000000000000000');
     expect(toLineProtocol(point({ fields: { a: Number.NaN } }))).toBeUndefined();
-    expect(toLineProtocolBody([point({ fields: { a: Number.NaN } }), point({})])).toBe('cpu v=1 1700000000000000000');
   });
 
   it('gives an Int field to Number(), arithmetic and JSON as its number', () => {
@@ -45,7 +91,11 @@ describe('toLineProtocol', () => {
 
   it('writes what @influxdata/influxdb-client’s Point writes wherever that one is correct', () => {
     const ours = toLineProtocol(
-      point({ measurement: 'net work', tags: { container_name: 'web 1', 'x=y': 'a,b' }, fields: { rx_bytes: 10n, s: 'q"', usage_percent: 12.5 } }), // the client sorts keys
+      point({
+        measurement: 'net work',
+        tags: { container_name: 'web 1', 'x=y': 'a,b' },
+        fields: { rx_bytes: 10n, s: 'q"', usage_percent: 12.5 },
+      }), // the client sorts keys
     );
     const client = new ClientPoint('net work')
       .tag('container_name', 'web 1')
@@ -60,7 +110,12 @@ describe('toLineProtocol', () => {
 
   it('is correct where the client is not: a trailing backslash would escape the separator after it', () => {
     const p = point({ tags: { dir: 'C:\\', z: '1' } });
-    const client = new ClientPoint('cpu').tag('dir', 'C:\\').tag('z', '1').floatField('v', 1).timestamp(p.timestamp).toLineProtocol()!;
+    const client = new ClientPoint('cpu')
+      .tag('dir', 'C:\\')
+      .tag('z', '1')
+      .floatField('v', 1)
+      .timestamp(p.timestamp)
+      .toLineProtocol()!;
     expect(parseLineProtocol(client).tags).not.toEqual({ dir: 'C:\\', z: '1' });
     expect(parseLineProtocol(toLineProtocol(p)!).tags).toEqual({ dir: 'C:\\', z: '1' });
   });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chunkLines, encodeChunk } from '../../src/batch/chunk.js';
-import { PointBuffer } from '../../src/store/pointBuffer.js';
-import { parseByteSize } from '../../src/store/byteSize.js';
+import { chunkLines, encodeChunk } from '../../src/model/chunk.js';
+import { PointBuffer } from '../../src/deliver/pointBuffer.js';
+import { parseByteSize } from '../../src/deliver/byteSize.js';
 
 // Ten-byte lines (nine characters and the newline), so byte limits read as point counts.
-const lines = (from: number, count: number): string[] => Array.from({ length: count }, (_, i) => `m v=${String(from + i).padStart(3, '0')}i`.padEnd(9, ' ').slice(0, 9));
+const lines = (from: number, count: number): string[] =>
+  Array.from({ length: count }, (_, i) => `m v=${String(from + i).padStart(3, '0')}i`.padEnd(9, ' ').slice(0, 9));
 const chunk = (from: number, count: number) => encodeChunk(lines(from, count));
 const contents = (buffer: PointBuffer): string[] => {
   const out: string[] = [];
@@ -26,17 +27,14 @@ describe('PointBuffer (the cases of Telegraf’s buffer suite)', () => {
     expect(contents(buffer)).toEqual(lines(0, 10));
   });
 
-  it('drops exactly the oldest points on overflow, with one log per episode', () => {
-    const episodes: number[] = [];
-    const buffer = new PointBuffer(100, 'drop-oldest', (n) => episodes.push(n));
+  it('drops exactly the oldest points on overflow, and counts them', () => {
+    const buffer = new PointBuffer(100);
     buffer.push(chunk(0, 8));
     expect(buffer.push(chunk(8, 5))).toBe(3);
-    expect(buffer.push(chunk(13, 2))).toBe(2); // same episode: counted, not logged again
+    expect(buffer.push(chunk(13, 2))).toBe(2);
     expect([buffer.points, buffer.dropped]).toEqual([10, 5]);
-    expect(episodes).toEqual([3]);
     expect(contents(buffer)).toEqual(lines(5, 10));
-    buffer.push(chunk(20, 11)); // a new episode after draining
-    expect(episodes).toEqual([3, 1]);
+    expect(buffer.push(chunk(20, 11))).toBe(1);
     expect(buffer.dropped).toBe(6);
   });
 

@@ -1,16 +1,21 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { StatsLine } from '../../src/collect/allStats$.js';
-import { type Point, int } from '../../src/transform/point.js';
+import type { RawRecord } from '../../src/model/records.js';
+import { type Point, int } from '../../src/model/point.js';
 import { toPoints } from '../../src/transform/toPoints.js';
 import { decodeStats } from '../../src/validate/decodeStats.js';
 import { fixtureLines } from '../support/fixtures.js';
 import { handBuilt } from '../support/handBuilt.js';
 
-const busyBox = { id: 'a27ed7b787c962c5d9f47c6719b69db47194f39d6170ba214fef27d1a1c5dbd0', name: 'web-1', image: 'local/busybox', labels: {} };
+const busyBox = {
+  id: 'a27ed7b787c962c5d9f47c6719b69db47194f39d6170ba214fef27d1a1c5dbd0',
+  name: 'web-1',
+  image: 'local/busybox',
+  labels: {},
+};
 
 async function replay(lines: string[], container = busyBox): Promise<Point[]> {
-  const source: StatsLine[] = lines.map((line) => ({ container, line }));
+  const source: RawRecord[] = lines.map((line) => ({ container, line }));
   return lastValueFrom(from(source).pipe(decodeStats(), toPoints(), toArray()));
 }
 
@@ -21,7 +26,9 @@ describe('replaying the real Engine 20.10 cgroup v1 captures', () => {
     const points = await replay(fixtureLines('stream-busy-cgroupv1.ndjson'));
     const cpu = byMeasurement(points, 'cpu');
     expect(cpu.map((p) => p.timestamp)).toEqual(['1795522783163314862', '1795522784166637290', '1795522785169251242']);
-    expect(cpu[0]?.fields.usage_percent).toBe(((253056381571 - 252054084386) / (12583170000000 - 12581170000000)) * 2 * 100);
+    expect(cpu[0]?.fields.usage_percent).toBe(
+      ((253056381571 - 252054084386) / (12583170000000 - 12581170000000)) * 2 * 100,
+    );
     for (const p of cpu) expect(p.fields.usage_percent).toBeGreaterThan(95);
     expect(cpu[0]?.tags).toEqual({ container_id: busyBox.id, container_name: 'web-1' });
 
@@ -73,7 +80,7 @@ describe('replaying the real Engine 20.10 cgroup v1 captures', () => {
       return JSON.stringify(r);
     });
     const other = { ...busyBox, id: 'b'.repeat(64), name: 'other' };
-    const source: StatsLine[] = [
+    const source: RawRecord[] = [
       { container: busyBox, line: a1! },
       { container: other, line: a2! },
       { container: busyBox, line: a2! },
@@ -85,7 +92,12 @@ describe('replaying the real Engine 20.10 cgroup v1 captures', () => {
   it('hand-built v1, v2 and Windows records give every measurement, tagged and stamped', async () => {
     for (const name of ['stats-cgroupv1.json', 'stats-cgroupv2.json', 'stats-windows.json'] as const) {
       const raw = handBuilt(name);
-      const points = await replay([JSON.stringify(raw)], { id: raw.id, name: raw.name.slice(1), image: 'x', labels: {} });
+      const points = await replay([JSON.stringify(raw)], {
+        id: raw.id,
+        name: raw.name.slice(1),
+        image: 'x',
+        labels: {},
+      });
       expect(new Set(points.map((p) => p.measurement)), name).toEqual(new Set(['cpu', 'memory', 'network', 'blockio']));
       for (const p of points) expect(p.tags.container_name).toBe(raw.name.slice(1));
     }

@@ -1,17 +1,29 @@
-import { readdirSync, readlinkSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engineIsLocal, sysfsDeviceNamer } from '../../src/collect/sysfsDeviceNames.js';
+import { engineIsLocal } from '../../src/sources/engine/engine.js';
+import { sysfsDeviceNamer } from '../../src/sources/sysfsDeviceNames.js';
+
+/** A /sys/dev/block of our own: `major:minor` links to the devices' folders, as the kernel makes them. */
+function fakeSysDevBlock(devices: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'dss-sysfs-'));
+  const block = join(root, 'dev', 'block');
+  mkdirSync(block, { recursive: true });
+  for (const [numbers, name] of Object.entries(devices)) {
+    const target = join(root, 'devices', 'virtual', 'block', name);
+    mkdirSync(target, { recursive: true });
+    symlinkSync(`../../devices/virtual/block/${name}`, join(block, numbers));
+  }
+  return block;
+}
 
 describe('sysfsDeviceNamer', () => {
-  it('names a block device of this machine as /sys/dev/block does, and keeps major:minor for an unknown one', () => {
-    const entries = readdirSync('/sys/dev/block');
-    expect(entries.length).toBeGreaterThan(0);
-    const [major, minor] = entries[0]!.split(':').map(Number);
-    const name = sysfsDeviceNamer()(major!, minor!);
-    expect(name).toBe(basename(readlinkSync(`/sys/dev/block/${entries[0]}`)));
-    expect(name).not.toContain(':');
-    expect(sysfsDeviceNamer()(4095, 1048575)).toBe('4095:1048575');
+  it('names a block device as /sys/dev/block does, and keeps major:minor for an unknown one', () => {
+    const namer = sysfsDeviceNamer(fakeSysDevBlock({ '8:0': 'sda', '253:1': 'dm-1' }));
+    expect(namer(8, 0)).toBe('sda');
+    expect(namer(253, 1)).toBe('dm-1');
+    expect(namer(4095, 1048575)).toBe('4095:1048575');
   });
 
   it('takes unix sockets as local engines and tcp ones as remote', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isZeroedRecord } from '../../src/collect/zeroedRecord.js';
+import { isZeroedRecord } from '../../src/sources/engine/zeroedRecord.js';
 import { fixture, fixtureLines } from '../support/fixtures.js';
 
 describe('isZeroedRecord', () => {

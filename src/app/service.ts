@@ -1,0 +1,173 @@
+import { hostname } from 'node:os';
+import {
+  BehaviorSubject,
+  type Observable,
+  type SchedulerLike,
+  Subject,
+  asyncScheduler,
+  defer,
+  distinctUntilChanged,
+  filter,
+  interval,
+  map,
+  merge,
+  of,
+  scan,
+  share,
+  startWith,
+  switchMap,
+  takeUntil,
+  tap,
+} from 'rxjs';
+import { batchLines } from '../batch/batchLines.js';
+import type { Config } from '../config/keys.js';
+import { PointBuffer } from '../deliver/pointBuffer.js';
+import type { LineSink } from '../deliver/sink.js';
+import { writeBatches } from '../deliver/writeBatches.js';
+import { toLineProtocol } from '../encode/toLineProtocol.js';
+import { type Logger, silentLogger } from '../model/logger.js';
+import type { Point } from '../model/point.js';
+import type { DeliveryEvent, TelemetryEvent } from '../model/telemetry.js';
+import { toNanoString } from '../model/timestamp.js';
+import { apiSource } from '../sources/apiSource.js';
+import { type Engine, connectEngine, engineIsLocal } from '../sources/engine/engine.js';
+import { readWindowsWhileFew } from '../sources/readWindows.js';
+import type { StatsSource } from '../sources/statsSource.js';
+import { sysfsDeviceNamer } from '../sources/sysfsDeviceNames.js';
+import { metricFields } from '../telemetry/catalogue.js';
+import { type TelemetryState, foldTelemetry, initialTelemetry } from '../telemetry/telemetryState.js';
+import { toPoints } from '../transform/toPoints.js';
+import { hostTagOf } from './hostTag.js';
+import { sinkFor } from './sinkFor.js';
+
+export interface ServiceDeps {
+  /** Where batches go; default: what the config says (`sinkFor`). */
+  readonly sink?: LineSink;
+  readonly log?: Logger;
+  /** For DOCKER_TLS_VERIFY / DOCKER_CERT_PATH; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly scheduler?: SchedulerLike;
+}
+
+export interface Service {
+  /** The running pipeline: subscribing starts it; it completes after `stop()` once the buffer is written. */
+  readonly run$: Observable<DeliveryEvent>;
+  /** Every stage's telemetry, as it happens. */
+  readonly telemetry$: Observable<TelemetryEvent>;
+  /** The fold of the telemetry so far: counters, engines, streams, buffer, health. */
+  readonly state$: Observable<TelemetryState>;
+  /** The latest state, for scrapes. */
+  snapshot(): TelemetryState;
+  readonly buffer: PointBuffer;
+  readonly sink: LineSink;
+  /** Writes what is waiting now (SIGUSR1). */
+  flush(): void;
+  /** Stops reading the engines; what was collected is still written. */
+  stop(): void;
+}
+
+/** The self-metrics as one `internal` point, for users who read them from the database. */
+function internalPoint(state: TelemetryState, nowMs: number): Point {
+  const timestamp = toNanoString({ seconds: Math.floor(nowMs / 1000), nanos: Math.floor(nowMs % 1000) * 1e6 });
+  return { measurement: 'internal', tags: { host: hostname() }, fields: metricFields(state), timestamp };
+}
+
+/**
+ * The composition root: from a configuration, for every engine, its source's decoded stats ->
+ * points (tagged with the engine's `host`) -> line protocol; merged, then batch -> buffer -> sink.
+ * Every stage reports to one telemetry Subject, folded with `scan` into the service's state.
+ */
+export function createService(config: Config, deps: ServiceDeps = {}): Service {
+  const sink = deps.sink ?? sinkFor(config);
+  const log = deps.log ?? silentLogger;
+  const scheduler = deps.scheduler ?? asyncScheduler;
+  const telemetry = new Subject<TelemetryEvent>();
+  const state = new BehaviorSubject(initialTelemetry);
+  telemetry.pipe(scan(foldTelemetry, initialTelemetry)).subscribe((s) => state.next(s));
+  const buffer = new PointBuffer(config.maxBufferSize, config.bufferPolicy);
+  const flush$ = new Subject<void>();
+  const stopReading$ = new Subject<void>();
+
+  // Open streams, for the read windows (which pause streams only while there are few).
+  const streams$ = telemetry.pipe(
+    filter((e) => e.type === 'stream-opened' || e.type === 'stream-closed'),
+    scan((n, e) => n + (e.type === 'stream-opened' ? 1 : -1), 0),
+    startWith(0),
+    distinctUntilChanged(),
+  );
+  const pressure$ = config.bufferPolicy === 'block' ? buffer.pressure$ : undefined;
+  // Polls are already periodic; read windows are for streams.
+  const paused$ =
+    config.mode === 'stream' && config.readInterval > 0
+      ? (pressure$ ?? of(false)).pipe(readWindowsWhileFew(streams$, { everyMs: config.readInterval }, scheduler))
+      : pressure$;
+
+  const source: StatsSource = apiSource(
+    {
+      mode: config.mode,
+      pollIntervalMs: config.pollInterval,
+      maxConcurrentPolls: config.maxConcurrentPolls,
+      ...(paused$ ? { paused$ } : {}),
+      filters: {
+        includeNames: config.includeNames,
+        excludeNames: config.excludeNames,
+        includeLabels: config.includeLabels,
+        excludeLabels: config.excludeLabels,
+        includeStates: config.includeStates,
+        excludeStates: config.excludeStates,
+      },
+      log,
+      telemetry,
+    },
+    scheduler,
+  );
+
+  const engineLines$ = (engine: Engine, configuredTag: string | undefined): Observable<string> =>
+    defer(() => hostTagOf(engine, configuredTag, log)).pipe(
+      switchMap((host) =>
+        source.stats$(engine).pipe(
+          toPoints({
+            tags: { host },
+            telemetry,
+            ...(engineIsLocal(engine.address) ? { deviceName: sysfsDeviceNamer() } : {}),
+          }),
+          map(toLineProtocol),
+          filter((line): line is string => line !== undefined),
+        ),
+      ),
+    );
+
+  const env = deps.env ?? process.env;
+  const engines = config.dockerHost.map((host) => connectEngine({ ...env, DOCKER_HOST: host }));
+  const collected$ = merge(...engines.map((engine, i) => engineLines$(engine, config.hostTag[i])));
+  const internal$ = config.internalMetrics
+    ? interval(config.flushInterval, scheduler).pipe(
+        map(() => toLineProtocol(internalPoint(state.value, scheduler.now()))!),
+      )
+    : [];
+
+  const batches = {
+    size: config.batchSize,
+    intervalMs: config.flushInterval,
+    maxBatchSize: config.maxBatchSize,
+    flush$,
+    gzip: sink.gzip,
+  };
+  const run$ = merge(collected$, internal$).pipe(
+    takeUntil(stopReading$),
+    batchLines(batches, scheduler),
+    writeBatches(sink, { buffer, flush$, log, retry: { maxRetries: config.maxRetries } }, scheduler),
+    tap({ next: (event) => telemetry.next(event) }),
+    share(),
+  );
+  return {
+    run$,
+    telemetry$: telemetry.asObservable(),
+    state$: state.asObservable(),
+    snapshot: () => state.value,
+    buffer,
+    sink,
+    flush: () => flush$.next(),
+    stop: () => stopReading$.next(),
+  };
+}

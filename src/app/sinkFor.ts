@@ -1,0 +1,21 @@
+import { createWriteStream } from 'node:fs';
+import type { Config } from '../config/keys.js';
+import { influxSink } from '../deliver/influxSink.js';
+import type { LineSink } from '../deliver/sink.js';
+import { streamSink } from '../deliver/streamSink.js';
+
+/** The sink a configuration names: InfluxDB when INFLUX_URL is set, else stdout or a file (appended). */
+export function sinkFor(config: Config): LineSink {
+  if (config.influxUrl) {
+    return influxSink({
+      url: config.influxUrl,
+      org: config.influxOrg,
+      bucket: config.influxBucket,
+      compression: config.compression,
+      ...(config.influxToken ? { token: config.influxToken } : {}),
+    });
+  }
+  if (config.output === 'stdout') return streamSink(process.stdout, 'stdout');
+  const path = config.output.slice('file:'.length);
+  return streamSink(createWriteStream(path, { flags: 'a' }), path);
+}

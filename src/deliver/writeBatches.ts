@@ -1,0 +1,127 @@
+import {
+  EMPTY,
+  type Observable,
+  type OperatorFunction,
+  type SchedulerLike,
+  asyncScheduler,
+  catchError,
+  concatMap,
+  concatWith,
+  connect,
+  defer,
+  endWith,
+  exhaustMap,
+  expand,
+  ignoreElements,
+  map,
+  merge,
+  mergeAll,
+  of,
+  takeUntil,
+} from 'rxjs';
+import type { ChunkBatch } from '../model/chunk.js';
+import { type Logger, silentLogger } from '../model/logger.js';
+import type { DeliveryEvent } from '../model/telemetry.js';
+import { type RetryBackoffOptions, retryBackoff } from '../rx/retryBackoff.js';
+import { type DeliveryStep, type Job, type WriteOutcome, deliveryStep, startDelivery } from './deliveryPolicy.js';
+import { logDelivery } from './logDelivery.js';
+import type { PointBuffer } from './pointBuffer.js';
+import type { LineSink } from './sink.js';
+import { retryAfterMs, writeRetryVerdict } from './writeFailure.js';
+
+/** Write retries by default, and the most allowed. */
+export const DEFAULT_MAX_RETRIES = 3;
+export const MAX_RETRIES_LIMIT = 5;
+
+export interface WriteBatchesOptions {
+  readonly buffer: PointBuffer;
+  /** Backoff of a failing write; `maxRetries` default 3, at most 5. */
+  readonly retry?: Omit<RetryBackoffOptions, 'classify' | 'minDelayMs' | 'onRetry'>;
+  /** Manual flush (SIGUSR1, shutdown): also retries what is waiting in the buffer now. */
+  readonly flush$?: Observable<unknown>;
+  readonly log?: Logger;
+}
+
+/**
+ * Deliver: batches (chunks of line protocol, from `batchLines`) into the bounded buffer, and from
+ * there to the sink, one write in flight, oldest first, each write retried as `retryBackoff`
+ * allows. What happens to a batch after its write ends is `deliveryStep`'s decision (written,
+ * split, rejected, put back); this operator is its driver: it takes chunks from the buffer,
+ * writes them, and puts back what the policy hands back. It emits what happened as events.
+ * A drain stops at a chunk put back, until the next batch or `flush$`; on completion it drains
+ * once more.
+ *
+ * ```
+ * batches: --b1------b2--------b3----|
+ * writes:    [w1]    [w2#~~retry~~w2][w3]
+ * result:  --aW------a---------W-a---W|     (a: batch-accepted, W: batch-written, and buffer levels)
+ * ```
+ */
+export function writeBatches(
+  sink: LineSink,
+  options: WriteBatchesOptions,
+  scheduler: SchedulerLike = asyncScheduler,
+): OperatorFunction<ChunkBatch, DeliveryEvent> {
+  const { buffer } = options;
+  const maxRetries = Math.min(options.retry?.maxRetries ?? DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT);
+  const level = (): DeliveryEvent => ({ type: 'buffer-level', points: buffer.points, bytes: buffer.bytes });
+
+  // One write of a job, with its retries, ending in one outcome (never an error).
+  const attempt = (job: Job): Observable<WriteOutcome> =>
+    defer(() => {
+      let retries = 0;
+      const onRetry = (): void => void retries++;
+      const write$ = defer(() => {
+        const started = scheduler.now();
+        return sink.write(job.chunk).pipe(map(() => ({ latencyMs: scheduler.now() - started, at: scheduler.now() })));
+      });
+      const retry = { ...options.retry, maxRetries, classify: writeRetryVerdict, minDelayMs: retryAfterMs, onRetry };
+      return write$.pipe(
+        retryBackoff(retry, scheduler),
+        map((written): WriteOutcome => ({ kind: 'written', ...written, retries })),
+        catchError((error: unknown) => of<WriteOutcome>({ kind: 'failed', error, retries })),
+      );
+    });
+
+  // The effects of a step: put back what the policy hands back (room made for it is counted).
+  const apply = (step: DeliveryStep): readonly DeliveryEvent[] => {
+    if (step.putBack) {
+      const dropped = buffer.unshift(step.putBack);
+      return [...step.events, ...(dropped > 0 ? [{ type: 'points-dropped', points: dropped } as const] : []), level()];
+    }
+    // A chunk just taken from the buffer (a first step) changed its level.
+    return step.events.length === 0 && step.queue.length > 0 ? [level()] : step.events;
+  };
+
+  // Chunk after chunk, job after job, until the buffer is empty or a chunk goes back.
+  const next = (step: DeliveryStep): Observable<DeliveryStep> => {
+    if (step.putBack) return EMPTY;
+    const job = step.queue[0];
+    if (job) return attempt(job).pipe(map((outcome) => deliveryStep(step.queue, outcome, sink.gzip)));
+    const chunk = buffer.shift();
+    return chunk ? of(startDelivery(chunk)) : EMPTY;
+  };
+  const drain = (): Observable<DeliveryEvent> =>
+    of<DeliveryStep>({ queue: [], events: [] }).pipe(expand(next), concatMap(apply));
+
+  const accept = ({ chunk, reason }: ChunkBatch): DeliveryEvent[] => {
+    const dropped = buffer.push(chunk);
+    const accepted: DeliveryEvent = { type: 'batch-accepted', reason, points: chunk.points };
+    return [accepted, ...(dropped > 0 ? [{ type: 'points-dropped', points: dropped } as const] : []), level()];
+  };
+
+  return (batches$) =>
+    batches$.pipe(
+      map(accept),
+      connect((accepted$) => {
+        const done$ = accepted$.pipe(ignoreElements(), endWith(true));
+        const triggers$ = merge(accepted$, options.flush$?.pipe(takeUntil(done$)) ?? EMPTY);
+        return merge(
+          accepted$.pipe(mergeAll()),
+          // once the batches end, one last drain for what the last trigger's drain left behind
+          triggers$.pipe(exhaustMap(drain), concatWith(defer(drain))),
+        );
+      }),
+      logDelivery(options.log ?? silentLogger, sink.description, buffer.maxBytes),
+    );
+}

@@ -1,0 +1,14 @@
+import type { ContainerRef } from './container.js';
+import type { StatsRecord } from './statsRecord.js';
+
+/** One raw stats record (a JSON text, as the engine sent it) with the container it came from. */
+export interface RawRecord {
+  readonly container: ContainerRef;
+  readonly line: string;
+}
+
+/** A stats record that passed validation, with its container's identity. */
+export interface DecodedStats {
+  readonly container: ContainerRef;
+  readonly stats: StatsRecord;
+}

@@ -1,0 +1,41 @@
+/** Why a batch was emitted: the flush counters keep one count per reason. */
+export type FlushReason = 'size' | 'time' | 'manual' | 'final';
+
+/** What the delivery stage tells about the batches it takes in and writes. */
+export type DeliveryEvent =
+  | { readonly type: 'batch-accepted'; readonly reason: FlushReason; readonly points: number }
+  | { readonly type: 'batch-written'; readonly points: number; readonly latencyMs: number; readonly at: number }
+  /** A batch that could not be written now went back to the buffer; `refused`: 401/403/404. */
+  | { readonly type: 'batch-failed'; readonly points: number; readonly reason: string; readonly refused: boolean }
+  | { readonly type: 'batch-split'; readonly points: number }
+  | { readonly type: 'points-rejected'; readonly points: number; readonly reason: string }
+  | { readonly type: 'points-retried'; readonly points: number }
+  | { readonly type: 'points-dropped'; readonly points: number }
+  | { readonly type: 'buffer-level'; readonly points: number; readonly bytes: number };
+
+/** What the sources tell about engines and container streams. */
+export type SourceEvent =
+  | { readonly type: 'engine-up'; readonly engine: string; readonly watched: number }
+  | { readonly type: 'engine-down'; readonly engine: string; readonly reason: string }
+  | { readonly type: 'stream-opened'; readonly engine: string; readonly source: string }
+  | { readonly type: 'stream-closed'; readonly engine: string; readonly source: string };
+
+/** What validation and transform tell about the records that pass through them. */
+export type RecordEvent =
+  | { readonly type: 'record-decoded' }
+  | { readonly type: 'record-refused'; readonly container: string; readonly reason: string }
+  | { readonly type: 'points-made'; readonly points: number };
+
+/**
+ * The pipeline's telemetry: each stage reports what happened as one of these, and the service
+ * folds them into one state (telemetry/telemetryState.ts) that /metrics, /healthz and the
+ * `internal` measurement read.
+ */
+export type TelemetryEvent = SourceEvent | RecordEvent | DeliveryEvent;
+
+/** Where a stage reports its events: an Observer, such as a Subject, or nothing. */
+export interface TelemetrySink {
+  next(event: TelemetryEvent): void;
+}
+
+export const noTelemetry: TelemetrySink = { next: () => undefined };

@@ -1,0 +1,77 @@
+import { type Observable, type SchedulerLike, asyncScheduler, defer } from 'rxjs';
+import type { Logger } from '../model/logger.js';
+import type { RawRecord } from '../model/records.js';
+import type { TelemetrySink } from '../model/telemetry.js';
+import { concurrencyGate } from '../rx/concurrencyGate.js';
+import type { RetryBackoffOptions } from '../rx/retryBackoff.js';
+import { decodeStats } from '../validate/decodeStats.js';
+import type { StatsSource } from './statsSource.js';
+import { watchContainers } from './watchContainers.js';
+import { type ContainerStatsOptions, containerStats$ } from './engine/containerStats.js';
+import { containers$ } from './engine/containers.js';
+import type { Engine } from './engine/engine.js';
+import type { ContainerFilters } from './engine/filters.js';
+
+/**
+ * A one-shot poll waits for the engine's next collection tick (up to a second), so keeping
+ * 1 s polls going takes about one request under way per container: 128 covers most hosts.
+ */
+export const DEFAULT_MAX_CONCURRENT_POLLS = 128;
+
+export interface AllStatsOptions extends Omit<ContainerStatsOptions, 'pollGate'> {
+  readonly filters?: ContainerFilters;
+  /** Poll mode: engine requests under way at once, across all containers. */
+  readonly maxConcurrentPolls?: number;
+  /** After `die`, how long a container's stream may still deliver its last samples. */
+  readonly stopGraceMs?: number;
+  /** Backoff between reconnections to an engine that went away. */
+  readonly engineRetry?: Omit<RetryBackoffOptions, 'classify'>;
+  readonly log?: Logger;
+  readonly telemetry?: TelemetrySink;
+}
+
+const raw = (container: RawRecord['container'], line: string): RawRecord => ({ container, line });
+
+/**
+ * The raw stats records of every watched container of one engine, each with its container's
+ * identity: `watchContainers` over the engine's discovery (`containers$`) and each container's
+ * stats endpoint (`containerStats$`). In poll mode one gate caps the requests under way across
+ * all containers.
+ *
+ * ```
+ * discovery: -a1--a2------r1-------   (#: engine gone, then back)  --a1-a2-
+ * result:    --x--x-y-x-y--x-y-y-y---------------------------------x-y-x-y
+ * ```
+ */
+export function allStats$(
+  engine: Engine,
+  options: AllStatsOptions = {},
+  scheduler: SchedulerLike = asyncScheduler,
+): Observable<RawRecord> {
+  return defer(() => {
+    // Per subscription: the poll gate.
+    const pollGate =
+      options.mode === 'poll' ? concurrencyGate(options.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS) : undefined;
+    const statsOptions: ContainerStatsOptions = { ...options, ...(pollGate ? { pollGate } : {}) };
+    const watch = { ...options, engine: engine.address, source: 'api' };
+    return watchContainers(
+      containers$(engine, options.filters),
+      (c) => containerStats$(engine.docker, c.id, statsOptions, scheduler),
+      raw,
+      watch,
+      scheduler,
+    );
+  });
+}
+
+/**
+ * The Engine API source: `allStats$` and then `decodeStats` (JSON.parse and the io-ts codec), in
+ * stream mode (the engine pushes a record a second per container) or poll mode (one-shot requests).
+ */
+export function apiSource(options: AllStatsOptions = {}, scheduler: SchedulerLike = asyncScheduler): StatsSource {
+  const decode = {
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+  };
+  return { name: 'api', stats$: (engine) => allStats$(engine, options, scheduler).pipe(decodeStats(decode)) };
+}

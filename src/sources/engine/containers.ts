@@ -1,0 +1,74 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { type Observable, concat, concatWith, from, map, mergeMap, of, scan, switchMap, throwError } from 'rxjs';
+import { frameLines } from '../../parse/frameLines.js';
+import { dial$ } from './dial.js';
+import { type DiscoveryEvent, type DiscoveryInput, type DiscoveryStep, discoveryReducer } from './discovery.js';
+import type { Engine } from './engine.js';
+import { EngineEvent, ListedContainer } from './engineCodecs.js';
+import type { ContainerFilters } from './filters.js';
+
+/** The engine ended its /events stream: it is going away (restart, shutdown). */
+export class EventStreamEndedError extends Error {
+  constructor(readonly address: string) {
+    super(`the Docker engine at ${address} closed its event stream`);
+    this.name = 'EventStreamEndedError';
+  }
+}
+
+const WATCHED_ACTIONS = ['start', 'die', 'destroy', 'rename'];
+
+/** An event line that is not JSON or not an event is skipped: discovery must not stop for it. */
+function decodeEvent(line: string): DiscoveryInput[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return [];
+  }
+  const decoded = EngineEvent.decode(json);
+  return isLeft(decoded) ? [] : [{ kind: 'event', event: decoded.right }];
+}
+
+function decodeListing(listing: unknown[]): DiscoveryInput {
+  const containers = listing.flatMap((c) => {
+    const decoded = ListedContainer.decode(c);
+    return isLeft(decoded) ? [] : [decoded.right];
+  });
+  return { kind: 'listed', containers };
+}
+
+/**
+ * Which containers to watch, as they come and go. Subscribes to the engine's container events
+ * (start, die, destroy, rename) BEFORE listing the containers, so that no start is missed in
+ * between: the events that arrive while the listing is under way wait, unread, in the response
+ * body, and are applied after it. Emits `added` for each matching container of the listing,
+ * `synced`, then `added` / `removed` / `renamed` as events arrive. Errors when the engine is
+ * unreachable or closes the event stream; `watchContainers` retries that.
+ *
+ * ```
+ * events:   ^--------------s----d------     (s: start of c3, d: die of c1)
+ * listing:   --[c1,c2]|
+ * result:   ---a1-a2-y-----a3---r1----      (a: added, y: synced, r: removed)
+ * ```
+ */
+export function containers$(engine: Engine, filters: ContainerFilters = {}): Observable<DiscoveryEvent> {
+  const reduce = discoveryReducer(filters);
+  const events$ = dial$(engine.docker, {
+    path: '/events?',
+    query: { filters: { type: ['container'], event: WATCHED_ACTIONS } },
+    statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+  });
+  return events$.pipe(
+    switchMap((body) =>
+      concat(
+        from(engine.docker.listContainers({ all: true })).pipe(map(decodeListing)),
+        frameLines(body).pipe(
+          mergeMap(decodeEvent),
+          concatWith(throwError(() => new EventStreamEndedError(engine.address))),
+        ),
+      ),
+    ),
+    scan((step: DiscoveryStep, input) => reduce(step.watchlist, input), { watchlist: new Map(), out: [] }),
+    mergeMap((step) => of(...step.out)),
+  );
+}

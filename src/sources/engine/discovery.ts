@@ -1,0 +1,91 @@
+import type { ContainerRef } from '../../model/container.js';
+import { type EngineEvent, type ListedContainer, stripSlash } from './engineCodecs.js';
+import { type ContainerFilters, containerMatcher } from './filters.js';
+
+/** What discovery is fed: the listing of containers, then the engine's container events. */
+export type DiscoveryInput =
+  | { readonly kind: 'listed'; readonly containers: readonly ListedContainer[] }
+  | { readonly kind: 'event'; readonly event: EngineEvent };
+
+/** What discovery tells: which containers to watch, and when the listing has been taken in. */
+export type DiscoveryEvent =
+  | { readonly kind: 'added'; readonly container: ContainerRef }
+  | { readonly kind: 'removed'; readonly id: string; readonly action: string }
+  | { readonly kind: 'renamed'; readonly container: ContainerRef }
+  | { readonly kind: 'synced'; readonly watched: number };
+
+/** The containers discovery watches, by id. */
+export type Watchlist = ReadonlyMap<string, ContainerRef>;
+
+export interface DiscoveryStep {
+  readonly watchlist: Watchlist;
+  readonly out: readonly DiscoveryEvent[];
+}
+
+/** The engine's own event attributes; every other attribute of a container event is a label. */
+const NOT_LABELS = new Set(['name', 'image', 'exitCode', 'oldName', 'signal', 'execID', 'execDuration']);
+
+function fromEvent(event: EngineEvent): ContainerRef {
+  const attributes = event.Actor.Attributes ?? {};
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(attributes)) if (!NOT_LABELS.has(key)) labels[key] = value;
+  return {
+    id: event.Actor.ID,
+    name: stripSlash(attributes.name ?? event.Actor.ID.slice(0, 12)),
+    image: attributes.image ?? '',
+    labels,
+  };
+}
+
+function fromListing(c: ListedContainer): ContainerRef {
+  return { id: c.Id, name: stripSlash(c.Names?.[0] ?? c.Id.slice(0, 12)), image: c.Image, labels: c.Labels ?? {} };
+}
+
+/**
+ * The discovery state machine, pure: given the containers watched so far and one input, the
+ * containers watched after it and what to tell. Events for containers already known (a `start`
+ * seen both in the listing and in the events buffered while listing) change nothing.
+ */
+export function discoveryReducer(filters: ContainerFilters = {}) {
+  const matches = containerMatcher(filters);
+  return (watchlist: Watchlist, input: DiscoveryInput): DiscoveryStep => {
+    const next = new Map(watchlist);
+    const out: DiscoveryEvent[] = [];
+    const add = (container: ContainerRef, state: string): void => {
+      if (next.has(container.id) || !matches({ ...container, state })) return;
+      next.set(container.id, container);
+      out.push({ kind: 'added', container });
+    };
+    const remove = (id: string, action: string): void => {
+      if (next.delete(id)) out.push({ kind: 'removed', id, action });
+    };
+
+    if (input.kind === 'listed') {
+      for (const c of input.containers) add(fromListing(c), c.State);
+      out.push({ kind: 'synced', watched: next.size });
+      return { watchlist: next, out };
+    }
+    const { event } = input;
+    if (event.Type !== 'container') return { watchlist, out };
+    switch (event.Action) {
+      case 'start':
+        add(fromEvent(event), 'running');
+        break;
+      case 'die':
+      case 'destroy':
+        remove(event.Actor.ID, event.Action);
+        break;
+      case 'rename': {
+        const known = next.get(event.Actor.ID);
+        const renamed = { ...fromEvent(event), labels: known?.labels ?? fromEvent(event).labels };
+        if (!known) add(renamed, 'running');
+        else if (matches({ ...renamed, state: 'running' })) {
+          next.set(renamed.id, renamed);
+          out.push({ kind: 'renamed', container: renamed });
+        } else remove(renamed.id, 'rename');
+        break;
+      }
+    }
+    return { watchlist: next, out };
+  };
+}

@@ -1,0 +1,119 @@
+import { type Fields, int } from '../model/point.js';
+import { type TelemetryState, activeStreams } from './telemetryState.js';
+
+/** A number the pipeline exposes: on /metrics as `dss_<name>`, and in the `internal` measurement. */
+export interface MetricSpec {
+  /** Prometheus name without the `dss_` prefix; counters end in `_total`. */
+  readonly name: string;
+  readonly help: string;
+  readonly kind: 'counter' | 'gauge';
+  /** The value, or one value per label value (e.g. flushes by reason). */
+  readonly read: (s: TelemetryState) => number | Readonly<Record<string, number>>;
+  /** The label the values of a per-label metric go under. */
+  readonly label?: string;
+  /** A ratio, written as a float; every other metric counts something and is written as an integer. */
+  readonly ratio?: true;
+}
+
+/** The one list of the pipeline's metrics: /metrics and the `internal` measurement both come from it. */
+export const METRICS: readonly MetricSpec[] = [
+  {
+    name: 'records_total',
+    kind: 'counter',
+    help: 'Container stats records that decoded (samples in).',
+    read: (s) => s.records,
+  },
+  {
+    name: 'points_collected_total',
+    kind: 'counter',
+    help: 'Points made from container stats.',
+    read: (s) => s.pointsCollected,
+  },
+  {
+    name: 'points_written_total',
+    kind: 'counter',
+    help: 'Points the database accepted.',
+    read: (s) => s.pointsWritten,
+  },
+  {
+    name: 'points_dropped_total',
+    kind: 'counter',
+    help: 'Points dropped to make room in the full buffer.',
+    read: (s) => s.pointsDropped,
+  },
+  {
+    name: 'points_rejected_total',
+    kind: 'counter',
+    help: 'Points the database refused (400/422, or too large alone).',
+    read: (s) => s.pointsRejected,
+  },
+  {
+    name: 'points_retried_total',
+    kind: 'counter',
+    help: 'Points whose write was retried.',
+    read: (s) => s.pointsRetried,
+  },
+  {
+    name: 'decode_errors_total',
+    kind: 'counter',
+    help: 'Stats records skipped because they did not decode.',
+    read: (s) => s.decodeErrors,
+  },
+  { name: 'batches_written_total', kind: 'counter', help: 'Batches written.', read: (s) => s.batchesWritten },
+  {
+    name: 'batches_failed_total',
+    kind: 'counter',
+    help: 'Batches put back in the buffer after failing.',
+    read: (s) => s.batchesFailed,
+  },
+  {
+    name: 'flushes_total',
+    kind: 'counter',
+    help: 'Batches emitted, by reason (size, time, manual, final).',
+    label: 'reason',
+    read: (s) => s.flushes,
+  },
+  {
+    name: 'write_success_ratio',
+    kind: 'gauge',
+    help: 'Batches written / batches attempted (1 before any).',
+    read: successRatio,
+    ratio: true,
+  },
+  { name: 'buffer_points', kind: 'gauge', help: 'Points waiting in the buffer.', read: (s) => s.bufferPoints },
+  {
+    name: 'buffer_bytes',
+    kind: 'gauge',
+    help: 'Bytes of line protocol waiting in the buffer.',
+    read: (s) => s.bufferBytes,
+  },
+  { name: 'active_streams', kind: 'gauge', help: 'Container stats streams open.', read: activeStreams },
+  {
+    name: 'streams',
+    kind: 'gauge',
+    help: 'Container stats streams open, by source (api, cgroup).',
+    label: 'source',
+    read: (s) => s.streams,
+  },
+];
+
+function successRatio(s: TelemetryState): number {
+  const tried = s.batchesWritten + s.batchesFailed;
+  return tried === 0 ? 1 : s.batchesWritten / tried;
+}
+
+/**
+ * The catalogue's values as flat fields, for the `internal` measurement: `points_written`,
+ * `flushes_time`, `streams_api`, ... (a counter's `_total` left out).
+ */
+export function metricFields(s: TelemetryState): Fields {
+  const fields: Fields = {};
+  for (const metric of METRICS) {
+    const base = metric.name.replace(/_total$/, '');
+    const value = metric.read(s);
+    const field = (n: number) => (metric.ratio ? n : int(n));
+    if (typeof value === 'number') fields[base] = field(value);
+    else for (const [label, n] of Object.entries(value)) fields[`${base}_${label}`] = field(n);
+  }
+  return fields;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { type Job, type WriteOutcome, deliveryStep, startDelivery } from '../../src/deliver/deliveryPolicy.js';
+import { chunkLines, encodeChunk } from '../../src/model/chunk.js';
+
+const lines = (from: number, n: number): string[] => Array.from({ length: n }, (_, i) => `m v=${from + i}i`);
+const job = (ls: string[], lastChance = false): Job => ({ chunk: encodeChunk(ls), lastChance });
+const written = (retries = 0): WriteOutcome => ({ kind: 'written', latencyMs: 12, at: 100, retries });
+const failed = (statusCode: number | undefined, body = '', retries = 0): WriteOutcome => ({
+  kind: 'failed',
+  error: statusCode === undefined ? new Error('ECONNRESET') : { statusCode, body, message: body },
+  retries,
+});
+const queueLines = (queue: readonly Job[]): string[][] => queue.map((j) => chunkLines(j.chunk));
+
+describe('deliveryStep: the delivery policy', () => {
+  it('starts a chunk as one job, and finishes a job that was written', () => {
+    const start = startDelivery(encodeChunk(lines(0, 2)));
+    expect([queueLines(start.queue), start.events]).toEqual([[lines(0, 2)], []]);
+    const step = deliveryStep([job(lines(0, 2)), job(lines(2, 1))], written(2), false);
+    expect(queueLines(step.queue)).toEqual([lines(2, 1)]);
+    expect(step.events).toEqual([
+      { type: 'points-retried', points: 4 },
+      { type: 'batch-written', points: 2, latencyMs: 12, at: 100 },
+    ]);
+    expect(step.putBack).toBeUndefined();
+  });
+
+  it('413: splits the job in halves ahead of the rest; a single point still too large is rejected', () => {
+    const split = deliveryStep([job(lines(0, 5)), job(lines(5, 1))], failed(413), false);
+    expect(queueLines(split.queue)).toEqual([lines(0, 3), lines(3, 2), lines(5, 1)]);
+    expect(split.events).toEqual([{ type: 'batch-split', points: 5 }]);
+    const alone = deliveryStep([job(lines(0, 1))], failed(413, 'too large'), false);
+    expect([alone.queue, alone.events]).toEqual([[], [{ type: 'points-rejected', points: 1, reason: 'too large' }]]);
+  });
+
+  it('400 / 422: rejects the named lines and tries the rest once more; all, none named, or a last chance: rejects the job', () => {
+    const [a, b, c] = lines(0, 3);
+    const partial = deliveryStep([job([a!, b!, c!])], failed(400, `unable to parse '${b}': bad`), false);
+    expect(queueLines(partial.queue)).toEqual([[a, c]]);
+    expect(partial.queue[0]?.lastChance).toBe(true);
+    expect(partial.events).toEqual([{ type: 'points-rejected', points: 1, reason: `unable to parse '${b}': bad` }]);
+    const unnamed = deliveryStep([job([a!, b!])], failed(422, 'beyond retention'), false);
+    expect([unnamed.queue, unnamed.events]).toEqual([
+      [],
+      [{ type: 'points-rejected', points: 2, reason: 'beyond retention' }],
+    ]);
+    const again = deliveryStep([job([a!, c!], true)], failed(400, `unable to parse '${a}'`), false);
+    expect(again.events).toEqual([{ type: 'points-rejected', points: 2, reason: `unable to parse '${a}'` }]);
+  });
+
+  it('401 / 403 / 404 or retries spent: puts back everything left on the chunk, as one, in order', () => {
+    for (const outcome of [failed(401, 'unauthorized'), failed(503, 'unavailable', 3), failed(undefined, '', 3)]) {
+      const step = deliveryStep([job(lines(0, 2)), job(lines(2, 3))], outcome, false);
+      expect(step.queue).toEqual([]);
+      expect(chunkLines(step.putBack!)).toEqual(lines(0, 5));
+      expect(step.events.find((e) => e.type === 'batch-failed')).toMatchObject({ points: 5 });
+    }
+    expect(deliveryStep([job(lines(0, 1))], failed(404, 'bucket not found'), false).events).toEqual([
+      { type: 'batch-failed', points: 1, reason: 'bucket not found', refused: true },
+    ]);
+    expect(deliveryStep([job(lines(0, 1))], failed(500, 'oops', 1), false).events).toEqual([
+      { type: 'points-retried', points: 1 },
+      { type: 'batch-failed', points: 1, reason: 'oops', refused: false },
+    ]);
+  });
+
+  it('keeps the gzip of the sink when it re-encodes', () => {
+    const many = lines(0, 400); // over 1 kB a half
+    const split = deliveryStep([job(many)], failed(413), true);
+    expect(split.queue.map((j) => j.chunk.gzip)).toEqual([true, true]);
+    expect(split.queue.flatMap((j) => chunkLines(j.chunk))).toEqual(many);
+  });
+});
