@@ -12,7 +12,7 @@ import { health } from './telemetry/telemetryState.js';
 
 // Memory (docs/benchmarks.md, section 3): V8 lets the old generation grow to several times the
 // live heap between full collections when they are cheap next to the program, as they are here.
-// A fixed 20 % growth keeps RSS near the live heap for a few points of CPU; --optimize-for-size
+// A fixed small growth keeps RSS near the live heap for a little CPU; --optimize-for-size
 // trims objects and growing steps. V8 reads both as it goes, so setting them here works (after
 // the imports, which is early enough); `--max-semi-space-size=2` is read only at start-up and
 // stays on the command line.
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 
   let server: Server | undefined;
   if (config.metricsPort > 0) {
-    // prom-client costs 12 MB of resident memory: loaded only when /metrics is served.
+    // prom-client adds resident memory (docs/benchmarks.md, section 2): loaded only when /metrics is served.
     const { selfMetrics } = await import('./daemon/selfMetrics.js');
     const { MetricsPortError, metricsServer } = await import('./daemon/metricsServer.js');
     const registry = selfMetrics(service.snapshot, service.telemetry$);

@@ -57,7 +57,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
   }
   let values: unknown;
   try {
-    // yaml weighs 9 MB of resident memory: loaded only when there is a file to read.
+    // yaml adds resident memory (docs/benchmarks.md, section 2): loaded only when there is a file to read.
     const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
     values = parse(text);
   } catch (error) {

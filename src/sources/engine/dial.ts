@@ -23,9 +23,10 @@ export class PrematureCloseError extends Error {
  * body stays paused (Node buffers it) until someone reads it, and completes when the body has
  * been read to its end. Unsubscribing destroys the body, which closes the socket under it; a
  * request still waiting for its headers is closed the moment they arrive (no AbortController:
- * one per container stream was 2 kB of heap, and the engine answers a stats or events request's
- * headers at once). Dockerode's own helpers buffer and JSON-parse non-streaming answers, so both
- * stats modes and /events go through here to be framed by the same line framer.
+ * one per container stream was heap that 10,000 containers could not afford, and the engine
+ * answers a stats or events request's headers at once). Dockerode's own helpers buffer and
+ * JSON-parse non-streaming answers, so both stats modes and /events go through here to be framed
+ * by the same line framer.
  *
  * ```
  * dial$:  -----b-------|   (b: the response body; | once b has been read to its end)
