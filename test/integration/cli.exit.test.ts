@@ -1,26 +1,14 @@
 import { once } from 'node:events';
 import { type Server, createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningDaemon, logLines, spawnDaemon } from '../support/daemon.js';
-import { OwnVictoriaMetrics, freePort } from '../support/ownVictoriaMetrics.js';
-import { eventually, realEngine, testContainers } from '../support/realEngine.js';
-import { requireVictoriaMetrics } from '../support/victoriaMetrics.js';
+import { describe, expect, it } from 'vitest';
+import { type RunningDaemon, logLines, scrapeMetric, spawnDaemon } from '../support/daemon.js';
+import { freePort } from '../support/ownVictoriaMetrics.js';
+import { realBed } from '../support/realBed.js';
+import { eventually } from '../support/realEngine.js';
 
 // Every way the built CLI ends, with the code and message the README's "Exit codes" gives.
-const boxes = testContainers('exit');
-const vm = new OwnVictoriaMetrics();
-
-beforeAll(async () => {
-  await realEngine();
-  await requireVictoriaMetrics();
-  await vm.start();
-  await boxes.removeAll();
-  await boxes.run('one', ['sleep', '600']);
-});
-afterAll(async () => {
-  await boxes.removeAll();
-  await vm.remove();
-});
+const { boxes, vm } = realBed('exit', { one: ['sleep', '600'] });
+const scrape = scrapeMetric;
 
 /** Waits for the exit, failing the test (and killing the process) if it does not come within `ms`. */
 async function exitWithin(daemon: RunningDaemon, ms: number): Promise<number | null> {
@@ -29,16 +17,6 @@ async function exitWithin(daemon: RunningDaemon, ms: number): Promise<number | n
   clearTimeout(timer);
   expect(daemon.process.signalCode, `killed after ${ms} ms: it did not exit by itself`).toBeNull();
   return code;
-}
-
-/** One counter from the daemon's /metrics (NaN while it does not answer). */
-async function scrape(port: number, name: string): Promise<number> {
-  try {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  } catch {
-    return Number.NaN;
-  }
 }
 
 async function stored(host: string): Promise<number> {

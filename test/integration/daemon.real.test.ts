@@ -1,36 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logLines, spawnDaemon } from '../support/daemon.js';
-import { OwnVictoriaMetrics, freePort } from '../support/ownVictoriaMetrics.js';
+import { describe, expect, it } from 'vitest';
+import { logLines, scrapeMetric, spawnDaemon } from '../support/daemon.js';
+import { freePort } from '../support/ownVictoriaMetrics.js';
 import { parseLineProtocol } from '../support/parseLineProtocol.js';
-import { eventually, realEngine, testContainers } from '../support/realEngine.js';
-import { requireVictoriaMetrics } from '../support/victoriaMetrics.js';
+import { realBed } from '../support/realBed.js';
+import { eventually } from '../support/realEngine.js';
 
-const boxes = testContainers('daemon');
-const vm = new OwnVictoriaMetrics();
+const { boxes, vm } = realBed('daemon', { one: ['sleep', '600'], two: ['sh', '-c', 'while :; do sleep 0.1; done'] });
 const names = ['one', 'two'].map((n) => `${boxes.prefix}${n}`);
-
-beforeAll(async () => {
-  await realEngine();
-  await requireVictoriaMetrics();
-  await vm.start();
-  await boxes.removeAll();
-  await boxes.run('one', ['sleep', '600']);
-  await boxes.run('two', ['sh', '-c', 'while :; do sleep 0.1; done']);
-});
-afterAll(async () => {
-  await boxes.removeAll();
-  await vm.remove();
-});
-
-/** One counter from the daemon's /metrics (NaN while it does not answer). */
-async function scrape(port: number, name: string): Promise<number> {
-  try {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  } catch {
-    return Number.NaN;
-  }
-}
+const scrape = scrapeMetric;
 
 const sinkEnv = (): Record<string, string> => ({
   INFLUX_URL: vm.url,

@@ -40,3 +40,14 @@ export const logLines = (d: RunningDaemon): Array<Record<string, unknown>> =>
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** One sample from a daemon's /metrics by its name and labels as printed (NaN while it does not answer). */
+export async function scrapeMetric(port: number, name: string): Promise<number> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return Number(line?.slice(name.length + 1) ?? Number.NaN);
+  } catch {
+    return Number.NaN;
+  }
+}
