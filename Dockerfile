@@ -1,5 +1,10 @@
 # syntax=docker/dockerfile:1
 # Build: docker build --build-arg DOCKER_GID=$(stat -c %g /var/run/docker.sock) -t docker-stats-service .
+# Run:   docker run -d --cgroupns host -v /var/run/docker.sock:/var/run/docker.sock:ro \
+#          -v /proc:/host/proc:ro -v /sys/fs/cgroup:/host/sys/fs/cgroup:ro \
+#          -e HOST_PROC=/host/proc -e HOST_CGROUP=/host/sys/fs/cgroup -e INFLUX_URL=... docker-stats-service
+# (the /proc and cgroup mounts let the cgroup source read the containers' stats from the kernel;
+# without them STATS_SOURCE=auto reads them from the Engine API and says why in the log)
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./

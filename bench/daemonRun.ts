@@ -27,8 +27,17 @@ function start(args: string[], env: Record<string, string>): Child {
 }
 
 /** The stand-in engine in its own process, once it listens. */
-export async function startStandIn(socketPath: string, containers: number, perSecond = 1): Promise<Child> {
-  const child = start(['--max-old-space-size=4096', STAND_IN, socketPath, String(containers), String(perSecond)], {});
+export async function startStandIn(
+  socketPath: string,
+  containers: number,
+  perSecond = 1,
+  firstPid?: number,
+): Promise<Child> {
+  const pids = firstPid === undefined ? [] : [String(firstPid)];
+  const child = start(
+    ['--max-old-space-size=4096', STAND_IN, socketPath, String(containers), String(perSecond), ...pids],
+    {},
+  );
   while (!child.stdout.includes('ready')) {
     if (child.process.exitCode !== null) throw new Error(`stand-in engine failed: ${child.stderr}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -68,18 +77,19 @@ export interface StandInRun {
 /**
  * Starts the stand-in engine (`containers` at `perSecond` records each), a WriteProxy in front of
  * the real VictoriaMetrics, and the built daemon between them: bucket `name`, host tag
- * `<name>-bench`, batches of 5000 flushed every second, plus `env`.
+ * `<name>-bench`, batches of 5000 flushed every second, the API source, plus `env`.
  */
 export async function startStandInRun(
   name: string,
   containers: number,
   perSecond: number,
   env: Record<string, string>,
+  firstPid?: number,
 ): Promise<StandInRun> {
   const socket = `/tmp/dss-${name}-${process.pid}.sock`;
   const proxy = new WriteProxy(VM_URL);
   const url = await proxy.start();
-  const standIn = await startStandIn(socket, containers, perSecond);
+  const standIn = await startStandIn(socket, containers, perSecond, firstPid);
   const port = await freePort();
   const daemon = startDaemon({
     DOCKER_HOST: `unix://${socket}`,
@@ -90,6 +100,8 @@ export async function startStandInRun(
     FLUSH_INTERVAL_MS: '1000',
     METRICS_PORT: String(port),
     HOST_TAG: `${name}-bench`,
+    // The stand-in's containers have no cgroup files unless a bench makes them (fakeHostServer).
+    STATS_SOURCE: 'api',
     ...env,
   });
   return {

@@ -12,21 +12,27 @@ const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const LABEL = 'dss-bench';
 
 interface Scenario {
+  /** a, b, c, d, d', e, f: which scenarios a run asks for. */
+  readonly key: string;
   readonly name: string;
   start(ids: string[]): { child?: ChildProcess; samples(): Promise<number> };
 }
 
 export interface OverheadRow {
+  readonly key: string;
   readonly name: string;
   readonly collectorCpuPercent: number;
   readonly peakRssMb: number;
   readonly engineCpuPercent: number;
   readonly samples: number;
   readonly engineCpuMsPerSample: number;
+  /** The measured window. */
+  readonly seconds: number;
 }
 
-function ours(name: string, env: Record<string, string>): Scenario {
+function ours(key: string, name: string, env: Record<string, string>): Scenario {
   return {
+    key,
     name,
     start() {
       const out = `/tmp/dss-bench-${process.pid}.lp`;
@@ -51,8 +57,9 @@ function ours(name: string, env: Record<string, string>): Scenario {
   };
 }
 
-function telegrafStyle(name: string, mode: 'gather' | 'overlap'): Scenario {
+function telegrafStyle(key: string, name: string, mode: 'gather' | 'overlap'): Scenario {
   return {
+    key,
     name,
     start(ids) {
       const child = spawn(process.execPath, [TELEGRAF_STYLE, '1000', mode, ...ids], {
@@ -68,9 +75,10 @@ function telegrafStyle(name: string, mode: 'gather' | 'overlap'): Scenario {
 }
 
 const scenarios: Scenario[] = [
-  ours('(a) ours, stream mode', {}),
-  ours('(b) ours, poll mode 1 s', { MODE: 'poll', POLL_INTERVAL_MS: '1000' }),
+  ours('a', '(a) ours, Engine API, stream mode', { STATS_SOURCE: 'api' }),
+  ours('b', '(b) ours, Engine API, poll mode 1 s', { STATS_SOURCE: 'api', MODE: 'poll', POLL_INTERVAL_MS: '1000' }),
   {
+    key: 'c',
     name: "(c) docker stats --format '{{json .}}'",
     start() {
       const child = spawn(DOCKER_CLI, ['stats', '--format', '{{json .}}'], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -80,11 +88,13 @@ const scenarios: Scenario[] = [
     },
   },
   telegrafStyle(
+    'd',
     "(d) Telegraf-style polling (stream=false, 1 s, as Telegraf's agent: a tick during a gather is skipped)",
     'gather',
   ),
-  telegrafStyle("(d') the same, every tick's requests started whatever is under way", 'overlap'),
-  { name: '(e) no collector', start: () => ({ samples: async () => 0 }) },
+  telegrafStyle("d'", "(d') the same, every tick's requests started whatever is under way", 'overlap'),
+  { key: 'e', name: '(e) no collector', start: () => ({ samples: async () => 0 }) },
+  ours('f', '(f) ours, cgroup source (1 s)', { STATS_SOURCE: 'cgroup' }),
 ];
 
 async function startContainers(docker: Docker, n: number): Promise<string[]> {
@@ -112,14 +122,19 @@ async function removeContainers(docker: Docker): Promise<void> {
  * N busybox `sleep` containers on the real engine; each collector alone, measured over a window
  * after a warm-up (the same for all).
  */
-export async function hostOverheadBench(n = 100, windowS = 60, warmUpS = 30): Promise<OverheadRow[]> {
+export async function hostOverheadBench(
+  n = 100,
+  windowS = 60,
+  warmUpS = 30,
+  only?: readonly string[],
+): Promise<OverheadRow[]> {
   const docker = new Docker();
   console.log(`host overhead: starting ${n} containers; per scenario ${warmUpS} s warm-up, then ${windowS} s measured`);
   const ids = await startContainers(docker, n);
   const rows: OverheadRow[] = [];
   try {
     await new Promise((r) => setTimeout(r, 5000)); // let the engine settle after the starts
-    for (const scenario of scenarios) {
+    for (const scenario of scenarios.filter((s) => !only || only.includes(s.key))) {
       const run = scenario.start(ids);
       const pid = run.child?.pid;
       // Start-up is not the steady state, and at 100 records/s V8's optimizing compiler is still
@@ -142,26 +157,41 @@ export async function hostOverheadBench(n = 100, windowS = 60, warmUpS = 30): Pr
         if (run.child.exitCode === null) await once(run.child, 'exit');
       }
       const row = {
+        key: scenario.key,
         name: scenario.name,
         collectorCpuPercent: (100 * cpu) / wall,
         peakRssMb: rss,
         engineCpuPercent: (100 * engine) / wall,
         samples,
         engineCpuMsPerSample: samples > 0 ? (1000 * engine) / samples : Number.NaN,
+        seconds: wall,
       };
       rows.push(row);
       console.log(
-        `  ${row.name}: collector CPU ${fmt(row.collectorCpuPercent, 1)} % of a core, peak RSS ${fmt(row.peakRssMb, 0)} MB, engine CPU ${fmt(row.engineCpuPercent, 1)} %, samples ${samples}, engine CPU per sample ${fmt(row.engineCpuMsPerSample, 3)} ms`,
+        `  ${row.name}: collector CPU ${fmt(row.collectorCpuPercent, 2)} % of a core, peak RSS ${fmt(row.peakRssMb, 0)} MB, engine CPU ${fmt(row.engineCpuPercent, 1)} %, samples ${samples} (${fmt(samples / n / wall, 2)} per container per s), engine CPU per sample ${fmt(row.engineCpuMsPerSample, 3)} ms`,
       );
     }
   } finally {
     await removeContainers(docker);
   }
-  const [a, b, c, d, d2] = rows;
+  printTargets(rows);
+  return rows;
+}
+
+function printTargets(rows: readonly OverheadRow[]): void {
+  const row = (key: string): OverheadRow | undefined => rows.find((r) => r.key === key);
+  const [a, b, c, d, d2, e, f] = ['a', 'b', 'c', 'd', "d'", 'e', 'f'].map(row);
   if (a && b && c && d && d2) {
     console.log(
       `  targets: ours stream CPU / docker stats CPU = ${fmt(a.collectorCpuPercent / c.collectorCpuPercent)} (<= 0.5); ours RSS ${fmt(Math.max(a.peakRssMb, b.peakRssMb), 0)} MB (<= 80); engine CPU per sample, poll / Telegraf-style = ${fmt(b.engineCpuMsPerSample / d.engineCpuMsPerSample)} (<= 0.6; against the overlapping variant ${fmt(b.engineCpuMsPerSample / d2.engineCpuMsPerSample)})`,
     );
   }
-  return rows;
+  if (a && e && f) {
+    // The engine's work above idle, and the cost per sample in ms: collector + engine above idle.
+    const added = (r: OverheadRow): number => r.engineCpuPercent - e.engineCpuPercent;
+    const perSample = (r: OverheadRow): number => ((r.collectorCpuPercent + added(r)) * 10 * r.seconds) / r.samples;
+    console.log(
+      `  cgroup targets: engine CPU added (f) / (a) = ${fmt(added(f) / added(a))} (<= 0.1); collector CPU (f) ${fmt(f.collectorCpuPercent, 2)} % (<= 0.7); cost per sample (f) / (a) = ${fmt(perSample(f) / perSample(a), 3)} (<= 0.06; ${fmt(perSample(f), 3)} vs ${fmt(perSample(a), 3)} ms)`,
+    );
+  }
 }

@@ -2,15 +2,16 @@ import { hostOverheadBench } from './hostOverhead.bench.js';
 import { lineProtocolBench } from './lineProtocol.bench.js';
 import { outageBench } from './outage.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
-import { scaleBench } from './scale.bench.js';
+import { cgroupScaleBench, scaleBench } from './scale.bench.js';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
 /**
- * `npm run bench [pipeline] [host] [scale] [outage]` (all by default): prints figures; never
- * part of `npm test`. Needs the test bed (scripts/testbed.sh) for host, scale and outage.
- * Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30), BENCH_SCALE_CONTAINERS,
- * BENCH_SCALE_S (10000, 120), BENCH_OUTAGE_S (180).
+ * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage]` (all by default):
+ * prints figures; never part of `npm test`. Needs the test bed (scripts/testbed.sh) for all but
+ * pipeline. Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30),
+ * BENCH_REALSCALE_CONTAINERS (300), BENCH_SCALE_CONTAINERS, BENCH_SCALE_S (10000, 120),
+ * BENCH_OUTAGE_S (180).
  */
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
@@ -22,7 +23,12 @@ async function main(): Promise<void> {
   }
   if (want('host'))
     await hostOverheadBench(env('BENCH_CONTAINERS', 100), env('BENCH_WINDOW_S', 60), env('BENCH_WARMUP_S', 30));
+  if (want('realscale')) {
+    const n = env('BENCH_REALSCALE_CONTAINERS', 300);
+    await hostOverheadBench(n, env('BENCH_WINDOW_S', 60), env('BENCH_WARMUP_S', 30), ['a', 'e', 'f']);
+  }
   if (want('scale')) await scaleBench(env('BENCH_SCALE_CONTAINERS', 10_000), env('BENCH_SCALE_S', 120));
+  if (want('cgroupscale')) await cgroupScaleBench(env('BENCH_SCALE_CONTAINERS', 10_000), env('BENCH_SCALE_S', 120));
   if (want('outage')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180));
 }
 

@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   const log = daemonLogger(config.logLevel, process.stderr.isTTY === true);
   if (!(await probeSocketPause()))
     log.warn({ node: process.version }, 'cannot stop socket reads on this Node: streams pause with pause() alone');
-  const service = createService(config, { log });
+  // The cgroup source's `read`: wall-clock ms, with sub-ms digits so that records a ms apart stay apart.
+  const clock = (): number => Date.now() + (performance.now() % 1);
+  const service = createService(config, { log, clock });
   const { sink } = service;
 
   let server: Server | undefined;

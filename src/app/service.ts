@@ -14,7 +14,6 @@ import {
   of,
   scan,
   share,
-  startWith,
   switchMap,
   takeUntil,
   tap,
@@ -29,12 +28,14 @@ import { type Logger, silentLogger } from '../model/logger.js';
 import type { Point } from '../model/point.js';
 import type { DeliveryEvent, TelemetryEvent } from '../model/telemetry.js';
 import { toNanoString } from '../model/timestamp.js';
-import { apiSource } from '../sources/apiSource.js';
+import { type AllStatsOptions, apiSource } from '../sources/apiSource.js';
+import { cgroupSource } from '../sources/cgroupSource.js';
 import { type Engine, connectEngine, engineIsLocal } from '../sources/engine/engine.js';
 import { readWindowsWhileFew } from '../sources/readWindows.js';
 import type { StatsSource } from '../sources/statsSource.js';
 import { sysfsDeviceNamer } from '../sources/sysfsDeviceNames.js';
 import { metricFields } from '../telemetry/catalogue.js';
+import { openStreams } from '../telemetry/openStreams.js';
 import { type TelemetryState, foldTelemetry, initialTelemetry } from '../telemetry/telemetryState.js';
 import { toPoints } from '../transform/toPoints.js';
 import { hostTagOf } from './hostTag.js';
@@ -47,6 +48,8 @@ export interface ServiceDeps {
   /** For DOCKER_TLS_VERIFY / DOCKER_CERT_PATH; default process.env. */
   readonly env?: NodeJS.ProcessEnv;
   readonly scheduler?: SchedulerLike;
+  /** Wall-clock ms (with a fraction) for the records a source makes itself; default the scheduler's now. */
+  readonly clock?: () => number;
 }
 
 export interface Service {
@@ -82,19 +85,14 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
   const log = deps.log ?? silentLogger;
   const scheduler = deps.scheduler ?? asyncScheduler;
   const telemetry = new Subject<TelemetryEvent>();
-  const state = new BehaviorSubject(initialTelemetry);
-  telemetry.pipe(scan(foldTelemetry, initialTelemetry)).subscribe((s) => state.next(s));
+  const state = new BehaviorSubject(initialTelemetry());
+  telemetry.pipe(scan(foldTelemetry, state.value)).subscribe((s) => state.next(s));
   const buffer = new PointBuffer(config.maxBufferSize, config.bufferPolicy);
   const flush$ = new Subject<void>();
   const stopReading$ = new Subject<void>();
 
   // Open streams, for the read windows (which pause streams only while there are few).
-  const streams$ = telemetry.pipe(
-    filter((e) => e.type === 'stream-opened' || e.type === 'stream-closed'),
-    scan((n, e) => n + (e.type === 'stream-opened' ? 1 : -1), 0),
-    startWith(0),
-    distinctUntilChanged(),
-  );
+  const streams$ = openStreams(telemetry).count$.pipe(distinctUntilChanged());
   const pressure$ = config.bufferPolicy === 'block' ? buffer.pressure$ : undefined;
   // Polls are already periodic; read windows are for streams.
   const paused$ =
@@ -102,25 +100,37 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
       ? (pressure$ ?? of(false)).pipe(readWindowsWhileFew(streams$, { everyMs: config.readInterval }, scheduler))
       : pressure$;
 
-  const source: StatsSource = apiSource(
-    {
-      mode: config.mode,
-      pollIntervalMs: config.pollInterval,
-      maxConcurrentPolls: config.maxConcurrentPolls,
-      ...(paused$ ? { paused$ } : {}),
-      filters: {
-        includeNames: config.includeNames,
-        excludeNames: config.excludeNames,
-        includeLabels: config.includeLabels,
-        excludeLabels: config.excludeLabels,
-        includeStates: config.includeStates,
-        excludeStates: config.excludeStates,
-      },
-      log,
-      telemetry,
+  const apiOptions: AllStatsOptions = {
+    mode: config.mode,
+    pollIntervalMs: config.pollInterval,
+    maxConcurrentPolls: config.maxConcurrentPolls,
+    ...(paused$ ? { paused$ } : {}),
+    filters: {
+      includeNames: config.includeNames,
+      excludeNames: config.excludeNames,
+      includeLabels: config.includeLabels,
+      excludeLabels: config.excludeLabels,
+      includeStates: config.includeStates,
+      excludeStates: config.excludeStates,
     },
-    scheduler,
-  );
+    log,
+    telemetry,
+  };
+  const source: StatsSource =
+    config.statsSource === 'api'
+      ? apiSource(apiOptions, scheduler)
+      : cgroupSource(
+          {
+            ...apiOptions,
+            choice: config.statsSource,
+            sampleIntervalMs: config.sampleInterval,
+            hostProc: config.hostProc,
+            hostCgroup: config.hostCgroup,
+            ...(pressure$ ? { pressure$ } : {}),
+            ...(deps.clock ? { clock: deps.clock } : {}),
+          },
+          scheduler,
+        );
 
   const engineLines$ = (engine: Engine, configuredTag: string | undefined): Observable<string> =>
     defer(() => hostTagOf(engine, configuredTag, log)).pipe(

@@ -20,11 +20,13 @@ export type SourceEvent =
   | { readonly type: 'stream-opened'; readonly engine: string; readonly source: string }
   | { readonly type: 'stream-closed'; readonly engine: string; readonly source: string };
 
-/** What validation and transform tell about the records that pass through them. */
+/**
+ * What validation and transform tell about the records that pass through them: one event per
+ * record (a record that decodes is transformed, so its transform tells for both).
+ */
 export type RecordEvent =
-  | { readonly type: 'record-decoded' }
   | { readonly type: 'record-refused'; readonly container: string; readonly reason: string }
-  | { readonly type: 'points-made'; readonly points: number };
+  | { readonly type: 'record-transformed'; readonly points: number };
 
 /**
  * The pipeline's telemetry: each stage reports what happened as one of these, and the service

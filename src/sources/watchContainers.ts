@@ -22,8 +22,11 @@ export const DEFAULT_STOP_GRACE_MS = 2000;
 export interface WatchOptions {
   /** The engine's address, for logs and telemetry. */
   readonly engine: string;
-  /** The source's name in telemetry (`api`, `cgroup`). */
-  readonly source: string;
+  /**
+   * The source's name in telemetry (`api`), when every stream is read the same way; without it
+   * the streams report themselves (`reportStream`), as a source that chooses per container does.
+   */
+  readonly source?: string;
   /** After `removed`, how long a container's stream may still deliver its last samples. */
   readonly stopGraceMs?: number;
   /** Backoff between reconnections to an engine that went away. */
@@ -101,8 +104,8 @@ export function watchContainers<T, R>(
   const log = options.log ?? silentLogger;
   const telemetry = options.telemetry ?? noTelemetry;
   const { engine, source } = options;
-  const opened = { type: 'stream-opened', engine, source } as const;
-  const closed = { type: 'stream-closed', engine, source } as const;
+  const opened = source === undefined ? undefined : ({ type: 'stream-opened', engine, source } as const);
+  const closed = source === undefined ? undefined : ({ type: 'stream-closed', engine, source } as const);
   return defer(() => {
     let engineDown = false;
     const session$ = defer(() => {
@@ -132,10 +135,10 @@ export function watchContainers<T, R>(
           const entry: StreamEntry = { current: container };
           streaming.set(container.id, entry);
           log.debug({ container: container.name, id: container.id, source }, 'watching container');
-          telemetry.next(opened);
+          if (opened) telemetry.next(opened);
           const failed = (err: unknown): void =>
             log.error({ container: entry.current.name, err }, 'container stats stream failed');
-          return streamOne(streamOf(container), entry, label, failed, () => telemetry.next(closed));
+          return streamOne(streamOf(container), entry, label, failed, () => closed && telemetry.next(closed));
         }),
         finalize(() => stopping.unsubscribe()),
       );
@@ -148,5 +151,22 @@ export function watchContainers<T, R>(
       log.warn({ engine, err: error, attempt, delayMs }, 'Docker engine unreachable; retrying with backoff');
     };
     return session$.pipe(retryBackoff({ ...options.engineRetry, onRetry }, scheduler));
+  });
+}
+
+/** A container's stream that reports itself opened (on subscription) and closed (however it ends). */
+export function reportStream<T>(
+  stream$: Observable<T>,
+  telemetry: TelemetrySink,
+  engine: string,
+  source: string,
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    telemetry.next({ type: 'stream-opened', engine, source });
+    const inner = stream$.subscribe(subscriber);
+    return () => {
+      inner.unsubscribe();
+      telemetry.next({ type: 'stream-closed', engine, source });
+    };
   });
 }

@@ -19,7 +19,7 @@ export interface ToPointsOptions {
   readonly tags?: Readonly<Record<string, string>>;
   /** How long the previous sample of a container that sends nothing more is kept, in ms of record time. */
   readonly forgetAfterMs?: number;
-  /** Told `points-made` with the number of points of each record. */
+  /** Told `record-transformed` with the number of points of each record. */
   readonly telemetry?: TelemetrySink;
 }
 
@@ -71,7 +71,7 @@ export function toPoints(options: ToPointsOptions = {}): OperatorFunction<Decode
       return source.pipe(
         mergeMap(({ container, stats }) => {
           const points = recordPoints(container, stats, memory, options);
-          telemetry.next({ type: 'points-made', points: points.length });
+          telemetry.next({ type: 'record-transformed', points: points.length });
           return points;
         }),
       );

@@ -3,20 +3,17 @@ import { type OperatorFunction, defer, filter, map } from 'rxjs';
 import { type Logger, silentLogger } from '../model/logger.js';
 import type { DecodedStats, RawRecord } from '../model/records.js';
 import { StatsRecord } from '../model/statsRecord.js';
-import { type TelemetryEvent, type TelemetrySink, noTelemetry } from '../model/telemetry.js';
+import { type TelemetrySink, noTelemetry } from '../model/telemetry.js';
 import { formatErrors } from './formatErrors.js';
 
 export interface DecodeOptions {
   readonly log?: Logger;
-  /** Told `record-decoded` or `record-refused` (with the reason) for every record. */
+  /** Told `record-refused`, with the reason, for every record that does not decode. */
   readonly telemetry?: TelemetrySink;
 }
 
 /** Containers whose first bad record was logged, kept to log only once each. */
 const MAX_LOGGED_CONTAINERS = 10_000;
-
-/** One event object for every decoded record: the hot path allocates nothing to report it. */
-const DECODED: TelemetryEvent = { type: 'record-decoded' };
 
 /** Parses and validates one raw record: the stats, or the reason they were refused. */
 export function decodeRecord(line: string): StatsRecord | string {
@@ -36,14 +33,15 @@ export function decodeRecord(line: string): StatsRecord | string {
 /**
  * Parse and Validate: JSON.parse, then the io-ts codec. A record that fails is reported (every
  * time) and logged (the first failure of each container, with its name and a readable path),
- * then skipped: the container's stream goes on, other containers are untouched.
+ * then skipped: the container's stream goes on, other containers are untouched. Records a source
+ * built itself (`DecodedStats`: the cgroup source's) are typed already and pass as they are.
  *
  * ```
  * source: --a--x--b--|     (x: `{"read":"..","cpu_stats":{"cpu_usage":{"total_usage":"x"}}}`)
  * result: --A-----B--|     (reported: Expecting number at cpu_stats.cpu_usage.total_usage but got "x")
  * ```
  */
-export function decodeStats(options: DecodeOptions = {}): OperatorFunction<RawRecord, DecodedStats> {
+export function decodeStats(options: DecodeOptions = {}): OperatorFunction<RawRecord | DecodedStats, DecodedStats> {
   const log = options.log ?? silentLogger;
   const telemetry = options.telemetry ?? noTelemetry;
   return (source) =>
@@ -57,15 +55,14 @@ function decodeEach(
   log: Logger,
   telemetry: TelemetrySink,
   logged: Set<string>,
-): OperatorFunction<RawRecord, DecodedStats> {
+): OperatorFunction<RawRecord | DecodedStats, DecodedStats> {
   return (source) =>
     source.pipe(
-      map(({ container, line }): DecodedStats | undefined => {
+      map((item): DecodedStats | undefined => {
+        if ('stats' in item) return item;
+        const { container, line } = item;
         const result = decodeRecord(line);
-        if (typeof result !== 'string') {
-          telemetry.next(DECODED);
-          return { container, stats: result };
-        }
+        if (typeof result !== 'string') return { container, stats: result };
         telemetry.next({ type: 'record-refused', container: container.name, reason: result });
         if (!logged.has(container.id)) {
           // Bounded: with container churn the ids would pile up; past this many, each is logged anew.

@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
 import type { Observable, Subscription } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allStats$ } from '../../src/sources/apiSource.js';
@@ -8,10 +5,9 @@ import type { Engine } from '../../src/sources/engine/engine.js';
 import { Int, type Point } from '../../src/model/point.js';
 import { toPoints } from '../../src/transform/toPoints.js';
 import { decodeStats } from '../../src/validate/decodeStats.js';
+import { dockerCli, dockerStatsBytes as bytes } from '../support/dockerCli.js';
 import { eventually, realEngine, testContainers } from '../support/realEngine.js';
 
-const run = promisify(execFile);
-const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const boxes = testContainers('metrics');
 let engine: Engine;
 let subscription: Subscription | undefined;
@@ -36,14 +32,6 @@ afterAll(async () => {
   await boxes.removeAll();
 });
 
-/** Parses `docker stats` sizes: 65.5MiB, 1.2GiB, 512KiB, 300B. */
-function bytes(text: string): number {
-  const m = /^([\d.]+)\s*([KMGT]i?)?B$/.exec(text.trim());
-  if (!m) throw new Error(`cannot read a size from ${JSON.stringify(text)}`);
-  const unit = { K: 1, M: 2, G: 3, T: 4 }[m[2]?.[0] as 'K' | 'M' | 'G' | 'T'] ?? 0;
-  return Number(m[1]) * (m[2]?.endsWith('i') || !m[2] ? 1024 : 1000) ** unit;
-}
-
 describe('measurements on the real engine, compared with docker stats', () => {
   it('a container busy on one CPU shows cpu usage_percent between 80 and 110', async () => {
     expect(await eventually(() => of('busy', 'cpu').length >= 4, 15_000)).toBe(true);
@@ -58,13 +46,7 @@ describe('measurements on the real engine, compared with docker stats', () => {
     expect(
       await eventually(() => of('shm', 'memory').some((p) => Number(p.fields.usage_bytes) > 60 * 2 ** 20), 15_000),
     ).toBe(true);
-    const { stdout } = await run(DOCKER_CLI, [
-      'stats',
-      '--no-stream',
-      '--format',
-      '{{.MemUsage}}',
-      `${boxes.prefix}shm`,
-    ]);
+    const stdout = await dockerCli('stats', '--no-stream', '--format', '{{.MemUsage}}', `${boxes.prefix}shm`);
     const cli = bytes(stdout.split('/')[0]!);
     const ours = Number(of('shm', 'memory').at(-1)!.fields.usage_bytes);
     expect(Math.abs(ours - cli) / cli).toBeLessThanOrEqual(0.05);

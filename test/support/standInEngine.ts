@@ -10,6 +10,8 @@ export interface StandInContainer {
   readonly image?: string;
   readonly labels?: Record<string, string>;
   state?: string;
+  /** Its init process's pid, for inspect (the cgroup source); 0 when not given. */
+  readonly pid?: number;
 }
 
 export interface StandInOptions {
@@ -112,6 +114,17 @@ export class StandInEngine {
       this.eventStreams.add(res);
       res.on('close', () => this.eventStreams.delete(res));
       return;
+    }
+    const inspect = /^\/containers\/([^/]+)\/json$/.exec(path);
+    if (inspect) {
+      const c = this.containers.get(decodeURIComponent(inspect[1] ?? ''));
+      if (!c) return json(404, { message: `No such container: ${inspect[1]}` });
+      const running = (c.state ?? 'running') === 'running';
+      return json(200, {
+        Id: c.id,
+        State: { Running: running, Pid: running ? (c.pid ?? 0) : 0 },
+        HostConfig: { NetworkMode: 'bridge' },
+      });
     }
     const stats = /^\/containers\/([^/]+)\/stats$/.exec(path);
     if (stats) return this.stats(decodeURIComponent(stats[1] ?? ''), url.searchParams, res, json);

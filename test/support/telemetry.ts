@@ -3,4 +3,4 @@ import { type TelemetryState, foldTelemetry, initialTelemetry } from '../../src/
 
 /** The state a list of telemetry events folds to, as the service's `scan` makes it. */
 export const folded = (events: readonly TelemetryEvent[]): TelemetryState =>
-  events.reduce(foldTelemetry, initialTelemetry);
+  events.reduce(foldTelemetry, initialTelemetry());

@@ -12,7 +12,7 @@ const turn = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 describe('selfMetrics', () => {
   it(`still sees a stalled event loop while sampling it every ${EVENT_LOOP_SAMPLE_MS} ms`, async () => {
-    const registry = selfMetrics(() => initialTelemetry, NEVER);
+    const registry = selfMetrics(initialTelemetry, NEVER);
     await registry.metrics(); // a scrape resets the histogram; its next tick only starts timing again
     const stallMs = 5 * EVENT_LOOP_SAMPLE_MS;
     // Two stalls: the tick late after the first starts the timing, the one late after the second is measured.
@@ -30,8 +30,7 @@ describe('selfMetrics', () => {
   it('serves every metric of the catalogue from the state, and histograms from written batches', async () => {
     const events: TelemetryEvent[] = [
       { type: 'stream-opened', engine: 'e', source: 'api' },
-      { type: 'record-decoded' },
-      { type: 'points-made', points: 3 },
+      { type: 'record-transformed', points: 3 },
       { type: 'batch-accepted', reason: 'time', points: 3 },
       { type: 'batch-written', points: 3, latencyMs: 20, at: 1 },
       { type: 'points-dropped', points: 2 },

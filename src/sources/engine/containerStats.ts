@@ -69,6 +69,21 @@ function streamRecords$(
   });
 }
 
+/** Poll mode: a one-shot request every `pollIntervalMs` through the gate, up to the first zeroed record. */
+function polled$(
+  request: (query: Record<string, unknown>) => Observable<NodeJS.ReadableStream>,
+  options: ContainerStatsOptions,
+  scheduler: SchedulerLike | undefined,
+): Observable<string> {
+  const oneShot$ = request({ stream: false, 'one-shot': true }).pipe(
+    switchMap((body) => frameLines(body, options.paused$)),
+  );
+  const gated$ = (options.pollGate ?? identity)(oneShot$);
+  return pollEvery(gated$, options.pollIntervalMs ?? 10_000, options.paused$, scheduler).pipe(
+    takeWhile((line) => !isZeroedRecord(line)),
+  );
+}
+
 /**
  * The raw stats records (one JSON text each) of one container, as the engine sends them.
  * Zeroed records (container not running) never pass: the first one completes the stream, as
@@ -91,17 +106,9 @@ export function containerStats$(
   const request = (query: Record<string, unknown>): Observable<NodeJS.ReadableStream> =>
     dial$(docker, { path: `/containers/${encodeURIComponent(containerId)}/stats?`, query, statusCodes });
 
-  const oneShot$ = request({ stream: false, 'one-shot': true }).pipe(
-    switchMap((body) => frameLines(body, options.paused$)),
-  );
   const records$ =
     options.mode === 'poll'
-      ? pollEvery(
-          (options.pollGate ?? identity)(oneShot$),
-          options.pollIntervalMs ?? 10_000,
-          options.paused$,
-          scheduler,
-        ).pipe(takeWhile((line) => !isZeroedRecord(line)))
+      ? polled$(request, options, scheduler)
       : streamRecords$(request({ stream: true }), containerId, options.paused$);
 
   return records$.pipe(retryBackoff({ ...options.retry, classify }, scheduler));

@@ -24,3 +24,11 @@ export const ListedContainer = t.type({
 export type ListedContainer = t.TypeOf<typeof ListedContainer>;
 
 export const stripSlash = (name: string): string => (name.startsWith('/') ? name.slice(1) : name);
+
+/** The parts of `GET /containers/{id}/json` (inspect) that the sources use. */
+export const InspectedContainer = t.type({
+  Id: t.string,
+  State: t.type({ Running: t.boolean, Pid: t.number }),
+  HostConfig: t.partial({ NetworkMode: t.string }),
+});
+export type InspectedContainer = t.TypeOf<typeof InspectedContainer>;

@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import {
+  EMPTY,
+  type Observable,
+  type SchedulerLike,
+  asyncScheduler,
+  catchError,
+  defer,
+  finalize,
+  from,
+  switchMap,
+} from 'rxjs';
+import type { ContainerRef } from '../model/container.js';
+import { silentLogger } from '../model/logger.js';
+import type { DecodedStats, RawRecord } from '../model/records.js';
+import type { StatsRecord } from '../model/statsRecord.js';
+import { noTelemetry } from '../model/telemetry.js';
+import { concurrencyGate } from '../rx/concurrencyGate.js';
+import { statusOf } from '../rx/retryBackoff.js';
+import { decodeStats } from '../validate/decodeStats.js';
+import { type AllStatsOptions, DEFAULT_MAX_CONCURRENT_POLLS } from './apiSource.js';
+import { CgroupUnreadable, parseProcCgroup, resolveLayout } from './cgroup/cgroupPaths.js';
+import type { CgroupTarget, HostView } from './cgroup/cgroupRecord.js';
+import { cgroupSampler } from './cgroup/cgroupSampler.js';
+import { hostFiles, pathExists } from './cgroup/hostFiles.js';
+import { containerStats$ } from './engine/containerStats.js';
+import { containers$ } from './engine/containers.js';
+import { type Engine, engineIsLocal } from './engine/engine.js';
+import { inspectContainer } from './engine/inspect.js';
+import type { StatsSource } from './statsSource.js';
+import { reportStream, watchContainers } from './watchContainers.js';
+
+export interface CgroupSourceOptions extends AllStatsOptions {
+  /** `auto`: the cgroup files where they can be read, else the Engine API for that container; `cgroup`: only them. */
+  readonly choice: 'auto' | 'cgroup';
+  /** ms between reads of every container's files (SAMPLE_INTERVAL_MS). */
+  readonly sampleIntervalMs?: number;
+  /** HOST_PROC and HOST_CGROUP: the host's /proc and /sys/fs/cgroup, as mounted for the collector. */
+  readonly hostProc?: string;
+  readonly hostCgroup?: string;
+  /** Wall-clock ms for the records' `read` (default: the scheduler's now). */
+  readonly clock?: () => number;
+  /** While true, ticks are skipped (the buffer's `block` policy); `paused$` is for the API's streams. */
+  readonly pressure$?: Observable<boolean>;
+}
+
+/** A container not running has no stats to read: its stream ends at once, as the engine's zeroed records end it. */
+class NotRunning extends Error {}
+
+/** Where a container's files are, from the engine's inspect and its init process's /proc/<pid>/cgroup. */
+async function targetOf(engine: Engine, id: string, host: HostView, cgroupRoot: string): Promise<CgroupTarget> {
+  const info = await inspectContainer(engine, id);
+  if (!info.State.Running || info.State.Pid <= 0) throw new NotRunning();
+  let text: string;
+  try {
+    text = readFileSync(`${host.proc}/${info.State.Pid}/cgroup`, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotRunning(); // it just stopped
+    throw new CgroupUnreadable(
+      `cannot read ${host.proc}/${info.State.Pid}/cgroup (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
+  const layout = resolveLayout(parseProcCgroup(text), id, cgroupRoot, pathExists);
+  return { id, pid: info.State.Pid, layout, networks: info.HostConfig.NetworkMode !== 'host' };
+}
+
+/**
+ * The cgroup source: discovery and the containers' lifecycle from the engine, as for the API
+ * source, but each container's stats read from the kernel's files (`cgroupSampler`: one timer
+ * for all, every `sampleIntervalMs`), in records shaped as the engine's. The engine's own work is
+ * one inspect per container. With `choice: 'auto'`, a container whose files cannot be read here
+ * (a remote engine, another pid or cgroup namespace, files not mounted or not readable) is read
+ * through the Engine API instead; each reason is logged once per engine.
+ *
+ * ```
+ * discovery: -a----b----------r(a)--
+ * a:          (inspect) c---c---c--|     (c: a record read from a's cgroup files)
+ * b:               (inspect: remote) r-r-r-r   (r: a record from the Engine API, in auto)
+ * ```
+ */
+export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerLike = asyncScheduler): StatsSource {
+  const log = options.log ?? silentLogger;
+  const telemetry = options.telemetry ?? noTelemetry;
+  const proc = options.hostProc ?? '/proc';
+  const cgroupRoot = options.hostCgroup ?? '/sys/fs/cgroup';
+  const decode = decodeStats({ log, telemetry });
+  return {
+    name: options.choice,
+    stats$: (engine: Engine): Observable<DecodedStats> =>
+      defer(() => {
+        const host = hostFiles(proc);
+        const sampler = cgroupSampler(
+          host,
+          { intervalMs: options.sampleIntervalMs ?? 1000, ...samplerOptions(options) },
+          scheduler,
+        );
+        const pollGate =
+          options.mode === 'poll'
+            ? concurrencyGate(options.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS)
+            : undefined;
+        const apiOptions = { ...options, ...(pollGate ? { pollGate } : {}) };
+        const said = new Set<string>(); // what was logged for this engine
+        const sayOnce = (key: string, say: () => void): void => {
+          if (said.has(key)) return;
+          said.add(key);
+          say();
+        };
+        const local = engineIsLocal(engine.address);
+        const api = (container: ContainerRef, reason: string): Observable<string | StatsRecord> => {
+          if (options.choice === 'cgroup') {
+            sayOnce(`strict:${reason}`, () =>
+              log.error(
+                { engine: engine.address, container: container.name, reason },
+                "STATS_SOURCE=cgroup: cannot read this container's cgroup files; no stats for it",
+              ),
+            );
+            return EMPTY;
+          }
+          sayOnce(reason, () =>
+            log.warn(
+              { engine: engine.address, container: container.name, reason },
+              "reading this container's stats from the Engine API (each reason is logged once per engine)",
+            ),
+          );
+          return reportStream(
+            containerStats$(engine.docker, container.id, apiOptions, scheduler),
+            telemetry,
+            engine.address,
+            'api',
+          );
+        };
+        const cgroup = (container: ContainerRef): Observable<string | StatsRecord> =>
+          from(targetOf(engine, container.id, host, cgroupRoot)).pipe(
+            switchMap((target) => {
+              sayOnce('cgroup', () =>
+                log.info(
+                  { engine: engine.address, version: target.layout.version, hostCgroup: cgroupRoot, hostProc: proc },
+                  'reading container stats from cgroup files',
+                ),
+              );
+              return reportStream(sampler.watch(target), telemetry, engine.address, 'cgroup');
+            }),
+            catchError((error: unknown) => {
+              if (error instanceof NotRunning || statusOf(error) === 404) return EMPTY;
+              const reason =
+                error instanceof CgroupUnreadable
+                  ? error.message
+                  : `reading its cgroup files failed: ${(error as Error).message}`;
+              return api(container, reason);
+            }),
+          );
+        const streamOf = (container: ContainerRef): Observable<string | StatsRecord> =>
+          local ? cgroup(container) : api(container, `the engine at ${engine.address} is not on this host`);
+        const label = (container: ContainerRef, value: string | StatsRecord): RawRecord | DecodedStats =>
+          typeof value === 'string' ? { container, line: value } : { container, stats: value };
+        const watch = { ...options, engine: engine.address };
+        return watchContainers(containers$(engine, options.filters), streamOf, label, watch, scheduler).pipe(
+          decode,
+          finalize(() => host.close()),
+        );
+      }),
+  };
+}
+
+/** The sampler follows the buffer's pressure only: the API's read windows are for its streams. */
+const samplerOptions = (o: CgroupSourceOptions) => ({
+  ...(o.pressure$ ? { paused$: o.pressure$ } : {}),
+  ...(o.clock ? { clock: o.clock } : {}),
+});

@@ -1,0 +1,265 @@
+import { existsSync, rmSync } from 'node:fs';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { int } from '../../src/model/point.js';
+import { CgroupUnreadable, parseProcCgroup, resolveLayout } from '../../src/sources/cgroup/cgroupPaths.js';
+import { type CgroupTarget, readRecord } from '../../src/sources/cgroup/cgroupRecord.js';
+import { parseProcStat } from '../../src/sources/cgroup/cgroupText.js';
+import { hostFiles as hostView } from '../../src/sources/cgroup/hostFiles.js';
+import { toPoints } from '../../src/transform/toPoints.js';
+import { FakeHost } from '../support/fakeCgroupTree.js';
+
+const ID = 'c0ffee'.repeat(10) + 'abcd';
+const V1_LINES = (path: string): string[] => [
+  `12:pids:${path}`,
+  `11:cpu,cpuacct:${path}`,
+  `10:memory:${path}`,
+  `9:blkio:${path}`,
+  `1:name=systemd:${path}`,
+  `0::${path}`,
+];
+const layoutOf = (host: FakeHost, lines: string[]) =>
+  resolveLayout(parseProcCgroup(lines.join('\n')), ID, host.cgroup, existsSync);
+const container = { id: ID, name: 'web', image: 'img', labels: {} };
+const system = { systemCpuUsage: 1_000_000_000, onlineCpus: 2 };
+
+describe('/proc/stat as the engine reads it', () => {
+  it('sums the first seven fields of the cpu line (not steal) in ns, and counts the cpuN lines', () => {
+    const host = new FakeHost(1, [1000, 20, 300, 50000, 100, 0, 10, 5], 4);
+    const stat = parseProcStat(hostView(host.proc).readFile(`${host.proc}/stat`));
+    expect(stat).toEqual({ systemCpuUsage: (1000 + 20 + 300 + 50000 + 100 + 0 + 10) * 1e7, onlineCpus: 4 });
+    expect(parseProcStat('intr 1\n')).toBeUndefined();
+  });
+});
+
+describe('finding a container’s cgroup from /proc/<pid>/cgroup', () => {
+  it('cgroup v1, cgroupfs driver (this engine): one directory per controller, joint mounts through their link', () => {
+    const host = new FakeHost().v1Container(`/docker/${ID}`, {
+      usage: 1,
+      user: 1,
+      system: 1,
+      memory: 1,
+      inactiveFile: 0,
+      pids: 1,
+    });
+    const layout = layoutOf(host, V1_LINES(`/docker/${ID}`));
+    expect(layout).toEqual({
+      version: 1,
+      dirs: {
+        cpu: `${host.cgroup}/cpu/docker/${ID}`,
+        cpuacct: `${host.cgroup}/cpuacct/docker/${ID}`,
+        memory: `${host.cgroup}/memory/docker/${ID}`,
+        pids: `${host.cgroup}/pids/docker/${ID}`,
+        blkio: `${host.cgroup}/blkio/docker/${ID}`,
+      },
+    });
+  });
+
+  it('cgroup v1, systemd driver: the docker-<id>.scope paths', () => {
+    const path = `/system.slice/docker-${ID}.scope`;
+    const host = new FakeHost().v1Container(path, {
+      usage: 1,
+      user: 1,
+      system: 1,
+      memory: 1,
+      inactiveFile: 0,
+      pids: 1,
+    });
+    expect(layoutOf(host, V1_LINES(path))).toMatchObject({
+      version: 1,
+      dirs: { memory: `${host.cgroup}/memory${path}` },
+    });
+  });
+
+  it('cgroup v2 (systemd driver, and rootless): the unified tree at the root', () => {
+    for (const path of [
+      `/system.slice/docker-${ID}.scope`,
+      `/user.slice/user-1000.slice/user@1000.service/docker-${ID}.scope`,
+    ]) {
+      const host = new FakeHost();
+      host
+        .write(`${host.cgroup}/cgroup.controllers`, 'cpuset cpu io memory pids\n')
+        .v2Container(`${host.cgroup}${path}`, { usageUsec: 1, memory: 1, inactiveFile: 0, pids: 1 });
+      expect(layoutOf(host, [`0::${path}`])).toEqual({ version: 2, dir: `${host.cgroup}${path}` });
+    }
+  });
+
+  it('hybrid: v1 controllers where v1 has memory and cpuacct; the unified mount only where it does not', () => {
+    const path = `/docker/${ID}`;
+    const hybrid = new FakeHost().v1Container(path, {
+      usage: 1,
+      user: 1,
+      system: 1,
+      memory: 1,
+      inactiveFile: 0,
+      pids: 1,
+    });
+    hybrid.write(`${hybrid.cgroup}/unified${path}/cgroup.procs`, '1\n');
+    expect(layoutOf(hybrid, V1_LINES(path)).version).toBe(1);
+    const unifiedOnly = new FakeHost();
+    unifiedOnly.v2Container(`${unifiedOnly.cgroup}/unified${path}`, {
+      usageUsec: 1,
+      memory: 1,
+      inactiveFile: 0,
+      pids: 1,
+    });
+    expect(layoutOf(unifiedOnly, [`1:name=systemd:${path}`, `0::${path}`])).toEqual({
+      version: 2,
+      dir: `${unifiedOnly.cgroup}/unified${path}`,
+    });
+  });
+
+  it('refuses, saying why: another cgroup namespace, a path not naming the container, directories not there', () => {
+    const host = new FakeHost();
+    expect(() => layoutOf(host, [`0::/../../system.slice/docker-${ID}.scope`])).toThrow(CgroupUnreadable);
+    expect(() => layoutOf(host, [`0::/../../system.slice/docker-${ID}.scope`])).toThrow(
+      /outside this process's cgroup namespace .*--cgroupns host/,
+    );
+    expect(() => layoutOf(host, ['0::/init.scope'])).toThrow(/does not name it: the engine's pids are not this host's/);
+    expect(() => layoutOf(host, V1_LINES(`/docker/${ID}`))).toThrow(/cgroup v1 directories are not under/);
+    expect(() => layoutOf(host, [`0::/docker/${ID}`])).toThrow(/cgroup v2 directory .* does not exist/);
+  });
+});
+
+describe('a record read from cgroup files, shaped as the engine’s', () => {
+  it('cgroup v1: the engine’s units and rules (ticks to ns, the host memory as the unlimited limit, pids.max max left out, throttle blkio)', () => {
+    const path = `/docker/${ID}`;
+    const host = new FakeHost(24_683_620).v1Container(path, {
+      usage: 5_000_000_000,
+      user: 300,
+      system: 200,
+      memory: 10_000_000,
+      inactiveFile: 4096,
+      pids: 3,
+    });
+    host.process(4242, V1_LINES(path), { eth0: [1462, 17, 0, 0] });
+    const target: CgroupTarget = { id: ID, pid: 4242, layout: layoutOf(host, V1_LINES(path)), networks: true };
+    const record = readRecord(target, hostView(host.proc), system, '2026-11-27T14:00:00.5Z', undefined);
+    expect(record).toEqual({
+      read: '2026-11-27T14:00:00.5Z',
+      preread: '0001-01-01T00:00:00Z',
+      precpu_stats: {},
+      cpu_stats: {
+        cpu_usage: { total_usage: 5_000_000_000, usage_in_usermode: 3_000_000_000, usage_in_kernelmode: 2_000_000_000 },
+        throttling_data: { periods: 10, throttled_periods: 2, throttled_time: 5_000_000 },
+        system_cpu_usage: 1_000_000_000,
+        online_cpus: 2,
+      },
+      memory_stats: {
+        usage: 10_000_000,
+        max_usage: 20_000_000,
+        limit: 24_683_620 * 1024,
+        stats: { total_inactive_file: 4096, inactive_file: 4096, total_rss: 8192, total_cache: 4096 },
+      },
+      pids_stats: { current: 3 },
+      blkio_stats: {
+        io_service_bytes_recursive: [
+          'Read 4096',
+          'Write 8192',
+          'Sync 0',
+          'Async 12288',
+          'Discard 0',
+          'Total 12288',
+        ].map((s) => ({ major: 8, minor: 0, op: s.split(' ')[0], value: Number(s.split(' ')[1]) })),
+        io_serviced_recursive: [
+          { major: 8, minor: 0, op: 'Read', value: 1 },
+          { major: 8, minor: 0, op: 'Write', value: 2 },
+          { major: 8, minor: 0, op: 'Total', value: 3 },
+        ],
+      },
+      networks: {
+        eth0: {
+          rx_bytes: 1462,
+          rx_packets: 17,
+          rx_errors: 0,
+          rx_dropped: 1,
+          tx_bytes: 0,
+          tx_packets: 0,
+          tx_errors: 0,
+          tx_dropped: 2,
+        },
+      },
+    });
+  });
+
+  it('cgroup v2: usec to ns, `max` limits, io.stat bytes; no networks for --network host', () => {
+    const dir = `/system.slice/docker-${ID}.scope`;
+    const host = new FakeHost(1000);
+    host
+      .write(`${host.cgroup}/cgroup.controllers`, 'cpu io memory pids\n')
+      .v2Container(`${host.cgroup}${dir}`, { usageUsec: 2_000_000, memory: 300_000, inactiveFile: 100_000, pids: 7 });
+    host.process(77, [`0::${dir}`]);
+    const target: CgroupTarget = { id: ID, pid: 77, layout: layoutOf(host, [`0::${dir}`]), networks: false };
+    const record = readRecord(target, hostView(host.proc), system, '2026-11-27T14:00:01Z', {
+      read: '2026-11-27T14:00:00Z',
+      cpu: { cpu_usage: { total_usage: 1 } },
+    });
+    expect(record.cpu_stats.cpu_usage).toEqual({
+      total_usage: 2_000_000_000,
+      usage_in_kernelmode: 100_000,
+      usage_in_usermode: 1_999_900_000,
+    });
+    expect(record.memory_stats).toEqual({
+      usage: 300_000,
+      limit: 1000 * 1024,
+      stats: { inactive_file: 100_000, anon: 1000, file: 2000 },
+    });
+    expect(record.blkio_stats?.io_service_bytes_recursive).toEqual([
+      { major: 8, minor: 0, op: 'read', value: 4096 },
+      { major: 8, minor: 0, op: 'write', value: 8192 },
+    ]);
+    expect([record.networks, record.pids_stats, record.preread, record.precpu_stats]).toEqual([
+      undefined,
+      { current: 7 },
+      '2026-11-27T14:00:00Z',
+      { cpu_usage: { total_usage: 1 } },
+    ]);
+  });
+
+  it('a missing optional file is left out; a container whose files went away throws ENOENT', () => {
+    const dir = `/docker/${ID}`;
+    const host = new FakeHost();
+    host
+      .write(`${host.cgroup}/cgroup.controllers`, 'cpu memory\n')
+      .v2Container(`${host.cgroup}${dir}`, { usageUsec: 1, memory: 1, inactiveFile: 0, pids: 1 });
+    rmSync(`${host.cgroup}${dir}/io.stat`);
+    host.process(5, [`0::${dir}`]);
+    const target: CgroupTarget = { id: ID, pid: 5, layout: layoutOf(host, [`0::${dir}`]), networks: true };
+    expect(readRecord(target, hostView(host.proc), system, '2026-11-27T14:00:01Z', undefined).blkio_stats).toEqual({
+      io_service_bytes_recursive: [],
+    });
+    rmSync(`${host.cgroup}${dir}`, { recursive: true });
+    expect(() => readRecord(target, hostView(host.proc), system, '2026-11-27T14:00:02Z', undefined)).toThrow(
+      expect.objectContaining({ code: 'ENOENT' }),
+    );
+  });
+
+  it('keeps each file open and reads it again from its start: a rewritten file is read anew; forget closes it', () => {
+    const host = new FakeHost();
+    const files = hostView(host.proc);
+    const path = `${host.cgroup}/memory.current`;
+    host.write(path, '100\n');
+    expect(files.readFile(path)).toBe('100\n');
+    host.write(path, '2000000\n'); // the same file, new content (as the kernel makes it at each read)
+    expect(files.readFile(path)).toBe('2000000\n');
+    const long = 'x'.repeat(40_000);
+    host.write(path, long);
+    expect(files.readFile(path)).toBe(long);
+    files.forget(`${host.cgroup}/`);
+    rmSync(path);
+    expect(() => files.readFile(path)).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+  });
+
+  it('goes through the same transform as the engine’s records: memory is usage - inactive_file', async () => {
+    const dir = `/docker/${ID}`;
+    const host = new FakeHost();
+    host
+      .write(`${host.cgroup}/cgroup.controllers`, 'cpu memory\n')
+      .v2Container(`${host.cgroup}${dir}`, { usageUsec: 1, memory: 300_000, inactiveFile: 100_000, pids: 1 });
+    host.process(6, [`0::${dir}`]);
+    const target: CgroupTarget = { id: ID, pid: 6, layout: layoutOf(host, [`0::${dir}`]), networks: true };
+    const stats = readRecord(target, hostView(host.proc), system, '2026-11-27T14:00:01Z', undefined);
+    const points = await lastValueFrom(from([{ container, stats }]).pipe(toPoints(), toArray()));
+    expect(points.find((p) => p.measurement === 'memory')?.fields.usage_bytes).toEqual(int(200_000));
+  });
+});
