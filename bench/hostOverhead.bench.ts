@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { fmt } from './measure.js';
 import { cpuSeconds, engineCpuSeconds, peakRssMb } from './procStats.js';
 
 const TELEGRAF_STYLE = fileURLToPath(new URL('./telegrafStyle.js', import.meta.url));
+const PLAIN_SCRIPT = fileURLToPath(new URL('./plainScript.js', import.meta.url));
 const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const LABEL = 'dss-bench';
 
@@ -95,6 +96,20 @@ const scenarios: Scenario[] = [
   telegrafStyle("d'", "(d') the same, every tick's requests started whatever is under way", 'overlap'),
   { key: 'e', name: '(e) no collector', start: () => ({ samples: async () => 0 }) },
   ours('f', '(f) ours, cgroup source (1 s)', { STATS_SOURCE: 'cgroup' }),
+  {
+    key: 'g',
+    name: '(g) a plain script reading six cgroup and proc files per container (readFileSync, 1 s)',
+    start(ids) {
+      const pids = ids.map((id) => execFileSync(DOCKER_CLI, ['inspect', '-f', '{{.State.Pid}}', id]).toString().trim());
+      const args = ids.map((id, i) => `${id}:${pids[i]}`);
+      const child = spawn(process.execPath, [PLAIN_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let count = 0;
+      child
+        .stdout!.setEncoding('utf8')
+        .on('data', (c: string) => (count = Number(c.trim().split('\n').at(-1)) || count));
+      return { child, samples: async () => count };
+    },
+  },
 ];
 
 async function startContainers(docker: Docker, n: number): Promise<string[]> {
@@ -180,10 +195,15 @@ export async function hostOverheadBench(
 
 function printTargets(rows: readonly OverheadRow[]): void {
   const row = (key: string): OverheadRow | undefined => rows.find((r) => r.key === key);
-  const [a, b, c, d, d2, e, f] = ['a', 'b', 'c', 'd', "d'", 'e', 'f'].map(row);
+  const [a, b, c, d, d2, e, f, g] = ['a', 'b', 'c', 'd', "d'", 'e', 'f', 'g'].map(row);
   if (a && b && c && d && d2) {
     console.log(
       `  targets: ours stream CPU / docker stats CPU = ${fmt(a.collectorCpuPercent / c.collectorCpuPercent)} (<= 0.5); ours RSS ${fmt(Math.max(a.peakRssMb, b.peakRssMb), 0)} MB (<= 80); engine CPU per sample, poll / Telegraf-style = ${fmt(b.engineCpuMsPerSample / d.engineCpuMsPerSample)} (<= 0.6; against the overlapping variant ${fmt(b.engineCpuMsPerSample / d2.engineCpuMsPerSample)})`,
+    );
+  }
+  if (f && g) {
+    console.log(
+      `  collector CPU (f) / plain script (g) = ${fmt(f.collectorCpuPercent / g.collectorCpuPercent)} (<= 0.5)`,
     );
   }
   if (a && e && f) {

@@ -2,6 +2,7 @@ import { map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { CgroupTarget, HostView } from '../src/sources/cgroup/cgroupRecord.js';
 import { cgroupSampler, rfc3339 } from '../src/sources/cgroup/cgroupSampler.js';
+import { readingOpener } from '../src/sources/cgroup/containerFiles.js';
 import { testScheduler } from './testScheduler.js';
 
 /** A host of files in memory: a cgroup v2 container per id, whose CPU counter is its number of reads. */
@@ -25,6 +26,9 @@ function memoryHost(ids: string[]): HostView & { files: Map<string, string>; rea
     memTotal: 100,
     files,
     reads,
+    open(path) {
+      return readingOpener((p) => this.readFile(p)).open(path);
+    },
     readFile(path) {
       const text = path.endsWith('cpu.stat')
         ? `usage_usec ${reads.filter((r) => r === path).length}\n`

@@ -1,15 +1,5 @@
 import { readFileSync } from 'node:fs';
-import {
-  EMPTY,
-  type Observable,
-  type SchedulerLike,
-  asyncScheduler,
-  catchError,
-  defer,
-  finalize,
-  from,
-  switchMap,
-} from 'rxjs';
+import { EMPTY, type Observable, type SchedulerLike, asyncScheduler, catchError, defer, from, switchMap } from 'rxjs';
 import type { ContainerRef } from '../model/container.js';
 import { silentLogger } from '../model/logger.js';
 import type { DecodedStats, RawRecord } from '../model/records.js';
@@ -61,7 +51,11 @@ async function targetOf(engine: Engine, id: string, host: HostView, cgroupRoot: 
     );
   }
   const layout = resolveLayout(parseProcCgroup(text), id, cgroupRoot, pathExists);
-  return { id, pid: info.State.Pid, layout, networks: info.HostConfig.NetworkMode !== 'host' };
+  const blkioCfq =
+    layout.version === 1 &&
+    layout.dirs.blkio !== undefined &&
+    pathExists(`${layout.dirs.blkio}/blkio.io_serviced_recursive`);
+  return { id, pid: info.State.Pid, layout, networks: info.HostConfig.NetworkMode !== 'host', blkioCfq };
 }
 
 /**
@@ -154,10 +148,7 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
         const label = (container: ContainerRef, value: string | StatsRecord): RawRecord | DecodedStats =>
           typeof value === 'string' ? { container, line: value } : { container, stats: value };
         const watch = { ...options, engine: engine.address };
-        return watchContainers(containers$(engine, options.filters), streamOf, label, watch, scheduler).pipe(
-          decode,
-          finalize(() => host.close()),
-        );
+        return watchContainers(containers$(engine, options.filters), streamOf, label, watch, scheduler).pipe(decode);
       }),
   };
 }

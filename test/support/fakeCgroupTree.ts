@@ -67,6 +67,7 @@ export class FakeHost {
       memory: number;
       inactiveFile: number;
       limit?: number;
+      quota?: number;
       pids: number;
       pidsMax?: number;
     },
@@ -75,6 +76,7 @@ export class FakeHost {
     this.write(c('cpuacct', 'cpuacct.usage'), `${v.usage}\n`);
     this.write(c('cpuacct', 'cpuacct.stat'), `user ${v.user}\nsystem ${v.system}\n`);
     this.write(c('cpu', 'cpu.stat'), 'nr_periods 10\nnr_throttled 2\nthrottled_time 5000000\n');
+    this.write(c('cpu', 'cpu.cfs_quota_us'), `${v.quota ?? -1}\n`);
     this.write(c('memory', 'memory.usage_in_bytes'), `${v.memory}\n`);
     this.write(c('memory', 'memory.max_usage_in_bytes'), `${v.memory * 2}\n`);
     this.write(c('memory', 'memory.limit_in_bytes'), `${v.limit ?? 9223372036854771712}\n`);

@@ -234,20 +234,34 @@ describe('a record read from cgroup files, shaped as the engine’s', () => {
     );
   });
 
-  it('keeps each file open and reads it again from its start: a rewritten file is read anew; forget closes it', () => {
+  it('keeps each file open and reads it again from its start: a rewritten file is read anew', () => {
     const host = new FakeHost();
-    const files = hostView(host.proc);
     const path = `${host.cgroup}/memory.current`;
     host.write(path, '100\n');
-    expect(files.readFile(path)).toBe('100\n');
+    const handle = hostView(host.proc).open(path);
+    expect(handle.text()).toBe('100\n');
     host.write(path, '2000000\n'); // the same file, new content (as the kernel makes it at each read)
-    expect(files.readFile(path)).toBe('2000000\n');
+    expect([handle.text(), handle.number()]).toEqual(['2000000\n', 2_000_000]);
     const long = 'x'.repeat(40_000);
     host.write(path, long);
-    expect(files.readFile(path)).toBe(long);
-    files.forget(`${host.cgroup}/`);
+    expect([handle.text(), handle.number()]).toEqual([long, undefined]);
+    host.write(path, '  -1\n');
+    expect(handle.number()).toBe(-1);
+    handle.close();
     rmSync(path);
-    expect(() => files.readFile(path)).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+    expect(() => handle.text()).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+  });
+
+  it('past its budget of open files, opens a file at each read instead', () => {
+    const host = new FakeHost();
+    host.write(`${host.cgroup}/a`, '1\n').write(`${host.cgroup}/b`, '2\n');
+    const files = hostView(host.proc, 1);
+    const [a, b] = [files.open(`${host.cgroup}/a`), files.open(`${host.cgroup}/b`)];
+    expect([a.number(), b.number()]).toEqual([1, 2]);
+    rmSync(`${host.cgroup}/a`);
+    rmSync(`${host.cgroup}/b`);
+    expect(a.number()).toBe(1); // kept open: an unlinked file still reads
+    expect(() => b.number()).toThrow(expect.objectContaining({ code: 'ENOENT' })); // over budget: opened anew
   });
 
   it('goes through the same transform as the engine’s records: memory is usage - inactive_file', async () => {

@@ -1,5 +1,6 @@
 import type { BlkioEntry, CpuSample, MemoryStats, NetworkStats, StatsRecord } from '../../model/statsRecord.js';
 import type { CgroupLayout } from './cgroupPaths.js';
+import { ContainerFiles, type FileOpener } from './containerFiles.js';
 import {
   type SystemCpu,
   parseBlkio,
@@ -17,26 +18,18 @@ export interface CgroupTarget {
   readonly layout: CgroupLayout;
   /** False for `--network host`, for which the engine reports no networks. */
   readonly networks: boolean;
+  /** cgroup v1: whether the kernel has the CFQ `blkio.*_recursive` files (else only `throttle.`), found once. */
+  readonly blkioCfq?: boolean;
 }
 
-/** The host as the cgroup source sees it: where /proc is, its memory, and how a file is read. */
-export interface HostView {
+/** The host as the cgroup source sees it: where /proc is, its memory, and how its files are read. */
+export interface HostView extends FileOpener {
   /** HOST_PROC, default /proc. */
   readonly proc: string;
   /** MemTotal in bytes: what the engine reports as the limit of an unlimited container. */
   readonly memTotal: number | undefined;
-  /** A file's text; throws (ENOENT when the container is gone). */
+  /** A file's text, read now; throws (ENOENT when it is not there). */
   readFile(path: string): string;
-  /** Lets go of the files under this path (a container's cgroup, its /proc/<pid>), if any are kept open. */
-  forget?(prefix: string): void;
-}
-
-/** The folders a container's files are read from: what is let go of when it is no longer read. */
-export function targetDirs(target: CgroupTarget, proc: string): string[] {
-  const { layout } = target;
-  const cgroups =
-    layout.version === 1 ? Object.values(layout.dirs).filter((d): d is string => d !== undefined) : [layout.dir];
-  return [...cgroups.map((d) => `${d}/`), `${proc}/${target.pid}/`];
 }
 
 /** A record's CPU sample and its time: the next record's `precpu_stats` and `preread`. */
@@ -57,39 +50,57 @@ const V2_CPU = ['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_thro
 const capped = (limit: number | undefined, memTotal: number | undefined): number | undefined =>
   memTotal !== undefined && memTotal > 0 && (limit === undefined || limit > memTotal) ? memTotal : limit;
 
+/** The object without its undefined keys, built by adding (a `delete` would turn it into a slow dictionary object). */
 const defined = <T extends object>(o: T): T => {
-  for (const key of Object.keys(o) as Array<keyof T>) if (o[key] === undefined) delete o[key];
-  return o;
+  const out = {} as Record<string, unknown>;
+  for (const key in o) if (o[key] !== undefined) out[key] = o[key];
+  return out as T;
 };
 
-function v1Record(dirs: Extract<CgroupLayout, { version: 1 }>['dirs'], host: HostView): Omit<StatsRecord, 'read'> {
-  const file = (dir: string | undefined, name: string): string | undefined =>
-    dir === undefined ? undefined : host.readFile(`${dir}/${name}`);
-  const total = Number(file(dirs.cpuacct, 'cpuacct.usage'));
-  const times = parseCpuacctStat(file(dirs.cpuacct, 'cpuacct.stat') ?? '');
-  const cpuStat =
-    dirs.cpu === undefined ? undefined : parseKeyValues(host.readFile(`${dirs.cpu}/cpu.stat`), V1_THROTTLING);
+function v1Record(
+  dirs: Extract<CgroupLayout, { version: 1 }>['dirs'],
+  cfq: boolean,
+  f: ContainerFiles,
+  memTotal: number | undefined,
+): Omit<StatsRecord, 'read'> {
+  const cpuacct = dirs.cpuacct!;
+  const times = parseCpuacctStat(f.text(cpuacct, 'cpuacct.stat'));
   const cpu: CpuSample = {
-    cpu_usage: defined({ total_usage: total, usage_in_kernelmode: times?.system, usage_in_usermode: times?.user }),
+    cpu_usage: defined({
+      total_usage: f.number(cpuacct, 'cpuacct.usage') ?? 0,
+      usage_in_kernelmode: times?.system,
+      usage_in_usermode: times?.user,
+    }),
   };
-  if (cpuStat) {
+  if (dirs.cpu !== undefined) {
+    // Without a CPU quota the throttling counters do not move: read with the slow files.
+    const unlimited = f.slowText(dirs.cpu, 'cpu.cfs_quota_us').trim() === '-1';
+    const stat = unlimited ? f.slowText(dirs.cpu, 'cpu.stat') : f.text(dirs.cpu, 'cpu.stat');
+    const throttling = parseKeyValues(stat, V1_THROTTLING);
     cpu.throttling_data = {
-      periods: cpuStat.nr_periods ?? 0,
-      throttled_periods: cpuStat.nr_throttled ?? 0,
-      throttled_time: cpuStat.throttled_time ?? 0,
+      periods: throttling.nr_periods ?? 0,
+      throttled_periods: throttling.nr_throttled ?? 0,
+      throttled_time: throttling.throttled_time ?? 0,
     };
   }
-  const memory: MemoryStats = defined({
-    usage: parseNumber(file(dirs.memory, 'memory.usage_in_bytes') ?? ''),
-    max_usage: parseNumber(file(dirs.memory, 'memory.max_usage_in_bytes') ?? ''),
-    limit: capped(parseNumber(file(dirs.memory, 'memory.limit_in_bytes') ?? ''), host.memTotal),
-    stats: parseKeyValues(file(dirs.memory, 'memory.stat') ?? '', V1_MEMORY),
-  });
+  const memory = dirs.memory!;
+  const usage = f.number(memory, 'memory.usage_in_bytes');
+  // The high-water mark moves only when the usage passes it: read again when it has.
+  let maxUsage = parseNumber(f.slowText(memory, 'memory.max_usage_in_bytes'));
+  if (usage !== undefined && maxUsage !== undefined && usage > maxUsage) {
+    f.stale('memory.max_usage_in_bytes');
+    maxUsage = parseNumber(f.slowText(memory, 'memory.max_usage_in_bytes'));
+  }
   return {
     cpu_stats: cpu,
-    memory_stats: memory,
-    pids_stats: pids(dirs.pids, host),
-    blkio_stats: v1Blkio(dirs.blkio, host),
+    memory_stats: defined({
+      usage,
+      max_usage: maxUsage,
+      limit: capped(parseNumber(f.slowText(memory, 'memory.limit_in_bytes')), memTotal),
+      stats: parseKeyValues(f.text(memory, 'memory.stat'), V1_MEMORY),
+    }),
+    pids_stats: pids(dirs.pids, f),
+    blkio_stats: v1Blkio(dirs.blkio, cfq, f),
   };
 }
 
@@ -97,34 +108,33 @@ function v1Record(dirs: Extract<CgroupLayout, { version: 1 }>['dirs'], host: Hos
  * Block I/O as the engine's reader takes it: the CFQ `*_recursive` files where the kernel has them
  * and they list something, else the `throttle.` ones (containerd/cgroups cgroup1/blkio.go).
  */
-function v1Blkio(dir: string | undefined, host: HostView): StatsRecord['blkio_stats'] {
+function v1Blkio(dir: string | undefined, cfq: boolean, f: ContainerFiles): StatsRecord['blkio_stats'] {
   if (dir === undefined) return {};
-  const read = (name: string): BlkioEntry[] => parseBlkio(host.readFile(`${dir}/blkio.${name}`));
-  let bytes: BlkioEntry[] = [];
-  let ops: BlkioEntry[] = [];
-  try {
-    bytes = read('io_service_bytes_recursive');
-    ops = read('io_serviced_recursive');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  // A list that is still empty (no block I/O yet: most containers) is looked at again with the
+  // slow files; once it lists a device, at every sample.
+  const read = (name: string): BlkioEntry[] => {
+    const entries = parseBlkio(f.slowText(dir, name));
+    if (entries.length > 0) f.stale(name);
+    return entries;
+  };
+  let bytes = cfq ? read('blkio.io_service_bytes_recursive') : [];
+  let ops = cfq ? read('blkio.io_serviced_recursive') : [];
   if (bytes.length === 0 && ops.length === 0)
-    [bytes, ops] = [read('throttle.io_service_bytes'), read('throttle.io_serviced')];
+    [bytes, ops] = [read('blkio.throttle.io_service_bytes'), read('blkio.throttle.io_serviced')];
   return { io_service_bytes_recursive: bytes, io_serviced_recursive: ops };
 }
 
-function pids(dir: string | undefined, host: HostView): StatsRecord['pids_stats'] {
+function pids(dir: string | undefined, f: ContainerFiles): StatsRecord['pids_stats'] {
   if (dir === undefined) return undefined;
   // `max` (no limit) is left out, as the engine leaves out its 0
   return defined({
-    current: parseNumber(host.readFile(`${dir}/pids.current`)),
-    limit: parseNumber(host.readFile(`${dir}/pids.max`)) || undefined,
+    current: f.number(dir, 'pids.current'),
+    limit: parseNumber(f.slowText(dir, 'pids.max')) || undefined,
   });
 }
 
-function v2Record(dir: string, host: HostView): Omit<StatsRecord, 'read'> {
-  const read = (name: string): string => host.readFile(`${dir}/${name}`);
-  const stat = parseKeyValues(read('cpu.stat'), V2_CPU);
+function v2Record(dir: string, f: ContainerFiles, memTotal: number | undefined): Omit<StatsRecord, 'read'> {
+  const stat = parseKeyValues(f.text(dir, 'cpu.stat'), V2_CPU);
   const us = (n: number | undefined): number => (n ?? 0) * 1000;
   const cpu: CpuSample = {
     cpu_usage: {
@@ -139,20 +149,20 @@ function v2Record(dir: string, host: HostView): Omit<StatsRecord, 'read'> {
     },
   };
   const memory: MemoryStats = defined({
-    usage: parseNumber(read('memory.current')),
-    limit: capped(parseNumber(read('memory.max')), host.memTotal),
-    stats: parseKeyValues(read('memory.stat'), V2_MEMORY),
+    usage: f.number(dir, 'memory.current'),
+    limit: capped(parseNumber(f.slowText(dir, 'memory.max')), memTotal),
+    stats: parseKeyValues(f.text(dir, 'memory.stat'), V2_MEMORY),
   });
   let io: BlkioEntry[] = [];
   try {
-    io = parseIoStat(read('io.stat'));
+    io = parseIoStat(f.text(dir, 'io.stat'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // no io controller enabled here
   }
   return {
     cpu_stats: cpu,
     memory_stats: memory,
-    pids_stats: pids(dir, host),
+    pids_stats: pids(dir, f),
     blkio_stats: { io_service_bytes_recursive: io },
   };
 }
@@ -160,8 +170,8 @@ function v2Record(dir: string, host: HostView): Omit<StatsRecord, 'read'> {
 /**
  * One container's stats record, read from its cgroup files now, shaped as the engine's: the same
  * counters, with `system_cpu_usage` and `online_cpus` from /proc/stat (`system`), the previous
- * record's CPU as `precpu_stats`, networks from /proc/<pid>/net/dev. Throws what reading throws
- * (ENOENT once the container is gone).
+ * record's CPU as `precpu_stats`, networks from /proc/<pid>/net/dev. Limits are read every
+ * `SLOW_EVERY` samples (`cache`). Throws what reading throws (ENOENT once the container is gone).
  */
 export function readRecord(
   target: CgroupTarget,
@@ -169,13 +179,18 @@ export function readRecord(
   system: SystemCpu,
   read: string,
   previous: CpuBase | undefined,
+  f: ContainerFiles = new ContainerFiles(host),
 ): StatsRecord {
   const { layout } = target;
-  const record = layout.version === 1 ? v1Record(layout.dirs, host) : v2Record(layout.dir, host);
+  const record =
+    layout.version === 1
+      ? v1Record(layout.dirs, target.blkioCfq === true, f, host.memTotal)
+      : v2Record(layout.dir, f, host.memTotal);
+  f.sampled();
   record.cpu_stats.system_cpu_usage = system.systemCpuUsage;
   record.cpu_stats.online_cpus = system.onlineCpus;
   const networks: Record<string, NetworkStats> | undefined = target.networks
-    ? parseNetDev(host.readFile(`${host.proc}/${target.pid}/net/dev`))
+    ? parseNetDev(f.text(`${host.proc}/${target.pid}/net`, 'dev'))
     : undefined;
   return defined({
     read,

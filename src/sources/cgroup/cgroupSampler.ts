@@ -1,6 +1,7 @@
 import { Observable, type SchedulerLike, type Subscriber, type Subscription, asyncScheduler, interval, of } from 'rxjs';
 import type { StatsRecord } from '../../model/statsRecord.js';
-import { type CgroupTarget, type CpuBase, type HostView, readRecord, targetDirs } from './cgroupRecord.js';
+import { type CgroupTarget, type CpuBase, type HostView, readRecord } from './cgroupRecord.js';
+import { ContainerFiles, type FileHandle } from './containerFiles.js';
 import { type SystemCpu, parseProcStat } from './cgroupText.js';
 
 export interface SamplerOptions {
@@ -28,6 +29,7 @@ export interface CgroupSampler {
 interface Watcher {
   readonly target: CgroupTarget;
   readonly subscriber: Subscriber<StatsRecord>;
+  readonly files: ContainerFiles;
   previous?: CpuBase;
 }
 
@@ -64,6 +66,7 @@ export function cgroupSampler(
   const sliceSize = options.sliceSize ?? DEFAULT_SLICE_SIZE;
   const clock = options.clock ?? (() => scheduler.now());
   const watchers = new Set<Watcher>();
+  let procStat: FileHandle | undefined;
   let running: Subscription | undefined;
   let reading = false;
   let paused = false;
@@ -72,7 +75,7 @@ export function cgroupSampler(
     if (!watchers.has(watcher)) return; // unsubscribed since the tick began
     try {
       const read = rfc3339(clock());
-      const record = readRecord(watcher.target, host, system, read, watcher.previous);
+      const record = readRecord(watcher.target, host, system, read, watcher.previous, watcher.files);
       watcher.previous = { read, cpu: record.cpu_stats };
       watcher.subscriber.next(record);
     } catch (error) {
@@ -85,7 +88,7 @@ export function cgroupSampler(
     const end = Math.min(batch.length, from + sliceSize);
     let system: SystemCpu | undefined;
     try {
-      system = parseProcStat(host.readFile(`${host.proc}/stat`));
+      system = parseProcStat((procStat ??= host.open(`${host.proc}/stat`)).text());
     } catch (error) {
       system = undefined;
       const cause = (error as Error).message;
@@ -112,13 +115,15 @@ export function cgroupSampler(
   return {
     watch: (target) =>
       new Observable<StatsRecord>((subscriber) => {
-        const watcher: Watcher = { target, subscriber };
+        const watcher: Watcher = { target, subscriber, files: new ContainerFiles(host) };
         watchers.add(watcher);
         running ??= start();
         return () => {
           watchers.delete(watcher);
-          for (const dir of targetDirs(target, host.proc)) host.forget?.(dir);
+          watcher.files.close();
           if (watchers.size === 0) {
+            procStat?.close();
+            procStat = undefined;
             running?.unsubscribe();
             running = undefined;
             reading = false;

@@ -1,0 +1,76 @@
+import { parseNumber } from './cgroupText.js';
+
+/** One file of a container, kept open by its reader where it can be. */
+export interface FileHandle {
+  text(): string;
+  /** A single-number file's number; `max`: undefined. */
+  number(): number | undefined;
+  close(): void;
+}
+
+/** Where a container's files are read: the host's files, and a handle on one of them. */
+export interface FileOpener {
+  open(path: string): FileHandle;
+}
+
+/** Slow files are read at the first sample and then every this many (10 s at the default interval). */
+export const SLOW_EVERY = 10;
+
+/**
+ * A container's files between samples: a handle per file, found by the file's name (each name is
+ * one constant string, so nothing is built or hashed per read), and the text of the slow files
+ * (limits; the throttling counters of a container with no CPU quota; the memory high-water mark;
+ * block I/O lists that are still empty), read again every `SLOW_EVERY` samples. Each slow file
+ * is one read fewer per sample: on a machine that wakes once a second to read, a read costs
+ * several times what it costs in a loop (docs/benchmarks.md, section 6).
+ */
+export class ContainerFiles {
+  private readonly handles = new Map<string, FileHandle>();
+  private readonly slow = new Map<string, string>();
+  private samples = 0;
+
+  constructor(private readonly opener: FileOpener) {}
+
+  private handle(dir: string, name: string): FileHandle {
+    let handle = this.handles.get(name);
+    if (!handle) this.handles.set(name, (handle = this.opener.open(`${dir}/${name}`)));
+    return handle;
+  }
+
+  text(dir: string, name: string): string {
+    return this.handle(dir, name).text();
+  }
+
+  number(dir: string, name: string): number | undefined {
+    return this.handle(dir, name).number();
+  }
+
+  /** A slow file's text: kept from its last read unless a refresh is due. */
+  slowText(dir: string, name: string): string {
+    const kept = this.slow.get(name);
+    if (kept !== undefined && this.samples % SLOW_EVERY !== 0) return kept;
+    const fresh = this.text(dir, name);
+    this.slow.set(name, fresh);
+    return fresh;
+  }
+
+  /** Drops a slow file's kept text: it is read at its next use. */
+  stale(name: string): void {
+    this.slow.delete(name);
+  }
+
+  /** One sample read: the count that makes slow files due. */
+  sampled(): void {
+    this.samples++;
+  }
+
+  close(): void {
+    for (const handle of this.handles.values()) handle.close();
+    this.handles.clear();
+  }
+}
+
+/** Handles that read a file anew at each use, for a host given as `readFile` alone (tests). */
+export const readingOpener = (readFile: (path: string) => string): FileOpener => ({
+  open: (path) => ({ text: () => readFile(path), number: () => parseNumber(readFile(path)), close: () => undefined }),
+});
