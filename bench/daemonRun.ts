@@ -15,8 +15,9 @@ export interface Child {
   stderr: string;
 }
 
-function start(args: string[], env: Record<string, string>): Child {
-  const p = spawn(process.execPath, ['--max-semi-space-size=2', ...args], {
+function start(args: string[], env: Record<string, string>, wrapper: readonly string[] = []): Child {
+  const [command, ...rest] = [...wrapper, process.execPath, '--max-semi-space-size=2', ...args];
+  const p = spawn(command!, rest, {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -46,7 +47,8 @@ export async function startStandIn(
 }
 
 /** The built daemon with this environment. */
-export const startDaemon = (env: Record<string, string>): Child => start([MAIN], env);
+export const startDaemon = (env: Record<string, string>, wrapper: readonly string[] = []): Child =>
+  start([MAIN], env, wrapper);
 
 export async function stop(child: Child): Promise<number | null> {
   if (child.process.exitCode !== null) return child.process.exitCode;
@@ -85,25 +87,30 @@ export async function startStandInRun(
   perSecond: number,
   env: Record<string, string>,
   firstPid?: number,
+  /** A command the daemon runs under (`prlimit ... --`). */
+  wrapper: readonly string[] = [],
 ): Promise<StandInRun> {
   const socket = `/tmp/dss-${name}-${process.pid}.sock`;
   const proxy = new WriteProxy(VM_URL);
   const url = await proxy.start();
   const standIn = await startStandIn(socket, containers, perSecond, firstPid);
   const port = await freePort();
-  const daemon = startDaemon({
-    DOCKER_HOST: `unix://${socket}`,
-    INFLUX_URL: url,
-    INFLUX_ORG: 'bench',
-    INFLUX_BUCKET: name,
-    BATCH_SIZE: '5000',
-    FLUSH_INTERVAL_MS: '1000',
-    METRICS_PORT: String(port),
-    HOST_TAG: `${name}-bench`,
-    // The stand-in's containers have no cgroup files unless a bench makes them (fakeHostServer).
-    STATS_SOURCE: 'api',
-    ...env,
-  });
+  const daemon = startDaemon(
+    {
+      DOCKER_HOST: `unix://${socket}`,
+      INFLUX_URL: url,
+      INFLUX_ORG: 'bench',
+      INFLUX_BUCKET: name,
+      BATCH_SIZE: '5000',
+      FLUSH_INTERVAL_MS: '1000',
+      METRICS_PORT: String(port),
+      HOST_TAG: `${name}-bench`,
+      // The stand-in's containers have no cgroup files unless a bench makes them (fakeHostServer).
+      STATS_SOURCE: 'api',
+      ...env,
+    },
+    wrapper,
+  );
   return {
     proxy,
     daemon,

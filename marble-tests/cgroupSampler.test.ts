@@ -91,6 +91,18 @@ describe('cgroupSampler: one timer for every container', () => {
     expect(order).toEqual(['a', 'other work due at the same time', 'b']);
   });
 
+  it('when a round takes longer than the interval, starts the next as soon as it ends, never two at once', () => {
+    testScheduler().run(({ expectObservable }) => {
+      const host = memoryHost(['a', 'b', 'c']);
+      // slices of one, 4 ms apart: a round of three takes 8 ms, more than the 5 ms interval
+      const sampler = cgroupSampler(host, { intervalMs: 5, sliceSize: 1, sliceGapMs: 4 });
+      const unsub = '^ 26ms !';
+      expectObservable(sampler.watch(target('a')).pipe(short('a')), unsub).toBe('5ms x 7ms x 7ms x', { x: 'a:0' });
+      expectObservable(sampler.watch(target('b')).pipe(short('b')), unsub).toBe('9ms x 7ms x 7ms x', { x: 'b:0' });
+      expectObservable(sampler.watch(target('c')).pipe(short('c')), unsub).toBe('13ms x 7ms x', { x: 'c:0' });
+    });
+  });
+
   it('completes a container’s records once its files are gone, and keeps reading the others', () => {
     testScheduler().run(({ expectObservable, cold }) => {
       const host = memoryHost(['a', 'b']);

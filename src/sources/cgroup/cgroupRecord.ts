@@ -111,10 +111,11 @@ function v1Record(
 function v1Blkio(dir: string | undefined, cfq: boolean, f: ContainerFiles): StatsRecord['blkio_stats'] {
   if (dir === undefined) return {};
   // A list that is still empty (no block I/O yet: most containers) is looked at again with the
-  // slow files; once it lists a device, at every sample.
+  // slow files; once it lists a device, at every sample, through a file kept open.
   const read = (name: string): BlkioEntry[] => {
+    if (f.listed(name)) return parseBlkio(f.text(dir, name));
     const entries = parseBlkio(f.slowText(dir, name));
-    if (entries.length > 0) f.stale(name);
+    if (entries.length > 0) f.list(name);
     return entries;
   };
   let bytes = cfq ? read('blkio.io_service_bytes_recursive') : [];

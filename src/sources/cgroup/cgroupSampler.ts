@@ -9,6 +9,8 @@ export interface SamplerOptions {
   readonly intervalMs: number;
   /** Containers read before the event loop gets a turn, and /proc/stat is read again. */
   readonly sliceSize?: number;
+  /** How long the turn between slices is, in ms; default 0 (the next turn of the event loop). */
+  readonly sliceGapMs?: number;
   /** While true, ticks are skipped (the buffer's `block` policy). */
   readonly paused$?: Observable<boolean>;
   /** Wall-clock ms (a fraction for the sub-ms digits) for the records' `read`; default the scheduler's now. */
@@ -45,7 +47,8 @@ export function rfc3339(ms: number): string {
  * every watched container, `sliceSize` at a time with a turn of the event loop between slices
  * (thousands of containers never block it for long), and /proc/stat again for each slice, so
  * that `system_cpu_usage` is read close to the containers' own counters as the engine reads it.
- * A tick that comes while the last is still reading is skipped. Each container's Observable
+ * A tick that comes while the last round is still reading starts the next round as soon as that
+ * one ends (an overloaded host is read as fast as it can be, never twice at once). Each container's Observable
  * completes when its files are gone (ENOENT: the container stopped), and errors on anything else.
  *
  * Why not `interval` shared by one `map` per container: a shared tick calls every subscriber in
@@ -69,6 +72,7 @@ export function cgroupSampler(
   let procStat: FileHandle | undefined;
   let running: Subscription | undefined;
   let reading = false;
+  let overdue = false;
   let paused = false;
 
   const sampleOne = (watcher: Watcher, system: SystemCpu): void => {
@@ -96,11 +100,15 @@ export function cgroupSampler(
         w.subscriber.error(new Error(`cannot read ${host.proc}/stat (HOST_PROC): ${cause}`));
     }
     if (system) for (let i = from; i < end; i++) sampleOne(batch[i]!, system);
-    if (end < batch.length) scheduler.schedule(() => readSlice(batch, end), 0);
-    else reading = false;
+    if (end < batch.length) scheduler.schedule(() => readSlice(batch, end), options.sliceGapMs ?? 0);
+    else {
+      reading = false;
+      if (overdue) tick(); // overloaded: the next round at once, rather than an interval later
+    }
   };
 
   const tick = (): void => {
+    overdue = reading;
     if (reading || paused || watchers.size === 0) return;
     reading = true;
     readSlice([...watchers], 0);

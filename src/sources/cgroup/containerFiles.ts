@@ -10,7 +10,8 @@ export interface FileHandle {
 
 /** Where a container's files are read: the host's files, and a handle on one of them. */
 export interface FileOpener {
-  open(path: string): FileHandle;
+  /** `keep`: worth a file kept open (read at every sample); default true. */
+  open(path: string, keep?: boolean): FileHandle;
 }
 
 /** Slow files are read at the first sample and then every this many (10 s at the default interval). */
@@ -26,14 +27,18 @@ export const SLOW_EVERY = 10;
  */
 export class ContainerFiles {
   private readonly handles = new Map<string, FileHandle>();
+  /** Slow files are not kept open: they are read every `SLOW_EVERY` samples. */
+  private readonly slowHandles = new Map<string, FileHandle>();
   private readonly slow = new Map<string, string>();
+  private readonly listing = new Set<string>();
   private samples = 0;
 
   constructor(private readonly opener: FileOpener) {}
 
-  private handle(dir: string, name: string): FileHandle {
-    let handle = this.handles.get(name);
-    if (!handle) this.handles.set(name, (handle = this.opener.open(`${dir}/${name}`)));
+  private handle(dir: string, name: string, keep = true): FileHandle {
+    const handles = keep ? this.handles : this.slowHandles;
+    let handle = handles.get(name);
+    if (!handle) handles.set(name, (handle = this.opener.open(`${dir}/${name}`, keep)));
     return handle;
   }
 
@@ -49,7 +54,7 @@ export class ContainerFiles {
   slowText(dir: string, name: string): string {
     const kept = this.slow.get(name);
     if (kept !== undefined && this.samples % SLOW_EVERY !== 0) return kept;
-    const fresh = this.text(dir, name);
+    const fresh = this.handle(dir, name, false).text();
     this.slow.set(name, fresh);
     return fresh;
   }
@@ -59,14 +64,26 @@ export class ContainerFiles {
     this.slow.delete(name);
   }
 
+  /** Marks a slow file as one to read at every sample from now on (a block I/O list that lists something). */
+  list(name: string): void {
+    this.listing.add(name);
+    this.slowHandles.get(name)?.close();
+    this.slowHandles.delete(name);
+  }
+
+  listed(name: string): boolean {
+    return this.listing.has(name);
+  }
+
   /** One sample read: the count that makes slow files due. */
   sampled(): void {
     this.samples++;
   }
 
   close(): void {
-    for (const handle of this.handles.values()) handle.close();
+    for (const handle of [...this.handles.values(), ...this.slowHandles.values()]) handle.close();
     this.handles.clear();
+    this.slowHandles.clear();
   }
 }
 

@@ -3,16 +3,20 @@ import type { HostView } from './cgroupRecord.js';
 import { parseMemTotal, parseNumber } from './cgroupText.js';
 import type { FileHandle } from './containerFiles.js';
 
+/** Open files left to everything else (the engine's sockets, the database's, logs). */
+export const FILES_FOR_OTHERS = 2048;
+
 /**
- * Files kept open at most: half of what the process may open (the rest is for sockets), so a
- * container's files stay open for the first containers, and the files of the containers past the
- * limit are opened at each read instead. Not least-recently-used: the sampler reads every
- * container in turn, which would make an LRU cache smaller than all the files miss on every read.
+ * Files kept open at most: what the process may open (Node raises its soft limit to the hard one
+ * at start) but `FILES_FOR_OTHERS`, and at least half of it. The files of the first containers
+ * stay open; those of the containers past the limit are opened at each read instead. Not
+ * least-recently-used: the sampler reads every container in turn, which would make an LRU cache
+ * smaller than all the files miss on every read.
  */
 export function openFileBudget(limits = '/proc/self/limits'): number {
   try {
-    const soft = /^Max open files\s+(\d+)/m.exec(readFileSync(limits, 'utf8'))?.[1];
-    return soft ? Math.floor(Number(soft) / 2) : 512;
+    const soft = Number(/^Max open files\s+(\d+)/m.exec(readFileSync(limits, 'utf8'))?.[1]);
+    return soft > 0 ? Math.max(Math.floor(soft / 2), soft - FILES_FOR_OTHERS) : 512;
   } catch {
     return 512;
   }
@@ -35,6 +39,75 @@ function bytesNumber(buffer: Buffer, n: number): number | undefined {
   return negative ? -value : value;
 }
 
+/** What the handles of one host share: one read buffer, and the count of files kept open. */
+class SharedReads {
+  buffer = Buffer.allocUnsafe(16 * 1024);
+  kept = 0;
+  constructor(readonly maxOpen: number) {}
+
+  /** The whole file into `buffer` (grown as needed); how many bytes it holds. */
+  readAll(fd: number): number {
+    let n = readSync(fd, this.buffer, 0, this.buffer.length, 0);
+    while (n === this.buffer.length) {
+      this.buffer = Buffer.allocUnsafe(this.buffer.length * 2);
+      n = readSync(fd, this.buffer, 0, this.buffer.length, 0);
+    }
+    return n;
+  }
+}
+
+/**
+ * A file kept open and read again from its start, or opened at each read when the host's budget
+ * of open files is spent. A class, not closures: 10,000 containers have 90,000 of them.
+ */
+class KeptFile implements FileHandle {
+  private fd: number | undefined;
+  constructor(
+    private readonly path: string,
+    private readonly shared: SharedReads,
+    private readonly keep: boolean,
+  ) {}
+
+  private load(): number {
+    const { shared } = this;
+    try {
+      if (this.fd === undefined && (!this.keep || shared.kept >= shared.maxOpen)) {
+        const once = openSync(this.path, 'r');
+        try {
+          return shared.readAll(once);
+        } finally {
+          closeSync(once);
+        }
+      }
+      if (this.fd === undefined) {
+        this.fd = openSync(this.path, 'r');
+        shared.kept++;
+      }
+      return shared.readAll(this.fd);
+    } catch (error) {
+      this.close(); // gone: a later read opens it anew, or fails
+      throw error;
+    }
+  }
+
+  text(): string {
+    const n = this.load(); // first: a long file grows the buffer
+    return this.shared.buffer.toString('latin1', 0, n);
+  }
+
+  number(): number | undefined {
+    const n = this.load();
+    return bytesNumber(this.shared.buffer, n);
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    this.shared.kept--;
+  }
+}
+
 /**
  * The host's files as the cgroup source reads them: each file kept open and read again from its
  * start (one pread, where opening, reading and closing it each time would be three system calls
@@ -45,61 +118,19 @@ function bytesNumber(buffer: Buffer, n: number): number | undefined {
  * handle opens its file at each read instead.
  */
 export function hostFiles(proc: string, maxOpen = openFileBudget()): HostView {
-  let buffer = Buffer.allocUnsafe(16 * 1024);
-  let kept = 0;
-  /** The whole file into `buffer` (grown as needed); how many bytes it holds. */
-  const readAll = (fd: number): number => {
-    let n = readSync(fd, buffer, 0, buffer.length, 0);
-    while (n === buffer.length) {
-      buffer = Buffer.allocUnsafe(buffer.length * 2);
-      n = readSync(fd, buffer, 0, buffer.length, 0);
-    }
-    return n;
-  };
-  const open = (path: string): FileHandle => {
-    let fd: number | undefined;
-    const load = (): number => {
-      if (fd === undefined && kept >= maxOpen) {
-        const once = openSync(path, 'r');
-        try {
-          return readAll(once);
-        } finally {
-          closeSync(once);
-        }
-      }
-      if (fd === undefined) {
-        fd = openSync(path, 'r');
-        kept++;
-      }
-      return readAll(fd);
-    };
-    const close = (): void => {
-      if (fd === undefined) return;
-      closeSync(fd);
-      fd = undefined;
-      kept--;
-    };
-    const guarded = <T>(use: (n: number) => T): T => {
-      try {
-        return use(load());
-      } catch (error) {
-        close(); // gone: a later read opens it anew, or fails
-        throw error;
-      }
-    };
-    return {
-      text: () => guarded((n) => buffer.toString('latin1', 0, n)),
-      number: () => guarded((n) => bytesNumber(buffer, n)),
-      close,
-    };
-  };
+  const shared = new SharedReads(maxOpen);
   let memTotal: number | undefined;
   try {
     memTotal = parseMemTotal(readFileSync(`${proc}/meminfo`, 'utf8'));
   } catch {
     memTotal = undefined; // limits are then reported as the files give them
   }
-  return { proc, memTotal, open, readFile: (path) => readFileSync(path, 'latin1') };
+  return {
+    proc,
+    memTotal,
+    open: (path, keep = true) => new KeptFile(path, shared, keep),
+    readFile: (path) => readFileSync(path, 'latin1'),
+  };
 }
 
 export const pathExists = (path: string): boolean => existsSync(path);
