@@ -1,4 +1,4 @@
-import { type Observable, type SchedulerLike, asyncScheduler, defer } from 'rxjs';
+import { type Observable, type SchedulerLike, asyncScheduler, defer, share, timer } from 'rxjs';
 import type { Logger } from '../model/logger.js';
 import type { RawRecord } from '../model/records.js';
 import type { TelemetrySink } from '../model/telemetry.js';
@@ -30,6 +30,21 @@ export interface AllStatsOptions extends Omit<ContainerStatsOptions, 'pollGate'>
   readonly telemetry?: TelemetrySink;
 }
 
+/**
+ * The options of one engine's container streams, with what they share in poll mode: the gate that
+ * caps the requests under way, and one tick for all, so that the polls of all containers go out
+ * together (one wake-up a poll interval rather than one per container: docs/benchmarks.md,
+ * section 2). Made per subscription.
+ */
+export function sharedPolling(options: AllStatsOptions, scheduler: SchedulerLike): ContainerStatsOptions {
+  if (options.mode !== 'poll') return options;
+  return {
+    ...options,
+    pollGate: concurrencyGate(options.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS),
+    pollTick$: timer(0, options.pollIntervalMs ?? 10_000, scheduler).pipe(share()),
+  };
+}
+
 const raw = (container: RawRecord['container'], line: string): RawRecord => ({ container, line });
 
 /**
@@ -49,10 +64,7 @@ export function allStats$(
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<RawRecord> {
   return defer(() => {
-    // Per subscription: the poll gate.
-    const pollGate =
-      options.mode === 'poll' ? concurrencyGate(options.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS) : undefined;
-    const statsOptions: ContainerStatsOptions = { ...options, ...(pollGate ? { pollGate } : {}) };
+    const statsOptions = sharedPolling(options, scheduler);
     const watch = { ...options, engine: engine.address, source: 'api' };
     return watchContainers(
       containers$(engine, options.filters),

@@ -5,10 +5,9 @@ import { silentLogger } from '../model/logger.js';
 import type { DecodedStats, RawRecord } from '../model/records.js';
 import type { StatsRecord } from '../model/statsRecord.js';
 import { noTelemetry } from '../model/telemetry.js';
-import { concurrencyGate } from '../rx/concurrencyGate.js';
 import { statusOf } from '../rx/retryBackoff.js';
 import { decodeStats } from '../validate/decodeStats.js';
-import { type AllStatsOptions, DEFAULT_MAX_CONCURRENT_POLLS } from './apiSource.js';
+import { type AllStatsOptions, sharedPolling } from './apiSource.js';
 import { CgroupUnreadable, parseProcCgroup, resolveLayout } from './cgroup/cgroupPaths.js';
 import type { CgroupTarget, HostView } from './cgroup/cgroupRecord.js';
 import { cgroupSampler } from './cgroup/cgroupSampler.js';
@@ -88,11 +87,7 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
           { intervalMs: options.sampleIntervalMs ?? 1000, ...samplerOptions(options) },
           scheduler,
         );
-        const pollGate =
-          options.mode === 'poll'
-            ? concurrencyGate(options.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS)
-            : undefined;
-        const apiOptions = { ...options, ...(pollGate ? { pollGate } : {}) };
+        const apiOptions = sharedPolling(options, scheduler);
         const said = new Set<string>(); // what was logged for this engine
         const sayOnce = (key: string, say: () => void): void => {
           if (said.has(key)) return;

@@ -3,7 +3,7 @@ import { Observable, type SchedulerLike, identity, switchMap, takeWhile } from '
 import { frameLines, readLines } from '../../parse/frameLines.js';
 import type { ConcurrencyGate } from '../../rx/concurrencyGate.js';
 import { type RetryBackoffOptions, type RetryVerdict, retryBackoff, statusOf } from '../../rx/retryBackoff.js';
-import { pollEvery } from '../../rx/pollEvery.js';
+import { pollEvery, pollOn } from '../../rx/pollEvery.js';
 import { dial$ } from './dial.js';
 import { isZeroedRecord } from './zeroedRecord.js';
 
@@ -15,6 +15,8 @@ export interface ContainerStatsOptions {
   readonly pollIntervalMs?: number;
   /** Shared across containers in poll mode to cap the engine requests under way at once. */
   readonly pollGate?: ConcurrencyGate;
+  /** Shared across containers in poll mode: all poll on one tick (default: a timer of their own). */
+  readonly pollTick$?: Observable<unknown>;
   /** Backoff between retries of a failed stream or poll. */
   readonly retry?: Omit<RetryBackoffOptions, 'classify'>;
   /** Backpressure: while true, streams are not read and polls are skipped. */
@@ -79,9 +81,10 @@ function polled$(
     switchMap((body) => frameLines(body, options.paused$)),
   );
   const gated$ = (options.pollGate ?? identity)(oneShot$);
-  return pollEvery(gated$, options.pollIntervalMs ?? 10_000, options.paused$, scheduler).pipe(
-    takeWhile((line) => !isZeroedRecord(line)),
-  );
+  const polls$ = options.pollTick$
+    ? pollOn(options.pollTick$, gated$, options.paused$)
+    : pollEvery(gated$, options.pollIntervalMs ?? 10_000, options.paused$, scheduler);
+  return polls$.pipe(takeWhile((line) => !isZeroedRecord(line)));
 }
 
 /**

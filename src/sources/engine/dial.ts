@@ -1,12 +1,14 @@
+import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type Docker from 'dockerode';
 import { Observable } from 'rxjs';
 
 export interface DialRequest {
   /** Engine API path ending in `?`, e.g. `/containers/abc/stats?`. */
   readonly path: string;
-  /** Query parameters; objects are JSON-encoded by docker-modem (as `filters` must be). */
+  /** Query parameters; objects are JSON-encoded (as `filters` must be). */
   readonly query: Record<string, unknown>;
-  /** Status codes the endpoint documents, with the message dockerode gives their error. */
+  /** Status codes the endpoint documents, with the message of their error. */
   readonly statusCodes?: Record<number, true | string>;
 }
 
@@ -18,53 +20,117 @@ export class PrematureCloseError extends Error {
   }
 }
 
+/** The engine answered with a status the endpoint does not document as success. */
+export class EngineHttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    reason: string,
+    body: string,
+  ) {
+    super(`(HTTP code ${statusCode}) ${reason} - ${body.trim()}`);
+    this.name = 'EngineHttpError';
+  }
+}
+
+/** docker-modem's parsed connection settings: where DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH lead. */
+interface ModemSettings {
+  readonly socketPath?: unknown;
+  readonly host?: string;
+  readonly port?: string | number;
+  readonly protocol?: string;
+  readonly ca?: unknown;
+  readonly cert?: unknown;
+  readonly key?: unknown;
+}
+
+type Send = (path: string, onResponse: (res: IncomingMessage) => void) => ClientRequest;
+
+/** One keep-alive agent per engine client, made at its first request. */
+const senders = new WeakMap<Docker, Send>();
+
+/**
+ * How requests reach an engine: Node's HTTP client on a keep-alive agent, with the connection
+ * settings docker-modem parsed. docker-modem's own `dial` is not used: per request it builds a
+ * Promise for the socket path and formats its options for a debug line (evaluated even when
+ * debug is off), which made a one-shot poll cost several times a streamed record
+ * (docs/benchmarks.md, section 2).
+ */
+function senderOf(docker: Docker): Send {
+  let send = senders.get(docker);
+  if (send) return send;
+  const modem = docker.modem as unknown as ModemSettings;
+  if (!modem.host) {
+    // A function when DOCKER_HOST is unset: docker-modem's default, resolved here synchronously.
+    const socketPath = typeof modem.socketPath === 'string' ? modem.socketPath : '/var/run/docker.sock';
+    const agent = new HttpAgent({ keepAlive: true });
+    send = (path, onResponse) => httpRequest({ socketPath, path, agent, method: 'GET' }, onResponse);
+  } else if (modem.protocol === 'https') {
+    const tls = { ca: modem.ca, cert: modem.cert, key: modem.key } as unknown as Record<string, never>;
+    const agent = new HttpsAgent({ keepAlive: true, ...tls });
+    send = (path, onResponse) =>
+      httpsRequest({ host: modem.host, port: modem.port, path, agent, method: 'GET' }, onResponse);
+  } else {
+    const agent = new HttpAgent({ keepAlive: true });
+    send = (path, onResponse) =>
+      httpRequest({ host: modem.host, port: modem.port, path, agent, method: 'GET' }, onResponse);
+  }
+  senders.set(docker, send);
+  return send;
+}
+
+/** The query as the Engine API takes it: objects (filters) as JSON, the rest as text. */
+const queryString = (query: Record<string, unknown>): string =>
+  new URLSearchParams(
+    Object.entries(query).map(([key, value]): [string, string] => [
+      key,
+      typeof value === 'object' ? JSON.stringify(value) : String(value),
+    ]),
+  ).toString();
+
+/** Reads an error answer's body (its message) and fails with it. */
+function failWith(res: IncomingMessage, reason: string, fail: (error: unknown) => void): void {
+  let text = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => (text += chunk.slice(0, 4096)));
+  res.on('end', () => fail(new EngineHttpError(res.statusCode ?? 0, reason, text)));
+  res.on('error', fail);
+}
+
 /**
  * Opens a streaming GET on the engine and emits its response body once the headers arrive; the
  * body stays paused (Node buffers it) until someone reads it, and completes when the body has
- * been read to its end. Unsubscribing destroys the body, which closes the socket under it; a
- * request still waiting for its headers is closed the moment they arrive (no AbortController:
- * one per container stream was heap that 10,000 containers could not afford, and the engine
- * answers a stats or events request's headers at once). Dockerode's own helpers buffer and
- * JSON-parse non-streaming answers, so both stats modes and /events go through here to be framed
- * by the same line framer.
+ * been read to its end (its socket then serves the next request). Unsubscribing earlier destroys
+ * the request and the body, which closes the socket under them. A status that is not the
+ * endpoint's success fails with an EngineHttpError carrying `statusCode` (404: the container is
+ * gone).
  *
  * ```
  * dial$:  -----b-------|   (b: the response body; | once b has been read to its end)
- * unsub:  --------!        (destroys b, or b as soon as it arrives)
+ * unsub:  --------!        (destroys b, or the request still waiting for its headers)
  * ```
  */
-export function dial$(docker: Docker, request: DialRequest): Observable<NodeJS.ReadableStream> {
-  return new Observable<NodeJS.ReadableStream>((subscriber) => {
-    let body: (NodeJS.ReadableStream & { destroy(): void }) | undefined;
-    docker.modem.dial(
-      {
-        path: request.path,
-        method: 'GET',
-        isStream: true,
-        statusCodes: request.statusCodes ?? { 200: true, 404: 'not found', 500: 'server error' },
-        options: { ...request.query },
-      },
-      (error: unknown, result: unknown) => {
-        const stream = result as (NodeJS.ReadableStream & { destroy(): void }) | null | undefined;
-        if (subscriber.closed) {
-          stream?.destroy();
-          return;
-        }
-        if (error || !stream) {
-          subscriber.error(error ?? new Error(`no response body from ${request.path}`));
-          return;
-        }
-        body = stream;
-        let ended = false;
-        // An error on the body before anyone reads it (engine gone) must still reach us.
-        body.on('error', (e: unknown) => subscriber.error(e));
-        body.once('end', () => (ended = true));
-        body.once('close', () =>
-          ended ? subscriber.complete() : subscriber.error(new PrematureCloseError(request.path)),
-        );
-        subscriber.next(body);
-      },
-    );
-    return () => body?.destroy();
+export function dial$(docker: Docker, request: DialRequest): Observable<IncomingMessage> {
+  return new Observable<IncomingMessage>((subscriber) => {
+    const statusCodes = request.statusCodes ?? { 200: true, 404: 'not found', 500: 'server error' };
+    const fail = (error: unknown): void => subscriber.error(error);
+    let body: IncomingMessage | undefined;
+    let ended = false;
+    const req = senderOf(docker)(`${request.path}${queryString(request.query)}`, (res) => {
+      const status = res.statusCode ?? 0;
+      if (statusCodes[status] !== true) return failWith(res, String(statusCodes[status] ?? 'unexpected'), fail);
+      body = res;
+      // An error on the body before anyone reads it (engine gone) must still reach us.
+      res.on('error', fail);
+      res.once('end', () => (ended = true));
+      res.once('close', () => (ended ? subscriber.complete() : fail(new PrematureCloseError(request.path))));
+      subscriber.next(res);
+    });
+    req.on('error', fail);
+    req.end();
+    return () => {
+      if (ended) return; // read to its end: the socket goes back to the agent for the next request
+      body?.destroy();
+      req.destroy();
+    };
   });
 }
