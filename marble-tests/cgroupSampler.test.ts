@@ -26,8 +26,8 @@ function memoryHost(ids: string[]): HostView & { files: Map<string, string>; rea
     memTotal: 100,
     files,
     reads,
-    open(path) {
-      return readingOpener((p) => this.readFile(p)).open(path);
+    open(dir, name) {
+      return readingOpener((p) => this.readFile(p)).open(dir, name);
     },
     readFile(path) {
       const text = path.endsWith('cpu.stat')

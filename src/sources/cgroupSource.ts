@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { EMPTY, type Observable, type SchedulerLike, asyncScheduler, catchError, defer, from, switchMap } from 'rxjs';
+import { EMPTY, type Observable, type SchedulerLike, asyncScheduler, catchError, defer, switchMap } from 'rxjs';
 import type { ContainerRef } from '../model/container.js';
 import { silentLogger } from '../model/logger.js';
 import type { DecodedStats, RawRecord } from '../model/records.js';
 import type { StatsRecord } from '../model/statsRecord.js';
 import { noTelemetry } from '../model/telemetry.js';
+import { concurrencyGate } from '../rx/concurrencyGate.js';
 import { statusOf } from '../rx/retryBackoff.js';
 import { decodeStats } from '../validate/decodeStats.js';
 import { type AllStatsOptions, sharedPolling } from './apiSource.js';
@@ -32,6 +33,9 @@ export interface CgroupSourceOptions extends AllStatsOptions {
   /** While true, ticks are skipped (the buffer's `block` policy); `paused$` is for the API's streams. */
   readonly pressure$?: Observable<boolean>;
 }
+
+/** Inspect requests under way at once, per engine. */
+export const MAX_CONCURRENT_INSPECTS = 32;
 
 /** A container not running has no stats to read: its stream ends at once, as the engine's zeroed records end it. */
 class NotRunning extends Error {}
@@ -88,6 +92,8 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
           scheduler,
         );
         const apiOptions = sharedPolling(options, scheduler);
+        // Thousands of containers listed at once would otherwise be as many inspects, and sockets, at once.
+        const inspectGate = concurrencyGate(MAX_CONCURRENT_INSPECTS);
         const said = new Set<string>(); // what was logged for this engine
         const sayOnce = (key: string, say: () => void): void => {
           if (said.has(key)) return;
@@ -119,7 +125,7 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
           );
         };
         const cgroup = (container: ContainerRef): Observable<string | StatsRecord> =>
-          from(targetOf(engine, container.id, host, cgroupRoot)).pipe(
+          inspectGate(defer(() => targetOf(engine, container.id, host, cgroupRoot))).pipe(
             switchMap((target) => {
               sayOnce('cgroup', () =>
                 log.info(

@@ -238,7 +238,7 @@ describe('a record read from cgroup files, shaped as the engine’s', () => {
     const host = new FakeHost();
     const path = `${host.cgroup}/memory.current`;
     host.write(path, '100\n');
-    const handle = hostView(host.proc).open(path);
+    const handle = hostView(host.proc).open(host.cgroup, 'memory.current');
     expect(handle.text()).toBe('100\n');
     host.write(path, '2000000\n'); // the same file, new content (as the kernel makes it at each read)
     expect([handle.text(), handle.number()]).toEqual(['2000000\n', 2_000_000]);
@@ -256,7 +256,7 @@ describe('a record read from cgroup files, shaped as the engine’s', () => {
     const host = new FakeHost();
     host.write(`${host.cgroup}/a`, '1\n').write(`${host.cgroup}/b`, '2\n');
     const files = hostView(host.proc, 1);
-    const [a, b] = [files.open(`${host.cgroup}/a`), files.open(`${host.cgroup}/b`)];
+    const [a, b] = [files.open(host.cgroup, 'a'), files.open(host.cgroup, 'b')];
     expect([a.number(), b.number()]).toEqual([1, 2]);
     rmSync(`${host.cgroup}/a`);
     rmSync(`${host.cgroup}/b`);

@@ -92,7 +92,7 @@ export function cgroupSampler(
     const end = Math.min(batch.length, from + sliceSize);
     let system: SystemCpu | undefined;
     try {
-      system = parseProcStat((procStat ??= host.open(`${host.proc}/stat`)).text());
+      system = parseProcStat((procStat ??= host.open(host.proc, 'stat')).text());
     } catch (error) {
       system = undefined;
       const cause = (error as Error).message;

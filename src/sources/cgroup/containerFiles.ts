@@ -10,8 +10,12 @@ export interface FileHandle {
 
 /** Where a container's files are read: the host's files, and a handle on one of them. */
 export interface FileOpener {
-  /** `keep`: worth a file kept open (read at every sample); default true. */
-  open(path: string, keep?: boolean): FileHandle;
+  /**
+   * The file `name` in `dir` (a container's directory, shared by its files; a constant name):
+   * kept apart so that a handle holds no path of its own. `keep`: worth a file kept open (read at
+   * every sample); default true.
+   */
+  open(dir: string, name: string, keep?: boolean): FileHandle;
 }
 
 /** Slow files are read at the first sample and then every this many (10 s at the default interval). */
@@ -38,7 +42,7 @@ export class ContainerFiles {
   private handle(dir: string, name: string, keep = true): FileHandle {
     const handles = keep ? this.handles : this.slowHandles;
     let handle = handles.get(name);
-    if (!handle) handles.set(name, (handle = this.opener.open(`${dir}/${name}`, keep)));
+    if (!handle) handles.set(name, (handle = this.opener.open(dir, name, keep)));
     return handle;
   }
 
@@ -89,5 +93,9 @@ export class ContainerFiles {
 
 /** Handles that read a file anew at each use, for a host given as `readFile` alone (tests). */
 export const readingOpener = (readFile: (path: string) => string): FileOpener => ({
-  open: (path) => ({ text: () => readFile(path), number: () => parseNumber(readFile(path)), close: () => undefined }),
+  open: (dir, name) => ({
+    text: () => readFile(`${dir}/${name}`),
+    number: () => parseNumber(readFile(`${dir}/${name}`)),
+    close: () => undefined,
+  }),
 });

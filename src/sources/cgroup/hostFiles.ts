@@ -63,7 +63,8 @@ class SharedReads {
 class KeptFile implements FileHandle {
   private fd: number | undefined;
   constructor(
-    private readonly path: string,
+    private readonly dir: string,
+    private readonly name: string,
     private readonly shared: SharedReads,
     private readonly keep: boolean,
   ) {}
@@ -72,7 +73,7 @@ class KeptFile implements FileHandle {
     const { shared } = this;
     try {
       if (this.fd === undefined && (!this.keep || shared.kept >= shared.maxOpen)) {
-        const once = openSync(this.path, 'r');
+        const once = openSync(`${this.dir}/${this.name}`, 'r');
         try {
           return shared.readAll(once);
         } finally {
@@ -80,7 +81,7 @@ class KeptFile implements FileHandle {
         }
       }
       if (this.fd === undefined) {
-        this.fd = openSync(this.path, 'r');
+        this.fd = openSync(`${this.dir}/${this.name}`, 'r');
         shared.kept++;
       }
       return shared.readAll(this.fd);
@@ -128,7 +129,7 @@ export function hostFiles(proc: string, maxOpen = openFileBudget()): HostView {
   return {
     proc,
     memTotal,
-    open: (path, keep = true) => new KeptFile(path, shared, keep),
+    open: (dir, name, keep = true) => new KeptFile(dir, name, shared, keep),
     readFile: (path) => readFileSync(path, 'latin1'),
   };
 }
