@@ -13,7 +13,7 @@ const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const LABEL = 'dss-bench';
 
 interface Scenario {
-  /** a, b, c, d, d', e, f: which scenarios a run asks for. */
+  /** a, b, c, d, d', e, f, f0, g: which scenarios a run asks for. */
   readonly key: string;
   readonly name: string;
   start(ids: string[]): { child?: ChildProcess; samples(): Promise<number> };
@@ -96,6 +96,11 @@ const scenarios: Scenario[] = [
   telegrafStyle("d'", "(d') the same, every tick's requests started whatever is under way", 'overlap'),
   { key: 'e', name: '(e) no collector', start: () => ({ samples: async () => 0 }) },
   ours('f', '(f) ours, cgroup source (1 s)', { STATS_SOURCE: 'cgroup' }),
+  // What the `container` measurement (its event stream, inspects and points) adds to (f).
+  ours('f0', '(f0) ours, cgroup source, without the container measurement', {
+    STATS_SOURCE: 'cgroup',
+    MEASUREMENTS: 'cpu,memory,network,blockio',
+  }),
   {
     key: 'g',
     name: '(g) a plain script reading six cgroup and proc files per container (readFileSync, 1 s)',

@@ -95,14 +95,14 @@ export function pipelineBench(): PipelineFigures {
     ours: () => {
       const stats = decodeRecord(lines[i++ % lines.length]!);
       if (typeof stats === 'string') throw new Error(stats);
-      for (const point of recordPoints(container, stats, memory)) sink += toLineProtocol(point)?.length ?? 0;
+      for (const point of recordPoints({ container, stats }, memory)) sink += toLineProtocol(point)?.length ?? 0;
     },
     naive: () => {
       const decoded = FullRecord.decode(JSON.parse(lines[i++ % lines.length]!));
       if (!isRight(decoded)) throw new Error('naive decode failed');
       const stats = decodeRecord(lines[i % lines.length]!); // the same transform, fed the same record
       if (typeof stats === 'string') throw new Error(stats);
-      for (const point of recordPoints(container, stats, memory)) sink += clientLine(point)?.length ?? 0;
+      for (const point of recordPoints({ container, stats }, memory)) sink += clientLine(point)?.length ?? 0;
     },
   };
   // JSON.parse and ours take turns, ROUNDS times, so that a slower or faster stretch of the

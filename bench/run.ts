@@ -11,7 +11,7 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
  * prints figures; never part of `npm test`. Needs the test bed (scripts/testbed.sh) for all but
  * pipeline. Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30),
  * BENCH_REALSCALE_CONTAINERS (300), BENCH_SCALE_CONTAINERS, BENCH_SCALE_S (10000, 120),
- * BENCH_OUTAGE_S (180).
+ * BENCH_OUTAGE_S (180); BENCH_HOST_SCENARIOS (e.g. `e,f,f0,g`: some of the host scenarios).
  */
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
@@ -21,8 +21,10 @@ async function main(): Promise<void> {
     await lineProtocolBench();
     pipelineBench();
   }
-  if (want('host'))
-    await hostOverheadBench(env('BENCH_CONTAINERS', 100), env('BENCH_WINDOW_S', 60), env('BENCH_WARMUP_S', 30));
+  if (want('host')) {
+    const only = process.env.BENCH_HOST_SCENARIOS?.split(',');
+    await hostOverheadBench(env('BENCH_CONTAINERS', 100), env('BENCH_WINDOW_S', 60), env('BENCH_WARMUP_S', 30), only);
+  }
   if (want('realscale')) {
     const n = env('BENCH_REALSCALE_CONTAINERS', 300);
     await hostOverheadBench(n, env('BENCH_WINDOW_S', 60), env('BENCH_WARMUP_S', 30), ['a', 'e', 'f']);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings up the real test bed on a fresh Debian machine: a Docker engine, VictoriaMetrics
-# (InfluxDB /api/v2/write on loopback) and the local/busybox image. Idempotent, and quiet
+# (InfluxDB /api/v2/write on loopback), InfluxDB 1.6 (its /write, with authentication, on
+# loopback) and the local/busybox image. Idempotent, and quiet
 # when everything already answers. Prints where things are in `testbed.env` for the tests.
 #
 #   scripts/testbed.sh          # bring everything up (installs as root when missing)
@@ -9,6 +10,10 @@ set -euo pipefail
 
 STATE_DIR="${DSS_TESTBED_DIR:-${TMPDIR:-/tmp}/dss-testbed}"
 VM_ADDR="${DSS_VM_ADDR:-127.0.0.1:8428}"
+INFLUX1_ADDR="${DSS_INFLUX1_ADDR:-127.0.0.1:18086}"
+# The admin user the tests write as (loopback only, a throwaway database).
+INFLUX1_USER=dss
+INFLUX1_PASSWORD=dss-test-password
 SOCK=/var/run/docker.sock
 want_vm=1
 [ "${1:-}" = "--docker" ] && want_vm=0
@@ -19,6 +24,7 @@ die() { echo "testbed: $*" >&2; exit 1; }
 
 engine_up() { curl -fsS --max-time 2 --unix-socket "$SOCK" http://localhost/_ping >/dev/null 2>&1; }
 vm_up() { curl -fsS --max-time 2 "http://$VM_ADDR/health" >/dev/null 2>&1; }
+influx1_up() { curl -fsS --max-time 2 "http://$INFLUX1_ADDR/ping" >/dev/null 2>&1; }
 wait_for() { # wait_for <what> <seconds> <command...>
   local what=$1 secs=$2; shift 2
   for _ in $(seq 1 $((secs * 5))); do "$@" && return 0; sleep 0.2; done
@@ -30,6 +36,7 @@ command -v curl >/dev/null || missing+=(curl)
 command -v dockerd >/dev/null || missing+=(docker.io)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 if [ $want_vm = 1 ] && ! command -v victoria-metrics >/dev/null; then missing+=(victoria-metrics); fi
+if [ $want_vm = 1 ] && ! command -v influxd >/dev/null; then missing+=(influxdb); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     die "missing ${missing[*]}; as root run: apt-get update && apt-get install -y ${missing[*]}"
@@ -71,5 +78,31 @@ if [ $want_vm = 1 ] && ! vm_up; then
     -retentionPeriod=100y -search.latencyOffset=0s -search.disableCache \
     >"$STATE_DIR/victoria-metrics.log" 2>&1 </dev/null &
   wait_for victoria-metrics 60 vm_up
+fi
+if [ $want_vm = 1 ] && ! influx1_up; then
+  log "starting influxd 1.x on $INFLUX1_ADDR"
+  dir="$STATE_DIR/influxdb"
+  mkdir -p "$dir"
+  cat >"$dir/influxdb.conf" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:0"
+[meta]
+  dir = "$dir/meta"
+[data]
+  dir = "$dir/data"
+  wal-dir = "$dir/wal"
+[http]
+  bind-address = "$INFLUX1_ADDR"
+  auth-enabled = true
+  log-enabled = false
+[monitor]
+  store-enabled = false
+CONF
+  setsid nohup influxd -config "$dir/influxdb.conf" >"$STATE_DIR/influxdb.log" 2>&1 </dev/null &
+  wait_for influxd 60 influx1_up
+  # With authentication on, the first user may be created without credentials; later runs find it made.
+  curl -fsS --max-time 5 -XPOST "http://$INFLUX1_ADDR/query" \
+    --data-urlencode "q=CREATE USER $INFLUX1_USER WITH PASSWORD '$INFLUX1_PASSWORD' WITH ALL PRIVILEGES" \
+    >/dev/null 2>&1 || true
 fi
 exit 0

@@ -3,10 +3,12 @@
  * Observable or an operator, to embed in another Rx app.
  *
  *   apiSource().stats$(engine) -> toPoints() -> map(toLineProtocol) -> batchLines() -> writeBatches(sink)
+ *   containerStates$(engine) -> toContainerPoints() -> (the same)
  */
 // model: the data that flows between the stages
 export type { ContainerRef } from './model/container.js';
 export type { DecodedStats, RawRecord } from './model/records.js';
+export type { ContainerStatus, CpuLimit, StatusRecord } from './model/lifecycle.js';
 export { StatsRecord } from './model/statsRecord.js';
 export { type FieldValue, Int, type Point, int } from './model/point.js';
 export type { Chunk, ChunkBatch } from './model/chunk.js';
@@ -20,6 +22,8 @@ export type { DiscoveryEvent } from './sources/engine/discovery.js';
 export { containers$ } from './sources/engine/containers.js';
 export { type ContainerStatsOptions, type StatsMode, containerStats$ } from './sources/engine/containerStats.js';
 export { type AllStatsOptions, allStats$, apiSource } from './sources/apiSource.js';
+export { type ContainerStatesOptions, containerStates$ } from './sources/containerStates.js';
+export { lifecycleStatuses } from './sources/lifecycleStatuses.js';
 export type { StatsSource } from './sources/statsSource.js';
 export { type WatchOptions, watchContainers } from './sources/watchContainers.js';
 export { readWindows } from './sources/readWindows.js';
@@ -27,6 +31,9 @@ export { readWindows } from './sources/readWindows.js';
 export { frameLines } from './parse/frameLines.js';
 export { type DecodeOptions, decodeRecord, decodeStats } from './validate/decodeStats.js';
 export { type ToPointsOptions, toPoints } from './transform/toPoints.js';
+export { type ContainerPointOptions, containerPoint, toContainerPoints } from './transform/containerPoint.js';
+export { type TagOptions, containerTagger } from './transform/containerTags.js';
+export { type FieldSelection, fieldChooser, selectFields } from './transform/selectFields.js';
 export { toLineProtocol } from './encode/toLineProtocol.js';
 export { type Batch, type BatchOptions, batch } from './batch/batch.js';
 export { type BatchLinesOptions, batchLines } from './batch/batchLines.js';

@@ -38,15 +38,24 @@ function readConfig(): { config: Config; printConfig: boolean } {
   }
 }
 
-function withToken(config: Config): Config {
-  if (config.influxToken !== undefined || config.influxTokenFile === undefined) return config;
+/** A secret read from its file (INFLUX_TOKEN_FILE, INFLUX_PASSWORD_FILE) unless given itself. */
+function withSecretFile(config: Config, secret: 'influxToken' | 'influxPassword', file: string | undefined): Config {
+  if (config[secret] !== undefined || file === undefined) return config;
   try {
-    return { ...config, influxToken: readFileSync(config.influxTokenFile, 'utf8').trim() };
+    return { ...config, [secret]: readFileSync(file, 'utf8').trim() };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    fail(`invalid config: INFLUX_TOKEN_FILE=${JSON.stringify(config.influxTokenFile)}: cannot read it (${code})`);
+    const name = secret === 'influxToken' ? 'INFLUX_TOKEN_FILE' : 'INFLUX_PASSWORD_FILE';
+    fail(`invalid config: ${name}=${JSON.stringify(file)}: cannot read it (${code})`);
   }
 }
+
+const withSecrets = (config: Config): Config =>
+  withSecretFile(
+    withSecretFile(config, 'influxToken', config.influxTokenFile),
+    'influxPassword',
+    config.influxPasswordFile,
+  );
 
 async function main(): Promise<void> {
   const { config: parsed, printConfig } = readConfig();
@@ -54,7 +63,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(printable(parsed), null, 2)}\n`);
     process.exit(EXIT.stopped);
   }
-  const config = withToken(parsed);
+  const config = withSecrets(parsed);
   const log = daemonLogger(config.logLevel, process.stderr.isTTY === true);
   if (!(await probeSocketPause()))
     log.warn({ node: process.version }, 'cannot stop socket reads on this Node: streams pause with pause() alone');

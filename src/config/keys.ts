@@ -2,38 +2,12 @@ import * as t from 'io-ts';
 import { DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL_MS, MAX_BATCH_SIZE } from '../batch/batch.js';
 import { DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT } from '../deliver/writeBatches.js';
 import { DEFAULT_MAX_CONCURRENT_POLLS } from '../sources/apiSource.js';
-import {
-  byteSize,
-  engineAddresses,
-  httpUrl,
-  list,
-  onOff,
-  oneOf,
-  optional,
-  output,
-  text,
-  wholeNumber,
-} from './inputCodecs.js';
+import { type KeySpec, key } from './keySpec.js';
+import { SELECTION_KEYS } from './selectionKeys.js';
+import { SINK_KEYS } from './sinkKeys.js';
+import { byteSize, engineAddresses, list, onOff, oneOf, output, text, wholeNumber } from './inputCodecs.js';
 
-/** One configuration key: how it is read, where from, its default and what it means. */
-export interface KeySpec<A> {
-  /** Reads the value from a flag or the environment (a string) or a file (any JSON value). */
-  readonly codec: t.Type<A, A, unknown>;
-  readonly env: string;
-  readonly flag: string;
-  /** As a user would write it; it goes through the codec like any value. */
-  readonly default: unknown;
-  readonly doc: string;
-  /** A default that depends on other keys: used when no flag, variable or file sets the key. */
-  readonly derived?: {
-    readonly doc: string;
-    readonly value: (resolved: Readonly<Record<string, unknown>>) => A | undefined;
-  };
-  /** Never printed: `--print-config` shows it as ***. */
-  readonly secret?: true;
-}
-
-const key = <A>(spec: KeySpec<A>): KeySpec<A> => spec;
+export type { KeySpec } from './keySpec.js';
 
 /**
  * The daemon's configuration keys, one entry each. Everything else is derived from this table:
@@ -56,30 +30,7 @@ export const KEYS = {
     default: [],
     doc: "the `host` tag of each engine's points, comma-separated in DOCKER_HOST's order; default: the engine's name",
   }),
-  influxUrl: key({
-    codec: optional(httpUrl),
-    env: 'INFLUX_URL',
-    flag: '--influx-url',
-    default: undefined,
-    doc: 'InfluxDB 2 (or VictoriaMetrics) base URL; without it, line protocol goes to --output',
-  }),
-  influxToken: key({
-    codec: optional(text),
-    env: 'INFLUX_TOKEN',
-    flag: '--influx-token',
-    default: undefined,
-    doc: 'API token (never logged; shown as ***)',
-    secret: true,
-  }),
-  influxTokenFile: key({
-    codec: optional(text),
-    env: 'INFLUX_TOKEN_FILE',
-    flag: '--influx-token-file',
-    default: undefined,
-    doc: 'file holding the token (e.g. a Docker or Kubernetes secret)',
-  }),
-  influxOrg: key({ codec: text, env: 'INFLUX_ORG', flag: '--influx-org', default: 'docker', doc: 'organization' }),
-  influxBucket: key({ codec: text, env: 'INFLUX_BUCKET', flag: '--influx-bucket', default: 'docker', doc: 'bucket' }),
+  ...SINK_KEYS,
   batchSize: key({
     codec: wholeNumber(1, 1_000_000),
     env: 'BATCH_SIZE',
@@ -186,48 +137,7 @@ export const KEYS = {
     default: DEFAULT_MAX_CONCURRENT_POLLS,
     doc: 'poll requests under way at once, across containers (a one-shot waits up to 1 s for the engine: keep it near the container count)',
   }),
-  includeNames: key({
-    codec: list,
-    env: 'INCLUDE_NAMES',
-    flag: '--include-names',
-    default: [],
-    doc: 'container name globs to watch (empty: all)',
-  }),
-  excludeNames: key({
-    codec: list,
-    env: 'EXCLUDE_NAMES',
-    flag: '--exclude-names',
-    default: [],
-    doc: 'container name globs to leave out',
-  }),
-  includeLabels: key({
-    codec: list,
-    env: 'INCLUDE_LABELS',
-    flag: '--include-labels',
-    default: [],
-    doc: 'label globs to watch: key=value or key',
-  }),
-  excludeLabels: key({
-    codec: list,
-    env: 'EXCLUDE_LABELS',
-    flag: '--exclude-labels',
-    default: [],
-    doc: 'label globs to leave out',
-  }),
-  includeStates: key({
-    codec: list,
-    env: 'INCLUDE_STATES',
-    flag: '--include-states',
-    default: ['running'],
-    doc: 'container states to watch at start-up',
-  }),
-  excludeStates: key({
-    codec: list,
-    env: 'EXCLUDE_STATES',
-    flag: '--exclude-states',
-    default: [],
-    doc: 'container states to leave out',
-  }),
+  ...SELECTION_KEYS,
   logLevel: key({
     codec: oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'),
     env: 'LOG_LEVEL',

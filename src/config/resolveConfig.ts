@@ -68,6 +68,9 @@ export function resolveConfig(sources: ConfigSources): Config {
       `invalid config: ${origin.batchSize}: expected at most maxBatchSize (${resolved.maxBatchSize})`,
     );
   }
+  if (resolved.influxDb !== undefined && resolved.influxUrl === undefined) {
+    throw new ConfigError(`invalid config: ${origin.influxDb}: expected INFLUX_URL too (the InfluxDB 1.x server)`);
+  }
   return resolved;
 }
 

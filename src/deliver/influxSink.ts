@@ -5,21 +5,54 @@ import { Observable } from 'rxjs';
 import type { Chunk } from '../model/chunk.js';
 import type { LineSink } from './sink.js';
 
-/** Where points go: InfluxDB 2's /api/v2/write (or anything that speaks it, e.g. VictoriaMetrics). */
+/** InfluxDB 1.x's /write API: a database, its retention policy, basic authentication. */
+export interface InfluxV1 {
+  readonly db: string;
+  readonly retentionPolicy?: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/** Where points go: InfluxDB 2's /api/v2/write (or anything that speaks it, e.g. VictoriaMetrics), or 1.x's /write. */
 export interface InfluxTarget {
   readonly url: string;
   readonly token?: string;
   readonly org: string;
   readonly bucket: string;
+  /** Write to InfluxDB 1.x's /write instead (org, bucket and token are not used). */
+  readonly v1?: InfluxV1;
   /** gzip request bodies (over 1 kB); default on. The chunks come gzipped from the batch. */
   readonly compression?: boolean;
   readonly timeoutMs?: number;
 }
 
+/** The write path, a description for logs (never the password) and the 1.x basic authentication header. */
+function endpoint(target: InfluxTarget): { path: string; description: string; auth: Record<string, string> } {
+  const { v1 } = target;
+  if (!v1) {
+    const query = new URLSearchParams({ org: target.org, bucket: target.bucket, precision: 'ns' });
+    return {
+      path: `/api/v2/write?${query}`,
+      description: `${target.url} (org ${target.org}, bucket ${target.bucket})`,
+      auth: {},
+    };
+  }
+  const query = new URLSearchParams({ db: v1.db, precision: 'n' });
+  if (v1.retentionPolicy) query.set('rp', v1.retentionPolicy);
+  const basic = Buffer.from(`${v1.username ?? ''}:${v1.password ?? ''}`).toString('base64');
+  const rp = v1.retentionPolicy ? `, retention policy ${v1.retentionPolicy}` : '';
+  return {
+    path: `/write?${query}`,
+    description: `${target.url} (InfluxDB 1.x database ${v1.db}${rp}${v1.username ? `, user ${v1.username}` : ''})`,
+    auth: v1.username !== undefined || v1.password !== undefined ? { authorization: `Basic ${basic}` } : {},
+  };
+}
+
 /**
  * The InfluxDB adapter: @influxdata/influxdb-client's HTTP transport (keep-alive agent, token
  * header, timeouts, HttpError with status and headers) posting to /api/v2/write with precision
- * ns. Its WriteApi is not used: its batching, buffer and retries would fight the Rx pipeline's,
+ * ns, or to 1.x's /write (precision `n`) with the same batching, gzip, retries and status
+ * handling. Its WriteApi is not used: its batching, buffer and retries would fight the Rx pipeline's,
  * which own them here.
  */
 export function influxSink(target: InfluxTarget): LineSink {
@@ -29,13 +62,13 @@ export function influxSink(target: InfluxTarget): LineSink {
     : new HttpAgent({ keepAlive: true, maxSockets: 4 });
   const influx = new InfluxDB({
     url: target.url,
-    ...(target.token ? { token: target.token } : {}),
+    ...(target.token && !target.v1 ? { token: target.token } : {}),
     timeout: target.timeoutMs ?? 10_000,
     transportOptions: { agent },
   });
-  const path = `/api/v2/write?${new URLSearchParams({ org: target.org, bucket: target.bucket, precision: 'ns' })}`;
+  const { path, description, auth } = endpoint(target);
   return {
-    description: `${target.url} (org ${target.org}, bucket ${target.bucket})`,
+    description,
     gzip: target.compression !== false,
     write: (chunk: Chunk) =>
       new Observable<void>((subscriber) => {
@@ -45,6 +78,7 @@ export function influxSink(target: InfluxTarget): LineSink {
         // No gzipThreshold: a gzipped chunk goes out as it is, its encoding named.
         const body = chunk.body as unknown as string;
         const headers = {
+          ...auth,
           'content-type': 'text/plain; charset=utf-8',
           ...(chunk.gzip ? { 'content-encoding': 'gzip' } : {}),
         };

@@ -25,7 +25,9 @@ export function logDelivery(log: Logger, sink: string, maxBytes: number): MonoTy
               break;
             case 'batch-failed':
               if (!failing) {
-                const hint = event.refused ? ' (check the URL, org, bucket and token)' : ' after retries';
+                const hint = event.refused
+                  ? ' (check the URL, the bucket or database, and the token or password)'
+                  : ' after retries';
                 log.error(
                   { sink, reason: event.reason },
                   `writing to the database failed${hint}; points are kept and retried at each flush`,

@@ -1,4 +1,5 @@
 import type { ContainerRef } from './container.js';
+import type { CpuLimit } from './lifecycle.js';
 import type { StatsRecord } from './statsRecord.js';
 
 /** One raw stats record (a JSON text, as the engine sent it) with the container it came from. */
@@ -11,4 +12,6 @@ export interface RawRecord {
 export interface DecodedStats {
   readonly container: ContainerRef;
   readonly stats: StatsRecord;
+  /** Its CPU limit, when known (joined from its inspect): for `cpu.limit_percent`. */
+  readonly cpuLimit?: CpuLimit;
 }

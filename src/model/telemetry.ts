@@ -26,7 +26,9 @@ export type SourceEvent =
  */
 export type RecordEvent =
   | { readonly type: 'record-refused'; readonly container: string; readonly reason: string }
-  | { readonly type: 'record-transformed'; readonly points: number };
+  | { readonly type: 'record-transformed'; readonly points: number }
+  /** A container's lifecycle status made into its `container` point (0 when field selection left it empty). */
+  | { readonly type: 'status-transformed'; readonly points: number };
 
 /**
  * The pipeline's telemetry: each stage reports what happened as one of these, and the service

@@ -70,6 +70,9 @@ export function foldTelemetry(s: TelemetryState, e: TelemetryEvent): TelemetrySt
       s.records++;
       s.pointsCollected += e.points;
       break;
+    case 'status-transformed':
+      s.pointsCollected += e.points;
+      break;
     case 'engine-up':
       s.engines.set(e.engine, { reachable: true });
       break;

@@ -1,4 +1,5 @@
 import type { ContainerRef } from '../model/container.js';
+import { containerTagger } from './containerTags.js';
 import type { PreviousSample } from './cpu.js';
 
 export interface ContainerEntry {
@@ -21,6 +22,7 @@ export class SampleMemory {
   constructor(
     private readonly forgetAfterMs = 10 * 60_000,
     private readonly extraTags: Readonly<Record<string, string>> = {},
+    private readonly tagsOf: (container: ContainerRef) => Record<string, string> = containerTagger(),
   ) {}
 
   get size(): number {
@@ -31,7 +33,7 @@ export class SampleMemory {
   entry(container: ContainerRef): ContainerEntry {
     let entry = this.containers.get(container.id);
     if (!entry || entry.name !== container.name) {
-      const tags = { ...this.extraTags, container_id: container.id, container_name: container.name };
+      const tags = { ...this.extraTags, ...this.tagsOf(container) };
       entry = { previous: entry?.previous, name: container.name, tags, extraTags: new Map() };
       this.containers.set(container.id, entry);
     }

@@ -3,11 +3,12 @@ import type { ContainerRef } from '../model/container.js';
 import type { DeviceNamer } from '../model/device.js';
 import type { Fields, Point } from '../model/point.js';
 import type { DecodedStats } from '../model/records.js';
-import { type StatsRecord, isWindows } from '../model/statsRecord.js';
+import { isWindows } from '../model/statsRecord.js';
 import { type TelemetrySink, noTelemetry } from '../model/telemetry.js';
 import { parseInstant, toNanoString } from '../model/timestamp.js';
 import { blockioFields } from './blockio.js';
 import { cpuBase, cpuFields } from './cpu.js';
+import { withLimit } from './cpuLimit.js';
 import { memoryFields } from './memory.js';
 import { networkFields } from './network.js';
 import { SampleMemory, tagsWith } from './sampleMemory.js';
@@ -19,6 +20,10 @@ export interface ToPointsOptions {
   readonly tags?: Readonly<Record<string, string>>;
   /** How long the previous sample of a container that sends nothing more is kept, in ms of record time. */
   readonly forgetAfterMs?: number;
+  /** A container's own tags (`container_id`, `container_name`, `image`, labels): `containerTagger`. */
+  readonly containerTags?: (container: ContainerRef) => Record<string, string>;
+  /** Field selection (`fieldChooser`): applied before the points are counted and encoded. */
+  readonly select?: ((point: Point) => Point | undefined) | undefined;
   /** Told `record-transformed` with the number of points of each record. */
   readonly telemetry?: TelemetrySink;
 }
@@ -29,8 +34,7 @@ export interface ToPointsOptions {
  * with a zero (or pre-1970) `read` yields none.
  */
 export function recordPoints(
-  container: ContainerRef,
-  stats: StatsRecord,
+  { container, stats, cpuLimit }: DecodedStats,
   memory: SampleMemory,
   options: ToPointsOptions = {},
 ): Point[] {
@@ -43,10 +47,13 @@ export function recordPoints(
   const previous = memory.swap(entry, { cpu: cpuBase(stats.cpu_stats), read });
   const timestamp = toNanoString(read);
   const points: Point[] = [];
+  const { select } = options;
   const push = (measurement: string, fields: Fields | undefined, tags = entry.tags): void => {
-    if (fields) points.push({ measurement, tags, fields, timestamp });
+    if (!fields) return;
+    const point = select ? select({ measurement, tags, fields, timestamp }) : { measurement, tags, fields, timestamp };
+    if (point) points.push(point);
   };
-  push('cpu', cpuFields(stats, read, previous, preread));
+  push('cpu', withLimit(cpuFields(stats, read, previous, preread), stats, cpuLimit));
   push('memory', memoryFields(stats.memory_stats, windows));
   for (const [name, fields] of networkFields(stats.networks))
     push('network', fields, tagsWith(entry, 'interface', name));
@@ -67,10 +74,11 @@ export function toPoints(options: ToPointsOptions = {}): OperatorFunction<Decode
   const telemetry = options.telemetry ?? noTelemetry;
   return (source) =>
     defer(() => {
-      const memory = new SampleMemory(options.forgetAfterMs, options.tags); // one per subscription
+      // one per subscription
+      const memory = new SampleMemory(options.forgetAfterMs, options.tags, options.containerTags);
       return source.pipe(
-        mergeMap(({ container, stats }) => {
-          const points = recordPoints(container, stats, memory, options);
+        mergeMap((record) => {
+          const points = recordPoints(record, memory, options);
           telemetry.next({ type: 'record-transformed', points: points.length });
           return points;
         }),

@@ -31,6 +31,7 @@ describe('the built CLI: exit codes and messages', () => {
     const host = `stderr-closed-${process.pid}-${Date.now()}`;
     const port = await freePort();
     const daemon = spawnDaemon({
+      MEASUREMENTS: 'cpu,memory,network', // what `stored` counts back
       INFLUX_URL: vm.url,
       INFLUX_ORG: 'dss',
       INFLUX_BUCKET: 'exit',

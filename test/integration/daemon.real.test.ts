@@ -74,7 +74,7 @@ describe('the docker-stats-service CLI on the real engine and VictoriaMetrics', 
     expect(await daemon.exited).toBe(0);
     const points = daemon.stdout.filter((l) => l !== '').map(parseLineProtocol);
     expect(new Set(points.map((p) => p.tags.container_name))).toEqual(new Set(names));
-    expect(new Set(points.map((p) => p.measurement))).toEqual(new Set(['cpu', 'memory', 'network']));
+    expect(new Set(points.map((p) => p.measurement))).toEqual(new Set(['cpu', 'memory', 'network', 'container']));
     expect(logLines(daemon).some((l) => l.msg === 'docker-stats-service started')).toBe(true);
   });
 
@@ -85,6 +85,8 @@ describe('the docker-stats-service CLI on the real engine and VictoriaMetrics', 
     const daemon = spawnDaemon({
       ...sinkEnv(),
       HOST_TAG: host,
+      // The three measurements counted back (the `container` points have tests of their own).
+      MEASUREMENTS: 'cpu,memory,network',
       FLUSH_INTERVAL_MS: '600000',
       BATCH_SIZE: '10000',
       METRICS_PORT: String(port),

@@ -8,7 +8,7 @@ const text = (minLength: number) =>
 
 // Prefer the characters the line protocol escapes.
 const special = fc.constantFrom(',', '=', ' ', '\\', '"', 'a', 'é', '0');
-const tricky = (minLength: number) =>
+export const tricky = (minLength: number) =>
   fc.oneof(
     text(minLength),
     fc.array(special, { minLength: Math.max(1, minLength), maxLength: 12 }).map((cs) => cs.join('')),

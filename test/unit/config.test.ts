@@ -120,7 +120,7 @@ describe('configuration', () => {
       Object.entries(KEYS)
         .filter(([, spec]) => 'secret' in spec)
         .map(([key]) => key),
-    ).toEqual(['influxToken']);
+    ).toEqual(['influxToken', 'influxPassword']);
     const config = resolveConfig({ env: { INFLUX_TOKEN: 's3cret' } });
     expect(config.influxToken).toBe('s3cret');
     expect(JSON.stringify(printable(config))).not.toContain('s3cret');

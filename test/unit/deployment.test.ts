@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { from, lastValueFrom, map, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { RawRecord } from '../../src/model/records.js';
+import type { DecodedStats, RawRecord } from '../../src/model/records.js';
 import { KEYS } from '../../src/config/keys.js';
 import type { Point } from '../../src/model/point.js';
 import { toPoints } from '../../src/transform/toPoints.js';
+import { containerPoint } from '../../src/transform/containerPoint.js';
+import { statusFromInspect } from '../../src/sources/engine/containerStatus.js';
+import type { InspectedContainer } from '../../src/sources/engine/engineCodecs.js';
 import { decodeStats } from '../../src/validate/decodeStats.js';
 import { fixtureLines } from '../support/fixtures.js';
 import { handBuilt } from '../support/handBuilt.js';
@@ -31,7 +34,41 @@ async function allPoints(): Promise<Point[]> {
     container: { ...container, id: String(i).repeat(64).slice(0, 64) },
     line,
   }));
-  return lastValueFrom(from(lines).pipe(decodeStats(), toPoints({ tags: { host: 'h' } }), toArray()));
+  const limited = map((d: DecodedStats): DecodedStats => ({ ...d, cpuLimit: { cpus: 0.5 } }));
+  const stats = await lastValueFrom(
+    from(lines).pipe(decodeStats(), limited, toPoints({ tags: { host: 'h' } }), toArray()),
+  );
+  return [...stats, ...containerPoints()];
+}
+
+/** `container` points of a running container with a healthcheck and of one the kernel's OOM killer ended. */
+function containerPoints(): Point[] {
+  const at = { seconds: 1_795_000_000, nanos: 0 };
+  const running: InspectedContainer = {
+    Id: 'b'.repeat(64),
+    Name: '/web',
+    State: {
+      Status: 'running',
+      Running: true,
+      Pid: 7,
+      StartedAt: '2026-11-27T10:00:00Z',
+      Health: { Status: 'healthy', FailingStreak: 0 },
+    },
+    HostConfig: {},
+    RestartCount: 1,
+  };
+  const killed: InspectedContainer = {
+    ...running,
+    State: {
+      Status: 'exited',
+      Running: false,
+      Pid: 0,
+      ExitCode: 137,
+      OOMKilled: true,
+      FinishedAt: '2026-11-27T10:01:00Z',
+    },
+  };
+  return [running, killed].map((info) => containerPoint({ status: statusFromInspect(info), at }, { host: 'h' }));
 }
 
 describe('deployment files', () => {
@@ -70,7 +107,7 @@ describe('deployment files', () => {
       }
       for (const [, tag] of query.matchAll(/tag: "([^"]+)"/g)) expect(tags.has(tag!), `tag ${tag}`).toBe(true);
     }
-    expect(checked).toBeGreaterThanOrEqual(8);
+    expect(checked).toBeGreaterThanOrEqual(14);
   });
 
   it.each(['docker-compose.yml', 'deploy/swarm-stack.yml'])('%s parses and sets only real config keys', (file) => {

@@ -29,7 +29,7 @@ describe('logDelivery', () => {
     expect(log.entries.map((e) => `${e.level} ${e.msg}`)).toEqual([
       'error writing to the database failed after retries; points are kept and retried at each flush',
       'info writes to the database succeed again',
-      'error writing to the database failed (check the URL, org, bucket and token); points are kept and retried at each flush',
+      'error writing to the database failed (check the URL, the bucket or database, and the token or password); points are kept and retried at each flush',
       'warn buffer full: dropping the oldest points (counted in points_dropped)',
       'warn buffer full: dropping the oldest points (counted in points_dropped)',
       'info writes to the database succeed again',

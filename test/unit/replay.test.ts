@@ -30,7 +30,7 @@ describe('replaying the real Engine 20.10 cgroup v1 captures', () => {
       ((253056381571 - 252054084386) / (12583170000000 - 12581170000000)) * 2 * 100,
     );
     for (const p of cpu) expect(p.fields.usage_percent).toBeGreaterThan(95);
-    expect(cpu[0]?.tags).toEqual({ container_id: busyBox.id, container_name: 'web-1' });
+    expect(cpu[0]?.tags).toEqual({ image: busyBox.image, container_id: busyBox.id, container_name: 'web-1' });
 
     const memory = byMeasurement(points, 'memory');
     expect(memory.map((p) => p.fields.usage_bytes)).toEqual([int(1040384), int(884736), int(995328), int(839680)]);

@@ -18,7 +18,7 @@ export class EventStreamEndedError extends Error {
 const WATCHED_ACTIONS = ['start', 'die', 'destroy', 'rename'];
 
 /** An event line that is not JSON or not an event is skipped: discovery must not stop for it. */
-function decodeEvent(line: string): DiscoveryInput[] {
+function decodeEvent(line: string): EngineEvent[] {
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -26,7 +26,42 @@ function decodeEvent(line: string): DiscoveryInput[] {
     return [];
   }
   const decoded = EngineEvent.decode(json);
-  return isLeft(decoded) ? [] : [{ kind: 'event', event: decoded.right }];
+  return isLeft(decoded) ? [] : [decoded.right];
+}
+
+/**
+ * The engine's container events of the given actions, after what `list()` gives: subscribes to
+ * the events BEFORE listing, so that no event is missed in between (the events that arrive while
+ * the listing is under way wait, unread, in the response body). Errors when the engine is
+ * unreachable or closes the event stream.
+ *
+ * ```
+ * events:  ^--------s----d---|
+ * list():   --L|
+ * result:  ---L-----s----d---#     (#: EventStreamEndedError)
+ * ```
+ */
+export function listThenEvents$<L>(
+  engine: Engine,
+  actions: readonly string[],
+  list: () => Observable<L>,
+): Observable<L | EngineEvent> {
+  const events$ = dial$(engine.docker, {
+    path: '/events?',
+    query: { filters: { type: ['container'], event: actions } },
+    statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+  });
+  return events$.pipe(
+    switchMap((body) =>
+      concat(
+        list(),
+        frameLines(body).pipe(
+          mergeMap(decodeEvent),
+          concatWith(throwError(() => new EventStreamEndedError(engine.address))),
+        ),
+      ),
+    ),
+  );
 }
 
 function decodeListing(listing: unknown[]): DiscoveryInput {
@@ -38,10 +73,8 @@ function decodeListing(listing: unknown[]): DiscoveryInput {
 }
 
 /**
- * Which containers to watch, as they come and go. Subscribes to the engine's container events
- * (start, die, destroy, rename) BEFORE listing the containers, so that no start is missed in
- * between: the events that arrive while the listing is under way wait, unread, in the response
- * body, and are applied after it. Emits `added` for each matching container of the listing,
+ * Which containers to watch, as they come and go: the engine's container events (start, die,
+ * destroy, rename) after its listing (`listThenEvents$`). Emits `added` for each matching container of the listing,
  * `synced`, then `added` / `removed` / `renamed` as events arrive. Errors when the engine is
  * unreachable or closes the event stream; `watchContainers` retries that.
  *
@@ -53,21 +86,9 @@ function decodeListing(listing: unknown[]): DiscoveryInput {
  */
 export function containers$(engine: Engine, filters: ContainerFilters = {}): Observable<DiscoveryEvent> {
   const reduce = discoveryReducer(filters);
-  const events$ = dial$(engine.docker, {
-    path: '/events?',
-    query: { filters: { type: ['container'], event: WATCHED_ACTIONS } },
-    statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
-  });
-  return events$.pipe(
-    switchMap((body) =>
-      concat(
-        from(engine.docker.listContainers({ all: true })).pipe(map(decodeListing)),
-        frameLines(body).pipe(
-          mergeMap(decodeEvent),
-          concatWith(throwError(() => new EventStreamEndedError(engine.address))),
-        ),
-      ),
-    ),
+  const list = () => from(engine.docker.listContainers({ all: true })).pipe(map(decodeListing));
+  return listThenEvents$(engine, WATCHED_ACTIONS, list).pipe(
+    map((input): DiscoveryInput => ('kind' in input ? input : { kind: 'event', event: input })),
     scan((step: DiscoveryStep, input) => reduce(step.watchlist, input), { watchlist: new Map(), out: [] }),
     mergeMap((step) => of(...step.out)),
   );

@@ -25,7 +25,8 @@ export interface DiscoveryStep {
 /** The engine's own event attributes; every other attribute of a container event is a label. */
 const NOT_LABELS = new Set(['name', 'image', 'exitCode', 'oldName', 'signal', 'execID', 'execDuration']);
 
-function fromEvent(event: EngineEvent): ContainerRef {
+/** A container's identity from what an event carries (name, image, labels as attributes). */
+export function fromEvent(event: EngineEvent): ContainerRef {
   const attributes = event.Actor.Attributes ?? {};
   const labels: Record<string, string> = {};
   for (const [key, value] of Object.entries(attributes)) if (!NOT_LABELS.has(key)) labels[key] = value;

@@ -4,14 +4,18 @@ import * as t from 'io-ts';
  * The parts of the engine's /events and /containers/json answers that discovery uses;
  * io-ts codecs are the single source of these types.
  */
-export const EngineEvent = t.type({
-  Type: t.string,
-  Action: t.string,
-  Actor: t.type({
-    ID: t.string,
-    Attributes: t.union([t.record(t.string, t.string), t.undefined, t.null]),
+export const EngineEvent = t.intersection([
+  t.type({
+    Type: t.string,
+    Action: t.string,
+    Actor: t.type({
+      ID: t.string,
+      Attributes: t.union([t.record(t.string, t.string), t.undefined, t.null]),
+    }),
   }),
-});
+  /** When it happened, ns since the epoch (a JSON number: exact to a few hundred ns). */
+  t.partial({ timeNano: t.number }),
+]);
 export type EngineEvent = t.TypeOf<typeof EngineEvent>;
 
 export const ListedContainer = t.type({
@@ -25,10 +29,41 @@ export type ListedContainer = t.TypeOf<typeof ListedContainer>;
 
 export const stripSlash = (name: string): string => (name.startsWith('/') ? name.slice(1) : name);
 
-/** The parts of `GET /containers/{id}/json` (inspect) that the sources use. */
-export const InspectedContainer = t.type({
-  Id: t.string,
-  State: t.type({ Running: t.boolean, Pid: t.number }),
-  HostConfig: t.partial({ NetworkMode: t.string }),
-});
+const orNull = <C extends t.Mixed>(codec: C) => t.union([codec, t.null, t.undefined]);
+
+/** A container's healthcheck state, in inspect's `State.Health` (only with a healthcheck). */
+const Health = t.type({ Status: t.string, FailingStreak: orNull(t.number) });
+
+/**
+ * The parts of `GET /containers/{id}/json` (inspect) that the sources use: the init pid and
+ * network mode (cgroup source), the lifecycle (`container` measurement) and the CPU limits.
+ */
+export const InspectedContainer = t.intersection([
+  t.type({
+    Id: t.string,
+    State: t.intersection([
+      t.type({ Running: t.boolean, Pid: t.number }),
+      t.partial({
+        Status: t.string,
+        OOMKilled: t.boolean,
+        ExitCode: t.number,
+        StartedAt: t.string,
+        FinishedAt: t.string,
+        Health: orNull(Health),
+      }),
+    ]),
+    HostConfig: t.partial({
+      NetworkMode: t.string,
+      NanoCpus: orNull(t.number),
+      CpuQuota: orNull(t.number),
+      CpuPeriod: orNull(t.number),
+      CpusetCpus: orNull(t.string),
+    }),
+  }),
+  t.partial({
+    Name: orNull(t.string),
+    RestartCount: orNull(t.number),
+    Config: orNull(t.partial({ Image: t.string, Labels: orNull(t.record(t.string, t.string)) })),
+  }),
+]);
 export type InspectedContainer = t.TypeOf<typeof InspectedContainer>;

@@ -1,0 +1,101 @@
+import type { ContainerRef } from '../../model/container.js';
+import type { ContainerStatus, CpuLimit } from '../../model/lifecycle.js';
+import { type Instant, parseInstant } from '../../model/timestamp.js';
+import { type EngineEvent, type InspectedContainer, stripSlash } from './engineCodecs.js';
+
+/** The engine writes Go's zero time (0001-01-01T00:00:00Z) for "never": that is unknown, not a time. */
+function knownTime(text: string | undefined): Instant | undefined {
+  const instant = text === undefined ? undefined : parseInstant(text);
+  return instant && instant.seconds > 0 ? instant : undefined;
+}
+
+/** The number of CPUs a cpuset list such as `0-3,6` names. */
+export function cpusetSize(list: string): number | undefined {
+  let n = 0;
+  for (const part of list.split(',')) {
+    const m = /^\s*(\d+)(?:-(\d+))?\s*$/.exec(part);
+    if (!m) return undefined;
+    n += m[2] === undefined ? 1 : Number(m[2]) - Number(m[1]) + 1;
+  }
+  return n > 0 ? n : undefined;
+}
+
+/** The CPU limit in inspect: `NanoCpus` (--cpus), else `CpuQuota`/`CpuPeriod` (0: 100 ms), and the cpuset. */
+export function cpuLimitOf(host: InspectedContainer['HostConfig']): CpuLimit {
+  const limit: { cpus?: number; cpusetCpus?: number } = {};
+  if (host.NanoCpus) limit.cpus = host.NanoCpus / 1e9;
+  else if (host.CpuQuota && host.CpuQuota > 0) limit.cpus = host.CpuQuota / (host.CpuPeriod || 100_000);
+  const cpuset = host.CpusetCpus ? cpusetSize(host.CpusetCpus) : undefined;
+  if (cpuset !== undefined) limit.cpusetCpus = cpuset;
+  return limit;
+}
+
+/** The container's identity as inspect gives it (name without its slash, the image as it was asked for). */
+export function refOf(info: InspectedContainer, known?: ContainerRef): ContainerRef {
+  return {
+    id: info.Id,
+    name: info.Name ? stripSlash(info.Name) : (known?.name ?? info.Id.slice(0, 12)),
+    image: info.Config?.Image ?? known?.image ?? '',
+    labels: info.Config?.Labels ?? known?.labels ?? {},
+  };
+}
+
+/** The state inspect gives, or, from an engine that leaves `Status` out (before API 1.21), from its flags. */
+const stateOf = (s: InspectedContainer['State']): string => s.Status ?? (s.Running ? 'running' : 'exited');
+
+/** A container's status from its inspect. */
+export function statusFromInspect(info: InspectedContainer, known?: ContainerRef): ContainerStatus {
+  const s = info.State;
+  const startedAt = knownTime(s.StartedAt);
+  const finishedAt = knownTime(s.FinishedAt);
+  // A container that ran and stopped; `Running` stays true while a restart policy restarts it.
+  const ended = !s.Running && finishedAt !== undefined && stateOf(s) !== 'created';
+  // `removing` (`--rm`, `docker rm -f`) is the engine's passing state of a container that exited.
+  const state = ended && stateOf(s) === 'removing' ? 'exited' : stateOf(s);
+  return {
+    container: refOf(info, known),
+    state,
+    restartCount: info.RestartCount ?? 0,
+    ...(startedAt ? { startedAt } : {}),
+    ...(finishedAt && ended ? { finishedAt } : {}),
+    ...(ended && s.ExitCode !== undefined ? { exitCode: s.ExitCode } : {}),
+    ...(ended && s.OOMKilled !== undefined ? { oomKilled: s.OOMKilled } : {}),
+    ...(s.Health ? { health: { status: s.Health.Status, failingStreak: s.Health.FailingStreak ?? 0 } } : {}),
+    cpuLimit: cpuLimitOf(info.HostConfig),
+  };
+}
+
+/** The state a lifecycle event leaves a container in, when it cannot be inspected (it is gone: `--rm`). */
+const STATE_AFTER: Readonly<Record<string, string>> = {
+  start: 'running',
+  restart: 'running',
+  unpause: 'running',
+  pause: 'paused',
+  die: 'exited',
+};
+
+/**
+ * A known container's status after an event, from what the event itself carries: the exit code
+ * of `die`, `oom`, the health of `health_status: healthy`. For when inspect cannot tell (the
+ * container was removed at once), and so that the point is written at once.
+ */
+export function statusAfterEvent(status: ContainerStatus, event: EngineEvent): ContainerStatus {
+  const action = event.Action.split(':')[0]!;
+  const attributes = event.Actor.Attributes ?? {};
+  const state = STATE_AFTER[action] ?? status.state;
+  const next: { -readonly [K in keyof ContainerStatus]: ContainerStatus[K] } = { ...status, state };
+  if (action === 'die') {
+    const code = Number(attributes.exitCode);
+    if (Number.isInteger(code)) next.exitCode = code;
+    next.oomKilled ??= false;
+  } else if (action === 'oom') next.oomKilled = true;
+  else if (action === 'health_status') {
+    const health = event.Action.slice(action.length + 1).trim();
+    if (health) next.health = { status: health, failingStreak: status.health?.failingStreak ?? 0 };
+  } else if (action === 'start' || action === 'restart') {
+    delete next.exitCode;
+    delete next.oomKilled;
+    delete next.finishedAt;
+  }
+  return next;
+}

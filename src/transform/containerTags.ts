@@ -1,0 +1,45 @@
+import picomatch from 'picomatch';
+import type { ContainerRef } from '../model/container.js';
+
+export interface TagOptions {
+  /** Globs of label keys copied as tags (TAG_LABELS); default none: no surprise cardinality. */
+  readonly tagLabels?: readonly string[];
+  /** Globs of label keys left out even when `tagLabels` matches (TAG_LABELS_EXCLUDE). */
+  readonly tagLabelsExclude?: readonly string[];
+  /** The `image` tag (IMAGE_TAG); default on. */
+  readonly imageTag?: boolean;
+}
+
+/** The image as the engine names it, without a digest (`busybox@sha256:...` -> `busybox`); an image id stays whole. */
+export const imageName = (image: string): string => {
+  const at = image.indexOf('@');
+  return at > 0 ? image.slice(0, at) : image;
+};
+
+/**
+ * The tags every point of a container carries besides the engine's `host`: `container_id`,
+ * `container_name`, `image`, and the labels that the globs choose, under their own keys. A
+ * label cannot replace one of the collector's own tags (a label named `host` is left out).
+ */
+export function containerTagger(options: TagOptions = {}): (container: ContainerRef) => Record<string, string> {
+  const include =
+    options.tagLabels && options.tagLabels.length > 0 ? picomatch([...options.tagLabels], { dot: true }) : undefined;
+  const exclude =
+    options.tagLabelsExclude && options.tagLabelsExclude.length > 0
+      ? picomatch([...options.tagLabelsExclude], { dot: true })
+      : () => false;
+  const imageTag = options.imageTag !== false;
+  return (container) => {
+    const tags: Record<string, string> = {};
+    if (include)
+      for (const [key, value] of Object.entries(container.labels))
+        if (include(key) && !exclude(key) && !RESERVED.has(key) && key !== '' && value !== '') tags[key] = value;
+    if (imageTag && container.image !== '') tags.image = imageName(container.image);
+    tags.container_id = container.id;
+    tags.container_name = container.name;
+    return tags;
+  };
+}
+
+/** The collector's own tag keys: `host` (the engine's), the container's, and one per interface or device. */
+const RESERVED = new Set(['host', 'container_id', 'container_name', 'image', 'interface', 'device']);

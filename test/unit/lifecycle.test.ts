@@ -1,0 +1,152 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toLineProtocol } from '../../src/encode/toLineProtocol.js';
+import type { ContainerStatus } from '../../src/model/lifecycle.js';
+import { Int } from '../../src/model/point.js';
+import {
+  cpuLimitOf,
+  cpusetSize,
+  statusAfterEvent,
+  statusFromInspect,
+} from '../../src/sources/engine/containerStatus.js';
+import type { EngineEvent, InspectedContainer } from '../../src/sources/engine/engineCodecs.js';
+import { containerPoint } from '../../src/transform/containerPoint.js';
+import { containerTagger, imageName } from '../../src/transform/containerTags.js';
+import { limitCpus, withLimit } from '../../src/transform/cpuLimit.js';
+import { parseLineProtocol } from '../support/parseLineProtocol.js';
+import { tricky } from '../support/arbitraryPoint.js';
+
+const ID = 'c'.repeat(64);
+const exited: InspectedContainer = {
+  Id: ID,
+  Name: '/job',
+  State: {
+    Status: 'exited',
+    Running: false,
+    Pid: 0,
+    ExitCode: 3,
+    OOMKilled: false,
+    StartedAt: '2026-11-27T10:00:00.123456789Z',
+    FinishedAt: '2026-11-27T10:00:02.5Z',
+  },
+  HostConfig: { NanoCpus: 0, CpuQuota: 0, CpuPeriod: 0, CpusetCpus: '' },
+  RestartCount: 2,
+  Config: { Image: 'busybox@sha256:' + 'f'.repeat(64), Labels: { team: 'core' } },
+};
+const running: InspectedContainer = {
+  ...exited,
+  State: {
+    Status: 'running',
+    Running: true,
+    Pid: 42,
+    ExitCode: 0,
+    StartedAt: '2026-11-27T10:00:00Z',
+    FinishedAt: '0001-01-01T00:00:00Z',
+    Health: { Status: 'unhealthy', FailingStreak: 4 },
+  },
+};
+const event = (action: string, attributes: Record<string, string> = {}): EngineEvent => ({
+  Type: 'container',
+  Action: action,
+  Actor: { ID, Attributes: { name: 'job', image: 'local/busybox', ...attributes } },
+});
+const at = { seconds: 1_795_000_000, nanos: 500_000_000 };
+
+describe('the container measurement', () => {
+  it('an exited container: state, exit code, OOM flag, start and finish in ns, restarts', () => {
+    const status = statusFromInspect(exited);
+    const point = containerPoint({ status, at }, { host: 'h' });
+    expect(point.measurement).toBe('container');
+    expect(point.fields).toEqual({
+      running: false,
+      state: 'exited',
+      restart_count: new Int(2),
+      started_at: 1_795_773_600_123_456_789n,
+      finished_at: 1_795_773_602_500_000_000n,
+      exit_code: new Int(3),
+      oom_killed: false,
+    });
+    expect(toLineProtocol(point)).toContain('exit_code=3i');
+    expect(toLineProtocol(point)).toContain('started_at=1795773600123456789i');
+  });
+
+  it('a running container: uptime, health, no exit code, Go’s zero time read as unknown', () => {
+    const status = statusFromInspect(running);
+    const point = containerPoint({ status, at: { seconds: 1_795_773_610, nanos: 250_000_000 } }, {});
+    expect(point.fields).toMatchObject({ running: true, state: 'running', uptime_seconds: 10.25 });
+    expect(point.fields).toMatchObject({ health_status: 'unhealthy', health_failing_streak: new Int(4) });
+    expect(point.fields).not.toHaveProperty('exit_code');
+    expect(point.fields).not.toHaveProperty('finished_at');
+    expect(point.fields).not.toHaveProperty('oom_killed');
+  });
+
+  it('events: die carries the exit code, oom sets the flag, health_status its state, start clears the exit', () => {
+    const base: ContainerStatus = statusFromInspect(running);
+    const died = statusAfterEvent(base, event('die', { exitCode: '137' }));
+    expect(died).toMatchObject({ state: 'exited', exitCode: 137, oomKilled: false });
+    expect(statusAfterEvent(died, event('oom')).oomKilled).toBe(true);
+    expect(statusAfterEvent(base, event('health_status: healthy')).health?.status).toBe('healthy');
+    const restarted = statusAfterEvent(died, event('start'));
+    expect(restarted.state).toBe('running');
+    expect(restarted).not.toHaveProperty('exitCode');
+    expect(statusAfterEvent(base, event('pause')).state).toBe('paused');
+  });
+});
+
+describe('CPU against the limit', () => {
+  it('reads --cpus, else the quota over the period (0: the kernel’s 100 ms), and the cpuset', () => {
+    expect(cpuLimitOf({ NanoCpus: 500_000_000 })).toEqual({ cpus: 0.5 });
+    expect(cpuLimitOf({ NanoCpus: 0, CpuQuota: 150_000, CpuPeriod: 100_000 })).toEqual({ cpus: 1.5 });
+    expect(cpuLimitOf({ CpuQuota: 25_000, CpuPeriod: 0 })).toEqual({ cpus: 0.25 });
+    expect(cpuLimitOf({ CpuQuota: -1, CpusetCpus: '0-1,3' })).toEqual({ cpusetCpus: 3 });
+    expect(cpuLimitOf({})).toEqual({});
+    expect(cpusetSize('0-3,6')).toBe(5);
+    expect(cpusetSize('x')).toBeUndefined();
+  });
+
+  it('limit_percent is usage over the CPUs it may use; a cpuset counts only when smaller than the host', () => {
+    const record = { read: '', cpu_stats: { online_cpus: 2 } } as never;
+    expect(withLimit({ usage_percent: 50 }, record, { cpus: 0.5 })).toEqual({
+      usage_percent: 50,
+      limit_cpus: 0.5,
+      limit_percent: 100,
+    });
+    expect(limitCpus({ cpusetCpus: 1 }, record)).toBe(1);
+    expect(limitCpus({ cpusetCpus: 2 }, record)).toBeUndefined();
+    expect(withLimit({ usage_percent: 50 }, record, {})).toEqual({ usage_percent: 50 });
+    expect(withLimit({ usage_percent: 50 }, record, undefined)).toEqual({ usage_percent: 50 });
+  });
+});
+
+describe('tags: image and labels', () => {
+  const container = {
+    id: ID,
+    name: 'web',
+    image: 'busybox@sha256:' + 'f'.repeat(64),
+    labels: { team: 'core', 'com.docker.compose.service': 'api', host: 'evil', secret: 's' },
+  };
+
+  it('copies the labels the globs choose, never over the collector’s own tags; image without digest', () => {
+    const tags = containerTagger({ tagLabels: ['team', 'com.docker.*', 'host', 's*'], tagLabelsExclude: ['secret'] });
+    expect(tags(container)).toEqual({
+      team: 'core',
+      'com.docker.compose.service': 'api',
+      image: 'busybox',
+      container_id: ID,
+      container_name: 'web',
+    });
+    expect(containerTagger({ imageTag: false })(container)).toEqual({ container_id: ID, container_name: 'web' });
+    expect(imageName('sha256:' + 'a'.repeat(64))).toBe('sha256:' + 'a'.repeat(64));
+  });
+
+  it('label keys and values of any text come back from the line protocol as they were (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(tricky(1), tricky(1), { maxKeys: 4 }), (labels) => {
+        const tags = containerTagger({ tagLabels: ['**'] })({ ...container, labels });
+        const point = { measurement: 'cpu', tags, fields: { usage_percent: 1 }, timestamp: '1' };
+        expect(parseLineProtocol(toLineProtocol(point)!).tags).toEqual(tags);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
