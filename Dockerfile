@@ -18,8 +18,12 @@ ARG DOCKER_GID=999
 ENV NODE_ENV=production METRICS_PORT=9417
 WORKDIR /app
 # A user of its own, in the group that owns the mounted docker socket (reading stats needs no root).
+# Its uid is fixed (10001) so that a DaemonSet can hand it the spool's host folder.
 RUN groupadd --system --gid "${DOCKER_GID}" docker-sock || true \
- && useradd --system --no-create-home --gid "${DOCKER_GID}" stats
+ && useradd --system --no-create-home --uid 10001 --gid "${DOCKER_GID}" stats \
+ && mkdir -p /var/lib/docker-stats-service/spool && chown stats /var/lib/docker-stats-service/spool
+# The disk spool (SPOOL_DIR): batches wait here until the database has them, across restarts.
+VOLUME /var/lib/docker-stats-service/spool
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

@@ -1,6 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { startDaemon } from './daemonRun.js';
@@ -13,7 +15,7 @@ const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const LABEL = 'dss-bench';
 
 interface Scenario {
-  /** a, b, c, d, d', e, f, f0, g: which scenarios a run asks for. */
+  /** a, b, c, d, d', e, f, fs, f0, g: which scenarios a run asks for. */
   readonly key: string;
   readonly name: string;
   start(ids: string[]): { child?: ChildProcess; samples(): Promise<number> };
@@ -96,6 +98,11 @@ const scenarios: Scenario[] = [
   telegrafStyle("d'", "(d') the same, every tick's requests started whatever is under way", 'overlap'),
   { key: 'e', name: '(e) no collector', start: () => ({ samples: async () => 0 }) },
   ours('f', '(f) ours, cgroup source (1 s)', { STATS_SOURCE: 'cgroup' }),
+  // What the disk spool costs when the database answers: a write and an ack record per batch.
+  ours('fs', '(fs) ours, cgroup source, with the disk spool (SPOOL_DIR)', {
+    STATS_SOURCE: 'cgroup',
+    SPOOL_DIR: join(tmpdir(), `dss-bench-spool-${process.pid}`),
+  }),
   // What the `container` measurement (its event stream, inspects and points) adds to (f).
   ours('f0', '(f0) ours, cgroup source, without the container measurement', {
     STATS_SOURCE: 'cgroup',
@@ -193,6 +200,7 @@ export async function hostOverheadBench(
     }
   } finally {
     await removeContainers(docker);
+    rmSync(join(tmpdir(), `dss-bench-spool-${process.pid}`), { recursive: true, force: true });
   }
   printTargets(rows);
   return rows;
@@ -206,6 +214,13 @@ function printTargets(rows: readonly OverheadRow[]): void {
       `  targets: ours stream CPU / docker stats CPU = ${fmt(a.collectorCpuPercent / c.collectorCpuPercent)} (<= 0.5); ours RSS ${fmt(Math.max(a.peakRssMb, b.peakRssMb), 0)} MB (<= 80); engine CPU per sample, poll / Telegraf-style = ${fmt(b.engineCpuMsPerSample / d.engineCpuMsPerSample)} (<= 0.6; against the overlapping variant ${fmt(b.engineCpuMsPerSample / d2.engineCpuMsPerSample)})`,
     );
   }
+  const [fs, f0] = [row('fs'), row('f0')];
+  if (f && fs)
+    console.log(`  spool: collector CPU (fs) / (f) = ${fmt(fs.collectorCpuPercent / f.collectorCpuPercent)} (<= 1.5)`);
+  if (f && f0)
+    console.log(
+      `  container measurement: collector CPU (f) / (f0) = ${fmt(f.collectorCpuPercent / f0.collectorCpuPercent)}`,
+    );
   if (f && g) {
     console.log(
       `  collector CPU (f) / plain script (g) = ${fmt(f.collectorCpuPercent / g.collectorCpuPercent)} (<= 0.5)`,

@@ -1,13 +1,27 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fmt } from './measure.js';
-import { rssMb } from './procStats.js';
+import { cpuSeconds, rssMb } from './procStats.js';
 import { scrape, sleep, startStandInRun, stop } from './daemonRun.js';
 
 /**
  * Outage memory: the stand-in engine at a high rate while the sink is down for `outageS`
  * seconds. RSS must stay within maxBufferSize + 100 MB, the dropped counter must equal the
  * overflow exactly (collected = written + dropped at the end), and delivery must resume.
+ * With `spool`, the same with SPOOL_DIR: RSS must stay as bounded while the spool grows on disk;
+ * it prints the spool's write rate and size, and the catch-up rate once the sink is back.
  */
-export async function outageBench(containers = 1000, perSecond = 5, outageS = 180, maxBufferMb = 50): Promise<void> {
+export async function outageBench(
+  containers = 1000,
+  perSecond = 5,
+  outageS = 180,
+  maxBufferMb = 50,
+  spool = false,
+): Promise<void> {
+  const spoolDir = spool ? mkdtempSync(join(tmpdir(), 'dss-bench-spool-')) : undefined;
+  const spoolMb = (): number =>
+    spoolDir ? readdirSync(spoolDir).reduce((n, f) => n + statSync(join(spoolDir, f)).size, 0) / 1e6 : 0;
   const {
     daemon,
     port,
@@ -18,23 +32,31 @@ export async function outageBench(containers = 1000, perSecond = 5, outageS = 18
     MAX_RETRIES: '2',
     LOG_LEVEL: 'info',
     SHUTDOWN_TIMEOUT_MS: '60000',
+    ...(spoolDir ? { SPOOL_DIR: spoolDir } : {}),
   });
   const pid = daemon.process.pid!;
   let peak = 0;
   const watch = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 1000);
   try {
     console.log(
-      `outage: ${containers} stand-in containers at ${perSecond} records/s, sink down ${outageS} s, maxBufferSize ${maxBufferMb}MB`,
+      `outage${spoolDir ? ' with the disk spool' : ''}: ${containers} stand-in containers at ${perSecond} records/s, sink down ${outageS} s, maxBufferSize ${maxBufferMb}MB`,
     );
     await sleep(15_000);
     proxy.down = true;
+    const [cpu0, collected0] = [cpuSeconds(pid), (await scrape(port)).dss_points_collected_total ?? 0];
     await sleep(outageS * 1000);
     const during = await scrape(port);
+    const outageCpu = (100 * (cpuSeconds(pid) - cpu0)) / outageS;
+    const collectedInOutage = (during.dss_points_collected_total ?? 0) - collected0;
+    const diskMb = spoolMb();
     proxy.down = false;
     const back = proxy.points;
     await sleep(20_000);
     const resumed = proxy.points - back;
     const after = await scrape(port);
+    console.log(
+      `  during the outage: collector CPU ${fmt(outageCpu, 1)} % of a core, ${fmt(collectedInOutage / outageS, 0)} points/s collected${spoolDir ? ` and spooled: ${fmt(diskMb, 1)} MB on disk at its end, ${fmt(((outageCpu / 100) * outageS * 1e6) / collectedInOutage, 2)} us of CPU per point` : ''}; after it: ${fmt(resumed / 20, 0)} points/s delivered`,
+    );
     await stop(daemon);
     const final = daemon.stderr
       .split('\n')
@@ -51,5 +73,6 @@ export async function outageBench(containers = 1000, perSecond = 5, outageS = 18
   } finally {
     clearInterval(watch);
     await stopAll();
+    if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   }
 }

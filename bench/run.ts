@@ -7,7 +7,7 @@ import { cgroupScaleBench, scaleBench } from './scale.bench.js';
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
 /**
- * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage]` (all by default):
+ * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool]` (all by default):
  * prints figures; never part of `npm test`. Needs the test bed (scripts/testbed.sh) for all but
  * pipeline. Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30),
  * BENCH_REALSCALE_CONTAINERS (300), BENCH_SCALE_CONTAINERS, BENCH_SCALE_S (10000, 120),
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   if (want('scale')) await scaleBench(env('BENCH_SCALE_CONTAINERS', 10_000), env('BENCH_SCALE_S', 120));
   if (want('cgroupscale')) await cgroupScaleBench(env('BENCH_SCALE_CONTAINERS', 10_000), env('BENCH_SCALE_S', 120));
   if (want('outage')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180));
+  if (want('outage') || want('outage-spool')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180), 50, true);
 }
 
 void main();

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
+import { SpoolError } from './app/bufferFor.js';
 import { createService } from './app/service.js';
 import { CommanderError, parseCli } from './config/cli.js';
 import type { Config } from './config/keys.js';
@@ -69,7 +70,13 @@ async function main(): Promise<void> {
     log.warn({ node: process.version }, 'cannot stop socket reads on this Node: streams pause with pause() alone');
   // The cgroup source's `read`: wall-clock ms, with sub-ms digits so that records a ms apart stay apart.
   const clock = (): number => Date.now() + (performance.now() % 1);
-  const service = createService(config, { log, clock });
+  let service: ReturnType<typeof createService>;
+  try {
+    service = createService(config, { log, clock });
+  } catch (error) {
+    if (error instanceof SpoolError) fail(error.message);
+    throw error;
+  }
   const { sink } = service;
 
   let server: Server | undefined;
@@ -91,6 +98,7 @@ async function main(): Promise<void> {
   );
 
   const exit = (code: number): never => {
+    service.buffer.close?.(); // a spool: durable, and kept for the next start
     sink.close();
     server?.close();
     process.exit(code);
@@ -109,7 +117,12 @@ async function main(): Promise<void> {
         rejected: s.pointsRejected,
       };
       const left = service.buffer.points;
-      if (left > 0) log.error({ ...totals, undelivered: left }, 'stopped with points that could not be delivered');
+      if (left > 0 && config.spoolDir !== undefined)
+        log.warn(
+          { ...totals, spooled: left },
+          'stopped; points not delivered yet stay in the spool for the next start',
+        );
+      else if (left > 0) log.error({ ...totals, undelivered: left }, 'stopped with points that could not be delivered');
       else log.info(totals, 'stopped; everything collected was delivered');
       exit(EXIT.stopped);
     },

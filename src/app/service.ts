@@ -23,7 +23,7 @@ import {
 } from 'rxjs';
 import { batchLines } from '../batch/batchLines.js';
 import type { Config } from '../config/keys.js';
-import { PointBuffer } from '../deliver/pointBuffer.js';
+import type { DeliveryBuffer } from '../deliver/deliveryBuffer.js';
 import type { LineSink } from '../deliver/sink.js';
 import { writeBatches } from '../deliver/writeBatches.js';
 import { toLineProtocol } from '../encode/toLineProtocol.js';
@@ -48,12 +48,15 @@ import { containerTagger } from '../transform/containerTags.js';
 import { foldCpuLimits } from '../transform/cpuLimit.js';
 import { type FieldSelection, fieldChooser, writesField } from '../transform/selectFields.js';
 import { toPoints } from '../transform/toPoints.js';
+import { bufferFor } from './bufferFor.js';
 import { hostTagOf } from './hostTag.js';
 import { sinkFor } from './sinkFor.js';
 
 export interface ServiceDeps {
   /** Where batches go; default: what the config says (`sinkFor`). */
   readonly sink?: LineSink;
+  /** Where batches wait; default: what the config says (`bufferFor`: memory, or the disk spool). */
+  readonly buffer?: DeliveryBuffer;
   readonly log?: Logger;
   /** For DOCKER_TLS_VERIFY / DOCKER_CERT_PATH; default process.env. */
   readonly env?: NodeJS.ProcessEnv;
@@ -71,7 +74,7 @@ export interface Service {
   readonly state$: Observable<TelemetryState>;
   /** The latest state, for scrapes. */
   snapshot(): TelemetryState;
-  readonly buffer: PointBuffer;
+  readonly buffer: DeliveryBuffer;
   readonly sink: LineSink;
   /** Writes what is waiting now (SIGUSR1). */
   flush(): void;
@@ -97,7 +100,14 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
   const telemetry = new Subject<TelemetryEvent>();
   const state = new BehaviorSubject(initialTelemetry());
   telemetry.pipe(scan(foldTelemetry, state.value)).subscribe((s) => state.next(s));
-  const buffer = new PointBuffer(config.maxBufferSize, config.bufferPolicy);
+  const buffer = deps.buffer ?? bufferFor(config);
+  const replayed = buffer.replay;
+  if (replayed) {
+    telemetry.next({ type: 'spool-opened', ...replayed });
+    telemetry.next({ type: 'buffer-level', points: buffer.points, bytes: buffer.bytes });
+    if (replayed.points > 0 || replayed.corrupt > 0)
+      log.info(replayed, 'disk spool: sending what the last run left first');
+  }
   const flush$ = new Subject<void>();
   const stopReading$ = new Subject<void>();
 
@@ -204,10 +214,12 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
     flush$,
     gzip: sink.gzip,
   };
+  // What a previous run spooled is sent at once, before the first batch of this one.
+  const drains$ = replayed && replayed.points > 0 ? flush$.pipe(startWith(undefined)) : flush$;
   const run$ = merge(collected$, internal$).pipe(
     takeUntil(stopReading$),
     batchLines(batches, scheduler),
-    writeBatches(sink, { buffer, flush$, log, retry: { maxRetries: config.maxRetries } }, scheduler),
+    writeBatches(sink, { buffer, flush$: drains$, log, retry: { maxRetries: config.maxRetries } }, scheduler),
     tap({ next: (event) => telemetry.next(event) }),
     share(),
   );

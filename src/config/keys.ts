@@ -5,7 +5,7 @@ import { DEFAULT_MAX_CONCURRENT_POLLS } from '../sources/apiSource.js';
 import { type KeySpec, key } from './keySpec.js';
 import { SELECTION_KEYS } from './selectionKeys.js';
 import { SINK_KEYS } from './sinkKeys.js';
-import { byteSize, engineAddresses, list, onOff, oneOf, output, text, wholeNumber } from './inputCodecs.js';
+import { byteSize, engineAddresses, list, onOff, oneOf, optional, output, text, wholeNumber } from './inputCodecs.js';
 
 export type { KeySpec } from './keySpec.js';
 
@@ -66,6 +66,27 @@ export const KEYS = {
     flag: '--max-buffer-size',
     default: '50MB',
     doc: 'bound of the buffer in bytes of line protocol (50MB, 64MiB, or bytes)',
+  }),
+  spoolDir: key({
+    codec: optional(text),
+    env: 'SPOOL_DIR',
+    flag: '--spool-dir',
+    default: undefined,
+    doc: 'a folder for the disk spool: every batch is on disk until the database acknowledges it, and survives a crash or restart (off without it)',
+  }),
+  maxSpoolSize: key({
+    codec: byteSize,
+    env: 'MAX_SPOOL_SIZE',
+    flag: '--max-spool-size',
+    default: '1GB',
+    doc: 'bound of the spool on disk; past it the oldest points are dropped (counted), or with BUFFER_POLICY=block the sources wait',
+  }),
+  spoolSync: key({
+    codec: wholeNumber(0, 3_600_000),
+    env: 'SPOOL_SYNC_MS',
+    flag: '--spool-sync',
+    default: 1000,
+    doc: 'the most a crash of the machine can lose: ms between fsyncs of the spool (0: at every batch); a killed process loses nothing',
   }),
   compression: key({
     codec: onOff,

@@ -1,5 +1,6 @@
 import { BehaviorSubject, type Observable, distinctUntilChanged } from 'rxjs';
 import { type Chunk, dropOldestLines } from '../model/chunk.js';
+import type { DeliveryBuffer } from './deliveryBuffer.js';
 
 /** What to do when the buffer is full: drop the oldest points (default), or hold the sources. */
 export type BufferPolicy = 'drop-oldest' | 'block';
@@ -11,7 +12,7 @@ export type BufferPolicy = 'drop-oldest' | 'block';
  * Policy `block`: nothing is dropped; `pressure$` turns true while full, and the sources stop
  * reading until it turns false. A batch that failed goes back to the front, in order.
  */
-export class PointBuffer {
+export class PointBuffer implements DeliveryBuffer {
   private readonly chunks: Chunk[] = [];
   private totalBytes = 0;
   private totalPoints = 0;
@@ -62,6 +63,9 @@ export class PointBuffer {
     }
     return chunk;
   }
+
+  /** Nothing to do: a chunk taken is out of memory already. */
+  done(): void {}
 
   private added(chunk: Chunk): number {
     this.totalBytes += chunk.bytes;

@@ -25,7 +25,7 @@ import type { DeliveryEvent } from '../model/telemetry.js';
 import { type RetryBackoffOptions, retryBackoff } from '../rx/retryBackoff.js';
 import { type DeliveryStep, type Job, type WriteOutcome, deliveryStep, startDelivery } from './deliveryPolicy.js';
 import { logDelivery } from './logDelivery.js';
-import type { PointBuffer } from './pointBuffer.js';
+import type { DeliveryBuffer } from './deliveryBuffer.js';
 import type { LineSink } from './sink.js';
 import { retryAfterMs, writeRetryVerdict } from './writeFailure.js';
 
@@ -34,7 +34,7 @@ export const DEFAULT_MAX_RETRIES = 3;
 export const MAX_RETRIES_LIMIT = 5;
 
 export interface WriteBatchesOptions {
-  readonly buffer: PointBuffer;
+  readonly buffer: DeliveryBuffer;
   /** Backoff of a failing write; `maxRetries` default 3, at most 5. */
   readonly retry?: Omit<RetryBackoffOptions, 'classify' | 'minDelayMs' | 'onRetry'>;
   /** Manual flush (SIGUSR1, shutdown): also retries what is waiting in the buffer now. */
@@ -98,6 +98,7 @@ export function writeBatches(
     if (step.putBack) return EMPTY;
     const job = step.queue[0];
     if (job) return attempt(job).pipe(map((outcome) => deliveryStep(step.queue, outcome, sink.gzip)));
+    buffer.done(); // what was taken last is written or rejected: a spool lets it go now
     const chunk = buffer.shift();
     return chunk ? of(startDelivery(chunk)) : EMPTY;
   };

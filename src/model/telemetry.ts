@@ -11,7 +11,9 @@ export type DeliveryEvent =
   | { readonly type: 'points-rejected'; readonly points: number; readonly reason: string }
   | { readonly type: 'points-retried'; readonly points: number }
   | { readonly type: 'points-dropped'; readonly points: number }
-  | { readonly type: 'buffer-level'; readonly points: number; readonly bytes: number };
+  | { readonly type: 'buffer-level'; readonly points: number; readonly bytes: number }
+  /** The disk spool at start-up: points a previous run left, to be sent first, and damaged records skipped. */
+  | { readonly type: 'spool-opened'; readonly points: number; readonly corrupt: number };
 
 /** What the sources tell about engines and container streams. */
 export type SourceEvent =

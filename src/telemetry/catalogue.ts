@@ -36,6 +36,18 @@ export const METRICS: readonly MetricSpec[] = [
     read: (s) => s.pointsWritten,
   },
   {
+    name: 'points_replayed_total',
+    kind: 'counter',
+    help: 'Points a previous run left in the disk spool, sent by this one (included in points_collected_total).',
+    read: (s) => s.pointsReplayed,
+  },
+  {
+    name: 'spool_corrupt_records_total',
+    kind: 'counter',
+    help: 'Damaged spool records skipped at start-up or when read back.',
+    read: (s) => s.spoolCorrupt,
+  },
+  {
     name: 'points_dropped_total',
     kind: 'counter',
     help: 'Points dropped to make room in the full buffer.',

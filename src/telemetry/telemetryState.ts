@@ -12,6 +12,10 @@ export interface TelemetryState {
   records: number;
   decodeErrors: number;
   pointsCollected: number;
+  /** Points a previous run left in the spool, sent by this one (counted as collected too). */
+  pointsReplayed: number;
+  /** Damaged spool records skipped (a torn write after power loss, a bad disk). */
+  spoolCorrupt: number;
   /** Open container streams, by source (`api`, `cgroup`). */
   readonly streams: Record<string, number>;
   readonly engines: Map<string, EngineHealth>;
@@ -35,6 +39,8 @@ export const initialTelemetry = (): TelemetryState => ({
   records: 0,
   decodeErrors: 0,
   pointsCollected: 0,
+  pointsReplayed: 0,
+  spoolCorrupt: 0,
   streams: {},
   engines: new Map(),
   pointsWritten: 0,
@@ -108,6 +114,12 @@ export function foldTelemetry(s: TelemetryState, e: TelemetryEvent): TelemetrySt
     case 'buffer-level':
       s.bufferPoints = e.points;
       s.bufferBytes = e.bytes;
+      break;
+    case 'spool-opened':
+      // What this run will write of a previous run's points: collected = written + dropped + ... still holds.
+      s.pointsCollected += e.points;
+      s.pointsReplayed += e.points;
+      s.spoolCorrupt += e.corrupt;
       break;
     case 'batch-split':
       break;

@@ -67,8 +67,16 @@ export interface ContainerPointOptions {
 export function toContainerPoints(options: ContainerPointOptions = {}): OperatorFunction<StatusRecord, Point> {
   const tagsOf = options.containerTags ?? containerTagger();
   const telemetry = options.telemetry ?? noTelemetry;
+  // One tags object per container identity (a status keeps its container object from one inspect
+  // to the next), so that the line-protocol serializer escapes each tag set once.
+  const tagSets = new WeakMap<ContainerRef, Readonly<Record<string, string>>>();
+  const tagsFor = (container: ContainerRef): Readonly<Record<string, string>> => {
+    let tags = tagSets.get(container);
+    if (!tags) tagSets.set(container, (tags = { ...options.tags, ...tagsOf(container) }));
+    return tags;
+  };
   return mergeMap((record) => {
-    const point = containerPoint(record, { ...options.tags, ...tagsOf(record.status.container) });
+    const point = containerPoint(record, tagsFor(record.status.container));
     const selected = options.select ? options.select(point) : point;
     telemetry.next({ type: 'status-transformed', points: selected ? 1 : 0 });
     return selected ? [selected] : [];
