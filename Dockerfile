@@ -1,11 +1,14 @@
-# syntax=docker/dockerfile:1
 # Build: docker build --build-arg DOCKER_GID=$(stat -c %g /var/run/docker.sock) -t docker-stats-service .
+#   (a site without a registry: --build-arg BASE_IMAGE=local/node-base, a base that
+#   scripts/baseimage.sh makes from the Debian mirror and this machine's Node; see the README)
 # Run:   docker run -d --cgroupns host -v /var/run/docker.sock:/var/run/docker.sock:ro \
 #          -v /proc:/host/proc:ro -v /sys/fs/cgroup:/host/sys/fs/cgroup:ro \
 #          -e HOST_PROC=/host/proc -e HOST_CGROUP=/host/sys/fs/cgroup -e INFLUX_URL=... docker-stats-service
 # (the /proc and cgroup mounts let the cgroup source read the containers' stats from the kernel;
 # without them STATS_SOURCE=auto reads them from the Engine API and says why in the log)
-FROM node:20-slim AS build
+# Any image with Node 20 and npm (and, for the final stage, groupadd/useradd).
+ARG BASE_IMAGE=node:20-slim
+FROM ${BASE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --ignore-scripts
@@ -13,7 +16,7 @@ COPY src ./src
 COPY scripts/bundle.mjs scripts/absent.cjs ./scripts/
 RUN npx tsc -p tsconfig.build.json && node scripts/bundle.mjs && npm prune --omit=dev --ignore-scripts
 
-FROM node:20-slim
+FROM ${BASE_IMAGE}
 ARG DOCKER_GID=999
 ENV NODE_ENV=production METRICS_PORT=9417
 WORKDIR /app

@@ -67,6 +67,20 @@ export async function scrape(port: number): Promise<Record<string, number>> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The totals the daemon logs when it stops (the last line that has them). */
+export interface ExitTotals {
+  readonly collected: number;
+  readonly written: number;
+  readonly dropped: number;
+  readonly rejected: number;
+}
+export const exitTotals = (daemon: Child): ExitTotals | undefined =>
+  daemon.stderr
+    .split('\n')
+    .filter((l) => l.includes('"collected"'))
+    .map((l) => JSON.parse(l) as ExitTotals)
+    .at(-1);
+
 /** A stand-in engine, the daemon reading it, and the measuring pass-through it writes to. */
 export interface StandInRun {
   readonly proxy: WriteProxy;

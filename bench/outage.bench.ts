@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmt } from './measure.js';
 import { cpuSeconds, rssMb } from './procStats.js';
-import { scrape, sleep, startStandInRun, stop } from './daemonRun.js';
+import { exitTotals, scrape, sleep, startStandInRun, stop } from './daemonRun.js';
 
 /**
  * Outage memory: the stand-in engine at a high rate while the sink is down for `outageS`
@@ -58,11 +58,7 @@ export async function outageBench(
       `  during the outage: collector CPU ${fmt(outageCpu, 1)} % of a core, ${fmt(collectedInOutage / outageS, 0)} points/s collected${spoolDir ? ` and spooled: ${fmt(diskMb, 1)} MB on disk at its end, ${fmt(((outageCpu / 100) * outageS * 1e6) / collectedInOutage, 2)} us of CPU per point` : ''}; after it: ${fmt(resumed / 20, 0)} points/s delivered`,
     );
     await stop(daemon);
-    const final = daemon.stderr
-      .split('\n')
-      .filter((l) => l.includes('"collected"'))
-      .map((l) => JSON.parse(l) as { collected: number; written: number; dropped: number; rejected: number })
-      .at(-1);
+    const final = exitTotals(daemon);
     const exact = final ? final.collected === final.written + final.dropped + final.rejected : false;
     console.log(
       `  peak RSS ${fmt(peak, 0)} MB (limit ${maxBufferMb + 100}), buffer at the end of the outage ${fmt((during.dss_buffer_bytes ?? 0) / 1e6, 1)} MB / ${during.dss_buffer_points} points, dropped ${after.dss_points_dropped_total}, points delivered in the 20 s after the sink returned ${resumed}`,

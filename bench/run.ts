@@ -3,11 +3,13 @@ import { lineProtocolBench } from './lineProtocol.bench.js';
 import { outageBench } from './outage.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
 import { cgroupScaleBench, scaleBench } from './scale.bench.js';
+import { soakBench } from './soak.bench.js';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
 /**
- * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool]` (all by default):
+ * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool] [soak]`
+ * (all but soak by default; soak runs 30 min, BENCH_SOAK_S):
  * prints figures; never part of `npm test`. Needs the test bed (scripts/testbed.sh) for all but
  * pipeline. Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30),
  * BENCH_REALSCALE_CONTAINERS (300), BENCH_SCALE_CONTAINERS, BENCH_SCALE_S (10000, 120),
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
   if (want('scale')) await scaleBench(env('BENCH_SCALE_CONTAINERS', 10_000), env('BENCH_SCALE_S', 120));
   if (want('cgroupscale')) await cgroupScaleBench(env('BENCH_SCALE_CONTAINERS', 10_000), env('BENCH_SCALE_S', 120));
   if (want('outage')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180));
+  // 30 minutes: only when asked for by name.
+  if (only.has('soak')) await soakBench(100, env('BENCH_SOAK_S', 1800));
   if (want('outage') || want('outage-spool')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180), 50, true);
 }
 

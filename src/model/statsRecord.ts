@@ -35,6 +35,8 @@ const CpuSample = t.partial({
   cpu_usage: CpuUsage,
   system_cpu_usage: t.number,
   online_cpus: t.number,
+  // Podman's own CPU percent: only Podman's compat API sends it (see `isPodman`).
+  cpu: t.number,
   throttling_data: t.partial({ periods: t.number, throttled_periods: t.number, throttled_time: t.number }),
 });
 export type CpuSample = t.TypeOf<typeof CpuSample>;
@@ -100,3 +102,13 @@ export type StatsRecord = t.TypeOf<typeof StatsRecord>;
 
 /** A Windows engine's record: only Windows reports `num_procs` (its CPU formula and fields differ). */
 export const isWindows = (record: StatsRecord): boolean => (record.num_procs ?? 0) > 0;
+
+/**
+ * A record from Podman's Docker-compatible API (pkg/api/handlers/compat), which only Podman marks
+ * with `cpu_stats.cpu`. Its `system_cpu_usage` is not Docker's: on cgroup v1 it is the root
+ * cgroup's `cpuacct.usage` (the host's busy time, not all CPU time), so Docker's formula gives
+ * twice the CPU on an idle 2-CPU host; its one network entry is the sum of the container's
+ * interfaces under the name `network` (or the endpoint id), with the packet and error counters
+ * written as 0; and `memory_stats.stats` is empty.
+ */
+export const isPodman = (record: StatsRecord): boolean => record.cpu_stats.cpu !== undefined;

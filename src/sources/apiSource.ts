@@ -67,7 +67,7 @@ export function allStats$(
     const statsOptions = sharedPolling(options, scheduler);
     const watch = { ...options, engine: engine.address, source: 'api' };
     return watchContainers(
-      containers$(engine, options.filters),
+      containers$(engine, options.filters, { ...(options.log ? { log: options.log } : {}), scheduler }),
       (c) => containerStats$(engine.docker, c.id, statsOptions, scheduler),
       raw,
       watch,

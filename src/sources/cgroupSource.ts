@@ -149,7 +149,8 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
         const label = (container: ContainerRef, value: string | StatsRecord): RawRecord | DecodedStats =>
           typeof value === 'string' ? { container, line: value } : { container, stats: value };
         const watch = { ...options, engine: engine.address };
-        return watchContainers(containers$(engine, options.filters), streamOf, label, watch, scheduler).pipe(decode);
+        const discovery$ = containers$(engine, options.filters, { log, scheduler });
+        return watchContainers(discovery$, streamOf, label, watch, scheduler).pipe(decode);
       }),
   };
 }

@@ -16,6 +16,7 @@ import type { Instant } from '../model/timestamp.js';
 import { concurrencyGate } from '../rx/concurrencyGate.js';
 import { retryBackoff, statusOf } from '../rx/retryBackoff.js';
 import { listThenEvents$ } from './engine/containers.js';
+import { ENGINE_RETRY_MAX_MS } from './watchContainers.js';
 import type { Engine } from './engine/engine.js';
 import { type EngineEvent, ListedContainer } from './engine/engineCodecs.js';
 import { type ContainerFilters, containerMatcher } from './engine/filters.js';
@@ -100,7 +101,10 @@ export function containerStates$(
     );
   }).pipe(
     retryBackoff(
-      { onRetry: ({ error }) => log.debug({ engine: engine.address, err: error }, 'lifecycle events: retrying') },
+      {
+        maxMs: ENGINE_RETRY_MAX_MS,
+        onRetry: ({ error }) => log.debug({ engine: engine.address, err: error }, 'lifecycle events: retrying'),
+      },
       scheduler,
     ),
   );

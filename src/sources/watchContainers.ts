@@ -16,6 +16,12 @@ import { type TelemetrySink, noTelemetry } from '../model/telemetry.js';
 import { type RetryBackoffOptions, retryBackoff } from '../rx/retryBackoff.js';
 import type { DiscoveryEvent } from './engine/discovery.js';
 
+/**
+ * The longest wait between reconnections to an engine that went away: one that comes back (a
+ * dockerd restart) has its streams again within about 5 s of answering; each try is one request.
+ */
+export const ENGINE_RETRY_MAX_MS = 4000;
+
 /** After `die`, how long a container's stream may still deliver its last samples, by default. */
 export const DEFAULT_STOP_GRACE_MS = 2000;
 
@@ -150,7 +156,7 @@ export function watchContainers<T, R>(
       engineDown = true;
       log.warn({ engine, err: error, attempt, delayMs }, 'Docker engine unreachable; retrying with backoff');
     };
-    return session$.pipe(retryBackoff({ ...options.engineRetry, onRetry }, scheduler));
+    return session$.pipe(retryBackoff({ maxMs: ENGINE_RETRY_MAX_MS, ...options.engineRetry, onRetry }, scheduler));
   });
 }
 

@@ -1,5 +1,5 @@
 import { type Fields, has, int } from '../model/point.js';
-import { type CpuSample, type StatsRecord, isWindows } from '../model/statsRecord.js';
+import { type CpuSample, type StatsRecord, isPodman, isWindows } from '../model/statsRecord.js';
 import { type Instant, nanosBetween } from '../model/timestamp.js';
 
 /** The collector's own previous sample of a container: the base when the engine gives none. */
@@ -43,6 +43,8 @@ const hasCpu = (s: CpuSample | undefined): s is CpuSample & Required<Pick<CpuSam
  * Linux:   usage_percent = Δtotal_usage / Δsystem_cpu_usage × online_cpus × 100
  *          (online_cpus, else the length of percpu_usage, else 1)
  * Windows: usage_percent = Δtotal_usage / (Δread in 100 ns × num_procs) × 100
+ * Podman:  usage_percent = Δtotal_usage / Δread in ns × 100, as `podman stats` computes it (its
+ *          `system_cpu_usage` is the host's busy time: `isPodman`)
  * system_percent and user_percent: the same with usage_in_kernelmode / usage_in_usermode.
  */
 export function cpuFields(
@@ -54,7 +56,8 @@ export function cpuFields(
   const cpu = record.cpu_stats;
   if (!hasCpu(cpu)) return undefined;
   const windows = isWindows(record);
-  const base = chooseBase(record, windows, previous, preread);
+  const podman = isPodman(record);
+  const base = chooseBase(record, windows || podman, previous, preread);
   if (!base || !hasCpu(base.cpu)) return undefined;
 
   // The docker CLI's arithmetic, in its order, so that the numbers agree to the last digit.
@@ -64,6 +67,10 @@ export function cpuFields(
     const possibleIntervals = Math.floor(nanosBetween(base.read, read) / 100) * (record.num_procs ?? 0);
     if (!(possibleIntervals > 0)) return undefined;
     percent = (delta) => (delta / possibleIntervals) * 100;
+  } else if (podman) {
+    const wallNs = base.read ? nanosBetween(base.read, read) : 0;
+    if (!(wallNs > 0)) return undefined;
+    percent = (delta) => (delta / wallNs) * 100;
   } else {
     if (!has(cpu.system_cpu_usage) || !has(base.cpu.system_cpu_usage)) return undefined;
     const systemDelta = cpu.system_cpu_usage - base.cpu.system_cpu_usage;
@@ -91,15 +98,16 @@ export function cpuFields(
   return fields;
 }
 
+/** `byRead`: the base's time is its `read` (Windows, Podman), not its `system_cpu_usage`. */
 function chooseBase(
   record: StatsRecord,
-  windows: boolean,
+  byRead: boolean,
   previous: PreviousSample | undefined,
   preread: Instant | undefined,
 ): Base | undefined {
   const pre = record.precpu_stats;
   // The engine's precpu is empty on a stream's first record and on every one-shot record.
-  const enginePre = windows
+  const enginePre = byRead
     ? hasCpu(pre) && preread !== undefined && preread.seconds > 0
     : hasCpu(pre) && (pre.system_cpu_usage ?? 0) > 0;
   if (enginePre && pre) return { cpu: pre, read: preread };

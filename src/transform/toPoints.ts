@@ -3,7 +3,7 @@ import type { ContainerRef } from '../model/container.js';
 import type { DeviceNamer } from '../model/device.js';
 import type { Fields, Point } from '../model/point.js';
 import type { DecodedStats } from '../model/records.js';
-import { isWindows } from '../model/statsRecord.js';
+import { isPodman, isWindows } from '../model/statsRecord.js';
 import { type TelemetrySink, noTelemetry } from '../model/telemetry.js';
 import { parseInstant, toNanoString } from '../model/timestamp.js';
 import { blockioFields } from './blockio.js';
@@ -41,8 +41,9 @@ export function recordPoints(
   const read = parseInstant(stats.read);
   if (!read || read.seconds <= 0) return [];
   const windows = isWindows(stats);
-  // Only Windows' formula needs preread (Linux's uses system_cpu_usage).
-  const preread = windows && stats.preread !== undefined ? parseInstant(stats.preread) : undefined;
+  const podman = isPodman(stats);
+  // Only Windows' and Podman's formulas need preread (Docker's on Linux uses system_cpu_usage).
+  const preread = (windows || podman) && stats.preread !== undefined ? parseInstant(stats.preread) : undefined;
   const entry = memory.entry(container);
   const previous = memory.swap(entry, { cpu: cpuBase(stats.cpu_stats), read });
   const timestamp = toNanoString(read);
@@ -55,7 +56,7 @@ export function recordPoints(
   };
   push('cpu', withLimit(cpuFields(stats, read, previous, preread), stats, cpuLimit));
   push('memory', memoryFields(stats.memory_stats, windows));
-  for (const [name, fields] of networkFields(stats.networks))
+  for (const [name, fields] of networkFields(stats.networks, podman))
     push('network', fields, tagsWith(entry, 'interface', name));
   for (const [device, fields] of blockioFields(stats, options.deviceName))
     push('blockio', fields, tagsWith(entry, 'device', device));

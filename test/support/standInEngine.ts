@@ -23,6 +23,10 @@ export interface StandInOptions {
   readonly streamIntervalMs?: number;
   /** Delay before a one-shot stats answer, to hold requests in flight. */
   readonly oneShotDelayMs?: number;
+  /** Records a container's streams send in all, after which they stay open and silent (default: no end). */
+  readonly recordsPerContainer?: number;
+  /** Holds the /events response headers this long (an engine that flushes them late); Infinity: never. */
+  readonly eventsAnswerAfterMs?: number;
   /** Status to answer on a container's stats (fault injection), or undefined for 200. */
   readonly statsStatus?: (container: StandInContainer | undefined) => number | undefined;
 }
@@ -42,6 +46,11 @@ export class StandInEngine {
   private readonly sockets = new Set<Socket>();
   private readonly eventStreams = new Set<ServerResponse>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Records written to stats streams, all containers together. */
+  recordsSent = 0;
+  private readonly sentTo = new Map<string, number>();
+  /** Whether an /events request has had its response headers. */
+  eventsAnswered = false;
   /** Open stats streams, by container id. */
   private readonly streams = new Map<string, Set<ServerResponse>>();
 
@@ -77,6 +86,15 @@ export class StandInEngine {
     rmSync(this.options.socketPath, { force: true });
   }
 
+  /** A timer that `stop` clears. */
+  private later(fn: () => void, ms: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
   /** How many stats streams of a container are open now. */
   openStreams(id: string): number {
     return this.streams.get(id)?.size ?? 0;
@@ -109,9 +127,16 @@ export class StandInEngine {
     if (path === '/version') return json(200, { Version: 'stand-in', ApiVersion: '1.41' });
     if (path === '/containers/json') return json(200, [...this.containers.values()].map(listed));
     if (path === '/events') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.flushHeaders();
-      this.eventStreams.add(res);
+      const answer = (): void => {
+        if (res.destroyed) return;
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.flushHeaders();
+        this.eventsAnswered = true;
+        this.eventStreams.add(res);
+      };
+      const after = this.options.eventsAnswerAfterMs ?? 0;
+      if (after === 0) answer();
+      else if (Number.isFinite(after)) this.later(answer, after);
       res.on('close', () => this.eventStreams.delete(res));
       return;
     }
@@ -122,8 +147,11 @@ export class StandInEngine {
       const running = (c.state ?? 'running') === 'running';
       return json(200, {
         Id: c.id,
-        State: { Running: running, Pid: running ? (c.pid ?? 0) : 0 },
+        Name: `/${c.name}`,
+        RestartCount: 0,
+        State: { Status: c.state ?? 'running', Running: running, Pid: running ? (c.pid ?? 0) : 0 },
         HostConfig: { NetworkMode: 'bridge' },
+        Config: { Image: c.image ?? 'local/busybox', Labels: c.labels ?? {} },
       });
     }
     const stats = /^\/containers\/([^/]+)\/stats$/.exec(path);
@@ -148,8 +176,16 @@ export class StandInEngine {
       return;
     }
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.write(`${record(container, seq++)}\n`);
-    const timer = setInterval(() => res.write(`${record(container, seq++)}\n`), this.options.streamIntervalMs ?? 1000);
+    const limit = this.options.recordsPerContainer ?? Number.POSITIVE_INFINITY;
+    const send = (): void => {
+      const sent = this.sentTo.get(id) ?? 0;
+      if (sent >= limit) return;
+      this.sentTo.set(id, sent + 1);
+      this.recordsSent++;
+      res.write(`${record(container, seq++)}\n`);
+    };
+    send();
+    const timer = setInterval(send, this.options.streamIntervalMs ?? 1000);
     this.timers.add(timer);
     const open = this.streams.get(id) ?? new Set<ServerResponse>();
     this.streams.set(id, open.add(res));

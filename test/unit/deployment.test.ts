@@ -137,9 +137,10 @@ describe('deployment files', () => {
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');
   });
 
-  it('the Dockerfile is multi-stage on node 20 slim, runs as a non-root user and checks /healthz', () => {
+  it('the Dockerfile is multi-stage on BASE_IMAGE (node 20 slim by default), runs as a non-root user, checks /healthz', () => {
     const dockerfile = repo('Dockerfile');
-    expect(dockerfile.match(/^FROM node:20-slim/gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=node:20-slim$/m);
+    expect(dockerfile.match(/^FROM \$\{BASE_IMAGE\}/gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER stats$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/healthz/m);
     for (const [, name] of dockerfile.matchAll(/^ENV (.*)$/gm)) {

@@ -1,5 +1,25 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { type Observable, concat, concatWith, from, map, mergeMap, of, scan, switchMap, throwError } from 'rxjs';
+import {
+  type Observable,
+  type SchedulerLike,
+  asyncScheduler,
+  concat,
+  concatWith,
+  defer,
+  from,
+  map,
+  merge,
+  mergeMap,
+  of,
+  scan,
+  share,
+  switchMap,
+  takeUntil,
+  tap,
+  throwError,
+  timer,
+} from 'rxjs';
+import type { Logger } from '../../model/logger.js';
 import { frameLines } from '../../parse/frameLines.js';
 import { dial$ } from './dial.js';
 import { type DiscoveryEvent, type DiscoveryInput, type DiscoveryStep, discoveryReducer } from './discovery.js';
@@ -29,39 +49,71 @@ function decodeEvent(line: string): EngineEvent[] {
   return isLeft(decoded) ? [] : [decoded.right];
 }
 
+/** How long discovery waits for the engine to answer /events before it lists the containers anyway. */
+export const EVENTS_ANSWER_WAIT_MS = 5000;
+
+export interface EventsOptions {
+  /** Told when the engine has not answered /events after `waitMs` (default: nothing said). */
+  readonly log?: Logger;
+  readonly waitMs?: number;
+  readonly scheduler?: SchedulerLike;
+}
+
 /**
  * The engine's container events of the given actions, after what `list()` gives: subscribes to
  * the events BEFORE listing, so that no event is missed in between (the events that arrive while
- * the listing is under way wait, unread, in the response body). Errors when the engine is
- * unreachable or closes the event stream.
+ * the listing is under way wait, unread, in the response body). An engine that accepts /events
+ * but sends no response headers (real dockerd flushes them at once; others may hold them until
+ * the first event) would hold discovery for ever: after `waitMs` the containers are listed
+ * anyway, with a warning naming the engine, and listed again once the events stream connects,
+ * so that no start in between is missed. Errors when the engine is unreachable or closes the
+ * event stream.
  *
  * ```
  * events:  ^--------s----d---|
  * list():   --L|
  * result:  ---L-----s----d---#     (#: EventStreamEndedError)
+ *
+ * events:  ^.......(5 s, no headers).......(headers)--s--
+ * result:  --------------------L--------------------L--s--
  * ```
  */
 export function listThenEvents$<L>(
   engine: Engine,
   actions: readonly string[],
   list: () => Observable<L>,
+  options: EventsOptions = {},
 ): Observable<L | EngineEvent> {
-  const events$ = dial$(engine.docker, {
-    path: '/events?',
-    query: { filters: { type: ['container'], event: actions } },
-    statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
-  });
-  return events$.pipe(
-    switchMap((body) =>
-      concat(
-        list(),
-        frameLines(body).pipe(
-          mergeMap(decodeEvent),
-          concatWith(throwError(() => new EventStreamEndedError(engine.address))),
+  const waitMs = options.waitMs ?? EVENTS_ANSWER_WAIT_MS;
+  return defer(() => {
+    const events$ = dial$(engine.docker, {
+      path: '/events?',
+      query: { filters: { type: ['container'], event: actions } },
+      statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+    }).pipe(share());
+    const withoutEvents$ = timer(waitMs, options.scheduler ?? asyncScheduler).pipe(
+      tap(() =>
+        options.log?.warn(
+          { engine: engine.address, waitedMs: waitMs },
+          'the engine has not answered /events yet: listing its containers without events (again when it answers)',
         ),
       ),
-    ),
-  );
+      switchMap(list),
+      takeUntil(events$),
+    );
+    const withEvents$ = events$.pipe(
+      switchMap((body) =>
+        concat(
+          list(),
+          frameLines(body).pipe(
+            mergeMap(decodeEvent),
+            concatWith(throwError(() => new EventStreamEndedError(engine.address))),
+          ),
+        ),
+      ),
+    );
+    return merge(withoutEvents$, withEvents$);
+  });
 }
 
 function decodeListing(listing: unknown[]): DiscoveryInput {
@@ -84,10 +136,14 @@ function decodeListing(listing: unknown[]): DiscoveryInput {
  * result:   ---a1-a2-y-----a3---r1----      (a: added, y: synced, r: removed)
  * ```
  */
-export function containers$(engine: Engine, filters: ContainerFilters = {}): Observable<DiscoveryEvent> {
+export function containers$(
+  engine: Engine,
+  filters: ContainerFilters = {},
+  options: EventsOptions = {},
+): Observable<DiscoveryEvent> {
   const reduce = discoveryReducer(filters);
   const list = () => from(engine.docker.listContainers({ all: true })).pipe(map(decodeListing));
-  return listThenEvents$(engine, WATCHED_ACTIONS, list).pipe(
+  return listThenEvents$(engine, WATCHED_ACTIONS, list, options).pipe(
     map((input): DiscoveryInput => ('kind' in input ? input : { kind: 'event', event: input })),
     scan((step: DiscoveryStep, input) => reduce(step.watchlist, input), { watchlist: new Map(), out: [] }),
     mergeMap((step) => of(...step.out)),

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Point } from '../../src/model/point.js';
+import { type RunningDaemon, logLines, spawnDaemon } from '../support/daemon.js';
+import { dockerStatsBytes } from '../support/dockerCli.js';
+import { parseLineProtocol } from '../support/parseLineProtocol.js';
+import { PODMAN_ENGINE, PODMAN_ULIMITS, podman, requirePodman } from '../support/podman.js';
+import { TEST_LABEL, eventually } from '../support/realEngine.js';
+
+const PREFIX = 'dss-test-podman-';
+const label = `${TEST_LABEL}=podman`;
+const name = (n: string): string => `${PREFIX}${n}`;
+
+async function removeAll(): Promise<void> {
+  const ids = (await podman('ps', '-aq', '--filter', `label=${label}`)).split('\n').filter((l) => l !== '');
+  if (ids.length > 0) await podman('rm', '-f', '-t', '0', ...ids);
+}
+
+/** `podman stats --no-stream` of a container: CPU % and memory used, as the CLI prints them. */
+async function podmanStats(n: string): Promise<{ cpu: number; memory: number }> {
+  const out = await podman('stats', '--no-stream', '--format', '{{.CPUPerc}}|{{.MemUsage}}', name(n));
+  const [cpu, memory] = out.trim().split('|');
+  return { cpu: Number(cpu!.replace('%', '')), memory: dockerStatsBytes(memory!.split('/')[0]!.trim()) };
+}
+
+/** Runs the daemon against Podman until `enough` holds for its points; returns them and its logs. */
+async function collect(env: Record<string, string>, enough: (points: Point[]) => boolean): Promise<RunningDaemon> {
+  const daemon = spawnDaemon({ DOCKER_HOST: PODMAN_ENGINE, INCLUDE_NAMES: `${PREFIX}*`, METRICS_PORT: '0', ...env });
+  try {
+    const ok = await eventually(() => enough(daemon.stdout.filter((l) => l !== '').map(parseLineProtocol)), 45_000);
+    if (!ok) throw new Error(`not enough points from Podman: ${daemon.stdout.length} lines; ${daemon.stderr}`);
+  } finally {
+    daemon.process.kill('SIGTERM');
+  }
+  expect(await daemon.exited).toBe(0);
+  return daemon;
+}
+const pointsOf = (d: RunningDaemon, measurement: string, n: string): Point[] =>
+  d.stdout
+    .filter((l) => l.startsWith(`${measurement},`))
+    .map(parseLineProtocol)
+    .filter((p) => p.tags.container_name === name(n));
+
+describe('Podman as a real engine (DOCKER_HOST=its socket)', () => {
+  beforeAll(async () => {
+    await requirePodman();
+    await removeAll();
+    const run = (n: string, ...cmd: string[]) =>
+      podman('run', '-d', ...PODMAN_ULIMITS, '--name', name(n), '--label', label, 'localhost/local/busybox', ...cmd);
+    await run('busy', 'sh', '-c', 'while :; do :; done');
+    await run('shm', 'sh', '-c', 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=48 && exec sleep 3600');
+  }, 60_000);
+  afterAll(removeAll);
+
+  it.each([
+    ['the Engine API, stream mode', { STATS_SOURCE: 'api' }],
+    ['the Engine API, poll mode', { STATS_SOURCE: 'api', MODE: 'poll', POLL_INTERVAL_MS: '1000' }],
+    ['the cgroup source', { STATS_SOURCE: 'cgroup' }],
+  ])(
+    '%s: CPU and memory equal `podman stats --no-stream`',
+    async (_, env) => {
+      const d = await collect(env, (points) => {
+        const cpu = points.filter((p) => p.measurement === 'cpu' && p.tags.container_name === name('busy'));
+        const shm = points.filter((p) => p.measurement === 'memory' && p.tags.container_name === name('shm'));
+        return cpu.length >= 2 && shm.length >= 1;
+      });
+      const cli = { busy: await podmanStats('busy'), shm: await podmanStats('shm') };
+      const cpu = Number(pointsOf(d, 'cpu', 'busy').at(-1)!.fields.usage_percent);
+      // one busy CPU: about 100, as the CLI shows it (196 before Podman's system_cpu_usage was understood)
+      expect(cpu).toBeGreaterThanOrEqual(85);
+      expect(cpu).toBeLessThanOrEqual(110);
+      expect(Math.abs(cpu - cli.busy.cpu)).toBeLessThanOrEqual(15);
+      const memory = Number(pointsOf(d, 'memory', 'shm').at(-1)!.fields.usage_bytes);
+      expect(memory).toBeGreaterThan(48 * 2 ** 20);
+      expect(Math.abs(memory - cli.shm.memory) / cli.shm.memory).toBeLessThanOrEqual(0.05);
+      const fromFiles = logLines(d).some((l) => l.msg === 'reading container stats from cgroup files');
+      expect(fromFiles).toBe(env.STATS_SOURCE === 'cgroup');
+    },
+    90_000,
+  );
+
+  it('the API’s one network entry becomes interface=all, with its byte counters only', async () => {
+    const d = await collect({ STATS_SOURCE: 'api' }, (points) =>
+      points.some((p) => p.measurement === 'network' && p.tags.container_name === name('busy')),
+    );
+    const network = pointsOf(d, 'network', 'busy');
+    expect(new Set(network.map((p) => p.tags.interface))).toEqual(new Set(['all']));
+    expect(Object.keys(network[0]!.fields).sort()).toEqual(['rx_bytes', 'tx_bytes']);
+  }, 90_000);
+});
