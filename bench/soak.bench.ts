@@ -56,7 +56,7 @@ export async function soakBench(n = 100, seconds = 1800, churnS = 3, restartEver
     INCLUDE_NAMES: `${LABEL}-*`,
     SPOOL_DIR: spool,
     METRICS_PORT: String(port),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info', // its totals at exit are an info line
   });
   const pid = daemon.process.pid!;
   const samples: Array<{ t: number; rss: number; fds: number }> = [];
