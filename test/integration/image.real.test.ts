@@ -28,6 +28,7 @@ describe('the image, built and run for real (issue 16)', () => {
       'docker',
       [
         'build',
+        '--force-rm', // a failed step leaves no container behind
         '--network',
         'host',
         '--build-arg',
