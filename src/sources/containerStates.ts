@@ -18,7 +18,7 @@ import { retryBackoff, statusOf } from '../rx/retryBackoff.js';
 import { listThenEvents$ } from './engine/containers.js';
 import { ENGINE_RETRY_MAX_MS } from './watchContainers.js';
 import type { Engine } from './engine/engine.js';
-import { type EngineEvent, ListedContainer } from './engine/engineCodecs.js';
+import { type EngineEvent, ListedContainer, stripSlash } from './engine/engineCodecs.js';
 import { type ContainerFilters, containerMatcher } from './engine/filters.js';
 import { inspectContainer } from './engine/inspect.js';
 import { LIFECYCLE_ACTIONS, type LifecycleInput } from './engine/lifecycle.js';
@@ -38,14 +38,10 @@ export interface ContainerStatesOptions {
   readonly log?: Logger;
 }
 
-const instant = (ms: number): Instant => ({
-  seconds: Math.floor(ms / 1000),
-  nanos: Math.round((ms % 1000) * 1e6) % 1e9,
-});
 const eventTime = (event: EngineEvent, nowMs: number): Instant =>
   event.timeNano !== undefined
     ? { seconds: Math.floor(event.timeNano / 1e9), nanos: event.timeNano % 1e9 }
-    : instant(nowMs);
+    : instantOf(nowMs);
 
 /**
  * One engine's containers' lifecycle, for the `container` measurement: each matching container
@@ -111,4 +107,4 @@ export function containerStates$(
 }
 
 const matchesListed = (match: ReturnType<typeof containerMatcher>, c: ListedContainer): boolean =>
-  match({ name: (c.Names?.[0] ?? '').replace(/^\//, ''), state: c.State, labels: c.Labels ?? {} });
+  match({ name: stripSlash(c.Names?.[0] ?? ''), state: c.State, labels: c.Labels ?? {} });
