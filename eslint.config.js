@@ -12,6 +12,7 @@ import tseslint from 'typescript-eslint';
  * composition (app, daemon, main).
  */
 const LAYERS = [
+  'top',
   'daemon',
   'app',
   'config',
@@ -23,6 +24,7 @@ const LAYERS = [
   'encode',
   'batch',
   'deliver',
+  'view',
   'rx',
   'model',
 ];

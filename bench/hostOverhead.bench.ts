@@ -124,7 +124,7 @@ const scenarios: Scenario[] = [
   },
 ];
 
-async function startContainers(docker: Docker, n: number): Promise<string[]> {
+export async function startContainers(docker: Docker, n: number): Promise<string[]> {
   await removeContainers(docker);
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -140,7 +140,7 @@ async function startContainers(docker: Docker, n: number): Promise<string[]> {
   return ids;
 }
 
-async function removeContainers(docker: Docker): Promise<void> {
+export async function removeContainers(docker: Docker): Promise<void> {
   const old = await docker.listContainers({ all: true, filters: { label: [LABEL] } });
   await Promise.all(old.map((c) => docker.getContainer(c.Id).remove({ force: true })));
 }

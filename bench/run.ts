@@ -4,16 +4,17 @@ import { outageBench } from './outage.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
 import { cgroupScaleBench, scaleBench } from './scale.bench.js';
 import { soakBench } from './soak.bench.js';
+import { topBench } from './top.bench.js';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
 /**
- * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool] [soak]`
+ * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool] [top] [soak]`
  * (all but soak by default; soak runs 30 min, BENCH_SOAK_S):
  * prints figures; never part of `npm test`. Needs the test bed (scripts/testbed.sh) for all but
  * pipeline. Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30),
  * BENCH_REALSCALE_CONTAINERS (300), BENCH_SCALE_CONTAINERS, BENCH_SCALE_S (10000, 120),
- * BENCH_OUTAGE_S (180); BENCH_HOST_SCENARIOS (e.g. `e,f,f0,g`: some of the host scenarios).
+ * BENCH_OUTAGE_S (180), BENCH_TOP_CONTAINERS (20); BENCH_HOST_SCENARIOS (e.g. `e,f,f0,g`: some of the host scenarios).
  */
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   if (want('scale')) await scaleBench(env('BENCH_SCALE_CONTAINERS', 10_000), env('BENCH_SCALE_S', 120));
   if (want('cgroupscale')) await cgroupScaleBench(env('BENCH_SCALE_CONTAINERS', 10_000), env('BENCH_SCALE_S', 120));
   if (want('outage')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180));
+  if (want('top')) await topBench(env('BENCH_TOP_CONTAINERS', 20), 30, 10);
   // 30 minutes: only when asked for by name.
   if (only.has('soak')) await soakBench(100, env('BENCH_SOAK_S', 1800));
   if (want('outage') || want('outage-spool')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180), 50, true);

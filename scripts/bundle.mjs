@@ -7,6 +7,7 @@
 // scripts/absent.cjs in their place and drops the operators of rxjs it does not use. The library
 // (dist/src/index.js) is not bundled: an application that embeds it gets dockerode whole.
 // pino stays outside: its pretty-printing transport is loaded by name in a worker thread.
+// `top` stays outside too (dist/src/top, loaded by `docker-stats-service top` alone).
 import { build } from 'esbuild';
 
 const absent = new URL('./absent.cjs', import.meta.url).pathname;
@@ -25,5 +26,17 @@ await build({
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
+  // `top` (src/top, with ink and react) stays outside: the daemon never loads it.
+  plugins: [
+    {
+      name: 'top-outside',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/top\/topCommand\.js$/ }, () => ({
+          path: './src/top/topCommand.js',
+          external: true,
+        }));
+      },
+    },
+  ],
   logLevel: 'warning',
 });

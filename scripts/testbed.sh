@@ -45,6 +45,8 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 if [ $want_vm = 1 ] && ! command -v victoria-metrics >/dev/null; then missing+=(victoria-metrics); fi
 if [ $want_vm = 1 ] && ! command -v influxd >/dev/null; then missing+=(influxdb); fi
 if [ $want_vm = 1 ] && ! command -v podman >/dev/null; then missing+=(podman); fi
+# tmux drives `top`'s live screen in its test, as a terminal would.
+if [ $want_vm = 1 ] && ! command -v tmux >/dev/null; then missing+=(tmux); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     die "missing ${missing[*]}; as root run: apt-get update && apt-get install -y ${missing[*]}"

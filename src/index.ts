@@ -4,6 +4,7 @@
  *
  *   apiSource().stats$(engine) -> toPoints() -> map(toLineProtocol) -> batchLines() -> writeBatches(sink)
  *   containerStates$(engine) -> toContainerPoints() -> (the same)
+ *   enginePoints(config, deps)(engine) -> containerRows(everyMs)      (what `top` shows)
  */
 // model: the data that flows between the stages
 export type { ContainerRef } from './model/container.js';
@@ -44,9 +45,14 @@ export { streamSink } from './deliver/streamSink.js';
 export { type WriteBatchesOptions, writeBatches } from './deliver/writeBatches.js';
 export { type RetryBackoffOptions, type RetryVerdict, retryBackoff } from './rx/retryBackoff.js';
 export { type ConcurrencyGate, concurrencyGate } from './rx/concurrencyGate.js';
+// view: the rows of `docker-stats-service top`, for a view of your own
+export type { ContainerRow, DeviceRow, InterfaceRow } from './view/containerRow.js';
+export { containerRows } from './view/containerRows.js';
+export { settledRows } from './view/settledRows.js';
 // telemetry, configuration, the whole service
 export { type TelemetryState, foldTelemetry, health, initialTelemetry } from './telemetry/telemetryState.js';
 export { METRICS, type MetricSpec } from './telemetry/catalogue.js';
 export { Config } from './config/keys.js';
 export { resolveConfig } from './config/resolveConfig.js';
 export { type Service, type ServiceDeps, createService } from './app/service.js';
+export { type PointsDeps, enginePoints } from './app/enginePoints.js';

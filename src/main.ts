@@ -59,6 +59,13 @@ const withSecrets = (config: Config): Config =>
   );
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'top') {
+    // The live view and its terminal library load only for `top` (kept out of the daemon's bundle).
+    const { runTop } = await import('./top/topCommand.js');
+    const code = await runTop(process.argv.slice(3));
+    process.stdout.write('', () => process.exit(code));
+    return;
+  }
   const { config: parsed, printConfig } = readConfig();
   if (printConfig) {
     process.stdout.write(`${JSON.stringify(printable(parsed), null, 2)}\n`);
@@ -84,7 +91,8 @@ async function main(): Promise<void> {
     // prom-client adds resident memory (docs/benchmarks.md, section 2): loaded only when /metrics is served.
     const { selfMetrics } = await import('./daemon/selfMetrics.js');
     const { MetricsPortError, metricsServer } = await import('./daemon/metricsServer.js');
-    const registry = selfMetrics(service.snapshot, service.telemetry$);
+    const capacity = config.spoolDir !== undefined ? config.maxSpoolSize : config.maxBufferSize;
+    const registry = selfMetrics(service.snapshot, service.telemetry$, capacity);
     try {
       server = await metricsServer(config.metricsPort, registry, () => health(service.snapshot()));
     } catch (error) {

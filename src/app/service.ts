@@ -1,12 +1,10 @@
 import { hostname } from 'node:os';
 import {
   BehaviorSubject,
-  EMPTY,
   type Observable,
   type SchedulerLike,
   Subject,
   asyncScheduler,
-  defer,
   distinctUntilChanged,
   filter,
   interval,
@@ -16,10 +14,8 @@ import {
   scan,
   share,
   startWith,
-  switchMap,
   takeUntil,
   tap,
-  withLatestFrom,
 } from 'rxjs';
 import { batchLines } from '../batch/batchLines.js';
 import type { Config } from '../config/keys.js';
@@ -28,28 +24,16 @@ import type { LineSink } from '../deliver/sink.js';
 import { writeBatches } from '../deliver/writeBatches.js';
 import { toLineProtocol } from '../encode/toLineProtocol.js';
 import { type Logger, silentLogger } from '../model/logger.js';
-import type { CpuLimit } from '../model/lifecycle.js';
 import type { Point } from '../model/point.js';
-import type { DecodedStats } from '../model/records.js';
 import type { DeliveryEvent, TelemetryEvent } from '../model/telemetry.js';
 import { toNanoString } from '../model/timestamp.js';
-import { type AllStatsOptions, apiSource } from '../sources/apiSource.js';
-import { cgroupSource } from '../sources/cgroupSource.js';
-import { type Engine, connectEngine, engineIsLocal } from '../sources/engine/engine.js';
+import { type Engine, connectEngine } from '../sources/engine/engine.js';
 import { readWindowsWhileFew } from '../sources/readWindows.js';
-import { containerStates$ } from '../sources/containerStates.js';
-import type { StatsSource } from '../sources/statsSource.js';
-import { sysfsDeviceNamer } from '../sources/sysfsDeviceNames.js';
 import { metricFields } from '../telemetry/catalogue.js';
 import { openStreams } from '../telemetry/openStreams.js';
 import { type TelemetryState, foldTelemetry, initialTelemetry } from '../telemetry/telemetryState.js';
-import { CONTAINER_FIELDS, toContainerPoints } from '../transform/containerPoint.js';
-import { containerTagger } from '../transform/containerTags.js';
-import { foldCpuLimits } from '../transform/cpuLimit.js';
-import { type FieldSelection, fieldChooser, writesField } from '../transform/selectFields.js';
-import { toPoints } from '../transform/toPoints.js';
 import { bufferFor } from './bufferFor.js';
-import { hostTagOf } from './hostTag.js';
+import { enginePoints } from './enginePoints.js';
 import { sinkFor } from './sinkFor.js';
 
 export interface ServiceDeps {
@@ -120,80 +104,9 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
       ? (pressure$ ?? of(false)).pipe(readWindowsWhileFew(streams$, { everyMs: config.readInterval }, scheduler))
       : pressure$;
 
-  const apiOptions: AllStatsOptions = {
-    mode: config.mode,
-    pollIntervalMs: config.pollInterval,
-    maxConcurrentPolls: config.maxConcurrentPolls,
-    ...(paused$ ? { paused$ } : {}),
-    filters: {
-      includeNames: config.includeNames,
-      excludeNames: config.excludeNames,
-      includeLabels: config.includeLabels,
-      excludeLabels: config.excludeLabels,
-      includeStates: config.includeStates,
-      excludeStates: config.excludeStates,
-    },
-    log,
-    telemetry,
-  };
-  const source: StatsSource =
-    config.statsSource === 'api'
-      ? apiSource(apiOptions, scheduler)
-      : cgroupSource(
-          {
-            ...apiOptions,
-            choice: config.statsSource,
-            sampleIntervalMs: config.sampleInterval,
-            hostProc: config.hostProc,
-            hostCgroup: config.hostCgroup,
-            ...(pressure$ ? { pressure$ } : {}),
-            ...(deps.clock ? { clock: deps.clock } : {}),
-          },
-          scheduler,
-        );
-
-  const containerTags = containerTagger(config);
-  const selection: FieldSelection = config;
-  const select = fieldChooser(selection);
-  // The lifecycle stream (an event stream and an inspect per container) runs only when its output is wanted.
-  const wantsLifecycle = [...CONTAINER_FIELDS.map((f) => `container.${f}`), 'cpu.limit_percent', 'cpu.limit_cpus'].some(
-    (name) => writesField(selection, name),
-  );
-  const states = {
-    filters: apiOptions.filters ?? {},
-    intervalMs: config.statsSource === 'api' && config.mode === 'poll' ? config.pollInterval : config.sampleInterval,
-    log,
-    ...(deps.clock ? { clock: deps.clock } : {}),
-  };
-
-  /** One engine's points: its containers' stats joined with their CPU limits, and their `container` points. */
-  const enginePoints$ = (engine: Engine, host: string): Observable<Point> => {
-    const states$ = wantsLifecycle ? containerStates$(engine, states, scheduler).pipe(share()) : EMPTY;
-    const limits$ = states$.pipe(
-      scan(foldCpuLimits, new Map<string, CpuLimit>()),
-      startWith(new Map<string, CpuLimit>()),
-    );
-    const stats$ = source.stats$(engine).pipe(
-      withLatestFrom(limits$),
-      map(([record, limits]): DecodedStats => {
-        const cpuLimit = limits.get(record.container.id);
-        return cpuLimit ? { ...record, cpuLimit } : record;
-      }),
-      toPoints({
-        tags: { host },
-        containerTags,
-        select,
-        telemetry,
-        ...(engineIsLocal(engine.address) ? { deviceName: sysfsDeviceNamer() } : {}),
-      }),
-    );
-    const lifecycle$ = states$.pipe(toContainerPoints({ tags: { host }, containerTags, select, telemetry }));
-    return merge(stats$, lifecycle$);
-  };
-
+  const pointsOf = enginePoints(config, { log, telemetry, scheduler, clock: deps.clock, paused$, pressure$ });
   const engineLines$ = (engine: Engine, configuredTag: string | undefined): Observable<string> =>
-    defer(() => hostTagOf(engine, configuredTag, log)).pipe(
-      switchMap((host) => enginePoints$(engine, host)),
+    pointsOf(engine, configuredTag).pipe(
       map(toLineProtocol),
       filter((line): line is string => line !== undefined),
     );

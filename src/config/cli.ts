@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { shownDefault } from './configTable.js';
-import { type Config, configKeys, keySpec } from './keys.js';
+import { type Config, type ConfigKey, configKeys, keySpec } from './keys.js';
 import { ConfigError, type ConfigSources, resolveConfig } from './resolveConfig.js';
 
 export interface CliResult {
@@ -10,9 +10,12 @@ export interface CliResult {
   readonly printConfig: boolean;
 }
 
-/** The package's version: package.json is two folders up from src/config, three from dist/src/config. */
+/**
+ * The package's version: package.json is one folder up from the bundle (dist/daemon.js), two
+ * from src/config, three from dist/src/config.
+ */
 function packageVersion(): string {
-  for (const up of ['../../package.json', '../../../package.json']) {
+  for (const up of ['../package.json', '../../package.json', '../../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'docker-stats-service' && pkg.version) return pkg.version;
@@ -22,22 +25,15 @@ function packageVersion(): string {
   }
   return 'unknown';
 }
-const VERSION = packageVersion();
+export const VERSION = packageVersion();
 
-/** The command line: one flag per config key, plus --config, --print-config, --help, --version. */
-export function program(): Command {
-  const cmd = new Command('docker-stats-service')
-    .description("Streams every Docker container's stats (CPU, memory, network, block I/O) into InfluxDB.")
-    .version(VERSION, '-V, --version')
-    .option(
-      '-c, --config <path>',
-      'JSON or YAML config file with the keys of the README (batchSize, flushInterval, ...)',
-    )
-    .option('--print-config', 'print the resolved configuration (token shown as ***) and exit')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .showHelpAfterError();
-  for (const key of configKeys()) {
+/** Adds one flag per config key (or per key of `keys`), with its variable and default in the help, and --config. */
+export function withConfigOptions(cmd: Command, keys: readonly ConfigKey[] = configKeys()): Command {
+  cmd.option(
+    '-c, --config <path>',
+    'JSON or YAML config file with the keys of the README (batchSize, flushInterval, ...)',
+  );
+  for (const key of keys) {
     const spec = keySpec(key);
     const fallback = spec.derived ? `${shownDefault(spec.default)}; ${spec.derived.doc}` : shownDefault(spec.default);
     cmd.addOption(
@@ -45,6 +41,22 @@ export function program(): Command {
     );
   }
   return cmd;
+}
+
+/** The command line: one flag per config key, plus --config, --print-config, --help, --version. */
+export function program(): Command {
+  const cmd = new Command('docker-stats-service')
+    .description("Streams every Docker container's stats (CPU, memory, network, block I/O) into InfluxDB.")
+    .version(VERSION, '-V, --version')
+    .option('--print-config', 'print the resolved configuration (token shown as ***) and exit')
+    .addHelpText(
+      'after',
+      '\nCommands:\n  top    a live view of the containers in the terminal (docker-stats-service top --help)',
+    )
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError();
+  return withConfigOptions(cmd);
 }
 
 /** Reads a config file: YAML, which JSON is a subset of. */
@@ -76,6 +88,11 @@ export function readConfigFile(path: string): Record<string, unknown> {
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliResult {
   const cmd = program();
   cmd.parse([...argv], { from: 'user' });
+  return { config: configOf(cmd, env), printConfig: cmd.opts().printConfig === true };
+}
+
+/** The configuration from a parsed command's config flags, the environment and the --config file. */
+export function configOf(cmd: Command, env: NodeJS.ProcessEnv): Config {
   const opts = cmd.opts<Record<string, unknown>>();
   // Commander folds the environment into opts; keep flags alone so precedence stays ours.
   const flags: Record<string, unknown> = {};
@@ -86,7 +103,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     env,
     ...(configPath ? { file: { path: configPath, values: readConfigFile(configPath) } } : {}),
   };
-  return { config: resolveConfig(sources), printConfig: opts.printConfig === true };
+  return resolveConfig(sources);
 }
 
 export { CommanderError };

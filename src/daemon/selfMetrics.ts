@@ -51,8 +51,21 @@ function register(metric: MetricSpec, registry: Registry, state: () => Telemetry
  * service's state at each scrape, histograms of batch sizes and write latencies fed by its
  * telemetry, and the process's own (memory, CPU, event loop).
  */
-export function selfMetrics(state: () => TelemetryState, telemetry$: Observable<TelemetryEvent>): Registry {
+export function selfMetrics(
+  state: () => TelemetryState,
+  telemetry$: Observable<TelemetryEvent>,
+  bufferCapacityBytes?: number,
+): Registry {
   const registry = new Registry();
+  if (bufferCapacityBytes !== undefined) {
+    // The bound of dss_buffer_bytes, so that a reader (top --daemon, a dashboard) can show how full it is.
+    const capacity = new Gauge({
+      name: 'dss_buffer_capacity_bytes',
+      help: 'The buffer bound (MAX_BUFFER_SIZE; with SPOOL_DIR, MAX_SPOOL_SIZE).',
+      registers: [registry],
+    });
+    capacity.set(bufferCapacityBytes);
+  }
   collectDefaultMetrics({ register: registry, prefix: 'dss_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   for (const metric of METRICS) register(metric, registry, state);
   const batchSize = new Histogram({

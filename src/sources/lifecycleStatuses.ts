@@ -5,15 +5,13 @@ import {
   asyncScheduler,
   connect,
   defer,
-  endWith,
-  ignoreElements,
   map,
   merge,
   mergeMap,
-  takeUntil,
   timer,
 } from 'rxjs';
 import type { StatusRecord } from '../model/lifecycle.js';
+import { takeUntilEnd } from '../rx/takeUntilEnd.js';
 import type { Instant } from '../model/timestamp.js';
 import { type KnownContainers, type LifecycleInput, lifecycleReducer } from './engine/lifecycle.js';
 import type { ContainerFilters } from './engine/filters.js';
@@ -52,7 +50,7 @@ export function lifecycleStatuses(
       );
       // The ticks end with the source: the statuses of an engine's session end with its events.
       return source.pipe(
-        connect((inputs) => merge(inputs, ticks$.pipe(takeUntil(inputs.pipe(ignoreElements(), endWith(0)))))),
+        connect((inputs) => merge(inputs, ticks$.pipe(takeUntilEnd(inputs)))),
         mergeMap((input) => reduce(known, input)),
       );
     });

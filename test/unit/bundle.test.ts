@@ -17,6 +17,11 @@ describe('the daemon bundle', () => {
       expect(bundled, name).not.toContain(name);
   });
 
+  it('leaves `top` and its terminal library outside: the daemon never loads them', () => {
+    for (const name of ['ink', 'react', 'yoga-layout']) expect(bundled, name).not.toContain(name);
+    expect(bundle).toContain('import("./src/top/topCommand.js")');
+  });
+
   it('has in their place a module that loads, and names why when it is used', () => {
     const absent = createRequire(import.meta.url)('../../scripts/absent.cjs') as Record<string, new () => unknown>;
     expect(typeof absent.Client).toBe('function'); // docker-modem reads ssh2's Client at load time

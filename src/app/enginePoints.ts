@@ -1,0 +1,131 @@
+import {
+  EMPTY,
+  type Observable,
+  type SchedulerLike,
+  defer,
+  map,
+  merge,
+  scan,
+  share,
+  startWith,
+  switchMap,
+  withLatestFrom,
+} from 'rxjs';
+import type { Config } from '../config/keys.js';
+import type { CpuLimit } from '../model/lifecycle.js';
+import type { Logger } from '../model/logger.js';
+import type { Point } from '../model/point.js';
+import type { DecodedStats } from '../model/records.js';
+import type { TelemetrySink } from '../model/telemetry.js';
+import { type AllStatsOptions, apiSource } from '../sources/apiSource.js';
+import { cgroupSource } from '../sources/cgroupSource.js';
+import { containerStates$ } from '../sources/containerStates.js';
+import { type Engine, engineIsLocal } from '../sources/engine/engine.js';
+import type { StatsSource } from '../sources/statsSource.js';
+import { sysfsDeviceNamer } from '../sources/sysfsDeviceNames.js';
+import { CONTAINER_FIELDS, toContainerPoints } from '../transform/containerPoint.js';
+import { containerTagger } from '../transform/containerTags.js';
+import { foldCpuLimits } from '../transform/cpuLimit.js';
+import { type FieldSelection, fieldChooser, writesField } from '../transform/selectFields.js';
+import { toPoints } from '../transform/toPoints.js';
+import { hostTagOf } from './hostTag.js';
+
+export interface PointsDeps {
+  readonly log: Logger;
+  readonly telemetry: TelemetrySink;
+  readonly scheduler: SchedulerLike;
+  /** Wall-clock ms (with a fraction) for the records a source makes itself. */
+  readonly clock?: (() => number) | undefined;
+  /** Stream reads held back (read windows, a full buffer with BUFFER_POLICY=block). */
+  readonly paused$?: Observable<boolean> | undefined;
+  /** A full buffer with BUFFER_POLICY=block: the cgroup source skips samples meanwhile. */
+  readonly pressure$?: Observable<boolean> | undefined;
+}
+
+/** The statuses' interval: the poll interval in API poll mode, else the sampling interval. */
+export const statusIntervalMs = (config: Config): number =>
+  config.statsSource === 'api' && config.mode === 'poll' ? config.pollInterval : config.sampleInterval;
+
+/**
+ * Collection up to points, as the configuration says, for one engine at a time: its source's
+ * decoded stats joined with the CPU limits of their containers, made into points tagged with the
+ * engine's `host`, merged with the containers' `container` points. The daemon encodes and
+ * delivers them; `top` shows them.
+ */
+export function enginePoints(
+  config: Config,
+  deps: PointsDeps,
+): (engine: Engine, configuredHost: string | undefined) => Observable<Point> {
+  const { log, telemetry, scheduler, clock, paused$, pressure$ } = deps;
+  const apiOptions: AllStatsOptions = {
+    mode: config.mode,
+    pollIntervalMs: config.pollInterval,
+    maxConcurrentPolls: config.maxConcurrentPolls,
+    ...(paused$ ? { paused$ } : {}),
+    filters: {
+      includeNames: config.includeNames,
+      excludeNames: config.excludeNames,
+      includeLabels: config.includeLabels,
+      excludeLabels: config.excludeLabels,
+      includeStates: config.includeStates,
+      excludeStates: config.excludeStates,
+    },
+    log,
+    telemetry,
+  };
+  const source: StatsSource =
+    config.statsSource === 'api'
+      ? apiSource(apiOptions, scheduler)
+      : cgroupSource(
+          {
+            ...apiOptions,
+            choice: config.statsSource,
+            sampleIntervalMs: config.sampleInterval,
+            hostProc: config.hostProc,
+            hostCgroup: config.hostCgroup,
+            ...(pressure$ ? { pressure$ } : {}),
+            ...(clock ? { clock } : {}),
+          },
+          scheduler,
+        );
+
+  const containerTags = containerTagger(config);
+  const selection: FieldSelection = config;
+  const select = fieldChooser(selection);
+  // The lifecycle stream (an event stream and an inspect per container) runs only when its output is wanted.
+  const wantsLifecycle = [...CONTAINER_FIELDS.map((f) => `container.${f}`), 'cpu.limit_percent', 'cpu.limit_cpus'].some(
+    (name) => writesField(selection, name),
+  );
+  const states = {
+    filters: apiOptions.filters ?? {},
+    intervalMs: statusIntervalMs(config),
+    log,
+    ...(clock ? { clock } : {}),
+  };
+
+  const points$ = (engine: Engine, host: string): Observable<Point> => {
+    const states$ = wantsLifecycle ? containerStates$(engine, states, scheduler).pipe(share()) : EMPTY;
+    const limits$ = states$.pipe(
+      scan(foldCpuLimits, new Map<string, CpuLimit>()),
+      startWith(new Map<string, CpuLimit>()),
+    );
+    const stats$ = source.stats$(engine).pipe(
+      withLatestFrom(limits$),
+      map(([record, limits]): DecodedStats => {
+        const cpuLimit = limits.get(record.container.id);
+        return cpuLimit ? { ...record, cpuLimit } : record;
+      }),
+      toPoints({
+        tags: { host },
+        containerTags,
+        select,
+        telemetry,
+        ...(engineIsLocal(engine.address) ? { deviceName: sysfsDeviceNamer() } : {}),
+      }),
+    );
+    const lifecycle$ = states$.pipe(toContainerPoints({ tags: { host }, containerTags, select, telemetry }));
+    return merge(stats$, lifecycle$);
+  };
+  return (engine, configuredHost) =>
+    defer(() => hostTagOf(engine, configuredHost, log)).pipe(switchMap((host) => points$(engine, host)));
+}

@@ -1,0 +1,94 @@
+import { hostname } from 'node:os';
+import { type Observable, firstValueFrom, map, tap } from 'rxjs';
+import { statusIntervalMs } from '../app/enginePoints.js';
+import { CommanderError } from '../config/cli.js';
+import type { Config } from '../config/keys.js';
+import { ConfigError } from '../config/resolveConfig.js';
+import { writeStderr } from '../daemon/logger.js';
+import type { Logger } from '../model/logger.js';
+import { settledRows } from '../view/settledRows.js';
+import { jsonLines, plainTable } from '../view/snapshot.js';
+import { type TopOptions, parseTopCli } from './topCli.js';
+import { type ViewData, viewFeed } from './viewFeed.js';
+
+/** The longest a snapshot waits for two samples of every container: three refreshes and two seconds. */
+const snapshotWaitMs = (refreshMs: number): number => 3 * refreshMs + 2000;
+
+const say = (text: string): void => writeStderr(`docker-stats-service top: ${text}\n`);
+
+/** A snapshot's warnings: one plain line each on stderr, as a command-line tool writes them. */
+const plainLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (obj, msg) => say(`${msg ?? 'warning'}${causeOf(obj)}`),
+  error: (obj, msg) => say(`${msg ?? 'error'}${causeOf(obj)}`),
+};
+
+function causeOf(obj: object): string {
+  const err = (obj as { err?: unknown }).err;
+  return err instanceof Error ? ` (${err.message})` : '';
+}
+
+function options(argv: readonly string[]): TopOptions | number {
+  try {
+    return parseTopCli(argv, process.env);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ConfigError) {
+      say(error.message);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/**
+ * `docker-stats-service top`: the live view on a terminal; piped, or with --once, one snapshot
+ * as a table or JSON lines. Resolves to the exit code.
+ */
+export async function runTop(argv: readonly string[]): Promise<number> {
+  const parsed = options(argv);
+  if (typeof parsed === 'number') return parsed;
+  const { config, daemon, once, format, sort } = parsed;
+  const interactive = !once && process.stdout.isTTY === true && process.stdin.isTTY === true;
+  // On the live screen the last warning shows in the header; a snapshot writes them to stderr.
+  const view$ = viewFeed(config, { ...(daemon ? { daemon } : {}), ...(interactive ? {} : { log: plainLogger }) });
+  try {
+    return interactive ? await live(view$, config, sort) : await snapshot(view$, config, format);
+  } catch (error) {
+    say(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+}
+
+/** One snapshot on stdout; exit code 1 when an engine did not answer. */
+async function snapshot(view$: Observable<ViewData>, config: Config, format: TopOptions['format']): Promise<number> {
+  const wait = snapshotWaitMs(statusIntervalMs(config));
+  // The rows settle; the view they came with says which engines did not answer.
+  let latest: ViewData | undefined;
+  const rows = await firstValueFrom(
+    view$.pipe(
+      tap((v) => (latest = v)),
+      map((v) => v.rows),
+      settledRows(wait),
+    ),
+  );
+  process.stdout.write(format === 'json' ? jsonLines(rows) : plainTable(rows));
+  const unreachable = latest?.unreachable ?? [];
+  for (const problem of unreachable) say(problem);
+  return unreachable.length > 0 ? 1 : 0;
+}
+
+async function live(view$: Observable<ViewData>, config: Config, sort: string): Promise<number> {
+  const initial: ViewData = {
+    rows: [],
+    header: { host: hostname(), engine: config.dockerHost.join(', '), source: config.statsSource },
+    unreachable: [],
+  };
+  // ink and react load for the live screen alone: a snapshot starts without them. React's
+  // development build (its default) costs the screen several times more CPU.
+  process.env.NODE_ENV ||= 'production';
+  const { liveScreen } = await import('./liveScreen.js');
+  await liveScreen(view$, initial, sort);
+  return 0;
+}

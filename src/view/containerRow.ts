@@ -1,0 +1,215 @@
+import type { FieldValue, Point } from '../model/point.js';
+
+/** One network interface of a container: its counters and their rates per second. */
+export interface InterfaceRow {
+  readonly name: string;
+  readonly rxBytes: number;
+  readonly txBytes: number;
+  readonly rxPerSec?: number;
+  readonly txPerSec?: number;
+  readonly errors?: number;
+  readonly dropped?: number;
+}
+
+/** One block device of a container: its byte counters and their rates per second. */
+export interface DeviceRow {
+  readonly name: string;
+  readonly readBytes?: number;
+  readonly writeBytes?: number;
+  readonly readPerSec?: number;
+  readonly writePerSec?: number;
+}
+
+/** What `top` shows of one container: the latest of its points, rates from its counters. */
+export interface ContainerRow {
+  /** The engine's `host` tag and the container id: unique across engines. */
+  readonly key: string;
+  readonly host: string;
+  readonly id: string;
+  readonly name: string;
+  readonly image: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly state?: string;
+  readonly health?: string;
+  readonly exitCode?: number;
+  readonly oomKilled?: boolean;
+  readonly restarts?: number;
+  readonly uptimeSeconds?: number;
+  readonly cpuPercent?: number;
+  readonly limitPercent?: number;
+  readonly limitCpus?: number;
+  readonly memUsed?: number;
+  readonly memLimit?: number;
+  readonly memPercent?: number;
+  readonly pids?: number;
+  readonly pidsLimit?: number;
+  readonly netRxPerSec?: number;
+  readonly netTxPerSec?: number;
+  readonly blockReadPerSec?: number;
+  readonly blockWritePerSec?: number;
+  readonly interfaces: readonly InterfaceRow[];
+  readonly devices: readonly DeviceRow[];
+}
+
+/** A counter's last value and when (s), for its rate. */
+interface Counter {
+  readonly value: number;
+  readonly at: number;
+  readonly perSec?: number;
+}
+
+/** One container as it is being folded: mutable, owned by one `containerRows` subscription. */
+export interface RowEntry {
+  row: Omit<ContainerRow, 'interfaces' | 'devices' | 'netRxPerSec' | 'netTxPerSec'>;
+  readonly counters: Map<string, Counter>;
+  readonly interfaces: Map<string, { errors?: number; dropped?: number }>;
+  readonly devices: Set<string>;
+  /** Refreshes since its last point: a container that sends nothing for a while is gone. */
+  idle: number;
+}
+
+const OWN_TAGS = new Set(['host', 'container_id', 'container_name', 'image', 'interface', 'device']);
+
+const num = (value: FieldValue | undefined): number | undefined =>
+  value === undefined || typeof value === 'string' || typeof value === 'boolean' ? undefined : Number(value);
+
+/** A field's number, set on `into` under `as` when the point has it. */
+function copy<K extends string>(into: Partial<Record<K, number>>, as: K, value: FieldValue | undefined): void {
+  const n = num(value);
+  if (n !== undefined) into[as] = n;
+}
+
+/** Records a counter's new value; its rate is the difference over the points' time, unless it went back. */
+function count(entry: RowEntry, key: string, value: FieldValue | undefined, at: number): void {
+  const n = num(value);
+  if (n === undefined) return;
+  const before = entry.counters.get(key);
+  const seconds = before ? at - before.at : 0;
+  if (before && seconds <= 0) return; // the same sample again
+  const perSec = before && n >= before.value ? (n - before.value) / seconds : undefined;
+  entry.counters.set(key, perSec === undefined ? { value: n, at } : { value: n, at, perSec });
+}
+
+function newEntry(point: Point, key: string): RowEntry {
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(point.tags)) if (!OWN_TAGS.has(k)) labels[k] = v;
+  const { tags } = point;
+  return {
+    row: {
+      key,
+      host: tags.host ?? '',
+      id: tags.container_id ?? '',
+      name: tags.container_name ?? '',
+      image: tags.image ?? '',
+      labels,
+    },
+    counters: new Map(),
+    interfaces: new Map(),
+    devices: new Set(),
+    idle: 0,
+  };
+}
+
+/**
+ * Folds one point into the containers known so far (in place: the map is one subscription's).
+ * `cpu`, `memory` and `container` points set the latest values; `network` and `blockio` points
+ * feed counters whose rates are taken between two points of the same interface or device.
+ */
+export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
+  const id = point.tags.container_id;
+  if (id === undefined) return;
+  const key = `${point.tags.host ?? ''}/${id}`;
+  let entry = known.get(key);
+  if (!entry) known.set(key, (entry = newEntry(point, key)));
+  entry.idle = 0;
+  const f = point.fields;
+  const row: Record<string, unknown> = { ...entry.row };
+  const at = Number(point.timestamp) / 1e9;
+  switch (point.measurement) {
+    case 'cpu':
+      copy(row, 'cpuPercent', f.usage_percent);
+      copy(row, 'limitPercent', f.limit_percent);
+      copy(row, 'limitCpus', f.limit_cpus);
+      copy(row, 'pids', f.pids_current);
+      copy(row, 'pidsLimit', f.pids_limit);
+      break;
+    case 'memory':
+      copy(row, 'memUsed', f.usage_bytes);
+      copy(row, 'memLimit', f.limit_bytes);
+      copy(row, 'memPercent', f.usage_percent);
+      break;
+    case 'container':
+      if (typeof f.state === 'string') row.state = f.state;
+      if (typeof f.health_status === 'string') row.health = f.health_status;
+      if (typeof f.oom_killed === 'boolean') row.oomKilled = f.oom_killed;
+      copy(row, 'restarts', f.restart_count);
+      copy(row, 'exitCode', f.exit_code);
+      if (f.running === true) copy(row, 'uptimeSeconds', f.uptime_seconds);
+      else delete row.uptimeSeconds;
+      break;
+    case 'network': {
+      const name = point.tags.interface ?? '';
+      count(entry, `rx:${name}`, f.rx_bytes, at);
+      count(entry, `tx:${name}`, f.tx_bytes, at);
+      const sum = (a?: FieldValue, b?: FieldValue): number | undefined =>
+        num(a) === undefined && num(b) === undefined ? undefined : (num(a) ?? 0) + (num(b) ?? 0);
+      entry.interfaces.set(name, {
+        ...(sum(f.rx_errors, f.tx_errors) !== undefined ? { errors: sum(f.rx_errors, f.tx_errors)! } : {}),
+        ...(sum(f.rx_dropped, f.tx_dropped) !== undefined ? { dropped: sum(f.rx_dropped, f.tx_dropped)! } : {}),
+      });
+      break;
+    }
+    case 'blockio': {
+      const name = point.tags.device ?? '';
+      count(entry, `read:${name}`, f.read_bytes, at);
+      count(entry, `write:${name}`, f.write_bytes, at);
+      entry.devices.add(name);
+      break;
+    }
+  }
+  entry.row = row as RowEntry['row'];
+}
+
+/** The sum of rates, or nothing when none is known yet. */
+const total = (rates: readonly (number | undefined)[]): number | undefined =>
+  rates.some((r) => r !== undefined) ? rates.reduce<number>((a, r) => a + (r ?? 0), 0) : undefined;
+
+/** A fresh, immutable row of an entry, with its interfaces and devices sorted by name. */
+export function rowOf(entry: RowEntry): ContainerRow {
+  const counter = (key: string): Counter | undefined => entry.counters.get(key);
+  const interfaces = [...entry.interfaces.entries()]
+    .map(([name, extra]): InterfaceRow => {
+      const rx = counter(`rx:${name}`);
+      const tx = counter(`tx:${name}`);
+      return {
+        name,
+        rxBytes: rx?.value ?? 0,
+        txBytes: tx?.value ?? 0,
+        ...(rx?.perSec !== undefined ? { rxPerSec: rx.perSec } : {}),
+        ...(tx?.perSec !== undefined ? { txPerSec: tx.perSec } : {}),
+        ...extra,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const devices = [...entry.devices]
+    .map((name): DeviceRow => {
+      const read = counter(`read:${name}`);
+      const write = counter(`write:${name}`);
+      return {
+        name,
+        ...(read ? { readBytes: read.value } : {}),
+        ...(write ? { writeBytes: write.value } : {}),
+        ...(read?.perSec !== undefined ? { readPerSec: read.perSec } : {}),
+        ...(write?.perSec !== undefined ? { writePerSec: write.perSec } : {}),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const sums = {
+    netRxPerSec: total(interfaces.map((i) => i.rxPerSec)),
+    netTxPerSec: total(interfaces.map((i) => i.txPerSec)),
+    blockReadPerSec: total(devices.map((d) => d.readPerSec)),
+    blockWritePerSec: total(devices.map((d) => d.writePerSec)),
+  };
+  const defined = Object.fromEntries(Object.entries(sums).filter(([, v]) => v !== undefined));
+  return { ...entry.row, ...defined, interfaces, devices };
+}

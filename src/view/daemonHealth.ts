@@ -1,0 +1,108 @@
+import type { Line } from './line.js';
+
+/** One read of a daemon's /metrics and /healthz. */
+export interface DaemonScrape {
+  /** When, in ms. */
+  readonly at: number;
+  /** Each metric's value, summed over its labels. */
+  readonly samples: ReadonlyMap<string, number>;
+  readonly healthy: boolean;
+  readonly reasons: readonly string[];
+}
+
+/** What the header says of a daemon's pipeline. */
+export interface DaemonHealth {
+  readonly url: string;
+  readonly healthy: boolean;
+  readonly reasons: readonly string[];
+  readonly writtenPerSec?: number;
+  readonly bufferPoints?: number;
+  readonly bufferBytes?: number;
+  /** buffer bytes / capacity, 0 to 1. */
+  readonly bufferFill?: number;
+  readonly dropped?: number;
+  /** Mean write latency since the previous read (else over the daemon's life), ms. */
+  readonly latencyMs?: number;
+}
+
+/** A daemon that did not answer. */
+export interface DaemonUnreachable {
+  readonly url: string;
+  readonly error: string;
+}
+
+const SAMPLE = /^([A-Za-z_:][\w:]*)(?:\{[^}]*\})?\s+(\S+)/;
+
+/**
+ * The samples of a Prometheus text exposition, summed over labels. prom-client only writes
+ * this format; the samples `top` reads are plain `name{labels} value` lines, one regex.
+ */
+export function parseMetrics(text: string): Map<string, number> {
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = SAMPLE.exec(line);
+    if (!m) continue;
+    const value = Number(m[2]);
+    if (Number.isFinite(value)) samples.set(m[1]!, (samples.get(m[1]!) ?? 0) + value);
+  }
+  return samples;
+}
+
+/** The daemon's health from its latest read, with rates against the read before. */
+export function daemonHealth(url: string, previous: DaemonScrape | undefined, current: DaemonScrape): DaemonHealth {
+  const now = (name: string): number | undefined => current.samples.get(name);
+  const delta = (name: string): number | undefined => {
+    const a = previous?.samples.get(name);
+    const b = now(name);
+    return a === undefined || b === undefined || b < a ? undefined : b - a;
+  };
+  const seconds = previous ? (current.at - previous.at) / 1000 : 0;
+  const written = delta('dss_points_written_total');
+  const writes = delta('dss_write_latency_seconds_count');
+  const latencySeconds =
+    writes !== undefined && writes > 0
+      ? delta('dss_write_latency_seconds_sum')! / writes
+      : (now('dss_write_latency_seconds_count') ?? 0) > 0
+        ? now('dss_write_latency_seconds_sum')! / now('dss_write_latency_seconds_count')!
+        : undefined;
+  const bytes = now('dss_buffer_bytes');
+  const capacity = now('dss_buffer_capacity_bytes');
+  const optional = {
+    writtenPerSec: written !== undefined && seconds > 0 ? written / seconds : undefined,
+    bufferPoints: now('dss_buffer_points'),
+    bufferBytes: bytes,
+    bufferFill: bytes !== undefined && capacity ? bytes / capacity : undefined,
+    dropped: now('dss_points_dropped_total'),
+    latencyMs: latencySeconds === undefined ? undefined : latencySeconds * 1000,
+  };
+  return {
+    url,
+    healthy: current.healthy,
+    reasons: current.reasons,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+  };
+}
+
+/** The header line of a daemon: healthy or not, points/s written, buffer fill, dropped, write latency. */
+export function daemonLine(daemon: DaemonHealth | DaemonUnreachable): Line {
+  const where = `daemon ${daemon.url.replace(/^https?:\/\//, '')}`;
+  if ('error' in daemon) return [{ text: `${where}: ` }, { text: daemon.error, tone: 'bad' }];
+  const buffer =
+    daemon.bufferFill !== undefined
+      ? `buffer ${(daemon.bufferFill * 100).toFixed(1)}%`
+      : daemon.bufferPoints !== undefined
+        ? `buffer ${daemon.bufferPoints} pts`
+        : undefined;
+  const parts = [
+    daemon.writtenPerSec === undefined ? undefined : `${daemon.writtenPerSec.toFixed(0)} pts/s written`,
+    buffer,
+    daemon.dropped === undefined ? undefined : `${daemon.dropped} dropped`,
+    daemon.latencyMs === undefined ? undefined : `write ${daemon.latencyMs.toFixed(0)} ms`,
+  ].filter((p): p is string => p !== undefined);
+  const state = daemon.healthy ? 'healthy' : `unhealthy (${daemon.reasons.join('; ')})`;
+  return [
+    { text: `${where} ` },
+    { text: state, tone: daemon.healthy ? 'good' : 'bad', bold: true },
+    { text: parts.length > 0 ? `: ${parts.join(', ')}` : '' },
+  ];
+}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnDaemon } from '../support/daemon.js';
+import { realEngine, testContainers } from '../support/realEngine.js';
+
+// `docker-stats-service top`'s snapshot mode (piped, or --once) against the real engine.
+const containers = testContainers('top');
+const only = { INCLUDE_LABELS: 'dss-test=top' };
+const MiB = 1024 * 1024;
+
+/** Runs `docker-stats-service top ...` with stdout a pipe; resolves with its exit code and output. */
+async function top(args: string[], env: Record<string, string> = only) {
+  const run = spawnDaemon(env, ['top', ...args]);
+  const code = await run.exited;
+  return { code, stdout: run.stdout.join('\n'), stderr: run.stderr };
+}
+
+beforeAll(async () => {
+  await realEngine();
+  await containers.removeAll();
+  await containers.run('busy', ['sh', '-c', 'while :; do :; done']);
+  await containers.run('idle', ['sleep', '3600']);
+  await containers.run('memory', ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=128; sleep 3600'], {
+    ShmSize: 256 * MiB,
+  });
+});
+afterAll(() => containers.removeAll());
+
+describe('top: one snapshot for scripts', () => {
+  it('--once --format json: one object per container that parses, with plausible values', async () => {
+    const { code, stdout, stderr } = await top(['--once', '--format', 'json']);
+    expect(code, stderr).toBe(0);
+    const rows = stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, any>);
+    const byName: Record<string, any> = Object.fromEntries(
+      rows.map((r) => [String(r.name).replace(containers.prefix, ''), r]),
+    );
+    expect(Object.keys(byName).sort()).toEqual(['busy', 'idle', 'memory']);
+    expect(byName.busy.cpu_percent).toBeGreaterThan(50);
+    expect(byName.idle.cpu_percent).toBeLessThan(5);
+    expect(byName.memory.memory_used_bytes).toBeGreaterThan(100 * MiB);
+    expect(byName.idle.memory_used_bytes).toBeLessThan(20 * MiB);
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        state: 'running',
+        image: 'local/busybox',
+        restarts: 0,
+        labels: { 'dss-test': 'top' },
+      });
+      expect(row.id).toMatch(/^[0-9a-f]{64}$/);
+      expect(row.uptime_seconds).toBeGreaterThan(0);
+      expect(row.memory_limit_bytes).toBeGreaterThan(row.memory_used_bytes);
+      expect(row.interfaces.map((i: { name: string }) => i.name)).toEqual(['eth0']);
+      expect(row.net_rx_bytes_per_second).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('piped without --once: the same snapshot as a plain table, every column, no colours', async () => {
+    const { code, stdout, stderr } = await top([], { ...only, FORCE_COLOR: '1' });
+    expect(code, stderr).toBe(0);
+    const [title, ...lines] = stdout.split('\n').filter((l) => l !== '');
+    expect(title).toMatch(
+      /^NAME +IMAGE +STATUS +CPU% +LIM% +MEM +LIMIT +MEM% +RX\/s +TX\/s +RD\/s +WR\/s +PIDS +RST +UPTIME$/,
+    );
+    expect(lines.map((l) => l.split(/ +/)[0])).toEqual(['busy', 'idle', 'memory'].map((n) => containers.prefix + n));
+    expect(lines.every((l) => / running +\d/.test(l))).toBe(true);
+    expect(stdout).not.toContain('\u001b[');
+  });
+
+  it('an engine that does not answer: what there is, then exit 1 naming the engine and why', async () => {
+    const { code, stdout, stderr } = await top(['--once'], { DOCKER_HOST: 'unix:///tmp/dss-test-no-engine.sock' });
+    expect(code).toBe(1);
+    expect(stdout.trim()).toMatch(/^NAME +IMAGE/);
+    expect(stderr).toContain(
+      'docker-stats-service top: cannot reach the engine at unix:///tmp/dss-test-no-engine.sock: connect ENOENT',
+    );
+  });
+
+  it('bad flags: exit 2, naming what was wrong', async () => {
+    const format = await top(['--format', 'xml']);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/--format.*xml.*table, json/);
+    const daemon = await top(['--once', '--daemon', 'ftp://host:9417']);
+    expect(daemon.code).toBe(2);
+    expect(daemon.stderr).toContain('--daemon "ftp://host:9417": only http:// and https:// addresses serve /metrics');
+  });
+});

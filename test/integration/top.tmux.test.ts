@@ -1,0 +1,147 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, type RunningDaemon, scrapeMetric, spawnDaemon } from '../support/daemon.js';
+import { freePort } from '../support/ownVictoriaMetrics.js';
+import { eventually, realEngine, testContainers } from '../support/realEngine.js';
+import { VM_URL, requireVictoriaMetrics } from '../support/victoriaMetrics.js';
+
+// `docker-stats-service top`'s live screen, driven in a real terminal: tmux (the test bed installs it).
+const containers = testContainers('toptmux');
+// A tmux server of this test's own, on a socket in a folder removed afterwards.
+const folder = mkdtempSync(join(tmpdir(), 'dss-tmux-'));
+const tmux = (...args: string[]): string =>
+  execFileSync('tmux', ['-S', join(folder, 'socket'), ...args], { encoding: 'utf8' });
+const screen = (session: string, escapes = false): string =>
+  tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', session);
+const MiB = 1024 * 1024;
+const name = (n: string): string => containers.prefix + n;
+let daemon: RunningDaemon | undefined;
+let port = 0;
+
+/** Starts `top` in a detached tmux session of 100x30, followed by its exit code and the terminal's line mode. */
+function startTop(session: string, env: Record<string, string>, args: string[]): void {
+  const vars = Object.entries({ INCLUDE_LABELS: 'dss-test=toptmux', ...env }).map(([k, v]) => `${k}=${v}`);
+  const command = [process.execPath, CLI, 'top', ...args].join(' ');
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '100',
+    '-y',
+    '30',
+    // A clean environment (vitest's own, MODE=test, would be read as the MODE key), and the pane's TERM.
+    `env -i PATH=${process.env.PATH} HOME=/root TERM="$TERM" ${vars.join(' ')} ${command}; echo TOP-EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-*icanon'; sleep 600`,
+  );
+}
+
+/** The table's data rows on screen: the lines after the NAME title, up to the first blank one. */
+function tableRows(text: string): string[] {
+  const lines = text.split('\n');
+  const title = lines.findIndex((l) => l.startsWith('NAME'));
+  const rows = lines.slice(title + 1);
+  return rows.slice(
+    0,
+    Math.max(
+      0,
+      rows.findIndex((l) => l.trim() === ''),
+    ),
+  );
+}
+
+beforeAll(async () => {
+  await realEngine();
+  await requireVictoriaMetrics();
+  execFileSync('tmux', ['-V']); // fails loudly, naming tmux, when the test bed did not install it
+  await containers.removeAll();
+  await containers.run('busy', ['sh', '-c', 'while :; do :; done']);
+  await containers.run('idle', ['sleep', '3600']);
+  await containers.run('memory', ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=128; sleep 3600'], {
+    ShmSize: 256 * MiB,
+  });
+  // A daemon writing the same containers to VictoriaMetrics: its health shows in top's header.
+  port = await freePort();
+  daemon = spawnDaemon({
+    INFLUX_URL: VM_URL,
+    INFLUX_ORG: 'test',
+    INFLUX_BUCKET: 'test',
+    METRICS_PORT: String(port),
+    FLUSH_INTERVAL_MS: '1000',
+    INCLUDE_LABELS: 'dss-test=toptmux',
+  });
+  expect(await eventually(async () => (await scrapeMetric(port, 'dss_points_written_total')) > 0, 20_000)).toBe(true);
+});
+
+afterAll(async () => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // no server left
+  }
+  rmSync(folder, { recursive: true, force: true });
+  daemon?.process.kill('SIGTERM');
+  await daemon?.exited;
+  await containers.removeAll();
+});
+
+describe('top: the live screen in a terminal', () => {
+  it('shows the three containers and the daemon health; m sorts by memory; q exits 0 and restores the terminal', async () => {
+    startTop('live', {}, ['--daemon', `http://127.0.0.1:${port}`]);
+    const busyAbove50 = (): boolean => {
+      const busy = tableRows(screen('live')).find((l) => l.startsWith(name('busy')));
+      const cpu = busy?.match(/ (\d+(?:\.\d+)?)% /);
+      return cpu !== null && cpu !== undefined && Number(cpu[1]) > 50;
+    };
+    const shown = await eventually(
+      () => ['busy', 'idle', 'memory'].every((n) => screen('live').includes(name(n))) && busyAbove50(),
+      20_000,
+    );
+    expect(shown, screen('live')).toBe(true);
+    const text = screen('live');
+    expect(text).toMatch(/^docker-stats-service top {2}host \S+ {2}containers 3$/m);
+    expect(text).toMatch(/^engine Docker \S+ on \/var\/run\/docker.sock {2}source cgroup files \(auto\)$/m);
+    expect(
+      await eventually(() =>
+        new RegExp(`^daemon 127.0.0.1:${port} healthy: [1-9]\\d* pts/s written, buffer \\d`, 'm').test(screen('live')),
+      ),
+      screen('live'),
+    ).toBe(true);
+    expect(tableRows(text)[0]).toMatch(new RegExp(`^${name('busy')} `)); // by CPU at first
+    expect(screen('live', true)).toMatch(/\u001b\[3[1-3]m/); // colours: tmux's terminal has them
+
+    tmux('send-keys', '-t', 'live', 'm');
+    const byMemory = await eventually(() => tableRows(screen('live'))[0]?.startsWith(name('memory')) === true);
+    expect(byMemory, screen('live')).toBe(true);
+    expect(screen('live')).toMatch(/^NAME .* MEMv /m);
+
+    tmux('send-keys', '-t', 'live', 'q');
+    expect(await eventually(() => screen('live').includes('TOP-EXIT=')), screen('live')).toBe(true);
+    const after = screen('live');
+    expect(after).toContain('TOP-EXIT=0');
+    expect(after).toMatch(/^icanon$/m); // the line discipline is back (raw mode is -icanon)
+    expect(after).not.toContain('docker-stats-service top'); // the alternate screen is gone
+    expect(tmux('display', '-p', '-t', 'live', '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
+  });
+
+  it('NO_COLOR: no colours; / filters by name, Enter opens the detail, Ctrl-C exits 0', async () => {
+    startTop('plain', { NO_COLOR: '1' }, []);
+    expect(await eventually(() => screen('plain').includes(name('idle')), 20_000), screen('plain')).toBe(true);
+    expect(screen('plain', true)).not.toMatch(/\u001b\[(3[0-7]|9[0-7]|38;)/);
+    tmux('send-keys', '-t', 'plain', '/', 'idle', 'Enter');
+    const filtered = await eventually(() => tableRows(screen('plain')).join('\n') === tableRows(screen('plain'))[0]);
+    expect(filtered).toBe(true);
+    expect(tableRows(screen('plain'))).toEqual([expect.stringMatching(new RegExp(`^${name('idle')} `))]);
+    expect(screen('plain')).toContain('containers 1 of 3 (filter idle)');
+    tmux('send-keys', '-t', 'plain', 'Enter');
+    expect(await eventually(() => /^LABELS\ndss-test=toptmux$/m.test(screen('plain'))), screen('plain')).toBe(true);
+    // Its interface once its stats have come (the first point of a container may be its state alone).
+    expect(await eventually(() => /^eth0 /m.test(screen('plain'))), screen('plain')).toBe(true);
+    tmux('send-keys', '-t', 'plain', 'C-c');
+    expect(await eventually(() => screen('plain').includes('TOP-EXIT=')), screen('plain')).toBe(true);
+    expect(screen('plain')).toContain('TOP-EXIT=0');
+  });
+});
