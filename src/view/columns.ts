@@ -56,42 +56,17 @@ const numeric = (
   sortBy: Value = value,
 ): Column => ({ ...spec, align: 'right', cell: (r) => format(value(r)), sortValue: sortBy });
 
+/** A left-aligned column of text, sorted A to Z. */
+const text = (
+  spec: Pick<Column, 'id' | 'title' | 'width' | 'grow' | 'whole' | 'priority' | 'sortKey' | 'tone'>,
+  value: (row: ContainerRow) => string,
+): Column => ({ ...spec, align: 'left', cell: value, sortValue: value });
+
 /** The table's columns, in the order they are shown. */
 export const COLUMNS: readonly Column[] = [
-  {
-    id: 'name',
-    title: 'NAME',
-    width: 12,
-    grow: 18,
-    whole: true,
-    align: 'left',
-    priority: 0,
-    sortKey: 'n',
-    cell: (r) => r.name,
-    sortValue: (r) => r.name,
-  },
-  {
-    id: 'image',
-    title: 'IMAGE',
-    width: 12,
-    grow: 14,
-    align: 'left',
-    priority: 9,
-    sortKey: 'i',
-    cell: (r) => r.image,
-    sortValue: (r) => r.image,
-  },
-  {
-    id: 'status',
-    title: 'STATUS',
-    width: 10,
-    align: 'left',
-    priority: 4,
-    sortKey: 's',
-    cell: status,
-    sortValue: status,
-    tone: statusTone,
-  },
+  text({ id: 'name', title: 'NAME', width: 12, grow: 18, whole: true, priority: 0, sortKey: 'n' }, (r) => r.name),
+  text({ id: 'image', title: 'IMAGE', width: 12, grow: 14, priority: 9, sortKey: 'i' }, (r) => r.image),
+  text({ id: 'status', title: 'STATUS', width: 10, priority: 4, sortKey: 's', tone: statusTone }, status),
   numeric(
     { id: 'cpu', title: 'CPU%', width: 5, priority: 1, sortKey: 'c', tone: (r) => loadTone(r.limitPercent) },
     (r) => r.cpuPercent,
