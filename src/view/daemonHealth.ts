@@ -83,7 +83,7 @@ export function daemonHealth(url: string, previous: DaemonScrape | undefined, cu
   };
 }
 
-/** The header line of a daemon: healthy or not, points/s written, buffer fill, dropped, write latency. */
+/** The header line of a daemon: healthy or not, points/s written and how long a write takes, buffer fill, dropped. */
 export function daemonLine(daemon: DaemonHealth | DaemonUnreachable): Line {
   const where = `daemon ${daemon.url.replace(/^https?:\/\//, '')}`;
   if ('error' in daemon) return [{ text: `${where}: ` }, { text: daemon.error, tone: 'bad' }];
@@ -93,11 +93,12 @@ export function daemonLine(daemon: DaemonHealth | DaemonUnreachable): Line {
       : daemon.bufferPoints !== undefined
         ? `buffer ${daemon.bufferPoints} pts`
         : undefined;
+  const rate = daemon.writtenPerSec === undefined ? '' : ` ${daemon.writtenPerSec.toFixed(0)} pts/s`;
+  const latency = daemon.latencyMs === undefined ? '' : ` in ${daemon.latencyMs.toFixed(0)} ms`;
   const parts = [
-    daemon.writtenPerSec === undefined ? undefined : `${daemon.writtenPerSec.toFixed(0)} pts/s written`,
+    rate || latency ? `writes${rate}${latency}` : undefined,
     buffer,
     daemon.dropped === undefined ? undefined : `${daemon.dropped} dropped`,
-    daemon.latencyMs === undefined ? undefined : `write ${daemon.latencyMs.toFixed(0)} ms`,
   ].filter((p): p is string => p !== undefined);
   const state = daemon.healthy ? 'healthy' : `unhealthy (${daemon.reasons.join('; ')})`;
   return [

@@ -106,7 +106,9 @@ describe('top: the live screen in a terminal', () => {
     expect(text).toMatch(/^engine Docker \S+ on \/var\/run\/docker.sock {2}source cgroup files \(auto\)$/m);
     expect(
       await eventually(() =>
-        new RegExp(`^daemon 127.0.0.1:${port} healthy: [1-9]\\d* pts/s written, buffer \\d`, 'm').test(screen('live')),
+        new RegExp(`^daemon 127.0.0.1:${port} healthy: writes [1-9]\\d* pts/s in \\d+ ms, buffer \\d`, 'm').test(
+          screen('live'),
+        ),
       ),
       screen('live'),
     ).toBe(true);

@@ -279,9 +279,7 @@ describe("the view model: a daemon's health from its /metrics", () => {
     const health = daemonHealth('http://d:9417', before, await scrape(2000));
     expect(health).toMatchObject({ writtenPerSec: 500, bufferFill: 0.25, bufferPoints: 10, dropped: 7, healthy: true });
     expect(health.latencyMs).toBeCloseTo(30);
-    expect(plain(daemonLine(health))).toBe(
-      'daemon d:9417 healthy: 500 pts/s written, buffer 25.0%, 7 dropped, write 30 ms',
-    );
+    expect(plain(daemonLine(health))).toBe('daemon d:9417 healthy: writes 500 pts/s in 30 ms, buffer 25.0%, 7 dropped');
     expect(plain(daemonLine({ url: 'http://d:9417', error: 'not answering (ECONNREFUSED)' }))).toContain(
       'ECONNREFUSED',
     );
