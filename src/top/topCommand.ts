@@ -9,7 +9,7 @@ import type { Logger } from '../model/logger.js';
 import { settledRows } from '../view/settledRows.js';
 import { jsonLines, plainTable } from '../view/snapshot.js';
 import { type TopOptions, parseTopCli } from './topCli.js';
-import { type ViewData, viewFeed } from './viewFeed.js';
+import { type ViewData, logText, viewFeed } from './viewFeed.js';
 
 /** The longest a snapshot waits for two samples of every container: three refreshes and two seconds. */
 const snapshotWaitMs = (refreshMs: number): number => 3 * refreshMs + 2000;
@@ -20,14 +20,9 @@ const say = (text: string): void => writeStderr(`docker-stats-service top: ${tex
 const plainLogger: Logger = {
   debug: () => undefined,
   info: () => undefined,
-  warn: (obj, msg) => say(`${msg ?? 'warning'}${causeOf(obj)}`),
-  error: (obj, msg) => say(`${msg ?? 'error'}${causeOf(obj)}`),
+  warn: (obj, msg) => say(logText(obj, msg ?? 'warning')),
+  error: (obj, msg) => say(logText(obj, msg ?? 'error')),
 };
-
-function causeOf(obj: object): string {
-  const err = (obj as { err?: unknown }).err;
-  return err instanceof Error ? ` (${err.message})` : '';
-}
 
 function options(argv: readonly string[]): TopOptions | number {
   try {

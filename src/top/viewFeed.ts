@@ -36,6 +36,12 @@ export interface ViewData {
 
 const ENGINE_LABEL_EVERY_MS = 30_000;
 
+/** A log call as one line of text: the message, then the error's, in parentheses. */
+export function logText(obj: object, msg: string | undefined): string {
+  const err = (obj as { err?: unknown }).err;
+  return `${msg ?? ''}${err instanceof Error ? ` (${err.message})` : ''}`;
+}
+
 /** Where the stats come from, as configured and as the open streams say (`auto` picks per engine). */
 function sourceLabel(config: Config, streams: Readonly<Record<string, number>>): string {
   const kind = (source: string): string => (source === 'cgroup' ? 'cgroup files' : `Engine API ${config.mode}`);
@@ -59,8 +65,7 @@ export function viewFeed(
     (level: string) =>
     (obj: object, msg?: string): void => {
       options.log?.[level === 'warn' ? 'warn' : 'error'](obj, msg);
-      const err = (obj as { err?: unknown }).err;
-      notice$.next(`${level}: ${msg ?? ''}${err instanceof Error ? ` (${err.message})` : ''}`);
+      notice$.next(`${level}: ${logText(obj, msg)}`);
     };
   const log: Logger = { debug: () => undefined, info: () => undefined, warn: say('warn'), error: say('error') };
   const telemetry = new Subject<TelemetryEvent>();

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { ContainerRef } from '../model/container.js';
+import { type ContainerRef, OWN_TAG_KEYS } from '../model/container.js';
 
 export interface TagOptions {
   /** Globs of label keys copied as tags (TAG_LABELS); default none: no surprise cardinality. */
@@ -33,13 +33,10 @@ export function containerTagger(options: TagOptions = {}): (container: Container
     const tags: Record<string, string> = {};
     if (include)
       for (const [key, value] of Object.entries(container.labels))
-        if (include(key) && !exclude(key) && !RESERVED.has(key) && key !== '' && value !== '') tags[key] = value;
+        if (include(key) && !exclude(key) && !OWN_TAG_KEYS.has(key) && key !== '' && value !== '') tags[key] = value;
     if (imageTag && container.image !== '') tags.image = imageName(container.image);
     tags.container_id = container.id;
     tags.container_name = container.name;
     return tags;
   };
 }
-
-/** The collector's own tag keys: `host` (the engine's), the container's, and one per interface or device. */
-const RESERVED = new Set(['host', 'container_id', 'container_name', 'image', 'interface', 'device']);

@@ -1,3 +1,4 @@
+import { OWN_TAG_KEYS } from '../model/container.js';
 import type { FieldValue, Point } from '../model/point.js';
 
 /** One network interface of a container: its counters and their rates per second. */
@@ -60,7 +61,8 @@ interface Counter {
 
 /** One container as it is being folded: mutable, owned by one `containerRows` subscription. */
 export interface RowEntry {
-  row: Omit<ContainerRow, 'interfaces' | 'devices' | 'netRxPerSec' | 'netTxPerSec'>;
+  /** The latest values, written in place: `rowOf` copies them into each emitted row. */
+  readonly row: Record<string, unknown> & Pick<ContainerRow, 'key' | 'host' | 'id' | 'name' | 'image' | 'labels'>;
   readonly counters: Map<string, Counter>;
   readonly interfaces: Map<string, { errors?: number; dropped?: number }>;
   readonly devices: Set<string>;
@@ -68,13 +70,11 @@ export interface RowEntry {
   idle: number;
 }
 
-const OWN_TAGS = new Set(['host', 'container_id', 'container_name', 'image', 'interface', 'device']);
-
 const num = (value: FieldValue | undefined): number | undefined =>
   value === undefined || typeof value === 'string' || typeof value === 'boolean' ? undefined : Number(value);
 
 /** A field's number, set on `into` under `as` when the point has it. */
-function copy<K extends string>(into: Partial<Record<K, number>>, as: K, value: FieldValue | undefined): void {
+function copy(into: Record<string, unknown>, as: keyof ContainerRow, value: FieldValue | undefined): void {
   const n = num(value);
   if (n !== undefined) into[as] = n;
 }
@@ -92,7 +92,7 @@ function count(entry: RowEntry, key: string, value: FieldValue | undefined, at: 
 
 function newEntry(point: Point, key: string): RowEntry {
   const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(point.tags)) if (!OWN_TAGS.has(k)) labels[k] = v;
+  for (const [k, v] of Object.entries(point.tags)) if (!OWN_TAG_KEYS.has(k)) labels[k] = v;
   const { tags } = point;
   return {
     row: {
@@ -123,7 +123,7 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
   if (!entry) known.set(key, (entry = newEntry(point, key)));
   entry.idle = 0;
   const f = point.fields;
-  const row: Record<string, unknown> = { ...entry.row };
+  const { row } = entry;
   const at = Number(point.timestamp) / 1e9;
   switch (point.measurement) {
     case 'cpu':
@@ -153,9 +153,11 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
       count(entry, `tx:${name}`, f.tx_bytes, at);
       const sum = (a?: FieldValue, b?: FieldValue): number | undefined =>
         num(a) === undefined && num(b) === undefined ? undefined : (num(a) ?? 0) + (num(b) ?? 0);
+      const errors = sum(f.rx_errors, f.tx_errors);
+      const dropped = sum(f.rx_dropped, f.tx_dropped);
       entry.interfaces.set(name, {
-        ...(sum(f.rx_errors, f.tx_errors) !== undefined ? { errors: sum(f.rx_errors, f.tx_errors)! } : {}),
-        ...(sum(f.rx_dropped, f.tx_dropped) !== undefined ? { dropped: sum(f.rx_dropped, f.tx_dropped)! } : {}),
+        ...(errors !== undefined ? { errors } : {}),
+        ...(dropped !== undefined ? { dropped } : {}),
       });
       break;
     }
@@ -167,7 +169,6 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
       break;
     }
   }
-  entry.row = row as RowEntry['row'];
 }
 
 /** The sum of rates, or nothing when none is known yet. */
@@ -211,5 +212,5 @@ export function rowOf(entry: RowEntry): ContainerRow {
     blockWritePerSec: total(devices.map((d) => d.writePerSec)),
   };
   const defined = Object.fromEntries(Object.entries(sums).filter(([, v]) => v !== undefined));
-  return { ...entry.row, ...defined, interfaces, devices };
+  return { ...(entry.row as Omit<ContainerRow, 'interfaces' | 'devices'>), ...defined, interfaces, devices };
 }

@@ -26,8 +26,10 @@ export interface KeyPress {
 
 export const initialUi = (sortBy = 'cpu'): UiState => ({ sortBy, reversed: false, filter: '', quit: false });
 
+const columnById = (id: string): Column | undefined => COLUMNS.find((c) => c.id === id);
+
 /** The column a state sorts by (CPU if the id is unknown). */
-export const sortColumn = (ui: UiState): Column => COLUMNS.find((c) => c.id === ui.sortBy) ?? COLUMNS[3]!;
+export const sortColumn = (ui: UiState): Column => columnById(ui.sortBy) ?? columnById('cpu')!;
 
 const PAGE = 10;
 
