@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { parseMetrics } from '../src/view/daemonHealth.js';
 import { freePort } from '../test/support/ownVictoriaMetrics.js';
 import { VM_URL } from '../test/support/victoriaMetrics.js';
 import { WriteProxy } from './writeProxy.js';
@@ -57,12 +58,10 @@ export async function stop(child: Child): Promise<number | null> {
   return code as number | null;
 }
 
-/** Reads counters from the daemon's /metrics. */
+/** Reads counters from the daemon's /metrics (a labelled one summed over its labels, as `top` reads them). */
 export async function scrape(port: number): Promise<Record<string, number>> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const out: Record<string, number> = {};
-  for (const [, name, value] of text.matchAll(/^(dss_[a-z_]+) ([\d.e+-]+)$/gm)) out[name!] = Number(value);
-  return out;
+  return Object.fromEntries(parseMetrics(text));
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

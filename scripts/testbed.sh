@@ -47,6 +47,9 @@ if [ $want_vm = 1 ] && ! command -v influxd >/dev/null; then missing+=(influxdb)
 if [ $want_vm = 1 ] && ! command -v podman >/dev/null; then missing+=(podman); fi
 # tmux drives `top`'s live screen in its test, as a terminal would.
 if [ $want_vm = 1 ] && ! command -v tmux >/dev/null; then missing+=(tmux); fi
+# The spool's fault tests: strace watches its fsyncs, mkfs.ext4 makes a disk whose writeback fails.
+if [ $want_vm = 1 ] && ! command -v strace >/dev/null; then missing+=(strace); fi
+if [ $want_vm = 1 ] && ! command -v mkfs.ext4 >/dev/null; then missing+=(e2fsprogs); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     die "missing ${missing[*]}; as root run: apt-get update && apt-get install -y ${missing[*]}"

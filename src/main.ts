@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { SpoolError } from './app/bufferFor.js';
 import { createService } from './app/service.js';
 import { CommanderError, parseCli } from './config/cli.js';
+import { type SpoolLock, SpoolLockedError, lockSpool } from './deliver/spool/spoolLock.js';
 import type { Config } from './config/keys.js';
 import { ConfigError, printable } from './config/resolveConfig.js';
 import { daemonLogger, writeStderr } from './daemon/logger.js';
@@ -58,6 +59,16 @@ const withSecrets = (config: Config): Config =>
     config.influxPasswordFile,
   );
 
+async function lockSpoolDir(dir: string): Promise<SpoolLock> {
+  try {
+    return await lockSpool(dir);
+  } catch (error) {
+    if (error instanceof SpoolLockedError) fail(error.message);
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    fail(`invalid config: SPOOL_DIR=${JSON.stringify(dir)}: cannot lock it (${code})`);
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === 'top') {
     // The live view and its terminal library load only for `top` (kept out of the daemon's bundle).
@@ -77,6 +88,13 @@ async function main(): Promise<void> {
     log.warn({ node: process.version }, 'cannot stop socket reads on this Node: streams pause with pause() alone');
   // The cgroup source's `read`: wall-clock ms, with sub-ms digits so that records a ms apart stay apart.
   const clock = (): number => Date.now() + (performance.now() % 1);
+  // One daemon a spool: a second one on the same folder would delete the first's segments.
+  const lock = config.spoolDir === undefined ? undefined : await lockSpoolDir(config.spoolDir);
+  if (lock?.unlocked)
+    log.warn(
+      { spoolDir: config.spoolDir, code: lock.unlocked },
+      'SPOOL_DIR cannot take its lock (the disk refuses it): running without one; start no second daemon on it',
+    );
   let service: ReturnType<typeof createService>;
   try {
     service = createService(config, { log, clock });
@@ -107,6 +125,7 @@ async function main(): Promise<void> {
 
   const exit = (code: number): never => {
     service.buffer.close?.(); // a spool: durable, and kept for the next start
+    lock?.release();
     sink.close();
     server?.close();
     process.exit(code);

@@ -66,6 +66,8 @@ export interface Service {
   stop(): void;
 }
 
+const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+
 /** The self-metrics as one `internal` point, for users who read them from the database. */
 function internalPoint(state: TelemetryState, nowMs: number): Point {
   const timestamp = toNanoString({ seconds: Math.floor(nowMs / 1000), nanos: Math.floor(nowMs % 1000) * 1e6 });
@@ -87,10 +89,17 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
   const buffer = deps.buffer ?? bufferFor(config);
   const replayed = buffer.replay;
   if (replayed) {
-    telemetry.next({ type: 'spool-opened', ...replayed });
+    telemetry.next({ type: 'spool-opened', points: replayed.points, corrupt: replayed.corrupt });
     telemetry.next({ type: 'buffer-level', points: buffer.points, bytes: buffer.bytes });
     if (replayed.points > 0 || replayed.corrupt > 0)
       log.info(replayed, 'disk spool: sending what the last run left first');
+    if (replayed.roomBytes < buffer.maxBytes)
+      log.warn(
+        { maxSpoolSize: buffer.maxBytes, roomBytes: replayed.roomBytes, spoolDir: config.spoolDir },
+        `MAX_SPOOL_SIZE (${megabytes(buffer.maxBytes)}) is more than the disk has for the spool ` +
+          `(${megabytes(replayed.roomBytes)}: free space and what is spooled); when it fills, new points wait in memory ` +
+          'up to MAX_BUFFER_SIZE and then the oldest are dropped',
+      );
   }
   const flush$ = new Subject<void>();
   const stopReading$ = new Subject<void>();
@@ -117,6 +126,7 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
   const internal$ = config.internalMetrics
     ? interval(config.flushInterval, scheduler).pipe(
         map(() => toLineProtocol(internalPoint(state.value, scheduler.now()))!),
+        tap(() => telemetry.next({ type: 'internal-point' })),
       )
     : [];
 

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { Chunk } from '../model/chunk.js';
+import type { DeliveryEvent } from '../model/telemetry.js';
 
 /**
  * What the delivery driver (`writeBatches`) needs of a buffer: the memory-only `PointBuffer`, or
@@ -15,7 +16,7 @@ export interface DeliveryBuffer {
   readonly dropped: number;
   /** True while full: the `block` policy's signal to pause the sources. */
   readonly pressure$: Observable<boolean>;
-  /** Adds a sealed batch at the back; returns how many points had to be dropped. */
+  /** Adds a sealed batch at the back; returns how many points had to be dropped (also told by `takeEvents`). */
   push(chunk: Chunk): number;
   /** Puts back at the front what could not be written now (all that was left of the chunk taken). */
   unshift(chunk: Chunk): number;
@@ -23,8 +24,13 @@ export interface DeliveryBuffer {
   shift(): Chunk | undefined;
   /** The chunk taken last is done: written, or rejected by the database. */
   done(): void;
+  /**
+   * What happened inside the buffer since the last call (points dropped and why, a spool's disk
+   * faults and damaged records): delivery takes these after each call and tells them on.
+   */
+  takeEvents(): readonly DeliveryEvent[];
   /** A spool's start-up: points a previous run left (sent first) and damaged records skipped. */
-  readonly replay?: { readonly points: number; readonly corrupt: number };
+  readonly replay?: { readonly points: number; readonly corrupt: number; readonly roomBytes: number };
   /** Lets go of files (a spool keeps what is not acknowledged for the next start). */
   close?(): void;
 }

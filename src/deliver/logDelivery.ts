@@ -1,11 +1,20 @@
 import { type MonoTypeOperatorFunction, defer, tap } from 'rxjs';
 import type { Logger } from '../model/logger.js';
-import type { DeliveryEvent } from '../model/telemetry.js';
+import type { DeliveryEvent, DropReason } from '../model/telemetry.js';
+
+/** Why points go, as the log says it (the counter is points_dropped_total{reason}). */
+const DROPPING: Record<DropReason, string> = {
+  buffer_full: 'buffer full: dropping the oldest points',
+  spool_full: 'spool full (MAX_SPOOL_SIZE): dropping the oldest points',
+  disk_error: 'the disk refuses the spool and the memory window (MAX_BUFFER_SIZE) is full: dropping the oldest points',
+  corrupt: 'spool records damaged on disk since they were written: their points are dropped',
+};
 
 /**
  * Logs what delivery's events say, without repeating an episode: a rejection each time it
  * happens; the first failed write of an outage (and the first success after it); the first
- * drop of an overflow (an overflow ends once the buffer is below `maxBytes` again).
+ * drop of an overflow, by reason (an overflow ends once the buffer is below `maxBytes` again,
+ * or the spool's disk takes writes again); the spool's disk faults, once an episode.
  *
  * ```
  * events: --F--F--F--W--D--D--L--D--     (F: batch-failed, W: batch-written, D: points-dropped,
@@ -16,7 +25,7 @@ export function logDelivery(log: Logger, sink: string, maxBytes: number): MonoTy
   return (events$) =>
     defer(() => {
       let failing = false;
-      let overflowing = false;
+      const overflowing = new Set<DropReason>();
       return events$.pipe(
         tap((event) => {
           switch (event.type) {
@@ -40,15 +49,27 @@ export function logDelivery(log: Logger, sink: string, maxBytes: number): MonoTy
               failing = false;
               break;
             case 'points-dropped':
-              if (!overflowing)
+              if (!overflowing.has(event.reason))
                 log.warn(
-                  { dropped: event.points, maxBufferSize: maxBytes },
-                  'buffer full: dropping the oldest points (counted in points_dropped)',
+                  { dropped: event.points, reason: event.reason, maxBytes },
+                  `${DROPPING[event.reason]} (counted in points_dropped)`,
                 );
-              overflowing = true;
+              overflowing.add(event.reason);
               break;
             case 'buffer-level':
-              if (event.bytes < maxBytes) overflowing = false;
+              if (event.bytes < maxBytes) overflowing.clear();
+              break;
+            case 'spool-fault':
+              log.warn(
+                { operation: event.operation, code: event.code },
+                event.operation === 'sync'
+                  ? 'the disk refuses to make the spool durable (fdatasync); retried at each SPOOL_SYNC_MS'
+                  : 'the disk refuses the spool: new points wait in memory (up to MAX_BUFFER_SIZE) until it takes them again',
+              );
+              break;
+            case 'spool-recovered':
+              log.info({ operation: event.operation }, 'the disk takes the spool again');
+              overflowing.delete('disk_error');
               break;
           }
         }),

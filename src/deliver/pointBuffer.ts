@@ -1,5 +1,7 @@
 import { BehaviorSubject, type Observable, distinctUntilChanged } from 'rxjs';
 import { type Chunk, dropOldestLines } from '../model/chunk.js';
+import type { DeliveryEvent } from '../model/telemetry.js';
+import { BufferEvents } from './bufferEvents.js';
 import type { DeliveryBuffer } from './deliveryBuffer.js';
 
 /** What to do when the buffer is full: drop the oldest points (default), or hold the sources. */
@@ -19,6 +21,7 @@ export class PointBuffer implements DeliveryBuffer {
   private readonly full$ = new BehaviorSubject(false);
   /** Points dropped to make room, since the start. */
   dropped = 0;
+  private readonly events = new BufferEvents();
 
   constructor(
     readonly maxBytes: number,
@@ -67,6 +70,10 @@ export class PointBuffer implements DeliveryBuffer {
   /** Nothing to do: a chunk taken is out of memory already. */
   done(): void {}
 
+  takeEvents(): readonly DeliveryEvent[] {
+    return this.events.take();
+  }
+
   private added(chunk: Chunk): number {
     this.totalBytes += chunk.bytes;
     this.totalPoints += chunk.points;
@@ -87,6 +94,7 @@ export class PointBuffer implements DeliveryBuffer {
       dropped += count;
     }
     this.dropped += dropped;
+    if (dropped > 0) this.events.tell({ type: 'points-dropped', points: dropped, reason: 'buffer_full' });
     return dropped;
   }
 

@@ -29,6 +29,9 @@ import type { DeliveryBuffer } from './deliveryBuffer.js';
 import type { LineSink } from './sink.js';
 import { retryAfterMs, writeRetryVerdict } from './writeFailure.js';
 
+/** A step of the drain: `taken`, the first of a chunk just taken; `idle`, the buffer is empty. */
+type Step = DeliveryStep & { readonly taken?: true; readonly idle?: true };
+
 /** Write retries by default, and the most allowed. */
 export const DEFAULT_MAX_RETRIES = 3;
 export const MAX_RETRIES_LIMIT = 5;
@@ -83,32 +86,33 @@ export function writeBatches(
       );
     });
 
-  // The effects of a step: put back what the policy hands back (room made for it is counted).
-  const apply = (step: DeliveryStep): readonly DeliveryEvent[] => {
+  // The effects of a step: put back what the policy hands back, and tell what the buffer did.
+  const apply = (step: Step): readonly DeliveryEvent[] => {
     if (step.putBack) {
-      const dropped = buffer.unshift(step.putBack);
-      return [...step.events, ...(dropped > 0 ? [{ type: 'points-dropped', points: dropped } as const] : []), level()];
+      buffer.unshift(step.putBack);
+      return [...step.events, ...buffer.takeEvents(), level()];
     }
-    // A chunk just taken from the buffer (a first step) changed its level.
-    return step.events.length === 0 && step.queue.length > 0 ? [level()] : step.events;
+    // A chunk just taken from the buffer changed its level.
+    return step.taken ? [...step.events, level()] : step.events;
   };
 
   // Chunk after chunk, job after job, until the buffer is empty or a chunk goes back.
-  const next = (step: DeliveryStep): Observable<DeliveryStep> => {
-    if (step.putBack) return EMPTY;
+  const next = (step: Step): Observable<Step> => {
+    if (step.putBack || step.idle) return EMPTY;
     const job = step.queue[0];
     if (job) return attempt(job).pipe(map((outcome) => deliveryStep(step.queue, outcome, sink.gzip)));
     buffer.done(); // what was taken last is written or rejected: a spool lets it go now
     const chunk = buffer.shift();
-    return chunk ? of(startDelivery(chunk)) : EMPTY;
+    const events = buffer.takeEvents();
+    if (chunk) return of({ ...startDelivery(chunk), events, taken: true });
+    return events.length > 0 ? of({ queue: [], events, idle: true }) : EMPTY;
   };
   const drain = (): Observable<DeliveryEvent> =>
-    of<DeliveryStep>({ queue: [], events: [] }).pipe(expand(next), concatMap(apply));
+    of<Step>({ queue: [], events: [] }).pipe(expand(next), concatMap(apply));
 
   const accept = ({ chunk, reason }: ChunkBatch): DeliveryEvent[] => {
-    const dropped = buffer.push(chunk);
-    const accepted: DeliveryEvent = { type: 'batch-accepted', reason, points: chunk.points };
-    return [accepted, ...(dropped > 0 ? [{ type: 'points-dropped', points: dropped } as const] : []), level()];
+    buffer.push(chunk);
+    return [{ type: 'batch-accepted', reason, points: chunk.points }, ...buffer.takeEvents(), level()];
   };
 
   return (batches$) =>

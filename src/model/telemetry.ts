@@ -1,6 +1,17 @@
 /** Why a batch was emitted: the flush counters keep one count per reason. */
 export type FlushReason = 'size' | 'time' | 'manual' | 'final';
 
+/**
+ * Why points were dropped: the memory buffer was full (MAX_BUFFER_SIZE), the spool was full
+ * (MAX_SPOOL_SIZE), the disk refused them and memory was full too, or their spool record was
+ * damaged when read back.
+ */
+export type DropReason = 'buffer_full' | 'spool_full' | 'disk_error' | 'corrupt';
+export const DROP_REASONS: readonly DropReason[] = ['buffer_full', 'spool_full', 'disk_error', 'corrupt'];
+
+/** What the spool does on disk that can fail: appending records (and acks), and making them durable. */
+export type SpoolOperation = 'append' | 'sync';
+
 /** What the delivery stage tells about the batches it takes in and writes. */
 export type DeliveryEvent =
   | { readonly type: 'batch-accepted'; readonly reason: FlushReason; readonly points: number }
@@ -10,10 +21,15 @@ export type DeliveryEvent =
   | { readonly type: 'batch-split'; readonly points: number }
   | { readonly type: 'points-rejected'; readonly points: number; readonly reason: string }
   | { readonly type: 'points-retried'; readonly points: number }
-  | { readonly type: 'points-dropped'; readonly points: number }
+  | { readonly type: 'points-dropped'; readonly points: number; readonly reason: DropReason }
   | { readonly type: 'buffer-level'; readonly points: number; readonly bytes: number }
   /** The disk spool at start-up: points a previous run left, to be sent first, and damaged records skipped. */
-  | { readonly type: 'spool-opened'; readonly points: number; readonly corrupt: number };
+  | { readonly type: 'spool-opened'; readonly points: number; readonly corrupt: number }
+  /** A spool record damaged on disk since it was written (its points are dropped, reason `corrupt`). */
+  | { readonly type: 'spool-corrupt'; readonly records: number }
+  /** The disk refused the spool (`code`: ENOSPC, EROFS, EIO, short write): told once an episode. */
+  | { readonly type: 'spool-fault'; readonly operation: SpoolOperation; readonly code: string }
+  | { readonly type: 'spool-recovered'; readonly operation: SpoolOperation };
 
 /** What the sources tell about engines and container streams. */
 export type SourceEvent =
@@ -30,7 +46,9 @@ export type RecordEvent =
   | { readonly type: 'record-refused'; readonly container: string; readonly reason: string }
   | { readonly type: 'record-transformed'; readonly points: number }
   /** A container's lifecycle status made into its `container` point (0 when field selection left it empty). */
-  | { readonly type: 'status-transformed'; readonly points: number };
+  | { readonly type: 'status-transformed'; readonly points: number }
+  /** The pipeline's own `internal` point (INTERNAL_METRICS), made: collected like any other. */
+  | { readonly type: 'internal-point' };
 
 /**
  * The pipeline's telemetry: each stage reports what happened as one of these, and the service

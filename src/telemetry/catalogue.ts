@@ -13,6 +13,8 @@ export interface MetricSpec {
   readonly label?: string;
   /** A ratio, written as a float; every other metric counts something and is written as an integer. */
   readonly ratio?: true;
+  /** A per-label metric whose sum is also a field of the `internal` measurement (`points_dropped`). */
+  readonly total?: true;
 }
 
 /** The one list of the pipeline's metrics: /metrics and the `internal` measurement both come from it. */
@@ -26,7 +28,7 @@ export const METRICS: readonly MetricSpec[] = [
   {
     name: 'points_collected_total',
     kind: 'counter',
-    help: 'Points made from container stats.',
+    help: 'Points made (container stats and lifecycle, the internal measurement), and points a previous run spooled.',
     read: (s) => s.pointsCollected,
   },
   {
@@ -50,8 +52,10 @@ export const METRICS: readonly MetricSpec[] = [
   {
     name: 'points_dropped_total',
     kind: 'counter',
-    help: 'Points dropped to make room in the full buffer.',
-    read: (s) => s.pointsDropped,
+    help: 'Points dropped, by reason: buffer_full (MAX_BUFFER_SIZE), spool_full (MAX_SPOOL_SIZE), disk_error (the disk refused the spool and memory was full), corrupt (a spool record damaged on disk).',
+    label: 'reason',
+    read: (s) => s.droppedBy,
+    total: true,
   },
   {
     name: 'points_rejected_total',
@@ -64,6 +68,12 @@ export const METRICS: readonly MetricSpec[] = [
     kind: 'counter',
     help: 'Points whose write was retried.',
     read: (s) => s.pointsRetried,
+  },
+  {
+    name: 'spool_disk_faults',
+    kind: 'gauge',
+    help: 'Spool operations (append, sync) the disk refuses now (0 when the spool writes): chunks wait in memory meanwhile.',
+    read: (s) => s.spoolFaults.size,
   },
   {
     name: 'decode_errors_total',
@@ -125,7 +135,10 @@ export function metricFields(s: TelemetryState): Fields {
     const value = metric.read(s);
     const field = (n: number) => (metric.ratio ? n : int(n));
     if (typeof value === 'number') fields[base] = field(value);
-    else for (const [label, n] of Object.entries(value)) fields[`${base}_${label}`] = field(n);
+    else {
+      for (const [label, n] of Object.entries(value)) fields[`${base}_${label}`] = field(n);
+      if (metric.total) fields[base] = field(Object.values(value).reduce((a, b) => a + b, 0));
+    }
   }
   return fields;
 }

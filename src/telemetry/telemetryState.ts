@@ -1,4 +1,4 @@
-import type { FlushReason, TelemetryEvent } from '../model/telemetry.js';
+import { DROP_REASONS, type DropReason, type FlushReason, type TelemetryEvent } from '../model/telemetry.js';
 
 /** An engine's reachability, as its last event told. */
 export interface EngineHealth {
@@ -22,6 +22,8 @@ export interface TelemetryState {
   pointsWritten: number;
   pointsRejected: number;
   pointsDropped: number;
+  /** The same, by why they were dropped. */
+  readonly droppedBy: Record<DropReason, number>;
   pointsRetried: number;
   batchesWritten: number;
   batchesFailed: number;
@@ -32,6 +34,8 @@ export interface TelemetryState {
   lastSuccessAt: number | undefined;
   /** Set while writes keep failing: the database's answer. */
   failing: string | undefined;
+  /** The spool's disk operations the disk refuses now, with its answer (ENOSPC, EROFS, EIO, ...). */
+  readonly spoolFaults: Map<string, string>;
 }
 
 /** A fresh state, for a `scan` of its own. */
@@ -46,6 +50,7 @@ export const initialTelemetry = (): TelemetryState => ({
   pointsWritten: 0,
   pointsRejected: 0,
   pointsDropped: 0,
+  droppedBy: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
   pointsRetried: 0,
   batchesWritten: 0,
   batchesFailed: 0,
@@ -54,6 +59,7 @@ export const initialTelemetry = (): TelemetryState => ({
   bufferBytes: 0,
   lastSuccessAt: undefined,
   failing: undefined,
+  spoolFaults: new Map(),
 });
 
 /** The total of open streams over every source. */
@@ -78,6 +84,9 @@ export function foldTelemetry(s: TelemetryState, e: TelemetryEvent): TelemetrySt
       break;
     case 'status-transformed':
       s.pointsCollected += e.points;
+      break;
+    case 'internal-point':
+      s.pointsCollected++;
       break;
     case 'engine-up':
       s.engines.set(e.engine, { reachable: true });
@@ -110,6 +119,7 @@ export function foldTelemetry(s: TelemetryState, e: TelemetryEvent): TelemetrySt
       break;
     case 'points-dropped':
       s.pointsDropped += e.points;
+      s.droppedBy[e.reason] += e.points;
       break;
     case 'buffer-level':
       s.bufferPoints = e.points;
@@ -120,6 +130,15 @@ export function foldTelemetry(s: TelemetryState, e: TelemetryEvent): TelemetrySt
       s.pointsCollected += e.points;
       s.pointsReplayed += e.points;
       s.spoolCorrupt += e.corrupt;
+      break;
+    case 'spool-corrupt':
+      s.spoolCorrupt += e.records;
+      break;
+    case 'spool-fault':
+      s.spoolFaults.set(e.operation, e.code);
+      break;
+    case 'spool-recovered':
+      s.spoolFaults.delete(e.operation);
       break;
     case 'batch-split':
       break;

@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { parseMetrics } from '../../src/view/daemonHealth.js';
 
 /** The built daemon (npm test builds and bundles it first), as a user runs it. */
 export const CLI = fileURLToPath(new URL('../../dist/daemon.js', import.meta.url));
@@ -13,8 +14,11 @@ export interface RunningDaemon {
   readonly exited: Promise<number | null>;
 }
 
-export function spawnDaemon(env: Record<string, string>, args: string[] = []): RunningDaemon {
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', CLI, ...args], {
+/** Starts a process: `spawn`, or a spawner into a namespace (`privateTmpfs(...).spawn`). */
+export type Spawner = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
+
+export function spawnDaemon(env: Record<string, string>, args: string[] = [], via: Spawner = spawn): RunningDaemon {
+  const child = via(process.execPath, ['--max-semi-space-size=2', CLI, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -41,10 +45,14 @@ export const logLines = (d: RunningDaemon): Array<Record<string, unknown>> =>
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-/** One sample from a daemon's /metrics by its name and labels as printed (NaN while it does not answer). */
+/**
+ * One sample from a daemon's /metrics by its name and labels as printed, or by its name alone
+ * summed over its labels (NaN while it does not answer, or has no such metric).
+ */
 export async function scrapeMetric(port: number, name: string): Promise<number> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    if (!name.includes('{')) return parseMetrics(text).get(name) ?? Number.NaN;
     const line = text.split('\n').find((l) => l.startsWith(`${name} `));
     return Number(line?.slice(name.length + 1) ?? Number.NaN);
   } catch {

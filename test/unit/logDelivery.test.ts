@@ -6,7 +6,7 @@ import { captureLogger } from '../support/captureLogger.js';
 
 const failed = (refused: boolean): DeliveryEvent => ({ type: 'batch-failed', points: 1, reason: 'HTTP 5xx', refused });
 const written: DeliveryEvent = { type: 'batch-written', points: 1, latencyMs: 1, at: 1 };
-const dropped: DeliveryEvent = { type: 'points-dropped', points: 4 };
+const dropped: DeliveryEvent = { type: 'points-dropped', points: 4, reason: 'buffer_full' };
 const level = (bytes: number): DeliveryEvent => ({ type: 'buffer-level', points: 1, bytes });
 
 describe('logDelivery', () => {

@@ -33,7 +33,7 @@ describe('selfMetrics', () => {
       { type: 'record-transformed', points: 3 },
       { type: 'batch-accepted', reason: 'time', points: 3 },
       { type: 'batch-written', points: 3, latencyMs: 20, at: 1 },
-      { type: 'points-dropped', points: 2 },
+      { type: 'points-dropped', points: 2, reason: 'spool_full' },
     ];
     const telemetry$ = new Subject<TelemetryEvent>();
     const registry = selfMetrics(() => folded(events), telemetry$);
@@ -41,7 +41,11 @@ describe('selfMetrics', () => {
     const text = await registry.metrics();
     for (const metric of METRICS) expect(text, metric.name).toContain(`# TYPE dss_${metric.name} ${metric.kind}`);
     expect(value(text, 'dss_points_collected_total')).toBe(3);
-    expect(value(text, 'dss_points_dropped_total')).toBe(2);
+    // one series per reason, every reason present from the start (an alert on a rate needs the zero)
+    expect(text).toContain('dss_points_dropped_total{reason="spool_full"} 2');
+    expect(text).toContain('dss_points_dropped_total{reason="buffer_full"} 0');
+    expect(text).toContain('dss_points_dropped_total{reason="disk_error"} 0');
+    expect(text).toContain('dss_points_dropped_total{reason="corrupt"} 0');
     expect(value(text, 'dss_active_streams')).toBe(1);
     expect(text).toContain('dss_flushes_total{reason="time"} 1');
     expect(text).toContain('dss_streams{source="api"} 1');

@@ -43,7 +43,7 @@ describe('the disk spool', () => {
     first.done(); // a is written
     first.close();
     const second = open(dir);
-    expect(second.replay).toEqual({ points: 2005, corrupt: 0 });
+    expect(second.replay).toMatchObject({ points: 2005, corrupt: 0 });
     expect(second.points).toBe(2005);
     expect(drain(second)).toEqual([...chunkLines(b), ...chunkLines(c)]);
     second.close();
@@ -112,8 +112,40 @@ describe('the disk spool', () => {
     bytes.writeUInt8(bytes.readUInt8(flipped) ^ 0xff, flipped);
     writeFileSync(path, bytes);
     const reopened = open(dir);
-    expect(reopened.replay).toEqual({ points: 1 + 3, corrupt: 2 });
+    expect(reopened.replay).toMatchObject({ points: 1 + 3, corrupt: 2 });
     expect(drain(reopened)).toEqual([...chunkLines(chunkOf(1)), ...chunkLines(chunkOf(3))]);
+  });
+
+  it('a torn tail is cut off at open: counted once, not again at every start', () => {
+    const dir = tempDir();
+    const spool = open(dir);
+    for (const n of [1, 2, 3]) spool.push(chunkOf(n));
+    spool.close();
+    const path = join(dir, segments(dir)[0]!);
+    truncateSync(path, readFileSync(path).length - 10); // the last record torn by a crash
+    const first = open(dir);
+    expect(first.replay).toMatchObject({ points: 3, corrupt: 1 });
+    first.close();
+    expect(open(dir).replay).toMatchObject({ points: 3, corrupt: 0 });
+  });
+
+  it('a record damaged on disk while it waited counts as dropped (corrupt), so every point is accounted for', () => {
+    const dir = tempDir();
+    const spool = open(dir, { windowBytes: 0 }); // nothing held in memory: each chunk is read back from disk
+    for (const n of [5, 7, 9]) spool.push(chunkOf(n));
+    const path = join(dir, segments(dir)[0]!);
+    const bytes = readFileSync(path);
+    const inSecond = 24 + chunkOf(5).body.length + 30;
+    bytes.writeUInt8(bytes.readUInt8(inSecond) ^ 0xff, inSecond);
+    writeFileSync(path, bytes);
+    const sent = drain(spool);
+    expect(sent).toEqual([...chunkLines(chunkOf(5)), ...chunkLines(chunkOf(9))]);
+    expect(spool.takeEvents()).toEqual([
+      { type: 'spool-corrupt', records: 1 },
+      { type: 'points-dropped', points: 7, reason: 'corrupt' },
+    ]);
+    expect(sent.length + spool.dropped + spool.points).toBe(5 + 7 + 9);
+    expect(spool.corrupt).toBe(1);
   });
 
   it('segments are deleted once everything in them is acknowledged', () => {

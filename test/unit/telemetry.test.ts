@@ -16,7 +16,7 @@ const run: TelemetryEvent[] = [
   { type: 'buffer-level', points: 3, bytes: 120 },
   { type: 'points-retried', points: 3 },
   { type: 'batch-failed', points: 3, reason: 'HTTP 503', refused: false },
-  { type: 'points-dropped', points: 1 },
+  { type: 'points-dropped', points: 1, reason: 'buffer_full' },
   { type: 'batch-written', points: 2, latencyMs: 5, at: 42 },
   { type: 'stream-closed', engine: 'unix:///a.sock', source: 'api' },
   { type: 'engine-down', engine: 'unix:///a.sock', reason: 'ECONNREFUSED' },

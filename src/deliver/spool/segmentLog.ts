@@ -1,28 +1,54 @@
 import {
   closeSync,
   fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readSync,
   readdirSync,
+  truncateSync,
   unlinkSync,
   writevSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Chunk } from '../../model/chunk.js';
-import { type RecordAt, ackRecord, dataRecord, readSegment, recordAt } from './spoolRecord.js';
+import { ON_DISK, RecordIndex } from './recordIndex.js';
+import { type ScannedRecord, type SegmentScan, scanSegment } from './segmentScan.js';
+import { type RecordAt, ackRecord, dataRecord, recordAt } from './spoolRecord.js';
 
-/** A data record found on disk at start-up that the database has not acknowledged. */
-export interface SpooledRecord {
-  readonly at: RecordAt;
+/** Where an appended record is, and its size on disk. */
+export interface Appended extends RecordAt {
   readonly length: number;
-  /** A view of the segment's bytes: copied by whoever keeps it. */
-  readonly chunk: Chunk;
+}
+
+/** A write the disk refused (ENOSPC, EROFS, EIO, a short write): nothing of it is left in the file. */
+export class SpoolDiskError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SpoolDiskError';
+  }
 }
 
 const SEGMENT = /^(\d{12})\.seg$/;
 const fileOf = (dir: string, segment: number): string => join(dir, `${String(segment).padStart(12, '0')}.seg`);
+const codeOf = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? String(error);
+const diskError = (error: unknown, doing: string): SpoolDiskError =>
+  error instanceof SpoolDiskError ? error : new SpoolDiskError(codeOf(error), `cannot ${doing}: ${codeOf(error)}`);
+
+/** Makes a file's creation or deletion in `dir` durable: the entry lives in the directory. */
+function syncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * The spool's files: an append-only log of checksummed records (`spoolRecord`) in numbered
@@ -30,118 +56,260 @@ const fileOf = (dir: string, segment: number): string => join(dir, `${String(seg
  * record naming it is appended; a segment is deleted once it and every older segment hold no
  * unacknowledged data, so that an ack is never deleted before the record it names. Appends go to
  * the page cache at once (a killed process loses nothing); `sync` makes them durable.
+ *
+ * Writes are positional, at the end of the last intact record: a write the disk refused halfway
+ * is cut off again, so offsets always match the file. An ack the disk refuses is held in memory
+ * and written with the next append that succeeds: deleting acknowledged segments needs no space.
  */
 export class SegmentLog {
-  private fd: number;
+  private fd: number | undefined;
+  private current: number;
   private size = 0;
   private dirty = false;
   /** Unacknowledged data records per segment, oldest segment first. */
   private readonly live = new Map<number, number>();
+  /** Acks the disk refused, written before the next append. */
+  private heldAcks: RecordAt[] = [];
 
   private constructor(
     readonly dir: string,
     private readonly segmentBytes: number,
-    private current: number,
+    last: number,
   ) {
-    this.fd = openSync(fileOf(dir, current), 'a');
-    this.live.set(current, 0);
+    this.current = last;
   }
 
-  /** Opens the spool in `dir` (made if missing): the records not yet acknowledged, oldest first. */
-  static open(dir: string, segmentBytes: number): { log: SegmentLog; records: SpooledRecord[]; corrupt: number } {
+  /**
+   * Opens the spool in `dir` (made if missing), a segment at a time: an index of the records not
+   * yet acknowledged, oldest first, and the damaged stretches skipped. A torn tail is cut off, so
+   * that it is counted once. Throws when the folder cannot be made or read.
+   */
+  static open(dir: string, segmentBytes: number): { log: SegmentLog; index: RecordIndex; corrupt: number } {
     mkdirSync(dir, { recursive: true });
     const segments = readdirSync(dir)
       .map((name) => SEGMENT.exec(name)?.[1])
       .filter((n): n is string => n !== undefined)
       .map(Number)
       .sort((a, b) => a - b);
-    const found: SpooledRecord[] = [];
-    const acked = new Set<string>();
+    const found = new RecordIndex();
+    const acked = new Map<number, Set<number>>();
     let corrupt = 0;
+    const unreadable = new Set<number>();
     for (const segment of segments) {
-      const contents = readSegment(readFileSync(fileOf(dir, segment)));
-      corrupt += contents.corrupt;
-      for (const r of contents.records) {
-        if (r.kind === 'ack') acked.add(`${r.target.segment}:${r.target.offset}`);
-        else found.push({ at: { segment, offset: r.at }, length: r.length, chunk: r.chunk });
+      try {
+        corrupt += scanFile(fileOf(dir, segment), (r) => {
+          if (r.kind === 'ack') {
+            let offsets = acked.get(r.target.segment);
+            if (!offsets) acked.set(r.target.segment, (offsets = new Set()));
+            offsets.add(r.target.offset);
+          } else {
+            const { points, bytes } = r.chunk;
+            found.push({
+              segment,
+              offset: r.at,
+              length: r.length,
+              points,
+              bytes,
+              residence: ON_DISK,
+              chunk: undefined,
+            });
+          }
+        });
+      } catch (error) {
+        if (codeOf(error) === 'ENOENT') continue;
+        corrupt++; // a segment the disk cannot read now (EIO) is skipped, and kept for a later start
+        unreadable.add(segment);
       }
     }
-    const log = new SegmentLog(dir, segmentBytes, (segments.at(-1) ?? 0) + 1);
-    const records = found.filter((r) => !acked.has(`${r.at.segment}:${r.at.offset}`));
-    // Oldest first, the segment being written last: `prune` walks them in this order.
-    log.live.delete(log.current);
-    for (const segment of segments) log.live.set(segment, 0);
-    log.live.set(log.current, 0);
-    for (const r of records) log.live.set(r.at.segment, log.live.get(r.at.segment)! + 1);
+    const log = new SegmentLog(dir, segmentBytes, segments.at(-1) ?? 0);
+    for (const segment of segments) log.live.set(segment, unreadable.has(segment) ? 1 : 0);
+    const index = new RecordIndex();
+    for (let r = found.shift(); r; r = found.shift()) {
+      if (acked.get(r.segment)?.has(r.offset)) continue;
+      index.push(r);
+      log.live.set(r.segment, log.live.get(r.segment)! + 1);
+    }
     log.prune();
-    return { log, records, corrupt };
+    return { log, index, corrupt };
   }
 
-  /** Appends a chunk; where it is. */
-  append(chunk: Chunk): { at: RecordAt; length: number } {
+  /** Appends a chunk: where it is. Throws `SpoolDiskError` when the disk refuses it (then nothing of it stays). */
+  append(chunk: Chunk): Appended {
+    this.writeHeldAcks();
     const at = this.write(dataRecord(chunk));
-    this.live.set(at.segment, this.live.get(at.segment)! + 1);
-    return { at, length: at.length };
+    this.live.set(at.segment, (this.live.get(at.segment) ?? 0) + 1);
+    return at;
   }
 
-  /** The database acknowledged this record: it may go. */
+  /** The database acknowledged this record (or it was dropped): it may go. Never throws. */
   ack(at: RecordAt): void {
-    this.write(ackRecord(at));
     const left = (this.live.get(at.segment) ?? 1) - 1;
-    this.live.set(at.segment, left);
+    if (this.live.has(at.segment)) this.live.set(at.segment, left);
+    try {
+      this.writeHeldAcks();
+      this.write(ackRecord(at));
+    } catch {
+      this.heldAcks.push(at); // written with the next append that succeeds, unless its segment goes first
+    }
     if (left === 0) this.prune();
   }
 
-  /** A record's chunk read back from its segment, or undefined when it is damaged there. */
+  /** A record's chunk read back from its segment, or undefined when it is damaged or gone there. */
   read(at: RecordAt, length: number): Chunk | undefined {
-    const fd = openSync(fileOf(this.dir, at.segment), 'r');
     try {
-      const data = Buffer.allocUnsafe(length);
-      const got = readSync(fd, data, 0, length, at.offset);
-      const record = recordAt(data.subarray(0, got), 0);
-      return record?.kind === 'data' ? record.chunk : undefined;
-    } finally {
-      closeSync(fd);
+      const fd = openSync(fileOf(this.dir, at.segment), 'r');
+      try {
+        const data = Buffer.allocUnsafe(length);
+        const got = readSync(fd, data, 0, length, at.offset);
+        const record = recordAt(data.subarray(0, got), 0);
+        return record?.kind === 'data' ? record.chunk : undefined;
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return undefined; // the disk cannot give it back (EIO): as lost as a damaged record
     }
   }
 
-  /** Makes what was appended durable (fdatasync), when anything was. */
+  /** Makes what was appended durable (fdatasync), when anything was; throws what the disk answers. */
   sync(): void {
-    if (!this.dirty) return;
+    if (!this.dirty || this.fd === undefined) return;
     fdatasyncSync(this.fd);
     this.dirty = false;
   }
 
+  /** Durable, closed; acks still held are tried once more. */
   close(): void {
-    this.sync();
-    closeSync(this.fd);
+    try {
+      this.writeHeldAcks();
+      this.sync();
+    } catch {
+      // what could not be made durable is sent again at the next start (at least once)
+    }
+    try {
+      if (this.fd !== undefined) closeSync(this.fd);
+    } catch {
+      // closed all the same
+    }
+    this.fd = undefined;
   }
 
-  private write(parts: [Buffer, Buffer]): RecordAt & { length: number } {
+  private writeHeldAcks(): void {
+    while (this.heldAcks.length > 0) {
+      const at = this.heldAcks[0]!;
+      if (this.live.has(at.segment)) this.write(ackRecord(at));
+      this.heldAcks.shift();
+    }
+  }
+
+  private write(parts: [Buffer, Buffer]): Appended {
+    try {
+      if (this.fd === undefined || this.size >= this.segmentBytes) this.rotate();
+    } catch (error) {
+      throw diskError(error, 'start a spool segment');
+    }
+    const fd = this.fd!;
     const length = parts[0].length + parts[1].length;
     const at = { segment: this.current, offset: this.size, length };
-    writevSync(this.fd, parts);
+    try {
+      writeWhole(fd, parts, this.size, length);
+    } catch (error) {
+      this.cutBack(fd);
+      throw diskError(error, 'append to the spool');
+    }
     this.size += length;
     this.dirty = true;
-    if (this.size >= this.segmentBytes) this.rotate();
     return at;
   }
 
+  /** Cuts what a refused write left off the file; if even that fails, the next write overwrites it. */
+  private cutBack(fd: number): void {
+    try {
+      ftruncateSync(fd, this.size);
+    } catch {
+      // positional writes start at `size` whatever the file holds beyond it
+    }
+  }
+
+  /** Starts the next segment; a new file each time (`wx`), never one another process writes. */
   private rotate(): void {
-    this.sync();
-    closeSync(this.fd);
-    this.current++;
+    if (this.fd !== undefined) {
+      this.sync(); // a segment is closed only once durable
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+    let next = this.current + 1;
+    for (;;) {
+      try {
+        this.fd = openSync(fileOf(this.dir, next), 'wx');
+        break;
+      } catch (error) {
+        if (codeOf(error) !== 'EEXIST') throw error;
+        next++;
+      }
+    }
+    this.current = next;
     this.size = 0;
-    this.fd = openSync(fileOf(this.dir, this.current), 'a');
-    this.live.set(this.current, 0);
+    this.live.set(next, 0);
+    syncDirectory(this.dir);
   }
 
   /** Deletes the oldest segments while they hold nothing unacknowledged (never the one being written). */
   private prune(): void {
+    let deleted = false;
     for (const [segment, live] of this.live) {
-      if (live > 0 || segment === this.current) return;
-      unlinkSync(fileOf(this.dir, segment));
+      if (live > 0 || (segment === this.current && this.fd !== undefined)) break;
+      try {
+        unlinkSync(fileOf(this.dir, segment));
+      } catch (error) {
+        if (codeOf(error) !== 'ENOENT') break; // kept, and tried again at the next prune
+      }
       this.live.delete(segment);
+      deleted = true;
     }
+    if (deleted) {
+      this.heldAcks = this.heldAcks.filter((at) => this.live.has(at.segment));
+      try {
+        syncDirectory(this.dir);
+      } catch {
+        // a deletion that is not durable is done again at the next start
+      }
+    }
+  }
+}
+
+/**
+ * Writes all of a record at `position`: a short write (the disk had room for part of it) is
+ * followed by a write of the rest, which either goes through or fails with the disk's reason
+ * (ENOSPC); then the caller cuts off the part that was written.
+ */
+function writeWhole(fd: number, parts: [Buffer, Buffer], position: number, length: number): void {
+  let written = writevSync(fd, parts, position);
+  while (written < length) {
+    const rest = Buffer.concat(parts).subarray(written);
+    const more = writevSync(fd, [rest], position + written);
+    if (more === 0) throw new SpoolDiskError('short write', `the disk took ${written} of ${length} bytes`);
+    written += more;
+  }
+}
+
+/** Scans one segment file; a torn tail is cut off, so that it is counted once. Returns the damaged stretches. */
+function scanFile(path: string, visit: (record: ScannedRecord) => void): number {
+  const fd = openSync(path, 'r');
+  let scan: SegmentScan;
+  try {
+    scan = scanSegment(fd, fstatSync(fd).size, visit);
+  } finally {
+    closeSync(fd);
+  }
+  if (scan.tornFrom !== undefined) cutTornTail(path, scan.tornFrom);
+  return scan.corrupt;
+}
+
+function cutTornTail(path: string, at: number): void {
+  try {
+    truncateSync(path, at);
+  } catch {
+    // a read-only spool: counted again at the next start
   }
 }

@@ -54,12 +54,6 @@ export function ackRecord(target: RecordAt): [Buffer, Buffer] {
   return [header(KIND_ACK, false, body, 0, 0), body];
 }
 
-/** What reading a segment found: its records, and how many damaged stretches were skipped. */
-export interface SegmentContents {
-  readonly records: SpoolRecord[];
-  readonly corrupt: number;
-}
-
 /** The record at `at`, or undefined when it is torn or damaged there. */
 export function recordAt(data: Buffer, at: number): SpoolRecord | undefined {
   if (at + HEADER_BYTES > data.length || data.readUInt32LE(at) !== MAGIC) return undefined;
@@ -87,31 +81,4 @@ export function recordAt(data: Buffer, at: number): SpoolRecord | undefined {
   return { kind: 'data', at, length: recordLength, chunk };
 }
 
-/**
- * Every intact record of a segment, in order. A damaged record (a bit flipped, a torn write after
- * power loss) is skipped: reading resumes at the next place a record begins (its magic and a
- * matching checksum), and each damaged stretch is counted once.
- */
-export function readSegment(data: Buffer): SegmentContents {
-  const records: SpoolRecord[] = [];
-  let corrupt = 0;
-  let at = 0;
-  let damaged = false;
-  while (at < data.length) {
-    const record = recordAt(data, at);
-    if (record) {
-      records.push(record);
-      at += record.length;
-      damaged = false;
-      continue;
-    }
-    if (!damaged) corrupt++;
-    damaged = true;
-    const next = data.indexOf(MAGIC_BYTES, at + 1);
-    if (next < 0) break;
-    at = next;
-  }
-  return { records, corrupt };
-}
-
-const MAGIC_BYTES = Buffer.from([0x44, 0x53, 0x53, 0x31]);
+export const MAGIC_BYTES = Buffer.from([0x44, 0x53, 0x53, 0x31]);
