@@ -13,6 +13,7 @@ import { CgroupUnreadable, parseProcCgroup, resolveLayout } from './cgroup/cgrou
 import type { CgroupTarget, HostView } from './cgroup/cgroupRecord.js';
 import { cgroupSampler } from './cgroup/cgroupSampler.js';
 import { hostFiles, pathExists } from './cgroup/hostFiles.js';
+import { CgroupReadFailed } from './cgroup/readFaults.js';
 import { containerStats$ } from './engine/containerStats.js';
 import { containers$ } from './engine/containers.js';
 import { type Engine, engineIsLocal } from './engine/engine.js';
@@ -66,8 +67,9 @@ async function targetOf(engine: Engine, id: string, host: HostView, cgroupRoot: 
  * source, but each container's stats read from the kernel's files (`cgroupSampler`: one timer
  * for all, every `sampleIntervalMs`), in records shaped as the engine's. The engine's own work is
  * one inspect per container. With `choice: 'auto'`, a container whose files cannot be read here
- * (a remote engine, another pid or cgroup namespace, files not mounted or not readable) is read
- * through the Engine API instead; each reason is logged once per engine.
+ * (a remote engine, another pid or cgroup namespace, files not mounted, or reads that keep failing
+ * with EMFILE, EACCES... after the sampler's retries) is read through the Engine API instead;
+ * with `cgroup`, its stream ends. Each reason is logged once per engine; the others go on.
  *
  * ```
  * discovery: -a----b----------r(a)--
@@ -101,19 +103,17 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
           say();
         };
         const local = engineIsLocal(engine.address);
-        const api = (container: ContainerRef, reason: string): Observable<string | StatsRecord> => {
+        const api = (container: ContainerRef, reason: string, error?: string): Observable<string | StatsRecord> => {
+          const said = { engine: engine.address, container: container.name, reason, ...(error ? { error } : {}) };
           if (options.choice === 'cgroup') {
             sayOnce(`strict:${reason}`, () =>
-              log.error(
-                { engine: engine.address, container: container.name, reason },
-                "STATS_SOURCE=cgroup: cannot read this container's cgroup files; no stats for it",
-              ),
+              log.error(said, "STATS_SOURCE=cgroup: cannot read this container's cgroup files; no stats for it"),
             );
             return EMPTY;
           }
           sayOnce(reason, () =>
             log.warn(
-              { engine: engine.address, container: container.name, reason },
+              said,
               "reading this container's stats from the Engine API (each reason is logged once per engine)",
             ),
           );
@@ -137,6 +137,8 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
             }),
             catchError((error: unknown) => {
               if (error instanceof NotRunning || statusOf(error) === 404) return EMPTY;
+              if (error instanceof CgroupReadFailed)
+                return api(container, `its cgroup files cannot be read: ${error.reason}`, error.message);
               const reason =
                 error instanceof CgroupUnreadable
                   ? error.message

@@ -1,4 +1,4 @@
-/** The cgroup v1 controllers whose files the cgroup source reads, and the one it cannot do without. */
+/** The cgroup v1 controllers whose files the cgroup source reads; it cannot do without cpuacct's. */
 const V1_CONTROLLERS = ['cpu', 'cpuacct', 'memory', 'pids', 'blkio'] as const;
 type V1Controller = (typeof V1_CONTROLLERS)[number];
 
@@ -40,7 +40,8 @@ export class CgroupUnreadable extends Error {
  * and hybrid, rootful and rootless engines all resolve the same way. v1 controllers are mounted
  * at `root/<controller>` (or at the comma-joined name of a joint mount, `cpu,cpuacct`); v2 is
  * `root` itself when it holds `cgroup.controllers`, else `root/unified` (hybrid). Where v1 has
- * the memory and cpuacct controllers, v1 is read, as the engine does.
+ * the cpuacct controller, v1 is read, as the engine does; the others may be missing (a kernel
+ * booted with cgroup_disable=memory: the engine then reports no memory, and neither do we).
  *
  * Refuses, naming why: a path outside this process's cgroup namespace (`/..`: run the collector
  * with the host's cgroup namespace), a path that does not name the container (the engine's pid
@@ -66,7 +67,7 @@ export function resolveLayout(
   };
   const v1 = entries.filter((e) => e.controllers.length > 0);
   const byController = (name: string): CgroupEntry | undefined => v1.find((e) => e.controllers.includes(name));
-  if (byController('memory') && byController('cpuacct')) {
+  if (byController('cpuacct')) {
     const dirs = {} as Record<V1Controller, string | undefined>;
     for (const controller of V1_CONTROLLERS) {
       const entry = byController(controller);
@@ -75,7 +76,7 @@ export function resolveLayout(
       const candidates = [`${root}/${controller}${entry.path}`, `${root}/${entry.controllers.join(',')}${entry.path}`];
       dirs[controller] = candidates.find(exists);
     }
-    if (!dirs.memory || !dirs.cpuacct)
+    if (!dirs.cpuacct || (byController('memory') && !dirs.memory))
       throw new CgroupUnreadable(`its cgroup v1 directories are not under ${root} (HOST_CGROUP)`);
     return { version: 1, dirs };
   }

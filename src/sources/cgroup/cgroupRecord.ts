@@ -57,6 +57,17 @@ const defined = <T extends object>(o: T): T => {
   return out as T;
 };
 
+/**
+ * Which files every cgroup has, and which are optional (their part of the record left out while
+ * they are absent; `ContainerFiles.optionalText`), as the engine's readers find them:
+ * - v1: the cpuacct files; the memory files, where the container has a memory cgroup. Optional:
+ *   the CFS bandwidth files (`cpu.cfs_quota_us`, `cpu.stat`: a kernel without CONFIG_CFS_BANDWIDTH),
+ *   the pids and blkio controllers (not mounted, or no CFQ or throttling files).
+ * - v2: `cpu.stat`, which the kernel makes in every cgroup, the controller enabled or not.
+ *   Optional: the memory, pids and io controllers (not enabled for the cgroup: rootless engines
+ *   get the ones systemd delegates); `memory.max` and `pids.max` say whether theirs is.
+ * A required file that is absent means the cgroup is gone: ENOENT ends the container's stream.
+ */
 function v1Record(
   dirs: Extract<CgroupLayout, { version: 1 }>['dirs'],
   cfq: boolean,
@@ -72,10 +83,10 @@ function v1Record(
       usage_in_usermode: times?.user,
     }),
   };
-  if (dirs.cpu !== undefined) {
+  const quota = dirs.cpu === undefined ? undefined : f.optionalText(dirs.cpu, 'cpu.cfs_quota_us', true);
+  if (quota !== undefined) {
     // Without a CPU quota the throttling counters do not move: read with the slow files.
-    const unlimited = f.slowText(dirs.cpu, 'cpu.cfs_quota_us').trim() === '-1';
-    const stat = unlimited ? f.slowText(dirs.cpu, 'cpu.stat') : f.text(dirs.cpu, 'cpu.stat');
+    const stat = quota.trim() === '-1' ? f.slowText(dirs.cpu!, 'cpu.stat') : f.text(dirs.cpu!, 'cpu.stat');
     const throttling = parseKeyValues(stat, V1_THROTTLING);
     cpu.throttling_data = {
       periods: throttling.nr_periods ?? 0,
@@ -83,7 +94,15 @@ function v1Record(
       throttled_time: throttling.throttled_time ?? 0,
     };
   }
-  const memory = dirs.memory!;
+  return {
+    cpu_stats: cpu,
+    memory_stats: dirs.memory === undefined ? undefined : v1Memory(dirs.memory, f, memTotal),
+    pids_stats: pids(dirs.pids, f),
+    blkio_stats: v1Blkio(dirs.blkio, cfq, f),
+  };
+}
+
+function v1Memory(memory: string, f: ContainerFiles, memTotal: number | undefined): MemoryStats {
   const usage = f.number(memory, 'memory.usage_in_bytes');
   // The high-water mark moves only when the usage passes it: read again when it has.
   let maxUsage = parseNumber(f.slowText(memory, 'memory.max_usage_in_bytes'));
@@ -91,17 +110,12 @@ function v1Record(
     f.stale('memory.max_usage_in_bytes');
     maxUsage = parseNumber(f.slowText(memory, 'memory.max_usage_in_bytes'));
   }
-  return {
-    cpu_stats: cpu,
-    memory_stats: defined({
-      usage,
-      max_usage: maxUsage,
-      limit: capped(parseNumber(f.slowText(memory, 'memory.limit_in_bytes')), memTotal),
-      stats: parseKeyValues(f.text(memory, 'memory.stat'), V1_MEMORY),
-    }),
-    pids_stats: pids(dirs.pids, f),
-    blkio_stats: v1Blkio(dirs.blkio, cfq, f),
-  };
+  return defined({
+    usage,
+    max_usage: maxUsage,
+    limit: capped(parseNumber(f.slowText(memory, 'memory.limit_in_bytes')), memTotal),
+    stats: parseKeyValues(f.text(memory, 'memory.stat'), V1_MEMORY),
+  });
 }
 
 /**
@@ -109,29 +123,29 @@ function v1Record(
  * and they list something, else the `throttle.` ones (containerd/cgroups cgroup1/blkio.go).
  */
 function v1Blkio(dir: string | undefined, cfq: boolean, f: ContainerFiles): StatsRecord['blkio_stats'] {
-  if (dir === undefined) return {};
+  if (dir === undefined) return undefined;
   // A list that is still empty (no block I/O yet: most containers) is looked at again with the
   // slow files; once it lists a device, at every sample, through a file kept open.
-  const read = (name: string): BlkioEntry[] => {
+  const read = (name: string): BlkioEntry[] | undefined => {
     if (f.listed(name)) return parseBlkio(f.text(dir, name));
-    const entries = parseBlkio(f.slowText(dir, name));
-    if (entries.length > 0) f.list(name);
+    const text = f.optionalText(dir, name, true);
+    const entries = text === undefined ? undefined : parseBlkio(text);
+    if (entries !== undefined && entries.length > 0) f.list(name);
     return entries;
   };
-  let bytes = cfq ? read('blkio.io_service_bytes_recursive') : [];
-  let ops = cfq ? read('blkio.io_serviced_recursive') : [];
-  if (bytes.length === 0 && ops.length === 0)
-    [bytes, ops] = [read('blkio.throttle.io_service_bytes'), read('blkio.throttle.io_serviced')];
-  return { io_service_bytes_recursive: bytes, io_serviced_recursive: ops };
+  let bytes = cfq ? read('blkio.io_service_bytes_recursive') : undefined;
+  let ops = cfq ? read('blkio.io_serviced_recursive') : undefined;
+  if (!bytes?.length && !ops?.length)
+    [bytes, ops] = [read('blkio.throttle.io_service_bytes') ?? bytes, read('blkio.throttle.io_serviced') ?? ops];
+  if (bytes === undefined && ops === undefined) return undefined;
+  return defined({ io_service_bytes_recursive: bytes, io_serviced_recursive: ops });
 }
 
+/** `pids.max` says whether the pids controller is there; `max` (no limit) is left out, as the engine omits its 0. */
 function pids(dir: string | undefined, f: ContainerFiles): StatsRecord['pids_stats'] {
-  if (dir === undefined) return undefined;
-  // `max` (no limit) is left out, as the engine leaves out its 0
-  return defined({
-    current: f.number(dir, 'pids.current'),
-    limit: parseNumber(f.slowText(dir, 'pids.max')) || undefined,
-  });
+  const max = dir === undefined ? undefined : f.optionalText(dir, 'pids.max', true);
+  if (max === undefined) return undefined;
+  return defined({ current: f.number(dir!, 'pids.current'), limit: parseNumber(max) || undefined });
 }
 
 function v2Record(dir: string, f: ContainerFiles, memTotal: number | undefined): Omit<StatsRecord, 'read'> {
@@ -149,22 +163,21 @@ function v2Record(dir: string, f: ContainerFiles, memTotal: number | undefined):
       throttled_time: us(stat.throttled_usec),
     },
   };
-  const memory: MemoryStats = defined({
-    usage: f.number(dir, 'memory.current'),
-    limit: capped(parseNumber(f.slowText(dir, 'memory.max')), memTotal),
-    stats: parseKeyValues(f.text(dir, 'memory.stat'), V2_MEMORY),
-  });
-  let io: BlkioEntry[] = [];
-  try {
-    io = parseIoStat(f.text(dir, 'io.stat'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // no io controller enabled here
-  }
+  const limit = f.optionalText(dir, 'memory.max', true);
+  const memory: MemoryStats | undefined =
+    limit === undefined
+      ? undefined
+      : defined({
+          usage: f.number(dir, 'memory.current'),
+          limit: capped(parseNumber(limit), memTotal),
+          stats: parseKeyValues(f.text(dir, 'memory.stat'), V2_MEMORY),
+        });
+  const io = f.optionalText(dir, 'io.stat');
   return {
     cpu_stats: cpu,
     memory_stats: memory,
     pids_stats: pids(dir, f),
-    blkio_stats: { io_service_bytes_recursive: io },
+    blkio_stats: io === undefined ? undefined : { io_service_bytes_recursive: parseIoStat(io) },
   };
 }
 
@@ -172,7 +185,8 @@ function v2Record(dir: string, f: ContainerFiles, memTotal: number | undefined):
  * One container's stats record, read from its cgroup files now, shaped as the engine's: the same
  * counters, with `system_cpu_usage` and `online_cpus` from /proc/stat (`system`), the previous
  * record's CPU as `precpu_stats`, networks from /proc/<pid>/net/dev. Limits are read every
- * `SLOW_EVERY` samples (`cache`). Throws what reading throws (ENOENT once the container is gone).
+ * `SLOW_EVERY` samples (`cache`). The parts of optional files that are absent are left out.
+ * Throws what reading throws (ENOENT once a required file is gone: the container is).
  */
 export function readRecord(
   target: CgroupTarget,
@@ -191,7 +205,7 @@ export function readRecord(
   record.cpu_stats.system_cpu_usage = system.systemCpuUsage;
   record.cpu_stats.online_cpus = system.onlineCpus;
   const networks: Record<string, NetworkStats> | undefined = target.networks
-    ? parseNetDev(f.text(`${host.proc}/${target.pid}/net`, 'dev'))
+    ? parseNetDev(f.text(`${host.proc}/${target.pid}`, 'net/dev'))
     : undefined;
   return defined({
     read,

@@ -3,6 +3,7 @@ import type { StatsRecord } from '../../model/statsRecord.js';
 import { type CgroupTarget, type CpuBase, type HostView, readRecord } from './cgroupRecord.js';
 import { ContainerFiles, type FileHandle } from './containerFiles.js';
 import { type SystemCpu, parseProcStat } from './cgroupText.js';
+import { CgroupReadFailed, READ_RETRIES, isGone, retryAfterTicks } from './readFaults.js';
 
 export interface SamplerOptions {
   /** Every this many ms all watched containers are read (SAMPLE_INTERVAL_MS). */
@@ -20,11 +21,11 @@ export interface SamplerOptions {
 /** Containers read per slice by default: about a millisecond of work on a 2-core machine. */
 export const DEFAULT_SLICE_SIZE = 100;
 
-/** Read errors that mean the container is gone: its cgroup removed or its process ended. */
-const GONE = new Set(['ENOENT', 'ENODEV', 'ESRCH']);
-
 export interface CgroupSampler {
-  /** One container's records, read on the shared tick; completes once the container is gone. */
+  /**
+   * One container's records, read on the shared tick; completes once the container is gone, and
+   * fails with `CgroupReadFailed` once its files have failed to read `READ_RETRIES` + 1 times in a row.
+   */
   watch(target: CgroupTarget): Observable<StatsRecord>;
 }
 
@@ -33,6 +34,9 @@ interface Watcher {
   readonly subscriber: Subscriber<StatsRecord>;
   readonly files: ContainerFiles;
   previous?: CpuBase;
+  /** Failed samples in a row, and the ticks to let pass before the next try. */
+  failures: number;
+  wait: number;
 }
 
 /** `2026-11-27T14:00:00.123456789Z` from ms with a fraction, as the engine writes `read`. */
@@ -49,7 +53,9 @@ export function rfc3339(ms: number): string {
  * that `system_cpu_usage` is read close to the containers' own counters as the engine reads it.
  * A tick that comes while the last round is still reading starts the next round as soon as that
  * one ends (an overloaded host is read as fast as it can be, never twice at once). Each container's Observable
- * completes when its files are gone (ENOENT: the container stopped), and errors on anything else.
+ * completes when its files are gone (ENOENT: the container stopped). A read that fails otherwise
+ * (EMFILE, EACCES, EIO...) is tried again after 1, 2, 4 and 8 ticks, that container alone; after
+ * that it errors (`CgroupReadFailed`, naming the error and the file).
  *
  * Why not `interval` shared by one `map` per container: a shared tick calls every subscriber in
  * one go, which for 10,000 containers is one long block of the event loop, and RxJS has no
@@ -75,31 +81,41 @@ export function cgroupSampler(
   let overdue = false;
   let paused = false;
 
-  const sampleOne = (watcher: Watcher, system: SystemCpu): void => {
+  /** A failed sample: gone ends the stream quietly (never so for /proc/stat, the host's); else retry, or fail. */
+  const failed = (watcher: Watcher, error: unknown, hostFile?: string): void => {
+    if (hostFile === undefined && isGone(error)) return watcher.subscriber.complete();
+    watcher.failures++;
+    if (watcher.failures > READ_RETRIES)
+      return watcher.subscriber.error(new CgroupReadFailed(error, watcher.failures, hostFile));
+    watcher.wait = retryAfterTicks(watcher.failures) - 1;
+  };
+
+  const sampleOne = (watcher: Watcher, system: SystemCpu | undefined, systemError: unknown): void => {
     if (!watchers.has(watcher)) return; // unsubscribed since the tick began
+    if (watcher.wait > 0) return void watcher.wait--; // backing off after a failed read
+    if (!system) return failed(watcher, systemError, `${host.proc}/stat (HOST_PROC)`);
     try {
       const read = rfc3339(clock());
       const record = readRecord(watcher.target, host, system, read, watcher.previous, watcher.files);
       watcher.previous = { read, cpu: record.cpu_stats };
+      watcher.failures = 0;
       watcher.subscriber.next(record);
     } catch (error) {
-      if (GONE.has((error as NodeJS.ErrnoException).code ?? '')) watcher.subscriber.complete();
-      else watcher.subscriber.error(error);
+      failed(watcher, error);
     }
   };
 
   const readSlice = (batch: readonly Watcher[], from: number): void => {
     const end = Math.min(batch.length, from + sliceSize);
     let system: SystemCpu | undefined;
+    let systemError: unknown;
     try {
       system = parseProcStat((procStat ??= host.open(host.proc, 'stat')).text());
+      if (!system) systemError = new Error('not a /proc/stat (no cpu line)');
     } catch (error) {
-      system = undefined;
-      const cause = (error as Error).message;
-      for (const w of batch.slice(from, end))
-        w.subscriber.error(new Error(`cannot read ${host.proc}/stat (HOST_PROC): ${cause}`));
+      systemError = error;
     }
-    if (system) for (let i = from; i < end; i++) sampleOne(batch[i]!, system);
+    for (let i = from; i < end; i++) sampleOne(batch[i]!, system, systemError);
     if (end < batch.length) scheduler.schedule(() => readSlice(batch, end), options.sliceGapMs ?? 0);
     else {
       reading = false;
@@ -123,7 +139,7 @@ export function cgroupSampler(
   return {
     watch: (target) =>
       new Observable<StatsRecord>((subscriber) => {
-        const watcher: Watcher = { target, subscriber, files: new ContainerFiles(host) };
+        const watcher: Watcher = { target, subscriber, files: new ContainerFiles(host), failures: 0, wait: 0 };
         watchers.add(watcher);
         running ??= start();
         return () => {

@@ -1,4 +1,5 @@
 import { parseNumber } from './cgroupText.js';
+import { codeOf } from './readFaults.js';
 
 /** One file of a container, kept open by its reader where it can be. */
 export interface FileHandle {
@@ -35,6 +36,8 @@ export class ContainerFiles {
   private readonly slowHandles = new Map<string, FileHandle>();
   private readonly slow = new Map<string, string>();
   private readonly listing = new Set<string>();
+  /** Optional files found absent, looked for again when the slow files are due. */
+  private readonly absent = new Set<string>();
   private samples = 0;
 
   constructor(private readonly opener: FileOpener) {}
@@ -57,10 +60,35 @@ export class ContainerFiles {
   /** A slow file's text: kept from its last read unless a refresh is due. */
   slowText(dir: string, name: string): string {
     const kept = this.slow.get(name);
-    if (kept !== undefined && this.samples % SLOW_EVERY !== 0) return kept;
+    if (kept !== undefined && !this.due()) return kept;
     const fresh = this.handle(dir, name, false).text();
     this.slow.set(name, fresh);
     return fresh;
+  }
+
+  /**
+   * The text of a file that is not in every cgroup (`slow`: read as `slowText`), or undefined while
+   * it is absent: its controller is not enabled for this cgroup (v2 without pids, memory or io) or
+   * the kernel has no such file (v1 without CFS bandwidth), which the engine's readers take as no
+   * data for that part (containerd/cgroups: `IgnoreNotExist` on v1, `os.IsNotExist` on v2). Its
+   * absence is kept and checked again when the slow files are due, not at every sample: a failed
+   * open is cheap, but v2 can enable a controller on a running cgroup (cgroup.subtree_control).
+   */
+  optionalText(dir: string, name: string, slow = false): string | undefined {
+    if (this.absent.size > 0 && this.absent.has(name) && !this.due()) return undefined;
+    try {
+      const text = slow ? this.slowText(dir, name) : this.text(dir, name);
+      if (this.absent.size > 0) this.absent.delete(name);
+      return text;
+    } catch (error) {
+      if (codeOf(error) !== 'ENOENT') throw error;
+      this.absent.add(name);
+      return undefined;
+    }
+  }
+
+  private due(): boolean {
+    return this.samples % SLOW_EVERY === 0;
   }
 
   /** Drops a slow file's kept text: it is read at its next use. */

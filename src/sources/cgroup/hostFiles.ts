@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs
 import type { HostView } from './cgroupRecord.js';
 import { parseMemTotal, parseNumber } from './cgroupText.js';
 import type { FileHandle } from './containerFiles.js';
+import { fileOfError } from './readFaults.js';
 
 /** Open files left to everything else (the engine's sockets, the database's, logs). */
 export const FILES_FOR_OTHERS = 2048;
@@ -87,7 +88,7 @@ class KeptFile implements FileHandle {
       return shared.readAll(this.fd);
     } catch (error) {
       this.close(); // gone: a later read opens it anew, or fails
-      throw error;
+      throw fileOfError(error, this.name);
     }
   }
 
