@@ -4,7 +4,7 @@ import { openStreams } from '../src/telemetry/openStreams.js';
 import { testScheduler } from './testScheduler.js';
 
 const events: Record<string, TelemetryEvent> = {
-  o: { type: 'stream-opened', engine: 'e', source: 'api' },
+  o: { type: 'stream-opened', engine: 'e', source: 'api', container: 'c' },
   c: { type: 'stream-closed', engine: 'e', source: 'api' },
   x: { type: 'record-transformed', points: 3 },
 };

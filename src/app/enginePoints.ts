@@ -21,7 +21,7 @@ import { type AllStatsOptions, apiSource } from '../sources/apiSource.js';
 import { cgroupSource } from '../sources/cgroupSource.js';
 import { containerStates$ } from '../sources/containerStates.js';
 import { type Engine, engineIsLocal } from '../sources/engine/engine.js';
-import type { StatsSource } from '../sources/statsSource.js';
+import { type StatsSource, statsReadFrom } from '../sources/statsSource.js';
 import { sysfsDeviceNamer } from '../sources/sysfsDeviceNames.js';
 import { CONTAINER_FIELDS, toContainerPoints } from '../transform/containerPoint.js';
 import { containerTagger } from '../transform/containerTags.js';
@@ -127,5 +127,10 @@ export function enginePoints(
     return merge(stats$, lifecycle$);
   };
   return (engine, configuredHost) =>
-    defer(() => hostTagOf(engine, configuredHost, log)).pipe(switchMap((host) => points$(engine, host)));
+    defer(() => {
+      // Where the engine's stats come from, told before its source starts (for the log line at start).
+      const readsFrom = statsReadFrom(config.statsSource, engine.address);
+      telemetry.next({ type: 'engine-described', engine: engine.address, statsSource: config.statsSource, readsFrom });
+      return hostTagOf(engine, configuredHost, log);
+    }).pipe(switchMap((host) => points$(engine, host)));
 }

@@ -30,6 +30,7 @@ import { toNanoString } from '../model/timestamp.js';
 import { type Engine, connectEngine } from '../sources/engine/engine.js';
 import { readWindowsWhileFew } from '../sources/readWindows.js';
 import { metricFields } from '../telemetry/catalogue.js';
+import { logEngines } from '../telemetry/logEngines.js';
 import { openStreams } from '../telemetry/openStreams.js';
 import { type TelemetryState, foldTelemetry, initialTelemetry } from '../telemetry/telemetryState.js';
 import { bufferFor } from './bufferFor.js';
@@ -86,6 +87,7 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
   const telemetry = new Subject<TelemetryEvent>();
   const state = new BehaviorSubject(initialTelemetry());
   telemetry.pipe(scan(foldTelemetry, state.value)).subscribe((s) => state.next(s));
+  telemetry.pipe(logEngines(log)).subscribe();
   const buffer = deps.buffer ?? bufferFor(config);
   const replayed = buffer.replay;
   if (replayed) {

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import type { YAMLError } from 'yaml';
 import { shownDefault } from './configTable.js';
 import { type Config, type ConfigKey, configKeys, keySpec } from './keys.js';
 import { ConfigError, type ConfigSources, resolveConfig } from './resolveConfig.js';
+import { withoutValue } from './secrets.js';
 
 export interface CliResult {
   readonly config: Config;
@@ -27,8 +29,15 @@ function packageVersion(): string {
 }
 export const VERSION = packageVersion();
 
-/** Adds one flag per config key (or per key of `keys`), with its variable and default in the help, and --config. */
+/**
+ * Adds one flag per config key (or per key of `keys`), with its variable and default in the help,
+ * and --config. Commander's error for an unknown `--flag=value` shows the flag without its value:
+ * a mistyped `--influx-pasword=...` holds a secret.
+ */
 export function withConfigOptions(cmd: Command, keys: readonly ConfigKey[] = configKeys()): Command {
+  cmd.configureOutput({
+    outputError: (text, write) => write(text.replace(/'(-[^'\s]*=.*)'/g, (_, arg: string) => `'${withoutValue(arg)}'`)),
+  });
   cmd.option(
     '-c, --config <path>',
     'JSON or YAML config file with the keys of the README (batchSize, flushInterval, ...)',
@@ -59,6 +68,19 @@ export function program(): Command {
   return withConfigOptions(cmd);
 }
 
+/**
+ * Where a config file does not parse, without yaml's excerpt of the file or the text its messages
+ * quote (an alias's name, an escape, a tag): that text may be a secret's value. Line and column
+ * are enough to find it; values starting with `*`, `&`, `!`, `@` or `%` are the usual cause.
+ */
+function parseFailure(error: Error): string {
+  const { code, linePos } = error as Partial<YAMLError>;
+  if (code !== undefined && linePos !== undefined)
+    return `${code} at line ${linePos[0].line}, column ${linePos[0].col}`;
+  // Not yaml's own error (an alias with no anchor): its message ends with the alias's name.
+  return `${error.message.split(':')[0]} (quote values that start with * & ! @ or %)`;
+}
+
 /** Reads a config file: YAML, which JSON is a subset of. */
 export function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
@@ -71,9 +93,10 @@ export function readConfigFile(path: string): Record<string, unknown> {
   try {
     // yaml adds resident memory (docs/benchmarks.md, section 2): loaded only when there is a file to read.
     const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-    values = parse(text);
+    // Warnings (an unknown tag or directive) would be printed with an excerpt of the file.
+    values = parse(text, { logLevel: 'error' });
   } catch (error) {
-    throw new ConfigError(`the config file ${path} is neither JSON nor YAML: ${(error as Error).message}`);
+    throw new ConfigError(`the config file ${path} is neither JSON nor YAML: ${parseFailure(error as Error)}`);
   }
   if (values === null || values === undefined) return {};
   if (typeof values !== 'object' || Array.isArray(values))

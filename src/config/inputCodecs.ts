@@ -56,12 +56,13 @@ export const list = new t.Type<string[], string[], unknown>(
 const dialable = (addresses: readonly string[]): boolean =>
   addresses.every((a) => ['unix://', 'tcp://', 'npipe://'].some((s) => a.startsWith(s)));
 
+/** At least one address: with none (`,`) the daemon would watch nothing and exit at once. */
 export const engineAddresses = new t.Type<string[], string[], unknown>(
-  'a comma-separated list of unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
-  (u): u is string[] => list.is(u) && dialable(u),
+  'one or more comma-separated unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
+  (u): u is string[] => list.is(u) && u.length > 0 && dialable(u),
   (u, c) => {
     const decoded = list.validate(u, c);
-    return isRight(decoded) && !dialable(decoded.right) ? t.failure(u, c) : decoded;
+    return isRight(decoded) && (decoded.right.length === 0 || !dialable(decoded.right)) ? t.failure(u, c) : decoded;
   },
   t.identity,
 );

@@ -14,7 +14,7 @@ export interface KeySpec<A> {
     readonly doc: string;
     readonly value: (resolved: Readonly<Record<string, unknown>>) => A | undefined;
   };
-  /** Never printed: `--print-config` shows it as ***. */
+  /** Never printed (secrets.ts): `--print-config` and logs show it as ***, errors only its type. */
   readonly secret?: true;
 }
 

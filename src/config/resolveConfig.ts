@@ -1,5 +1,6 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { type Config, type ConfigKey, configKeys, keySpec } from './keys.js';
+import { shown, withoutValue } from './secrets.js';
 
 /** The values each source gave, before validation. */
 export interface ConfigSources {
@@ -10,7 +11,10 @@ export interface ConfigSources {
   readonly file?: { readonly path: string; readonly values: Readonly<Record<string, unknown>> };
 }
 
-/** Invalid configuration: the message names the key, the value, where it came from and what was expected. */
+/**
+ * Invalid configuration: the message names the key, the value (a secret key's only by its kind),
+ * where it came from and what was expected.
+ */
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -18,17 +22,15 @@ export class ConfigError extends Error {
   }
 }
 
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
-
 /** The value a source gave a key, and how to name that source in an error. */
 function given(key: ConfigKey, sources: ConfigSources): { raw: unknown; origin: string } | undefined {
   const spec = keySpec(key);
   const flag = sources.flags?.[key];
   const env = sources.env?.[spec.env];
   const file = sources.file?.values[key];
-  if (flag !== undefined) return { raw: flag, origin: `${spec.flag} ${show(flag)}` };
-  if (env !== undefined && env !== '') return { raw: env, origin: `${spec.env}=${show(env)} (environment)` };
-  if (file !== undefined) return { raw: file, origin: `${key}: ${show(file)} in ${sources.file!.path}` };
+  if (flag !== undefined) return { raw: flag, origin: `${spec.flag} ${shown(key, flag)}` };
+  if (env !== undefined && env !== '') return { raw: env, origin: `${spec.env}=${shown(key, env)} (environment)` };
+  if (file !== undefined) return { raw: file, origin: `${key}: ${shown(key, file)} in ${sources.file!.path}` };
   return undefined;
 }
 
@@ -42,7 +44,7 @@ export function resolveConfig(sources: ConfigSources): Config {
   for (const name of Object.keys(sources.file?.values ?? {})) {
     if (!known.has(name))
       throw new ConfigError(
-        `unknown key ${JSON.stringify(name)} in ${sources.file!.path}; known keys: ${[...known].join(', ')}`,
+        `unknown key ${JSON.stringify(withoutValue(name))} in ${sources.file!.path}; known keys: ${[...known].join(', ')}`,
       );
   }
   const config: Record<string, unknown> = {};
@@ -53,7 +55,7 @@ export function resolveConfig(sources: ConfigSources): Config {
     const value = given(key, sources);
     if (!value) defaulted.push(key);
     const raw = value ? value.raw : spec.default;
-    origin[key] = value?.origin ?? `default ${key} ${show(spec.default)}`;
+    origin[key] = value?.origin ?? `default ${key} ${shown(key, spec.default)}`;
     const decoded = spec.codec.decode(raw);
     if (isLeft(decoded)) throw new ConfigError(`invalid config: ${origin[key]}: expected ${spec.codec.name}`);
     config[key] = decoded.right;
@@ -72,11 +74,4 @@ export function resolveConfig(sources: ConfigSources): Config {
     throw new ConfigError(`invalid config: ${origin.influxDb}: expected INFLUX_URL too (the InfluxDB 1.x server)`);
   }
   return resolved;
-}
-
-/** The configuration as --print-config shows it: secret keys masked. */
-export function printable(config: Config): Record<string, unknown> {
-  const shown: Record<string, unknown> = { ...config };
-  for (const key of configKeys()) if (keySpec(key).secret && shown[key] !== undefined) shown[key] = '***';
-  return shown;
 }

@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import { type Logger as Pino, pino } from 'pino';
+import { LOG_REDACT_PATHS } from '../config/secrets.js';
 
 /**
  * Where the daemon's log lines go: stderr, written at once, and never an error. A log write that
@@ -20,7 +21,7 @@ const stderr = { write: writeStderr };
 
 /** The daemon's pino logger: readable on a terminal, JSON lines otherwise; secrets redacted. */
 export function daemonLogger(level: string, pretty: boolean): Pino {
-  const options = { level, redact: { paths: ['influxToken', 'token', '*.influxToken'], censor: '***' } };
+  const options = { level, redact: { paths: [...LOG_REDACT_PATHS], censor: '***' } };
   if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { destination: 2 } } });
   return pino(options, stderr);
 }

@@ -33,9 +33,18 @@ export type DeliveryEvent =
 
 /** What the sources tell about engines and container streams. */
 export type SourceEvent =
-  | { readonly type: 'engine-up'; readonly engine: string; readonly watched: number }
+  /** Before the engine's first `engine-up`: where its stats come from (STATS_SOURCE, and what that means for it). */
+  | {
+      readonly type: 'engine-described';
+      readonly engine: string;
+      readonly statsSource: string;
+      readonly readsFrom: string;
+    }
+  /** `product`: `Docker 20.10.24` or `Podman 4.3.1`, when the engine told it. */
+  | { readonly type: 'engine-up'; readonly engine: string; readonly watched: number; readonly product?: string }
   | { readonly type: 'engine-down'; readonly engine: string; readonly reason: string }
-  | { readonly type: 'stream-opened'; readonly engine: string; readonly source: string }
+  /** `source`: how this container's stats are read (`api`, `cgroup`). */
+  | { readonly type: 'stream-opened'; readonly engine: string; readonly source: string; readonly container: string }
   | { readonly type: 'stream-closed'; readonly engine: string; readonly source: string };
 
 /**

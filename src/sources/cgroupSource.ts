@@ -122,6 +122,7 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
             telemetry,
             engine.address,
             'api',
+            container,
           );
         };
         const cgroup = (container: ContainerRef): Observable<string | StatsRecord> =>
@@ -133,7 +134,7 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
                   'reading container stats from cgroup files',
                 ),
               );
-              return reportStream(sampler.watch(target), telemetry, engine.address, 'cgroup');
+              return reportStream(sampler.watch(target), telemetry, engine.address, 'cgroup', container);
             }),
             catchError((error: unknown) => {
               if (error instanceof NotRunning || statusOf(error) === 404) return EMPTY;

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { DecodedStats } from '../model/records.js';
-import type { Engine } from './engine/engine.js';
+import { type Engine, engineIsLocal } from './engine/engine.js';
 
 /**
  * The seam between where container stats come from and the rest of the pipeline. A source reads
@@ -16,4 +16,19 @@ export interface StatsSource {
   readonly name: string;
   /** Every watched container's records; never errors: an engine outage is logged and retried. */
   stats$(engine: Engine): Observable<DecodedStats>;
+}
+
+/**
+ * Where STATS_SOURCE reads an engine's stats from, as the log at start says it: `auto` chooses by
+ * where the engine is, as `cgroupSource` does (a local engine's containers from their cgroup
+ * files, each one whose files cannot be read through the Engine API; a remote engine's through
+ * the Engine API).
+ */
+export function statsReadFrom(statsSource: 'auto' | 'cgroup' | 'api', address: string): string {
+  if (statsSource === 'api') return 'the Engine API';
+  if (engineIsLocal(address))
+    return statsSource === 'auto' ? 'cgroup files, the Engine API where they cannot be read' : 'cgroup files';
+  return statsSource === 'auto'
+    ? 'the Engine API, as the engine is not on this host'
+    : 'nowhere: the cgroup files of an engine not on this host cannot be read';
 }

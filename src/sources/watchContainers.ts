@@ -110,7 +110,6 @@ export function watchContainers<T, R>(
   const log = options.log ?? silentLogger;
   const telemetry = options.telemetry ?? noTelemetry;
   const { engine, source } = options;
-  const opened = source === undefined ? undefined : ({ type: 'stream-opened', engine, source } as const);
   const closed = source === undefined ? undefined : ({ type: 'stream-closed', engine, source } as const);
   return defer(() => {
     let engineDown = false;
@@ -121,9 +120,10 @@ export function watchContainers<T, R>(
       const lifecycle$ = discovery$.pipe(
         tap((event) => {
           if (event.kind === 'synced') {
-            if (engineDown) log.info({ engine, watched: event.watched }, 'Docker engine is back; streams resumed');
+            const { watched, product } = event;
+            if (engineDown) log.info({ engine, watched, product }, 'Docker engine is back; streams resumed');
             engineDown = false;
-            telemetry.next({ type: 'engine-up', engine, watched: event.watched });
+            telemetry.next({ type: 'engine-up', engine, watched, ...(product ? { product } : {}) });
           } else if (event.kind === 'removed') {
             const entry = streaming.get(event.id);
             streaming.delete(event.id);
@@ -141,7 +141,8 @@ export function watchContainers<T, R>(
           const entry: StreamEntry = { current: container };
           streaming.set(container.id, entry);
           log.debug({ container: container.name, id: container.id, source }, 'watching container');
-          if (opened) telemetry.next(opened);
+          if (source !== undefined)
+            telemetry.next({ type: 'stream-opened', engine, source, container: container.name });
           const failed = (err: unknown): void =>
             log.error({ container: entry.current.name, err }, 'container stats stream failed');
           return streamOne(streamOf(container), entry, label, failed, () => closed && telemetry.next(closed));
@@ -166,9 +167,10 @@ export function reportStream<T>(
   telemetry: TelemetrySink,
   engine: string,
   source: string,
+  container: ContainerRef,
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
-    telemetry.next({ type: 'stream-opened', engine, source });
+    telemetry.next({ type: 'stream-opened', engine, source, container: container.name });
     const inner = stream$.subscribe(subscriber);
     return () => {
       inner.unsubscribe();

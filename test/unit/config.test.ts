@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCli, program } from '../../src/config/cli.js';
 import { KEYS } from '../../src/config/keys.js';
-import { ConfigError, printable, resolveConfig } from '../../src/config/resolveConfig.js';
+import { ConfigError, resolveConfig } from '../../src/config/resolveConfig.js';
+import { printable } from '../../src/config/secrets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dss-config-'));
 const file = (name: string, text: string): string => {
@@ -12,6 +13,16 @@ const file = (name: string, text: string): string => {
   writeFileSync(path, text);
   return path;
 };
+
+/** The message of what `run` throws. */
+function thrown(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('it did not throw');
+}
 
 describe('configuration', () => {
   it('has the seed’s defaults', () => {
@@ -83,7 +94,17 @@ describe('configuration', () => {
     [
       { DOCKER_HOST: 'ssh://me@box' },
       [],
-      'invalid config: DOCKER_HOST="ssh://me@box" (environment): expected a comma-separated list of unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
+      'invalid config: DOCKER_HOST="ssh://me@box" (environment): expected one or more comma-separated unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
+    ],
+    [
+      { DOCKER_HOST: ' , ' },
+      [],
+      'invalid config: DOCKER_HOST=" , " (environment): expected one or more comma-separated unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
+    ],
+    [
+      {},
+      ['--docker-host', ''],
+      'invalid config: --docker-host "": expected one or more comma-separated unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
     ],
     [
       { BATCH_SIZE: '20000' },
@@ -97,6 +118,54 @@ describe('configuration', () => {
   it('names an unknown key of the file, and the file', () => {
     const path = file('typo.yaml', 'batchsize: 10\n');
     expect(() => parseCli(['--config', path], {})).toThrow(/unknown key "batchsize" in .*typo\.yaml/);
+  });
+
+  // Every type a YAML or JSON file can give a secret key: the error names the key, the file and
+  // the type against what was expected, never the value.
+  const secretKeys = Object.entries(KEYS)
+    .filter(([, spec]) => 'secret' in spec)
+    .map(([key]) => key);
+  const wrongTypes: Array<[string, unknown, string]> = [
+    ['a number', 20240611, '20240611'],
+    ['a number', 12.5e-3, '0.0125'],
+    ['a boolean', true, 'true'],
+    ['a list', ['s3cret-first', 's3cret-second'], 's3cret'],
+    ['a map', { nested: 's3cret-nested' }, 's3cret'],
+  ];
+  it.each(secretKeys.flatMap((key) => wrongTypes.map(([kind, value, text]) => [key, kind, value, text] as const)))(
+    'never shows a secret key’s value of the wrong type: %s given %s',
+    (key, kind, value, text) => {
+      for (const path of [
+        file(`${key}.json`, JSON.stringify({ [key]: value })),
+        file(`${key}.yaml`, `${key}: ${JSON.stringify(value)}\n`),
+      ]) {
+        const message = thrown(() => parseCli(['--config', path], {}));
+        expect(message).toBe(`invalid config: ${key}: *** (${kind}) in ${path}: expected a text`);
+        expect(message).not.toContain(text);
+      }
+    },
+  );
+
+  it.each([
+    ['an unclosed quote', 'influxToken: "s3cret-quote\n', 'MISSING_CHAR at line 2, column 1'],
+    ['a key twice', 'influxPassword: s3cret-one\ninfluxPassword: s3cret-two\n', 'DUPLICATE_KEY at line 2, column 1'],
+    ['a bad escape', 'influxPassword: "s3cret\\q-escape"\n', 'BAD_DQ_ESCAPE at line 1, column 24'],
+    ['a reserved first character', 'influxToken: @s3cret-at\n', 'BAD_SCALAR_START at line 1, column 14'],
+    [
+      'an alias with no anchor',
+      'influxPassword: *s3cret-star\n',
+      'Unresolved alias (the anchor must be set before the alias) (quote values that start with * & ! @ or %)',
+    ],
+  ])('a file that does not parse (%s) is named with the line and column, without its text', (_, text, where) => {
+    const path = file('broken.yaml', text);
+    expect(() => parseCli(['--config', path], {})).toThrow(
+      new ConfigError(`the config file ${path} is neither JSON nor YAML: ${where}`),
+    );
+  });
+
+  it('names an unknown key of the file without what follows its `=` (an env-file line)', () => {
+    const path = file('envfile.yaml', '{INFLUX_TOKEN=s3cret-env}\n');
+    expect(() => parseCli(['--config', path], {})).toThrow(/^unknown key "INFLUX_TOKEN=\*\*\*" in .*envfile\.yaml;/);
   });
 
   it('derives a default from other keys where the key table says so: 1 s flushes when writing to stdout', () => {

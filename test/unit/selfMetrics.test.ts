@@ -29,7 +29,7 @@ describe('selfMetrics', () => {
 
   it('serves every metric of the catalogue from the state, and histograms from written batches', async () => {
     const events: TelemetryEvent[] = [
-      { type: 'stream-opened', engine: 'e', source: 'api' },
+      { type: 'stream-opened', engine: 'e', source: 'api', container: 'c' },
       { type: 'record-transformed', points: 3 },
       { type: 'batch-accepted', reason: 'time', points: 3 },
       { type: 'batch-written', points: 3, latencyMs: 20, at: 1 },

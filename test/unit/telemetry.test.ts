@@ -7,8 +7,8 @@ import { folded } from '../support/telemetry.js';
 
 const run: TelemetryEvent[] = [
   { type: 'engine-up', engine: 'unix:///a.sock', watched: 2 },
-  { type: 'stream-opened', engine: 'unix:///a.sock', source: 'api' },
-  { type: 'stream-opened', engine: 'unix:///a.sock', source: 'api' },
+  { type: 'stream-opened', engine: 'unix:///a.sock', source: 'api', container: 'web' },
+  { type: 'stream-opened', engine: 'unix:///a.sock', source: 'api', container: 'web' },
 
   { type: 'record-refused', container: 'web', reason: 'not JSON' },
   { type: 'record-transformed', points: 3 },

@@ -23,7 +23,7 @@ import type { Logger } from '../../model/logger.js';
 import { frameLines } from '../../parse/frameLines.js';
 import { dial$ } from './dial.js';
 import { type DiscoveryEvent, type DiscoveryInput, type DiscoveryStep, discoveryReducer } from './discovery.js';
-import type { Engine } from './engine.js';
+import { type Engine, engineProduct } from './engine.js';
 import { EngineEvent, ListedContainer } from './engineCodecs.js';
 import type { ContainerFilters } from './filters.js';
 
@@ -116,12 +116,12 @@ export function listThenEvents$<L>(
   });
 }
 
-function decodeListing(listing: unknown[]): DiscoveryInput {
+function decodeListing([listing, product]: [unknown[], string | undefined]): DiscoveryInput {
   const containers = listing.flatMap((c) => {
     const decoded = ListedContainer.decode(c);
     return isLeft(decoded) ? [] : [decoded.right];
   });
-  return { kind: 'listed', containers };
+  return { kind: 'listed', containers, ...(product ? { product } : {}) };
 }
 
 /**
@@ -142,7 +142,9 @@ export function containers$(
   options: EventsOptions = {},
 ): Observable<DiscoveryEvent> {
   const reduce = discoveryReducer(filters);
-  const list = () => from(engine.docker.listContainers({ all: true })).pipe(map(decodeListing));
+  // The engine's product and version with each listing: what answered, for the logs (a restart may upgrade it).
+  const listing = () => Promise.all([engine.docker.listContainers({ all: true }), engineProduct(engine)]);
+  const list = () => from(listing()).pipe(map(decodeListing));
   return listThenEvents$(engine, WATCHED_ACTIONS, list, options).pipe(
     map((input): DiscoveryInput => ('kind' in input ? input : { kind: 'event', event: input })),
     scan((step: DiscoveryStep, input) => reduce(step.watchlist, input), { watchlist: new Map(), out: [] }),

@@ -4,7 +4,8 @@ import { type ContainerFilters, containerMatcher } from './filters.js';
 
 /** What discovery is fed: the listing of containers, then the engine's container events. */
 export type DiscoveryInput =
-  | { readonly kind: 'listed'; readonly containers: readonly ListedContainer[] }
+  /** `product`: the engine's (`Docker 20.10.24`), when it told it with the listing. */
+  | { readonly kind: 'listed'; readonly containers: readonly ListedContainer[]; readonly product?: string }
   | { readonly kind: 'event'; readonly event: EngineEvent };
 
 /** What discovery tells: which containers to watch, and when the listing has been taken in. */
@@ -12,7 +13,7 @@ export type DiscoveryEvent =
   | { readonly kind: 'added'; readonly container: ContainerRef }
   | { readonly kind: 'removed'; readonly id: string; readonly action: string }
   | { readonly kind: 'renamed'; readonly container: ContainerRef }
-  | { readonly kind: 'synced'; readonly watched: number };
+  | { readonly kind: 'synced'; readonly watched: number; readonly product?: string };
 
 /** The containers discovery watches, by id. */
 export type Watchlist = ReadonlyMap<string, ContainerRef>;
@@ -63,7 +64,7 @@ export function discoveryReducer(filters: ContainerFilters = {}) {
 
     if (input.kind === 'listed') {
       for (const c of input.containers) add(fromListing(c), c.State);
-      out.push({ kind: 'synced', watched: next.size });
+      out.push({ kind: 'synced', watched: next.size, ...(input.product ? { product: input.product } : {}) });
       return { watchlist: next, out };
     }
     const { event } = input;

@@ -68,3 +68,19 @@ export async function checkEngine(engine: Engine): Promise<void> {
 /** True when DOCKER_HOST names an engine on this host (a unix socket), whose devices /sys shows. */
 export const engineIsLocal = (address: string): boolean =>
   address.startsWith('unix://') || address.startsWith('npipe://');
+
+interface VersionAnswer {
+  readonly Version?: string;
+  readonly Components?: readonly { readonly Name?: string }[];
+}
+
+/** `Docker 20.10.24` or `Podman 4.3.1`, from the engine's /version; undefined while it does not answer. */
+export async function engineProduct(engine: Engine): Promise<string | undefined> {
+  try {
+    const version = (await engine.docker.version()) as VersionAnswer;
+    const podman = version.Components?.some((c) => /podman/i.test(c.Name ?? '')) === true;
+    return `${podman ? 'Podman' : 'Docker'} ${version.Version ?? '?'}`;
+  } catch {
+    return undefined;
+  }
+}

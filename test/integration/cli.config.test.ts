@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KEYS } from '../../src/config/keys.js';
+import { type RunningDaemon, spawnDaemon } from '../support/daemon.js';
+
+// The built CLI's configuration errors: what they name, and the secrets they never show.
+const dir = mkdtempSync(join(tmpdir(), 'dss-cli-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, text: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+/** Runs the CLI to its exit (a config error exits at once; 10 s is a failure, not a wait). */
+async function run(env: Record<string, string>, args: string[]): Promise<{ code: number | null; out: string }> {
+  const daemon: RunningDaemon = spawnDaemon({ METRICS_PORT: '0', ...env }, args);
+  const timer = setTimeout(() => daemon.process.kill('SIGKILL'), 10_000);
+  const code = await daemon.exited;
+  clearTimeout(timer);
+  return { code, out: `${daemon.stdout.join('\n')}\n${daemon.stderr}` };
+}
+
+const SECRET_KEYS = Object.entries(KEYS)
+  .filter(([, spec]) => 'secret' in spec)
+  .map(([key]) => key);
+
+/** Every type a YAML file can give a value, with the text that must not appear. */
+const VALUES: Array<[kind: string, yaml: string, text: string]> = [
+  ['a number', '20240611', '20240611'],
+  ['a boolean', 'true', 'true'],
+  ['a list', '[s3cret-first, s3cret-second]', 's3cret'],
+  ['a map', '{nested: s3cret-nested}', 's3cret'],
+];
+
+describe('the built CLI: configuration errors never show a secret', () => {
+  it.each(SECRET_KEYS)('%s of every wrong type in a YAML file: exits 2 naming the key and the type', async (key) => {
+    const runs = await Promise.all(
+      VALUES.map(async ([kind, yaml]) => {
+        const path = file(`${key}-${kind.replace(' ', '-')}.yaml`, `${key}: ${yaml}\n`);
+        return { kind, path, ...(await run({}, ['--config', path])) };
+      }),
+    );
+    runs.forEach(({ kind, path, code, out }, i) => {
+      expect(code).toBe(2);
+      expect(out).toContain(`invalid config: ${key}: *** (${kind}) in ${path}: expected a text`);
+      expect(out).not.toContain(VALUES[i]![2]);
+    });
+  });
+
+  it('a file that does not parse, or parses with a warning, is never quoted', async () => {
+    const cases: Array<[yaml: string, code: number, message: string]> = [
+      ['influxToken: "s3cret-quote\n', 2, 'neither JSON nor YAML: MISSING_CHAR at line 2, column 1'],
+      ['influxPassword: s3cret-one\ninfluxPassword: s3cret-two\n', 2, 'DUPLICATE_KEY at line 2, column 1'],
+      ['influxPassword: *s3cret-star\n', 2, 'Unresolved alias (the anchor must be set before the alias)'],
+      ['influxToken: !custom s3cret-tag\n', 0, '"influxToken": "***"'], // a warning yaml used to print
+    ];
+    const runs = await Promise.all(
+      cases.map(([yaml], i) => run({}, ['--config', file(`broken-${i}.yaml`, yaml), '--print-config'])),
+    );
+    runs.forEach(({ code, out }, i) => {
+      expect(code).toBe(cases[i]![1]);
+      expect(out).toContain(cases[i]![2]);
+      expect(out).not.toContain('s3cret');
+    });
+  });
+
+  it('an unknown flag or file key is named without its value', async () => {
+    const [flag, top, key] = await Promise.all([
+      run({}, ['--influx-pasword=s3cret-flag']),
+      run({}, ['top', '--once', '--influx-tokn=s3cret-top']),
+      run({}, ['--config', file('envfile.yaml', '{INFLUX_PASSWORD=s3cret-env}\n')]),
+    ]);
+    expect([flag.code, top.code, key.code]).toEqual([2, 2, 2]);
+    expect(flag.out).toContain("unknown option '--influx-pasword=***'");
+    expect(top.out).toContain("unknown option '--influx-tokn=***'");
+    expect(key.out).toContain('unknown key "INFLUX_PASSWORD=***"');
+    for (const { out } of [flag, top, key]) expect(out).not.toContain('s3cret');
+  });
+
+  it("the daemon's logger masks every secret key, at the top and one level down", () => {
+    const logger = fileURLToPath(new URL('../../dist/src/daemon/logger.js', import.meta.url));
+    const script = `import { daemonLogger } from ${JSON.stringify(logger)};
+      const log = daemonLogger('info', false);
+      log.info({ influxToken: 's3cret-t', influxPassword: 's3cret-p', options: { password: 's3cret-o' } }, 'x');`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(child.status).toBe(0);
+    expect(JSON.parse(child.stderr)).toMatchObject({ influxToken: '***', influxPassword: '***', options: {} });
+    expect(child.stderr).not.toContain('s3cret');
+  });
+});
+
+describe('the built CLI: DOCKER_HOST with no address', () => {
+  it.each([
+    [{ DOCKER_HOST: ',' }, [], 'DOCKER_HOST="," (environment)'],
+    [{ DOCKER_HOST: ' , ' }, [], 'DOCKER_HOST=" , " (environment)'],
+    [{}, ['--docker-host', ''], '--docker-host ""'],
+  ])('%j %j exits 2 naming it', async (env, args, named) => {
+    const { code, out } = await run(env, args);
+    expect(code).toBe(2);
+    expect(out).toContain(`invalid config: ${named}: expected one or more comma-separated unix://`);
+  });
+});
