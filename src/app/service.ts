@@ -21,7 +21,7 @@ import { batchLines } from '../batch/batchLines.js';
 import type { Config } from '../config/keys.js';
 import type { DeliveryBuffer } from '../deliver/deliveryBuffer.js';
 import type { LineSink } from '../deliver/sink.js';
-import { writeBatches } from '../deliver/writeBatches.js';
+import { type InFlight, writeBatches } from '../deliver/writeBatches.js';
 import { toLineProtocol } from '../encode/toLineProtocol.js';
 import { type Logger, silentLogger } from '../model/logger.js';
 import type { Point } from '../model/point.js';
@@ -59,6 +59,8 @@ export interface Service {
   /** The latest state, for scrapes. */
   snapshot(): TelemetryState;
   readonly buffer: DeliveryBuffer;
+  /** Points taken from the buffer and being written (not in `buffer.points`). */
+  inFlight(): number;
   readonly sink: LineSink;
   /** Writes what is waiting now (SIGUSR1). */
   flush(): void;
@@ -129,10 +131,12 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
   };
   // What a previous run spooled is sent at once, before the first batch of this one.
   const drains$ = replayed && replayed.points > 0 ? flush$.pipe(startWith(undefined)) : flush$;
+  const inFlight: InFlight = { points: 0 };
+  const delivery = { buffer, flush$: drains$, log, retry: { maxRetries: config.maxRetries }, inFlight };
   const run$ = merge(collected$, internal$).pipe(
     takeUntil(stopReading$),
     batchLines(batches, scheduler),
-    writeBatches(sink, { buffer, flush$: drains$, log, retry: { maxRetries: config.maxRetries } }, scheduler),
+    writeBatches(sink, delivery, scheduler),
     tap({ next: (event) => telemetry.next(event) }),
     share(),
   );
@@ -142,6 +146,7 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
     state$: state.asObservable(),
     snapshot: () => state.value,
     buffer,
+    inFlight: () => inFlight.points,
     sink,
     flush: () => flush$.next(),
     stop: () => stopReading$.next(),

@@ -40,6 +40,13 @@ export interface WriteBatchesOptions {
   /** Manual flush (SIGUSR1, shutdown): also retries what is waiting in the buffer now. */
   readonly flush$?: Observable<unknown>;
   readonly log?: Logger;
+  /** Kept up to date with the points taken from the buffer and not settled yet (being written). */
+  readonly inFlight?: InFlight;
+}
+
+/** Points taken from the buffer that are neither written, rejected nor put back yet. */
+export interface InFlight {
+  points: number;
 }
 
 /**
@@ -70,21 +77,28 @@ export function writeBatches(
   const attempt = (job: Job): Observable<WriteOutcome> =>
     defer(() => {
       let retries = 0;
+      let started = scheduler.now();
       const onRetry = (): void => void retries++;
+      const ended = (): { latencyMs: number; at: number } => ({
+        latencyMs: scheduler.now() - started,
+        at: scheduler.now(),
+      });
       const write$ = defer(() => {
-        const started = scheduler.now();
-        return sink.write(job.chunk).pipe(map(() => ({ latencyMs: scheduler.now() - started, at: scheduler.now() })));
+        started = scheduler.now();
+        return sink.write(job.chunk).pipe(map(ended));
       });
       const retry = { ...options.retry, maxRetries, classify: writeRetryVerdict, minDelayMs: retryAfterMs, onRetry };
       return write$.pipe(
         retryBackoff(retry, scheduler),
         map((written): WriteOutcome => ({ kind: 'written', ...written, retries })),
-        catchError((error: unknown) => of<WriteOutcome>({ kind: 'failed', error, retries })),
+        // a partial write is a write too: its time counts
+        catchError((error: unknown) => of<WriteOutcome>({ kind: 'failed', error, retries, ...ended() })),
       );
     });
 
   // The effects of a step: put back what the policy hands back (room made for it is counted).
   const apply = (step: DeliveryStep): readonly DeliveryEvent[] => {
+    if (options.inFlight) options.inFlight.points = step.queue.reduce((n, job) => n + job.chunk.points, 0);
     if (step.putBack) {
       const dropped = buffer.unshift(step.putBack);
       return [...step.events, ...(dropped > 0 ? [{ type: 'points-dropped', points: dropped } as const] : []), level()];
