@@ -124,6 +124,15 @@ async function main(): Promise<void> {
     'docker-stats-service started',
   );
 
+  const totals = (): Record<string, number> => {
+    const s = service.snapshot();
+    return {
+      collected: s.pointsCollected,
+      written: s.pointsWritten,
+      dropped: s.pointsDropped,
+      rejected: s.pointsRejected,
+    };
+  };
   const exit = (code: number): never => {
     service.buffer.close?.(); // a spool: durable, and kept for the next start
     lock?.release();
@@ -137,21 +146,15 @@ async function main(): Promise<void> {
       exit(EXIT.failed);
     },
     complete: () => {
-      const s = service.snapshot();
-      const totals = {
-        collected: s.pointsCollected,
-        written: s.pointsWritten,
-        dropped: s.pointsDropped,
-        rejected: s.pointsRejected,
-      };
       const left = service.buffer.points;
       if (left > 0 && config.spoolDir !== undefined)
         log.warn(
-          { ...totals, spooled: left },
+          { ...totals(), spooled: left },
           'stopped; points not delivered yet stay in the spool for the next start',
         );
-      else if (left > 0) log.error({ ...totals, undelivered: left }, 'stopped with points that could not be delivered');
-      else log.info(totals, 'stopped; everything collected was delivered');
+      else if (left > 0)
+        log.error({ ...totals(), undelivered: left }, 'stopped with points that could not be delivered');
+      else log.info(totals(), 'stopped; everything collected was delivered');
       exit(EXIT.stopped);
     },
   });
@@ -169,7 +172,13 @@ async function main(): Promise<void> {
     );
     service.stop();
     setTimeout(() => {
-      log.error({ points: service.buffer.points }, 'shutdown timeout: exiting with points not delivered');
+      // Not delivered: what waits in the buffer and what was taken from it to be written.
+      const buffered = service.buffer.points;
+      const inFlight = service.snapshot().inFlightPoints;
+      log.error(
+        { ...totals(), points: buffered + inFlight, buffered, inFlight },
+        'shutdown timeout: exiting with points not delivered',
+      );
       exit(EXIT.stopped);
     }, config.shutdownTimeout).unref();
   };

@@ -92,7 +92,7 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
   const replayed = buffer.replay;
   if (replayed) {
     telemetry.next({ type: 'spool-opened', points: replayed.points, corrupt: replayed.corrupt });
-    telemetry.next({ type: 'buffer-level', points: buffer.points, bytes: buffer.bytes });
+    telemetry.next({ type: 'buffer-level', points: buffer.points, bytes: buffer.bytes, inFlight: 0 });
     if (replayed.points > 0 || replayed.corrupt > 0)
       log.info(replayed, 'disk spool: sending what the last run left first');
     if (replayed.roomBytes < buffer.maxBytes)
@@ -141,10 +141,11 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
   };
   // What a previous run spooled is sent at once, before the first batch of this one.
   const drains$ = replayed && replayed.points > 0 ? flush$.pipe(startWith(undefined)) : flush$;
+  const delivery = { buffer, flush$: drains$, log, retry: { maxRetries: config.maxRetries } };
   const run$ = merge(collected$, internal$).pipe(
     takeUntil(stopReading$),
     batchLines(batches, scheduler),
-    writeBatches(sink, { buffer, flush$: drains$, log, retry: { maxRetries: config.maxRetries } }, scheduler),
+    writeBatches(sink, delivery, scheduler),
     tap({ next: (event) => telemetry.next(event) }),
     share(),
   );

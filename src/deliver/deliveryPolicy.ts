@@ -1,6 +1,6 @@
 import { type Chunk, chunkLines, encodeChunk } from '../model/chunk.js';
 import type { DeliveryEvent } from '../model/telemetry.js';
-import { classifyWriteFailure, namedBadLines, serverMessage } from './writeFailure.js';
+import { classifyWriteFailure, namedBadLines, partialWriteDropped, serverMessage } from './writeFailure.js';
 
 /** A chunk to write; `lastChance`: what remained after the server named bad lines, tried once more. */
 export interface Job {
@@ -8,10 +8,16 @@ export interface Job {
   readonly lastChance: boolean;
 }
 
-/** How one job's write ended, after its retries. */
+/** How one job's write ended, after its retries (the time of its last attempt). */
 export type WriteOutcome =
   | { readonly kind: 'written'; readonly latencyMs: number; readonly at: number; readonly retries: number }
-  | { readonly kind: 'failed'; readonly error: unknown; readonly retries: number };
+  | {
+      readonly kind: 'failed';
+      readonly error: unknown;
+      readonly retries: number;
+      readonly latencyMs: number;
+      readonly at: number;
+    };
 
 /** The work left on one chunk taken from the buffer, and what to tell about the last write. */
 export interface DeliveryStep {
@@ -53,8 +59,10 @@ function joined(jobs: readonly Job[], gzip: boolean): Chunk {
  * - written: the job is done;
  * - 413 (too large): the job splits in halves, down to single points; one point alone still too
  *   large is rejected;
- * - 400 / 422: the lines the server names are rejected and the rest tried once more (then
- *   rejected whole); naming nothing, or everything, rejects the whole job;
+ * - 400 / 422, a partial write (`dropped=N`): the server wrote the rest, so N points and the
+ *   lines it names are rejected, the others written, nothing tried again;
+ * - 400 / 422 otherwise: the lines the server names are rejected and the rest tried once more
+ *   (then rejected whole); naming nothing, or everything, rejects the whole job;
  * - 401 / 403 / 404, or transient failures after every retry: everything left goes back to the
  *   front of the buffer (`putBack`), to be tried at the next flush.
  */
@@ -72,22 +80,45 @@ export function deliveryStep(queue: readonly Job[], outcome: WriteOutcome, gzip:
   if (kind === 'too-large' && points > 1) {
     return { queue: [...halves(job.chunk, gzip), ...rest], events: [...events, { type: 'batch-split', points }] };
   }
+  const dropped = kind === 'rejected' ? partialWriteDropped(outcome.error) : undefined;
+  if (dropped !== undefined) {
+    return { queue: rest, events: [...events, ...partialWrite(job, dropped, outcome)] };
+  }
   if (kind === 'too-large' || kind === 'rejected') {
     const lines = kind === 'rejected' && !job.lastChance ? chunkLines(job.chunk) : [];
     const bad = namedBadLines(outcome.error, lines);
-    if (bad.size === 0 || bad.size === points) {
+    // Each line counts once: a line the chunk holds twice, once per copy; named twice, once.
+    const good = lines.filter((line) => !bad.has(line));
+    if (bad.size === 0 || good.length === 0) {
       return { queue: rest, events: [...events, { type: 'points-rejected', points, reason }] };
     }
-    const again: Job = {
-      chunk: encodeChunk(
-        lines.filter((line) => !bad.has(line)),
-        gzip,
-      ),
-      lastChance: true,
+    const again: Job = { chunk: encodeChunk(good, gzip), lastChance: true };
+    return {
+      queue: [again, ...rest],
+      events: [...events, { type: 'points-rejected', points: points - good.length, reason }],
     };
-    return { queue: [again, ...rest], events: [...events, { type: 'points-rejected', points: bad.size, reason }] };
   }
   const putBack = joined(queue, gzip);
   const failed: DeliveryEvent = { type: 'batch-failed', points: putBack.points, reason, refused: kind === 'refused' };
   return { queue: [], events: [...events, failed], putBack };
+}
+
+/**
+ * A partial write's events: `dropped` points and the lines the server names rejected (InfluxDB
+ * 1.x names the lines it could not parse, and leaves them out of `dropped`), the others written.
+ * (A batch with both a type conflict and a line 1.x cannot parse gets only the conflict's
+ * message: that line counts as written, as nothing tells it apart.)
+ */
+function partialWrite(job: Job, dropped: number, outcome: WriteOutcome & { kind: 'failed' }): DeliveryEvent[] {
+  const { points } = job.chunk;
+  const lines = chunkLines(job.chunk);
+  const bad = namedBadLines(outcome.error, lines);
+  const rejected = Math.min(points, dropped + lines.filter((line) => bad.has(line)).length);
+  const reason = serverMessage(outcome.error);
+  return [
+    ...(rejected > 0 ? [{ type: 'points-rejected', points: rejected, reason } as const] : []),
+    ...(rejected < points
+      ? [{ type: 'batch-written', points: points - rejected, latencyMs: outcome.latencyMs, at: outcome.at } as const]
+      : []),
+  ];
 }

@@ -67,22 +67,30 @@ export function writeBatches(
 ): OperatorFunction<ChunkBatch, DeliveryEvent> {
   const { buffer } = options;
   const maxRetries = Math.min(options.retry?.maxRetries ?? DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT);
-  const level = (): DeliveryEvent => ({ type: 'buffer-level', points: buffer.points, bytes: buffer.bytes });
+  // Points taken from the buffer and not settled yet (being written): told with each level.
+  let inFlight = 0;
+  const level = (): DeliveryEvent => ({ type: 'buffer-level', points: buffer.points, bytes: buffer.bytes, inFlight });
 
   // One write of a job, with its retries, ending in one outcome (never an error).
   const attempt = (job: Job): Observable<WriteOutcome> =>
     defer(() => {
       let retries = 0;
+      let started = scheduler.now();
       const onRetry = (): void => void retries++;
+      const ended = (): { latencyMs: number; at: number } => ({
+        latencyMs: scheduler.now() - started,
+        at: scheduler.now(),
+      });
       const write$ = defer(() => {
-        const started = scheduler.now();
-        return sink.write(job.chunk).pipe(map(() => ({ latencyMs: scheduler.now() - started, at: scheduler.now() })));
+        started = scheduler.now();
+        return sink.write(job.chunk).pipe(map(ended));
       });
       const retry = { ...options.retry, maxRetries, classify: writeRetryVerdict, minDelayMs: retryAfterMs, onRetry };
       return write$.pipe(
         retryBackoff(retry, scheduler),
         map((written): WriteOutcome => ({ kind: 'written', ...written, retries })),
-        catchError((error: unknown) => of<WriteOutcome>({ kind: 'failed', error, retries })),
+        // a partial write is a write too: its time counts
+        catchError((error: unknown) => of<WriteOutcome>({ kind: 'failed', error, retries, ...ended() })),
       );
     });
 
@@ -90,10 +98,14 @@ export function writeBatches(
   const apply = (step: Step): readonly DeliveryEvent[] => {
     if (step.putBack) {
       buffer.unshift(step.putBack);
+      inFlight = 0;
       return [...step.events, ...buffer.takeEvents(), level()];
     }
-    // A chunk just taken from the buffer changed its level.
-    return step.taken ? [...step.events, level()] : step.events;
+    // A chunk just taken from the buffer, or a job settled, changed the level.
+    const pending = step.queue.reduce((n, job) => n + job.chunk.points, 0);
+    if (!step.taken && pending === inFlight) return step.events;
+    inFlight = pending;
+    return [...step.events, level()];
   };
 
   // Chunk after chunk, job after job, until the buffer is empty or a chunk goes back.

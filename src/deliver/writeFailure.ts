@@ -15,6 +15,14 @@ interface HttpLike {
   readonly headers?: Record<string, unknown>;
   readonly body?: unknown;
   readonly message?: unknown;
+  /** A JSON body, parsed: InfluxDB 1.x's `{"error": ...}`, 2.x's `{"message": ...}`. */
+  readonly json?: { readonly error?: unknown; readonly message?: unknown } | null;
+}
+
+/** What the server said, in every form the client keeps: raw and JSON-decoded (where `\` and `"` are themselves). */
+function answerTexts(error: unknown): string[] {
+  const e = error as HttpLike | null;
+  return [e?.json?.error, e?.json?.message, e?.message, e?.body].filter((t): t is string => typeof t === 'string');
 }
 
 export function classifyWriteFailure(error: unknown): WriteFailureKind {
@@ -44,12 +52,24 @@ export const writeRetryVerdict = (error: unknown): RetryVerdict =>
  * ...`); VictoriaMetrics names them (`cannot parse line "cpu,..."`). Only lines of the batch count.
  */
 export function namedBadLines(error: unknown, lines: readonly string[]): Set<string> {
-  const e = error as HttpLike | null;
-  const text = `${typeof e?.body === 'string' ? e.body : ''} ${typeof e?.message === 'string' ? e.message : ''}`;
+  const text = answerTexts(error).join(' ');
   const named = new Set<string>();
   if (text.trim() === '') return named;
   for (const line of lines) if (text.includes(line)) named.add(line);
   return named;
+}
+
+/**
+ * How many points a partial write dropped, or undefined when the answer is not one. InfluxDB 1.x
+ * (400) and 2.x (422) say `partial write: <reason> dropped=N` when they wrote the other points
+ * of the batch; 1.x counts lines it could not parse apart (`dropped=0`, the lines named).
+ */
+export function partialWriteDropped(error: unknown): number | undefined {
+  for (const text of answerTexts(error)) {
+    const match = /partial write:[\s\S]*\bdropped=(\d+)/.exec(text);
+    if (match) return Number(match[1]);
+  }
+  return undefined;
 }
 
 /** The server's message, for the log. */

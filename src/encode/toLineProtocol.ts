@@ -1,25 +1,24 @@
 import type { FieldValue, Point } from '../model/point.js';
-
-// Escapes of the InfluxDB line protocol reference. A backslash is doubled everywhere, so that a
-// trailing backslash (`a\`) cannot escape the separator after it; InfluxDB and VictoriaMetrics
-// both read `\\` back as one backslash. Newline, carriage return and tab are written as `\n`,
-// `\r`, `\t` (as @influxdata/influxdb-client does) so that a point always stays on one line.
-const MEASUREMENT = /[\\, \n\r\t]/g;
-const TAG = /[\\,= \n\r\t]/g;
-const STRING_FIELD = /["\\]/g;
-const NEEDS_MEASUREMENT = /[\\, \n\r\t]/;
-const NEEDS_TAG = /[\\,= \n\r\t]/;
+import { type Rewrite, nameRewriter } from './names.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 
-const SEQUENCES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-const escapeChar = (c: string): string => SEQUENCES[c] ?? `\\${c}`;
+// Names (README, "Metrics schema"): escaped as the InfluxDB reference says, a backslash that the
+// two readers would read differently left out, a newline or carriage return written as `\n`, `\r`.
+export const escapeMeasurement: Rewrite = nameRewriter(/[\\, \n\r]|^[\t\0]/, /[, ]/, true);
+export const escapeTag: Rewrite = nameRewriter(/[\\,= \n\r]/, /[,= ]/, false);
+// A field key also loses leading tabs: InfluxDB skips them before the first field.
+const escapeFieldKey: Rewrite = nameRewriter(/[\\,= \n\r]|^[\t\0]/, /[,= ]/, true);
 
-// The common case (no special character) skips the replace and its allocation.
-export const escapeMeasurement = (s: string): string =>
-  NEEDS_MEASUREMENT.test(s) ? s.replace(MEASUREMENT, escapeChar) : s;
-export const escapeTag = (s: string): string => (NEEDS_TAG.test(s) ? s.replace(TAG, escapeChar) : s);
+// A string field: `"` and `\` escaped (InfluxDB reads both back), a newline or carriage return
+// as `\n`, `\r`, read back as those two characters: a raw one would end the line for every
+// reader but InfluxDB's, and for chunkLines.
+const STRING_FIELD = /["\\\n\r]/g;
+const NEEDS_STRING_FIELD = /["\\\n\r]/;
+const escapeStringChar = (c: string): string => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\${c}`);
+const stringField = (s: string): string =>
+  `"${NEEDS_STRING_FIELD.test(s) ? s.replace(STRING_FIELD, escapeStringChar) : s}"`;
 
 function fieldValue(value: FieldValue): string | undefined {
   switch (typeof value) {
@@ -36,7 +35,7 @@ function fieldValue(value: FieldValue): string | undefined {
     case 'boolean':
       return value ? 'true' : 'false';
     default:
-      return `"${value.replace(STRING_FIELD, '\\$&')}"`;
+      return stringField(value);
   }
 }
 
@@ -56,36 +55,83 @@ const int64 = (big: bigint): string | undefined => (big <= INT64_MAX && big >= I
  * One point as a line of InfluxDB line protocol (without the newline), or `undefined` when no
  * field is left to write, or when the measurement is empty or starts with `#` (such a line is a
  * comment to every reader, and no escape exists for it). Tags with an empty key or value are
- * left out (InfluxDB refuses them).
+ * left out (InfluxDB refuses them), and so is a tag or field whose key, as written, is one
+ * already written (InfluxDB refuses a point with a key twice).
  *
  *   cpu,container_id=a27e…,container_name=web-1 usage_percent=99.8,user_percent=98.7 1795522782160866623
  */
 export function toLineProtocol(point: Point): string | undefined {
+  const fields = fieldSet(point.fields);
+  if (fields === '') return undefined;
+  const key = seriesKey(point.measurement, point.tags);
+  return key === undefined ? undefined : `${key} ${fields} ${point.timestamp}`;
+}
+
+function fieldSet(values: Point['fields']): string {
   let fields = '';
-  for (const key in point.fields) {
-    const value = fieldValue(point.fields[key]!);
-    if (value === undefined || key === '') continue;
-    fields += `${fields === '' ? '' : ','}${escapeTag(key)}=${value}`;
+  for (const key in values) {
+    const name = escapeFieldKey(key);
+    // A rewritten key may land on another's name: the careful path, which is rare.
+    if (name !== key && LOSSY.test(key)) return distinctFields(values);
+    const value = fieldValue(values[key]!);
+    if (value === undefined || name === '') continue;
+    fields += `${fields === '' ? '' : ','}${name}=${value}`;
   }
-  if (fields === '' || point.measurement === '' || point.measurement.startsWith('#')) return undefined;
-  return `${seriesKey(point.measurement, point.tags)} ${fields} ${point.timestamp}`;
+  return fields;
+}
+
+function distinctFields(values: Point['fields']): string {
+  const written: Array<[string, string]> = [];
+  for (const key in values) {
+    const value = fieldValue(values[key]!);
+    if (value !== undefined) written.push([key, value]);
+  }
+  return distinctNames(written, escapeFieldKey)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(',');
+}
+
+// Keys a rewrite can map onto another key's name: with a backslash, newline or return, or a
+// leading tab or NUL.
+const LOSSY = /[\\\n\r]|^[\t\0]/;
+
+/**
+ * `[name, value]` pairs as written, one per name: keys that are written as they are come first
+ * (so a label `host\` never displaces the `host` tag), then the others in order; a key whose
+ * name is taken, or empty, is left out.
+ */
+function distinctNames<T>(entries: ReadonlyArray<readonly [string, T]>, rewrite: Rewrite): Array<[string, T]> {
+  const names = new Map<string, T>();
+  const ordered = [...entries.filter(([key]) => !LOSSY.test(key)), ...entries.filter(([key]) => LOSSY.test(key))];
+  for (const [key, value] of ordered) {
+    const name = rewrite(key);
+    if (name !== '' && !names.has(name)) names.set(name, value);
+  }
+  return [...names];
 }
 
 // The escaped `measurement,tag=value,...` of a tag set, kept as long as the tags object lives:
 // toPoints hands every record of a container the same tags objects, so each is escaped once.
-const seriesKeys = new WeakMap<object, Map<string, string>>();
+// `null`: the measurement cannot be written.
+const seriesKeys = new WeakMap<object, Map<string, string | null>>();
 
-function seriesKey(measurement: string, tags: Readonly<Record<string, string>>): string {
+function seriesKey(measurement: string, tags: Readonly<Record<string, string>>): string | undefined {
   let byMeasurement = seriesKeys.get(tags);
   if (!byMeasurement) seriesKeys.set(tags, (byMeasurement = new Map()));
   let key = byMeasurement.get(measurement);
-  if (key === undefined) {
-    key = escapeMeasurement(measurement);
-    for (const tag in tags) {
-      const value = tags[tag]!;
-      if (tag !== '' && value !== '') key += `,${escapeTag(tag)}=${escapeTag(value)}`;
-    }
-    byMeasurement.set(measurement, key);
+  if (key === undefined) byMeasurement.set(measurement, (key = newSeriesKey(measurement, tags)));
+  return key ?? undefined;
+}
+
+function newSeriesKey(measurement: string, tags: Readonly<Record<string, string>>): string | null {
+  const name = escapeMeasurement(measurement);
+  if (name === '' || name.startsWith('#')) return null;
+  const written: Array<[string, string]> = [];
+  for (const tag in tags) {
+    const value = escapeTag(tags[tag]!);
+    if (value !== '') written.push([tag, value]);
   }
+  let key = name;
+  for (const [tag, value] of distinctNames(written, escapeTag)) key += `,${tag}=${value}`;
   return key;
 }

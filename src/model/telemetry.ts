@@ -22,7 +22,8 @@ export type DeliveryEvent =
   | { readonly type: 'points-rejected'; readonly points: number; readonly reason: string }
   | { readonly type: 'points-retried'; readonly points: number }
   | { readonly type: 'points-dropped'; readonly points: number; readonly reason: DropReason }
-  | { readonly type: 'buffer-level'; readonly points: number; readonly bytes: number }
+  /** The buffer's points and bytes, and the points taken from it that are being written (`inFlight`). */
+  | { readonly type: 'buffer-level'; readonly points: number; readonly bytes: number; readonly inFlight: number }
   /** The disk spool at start-up: points a previous run left, to be sent first, and damaged records skipped. */
   | { readonly type: 'spool-opened'; readonly points: number; readonly corrupt: number }
   /** A spool record damaged on disk since it was written (its points are dropped, reason `corrupt`). */

@@ -30,6 +30,8 @@ export interface TelemetryState {
   readonly flushes: Record<FlushReason, number>;
   bufferPoints: number;
   bufferBytes: number;
+  /** Points taken from the buffer and being written (not in bufferPoints). */
+  inFlightPoints: number;
   /** When the last write succeeded (scheduler time), for health checks. */
   lastSuccessAt: number | undefined;
   /** Set while writes keep failing: the database's answer. */
@@ -57,6 +59,7 @@ export const initialTelemetry = (): TelemetryState => ({
   flushes: { size: 0, time: 0, manual: 0, final: 0 },
   bufferPoints: 0,
   bufferBytes: 0,
+  inFlightPoints: 0,
   lastSuccessAt: undefined,
   failing: undefined,
   spoolFaults: new Map(),
@@ -124,6 +127,7 @@ export function foldTelemetry(s: TelemetryState, e: TelemetryEvent): TelemetrySt
     case 'buffer-level':
       s.bufferPoints = e.points;
       s.bufferBytes = e.bytes;
+      s.inFlightPoints = e.inFlight;
       break;
     case 'spool-opened':
       // What this run will write of a previous run's points: collected = written + dropped + ... still holds.

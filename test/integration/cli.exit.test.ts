@@ -26,6 +26,26 @@ async function stored(host: string): Promise<number> {
   return [...series, ...more, ...cpu].reduce((n, s) => n + s.values.length, 0);
 }
 
+/**
+ * The daemon on a database that takes the connection and never answers (its writes hang), with
+ * /metrics on `metricsPort`.
+ */
+async function onSilentDatabase(
+  env: Record<string, string>,
+): Promise<{ daemon: RunningDaemon; metricsPort: number; silent: Server }> {
+  const silent: Server = createServer(() => undefined).listen(0, '127.0.0.1');
+  await once(silent, 'listening');
+  const { port } = silent.address() as { port: number };
+  const metricsPort = await freePort();
+  const daemon = spawnDaemon({
+    INFLUX_URL: `http://127.0.0.1:${port}`,
+    INCLUDE_NAMES: `${boxes.prefix}*`,
+    METRICS_PORT: String(metricsPort),
+    ...env,
+  });
+  return { daemon, metricsPort, silent };
+}
+
 describe('the built CLI: exit codes and messages', () => {
   it('SIGTERM with stderr a pipe nobody reads: flushes every point collected and exits 0', async () => {
     const host = `stderr-closed-${process.pid}-${Date.now()}`;
@@ -52,17 +72,8 @@ describe('the built CLI: exit codes and messages', () => {
   }, 60_000);
 
   it('a second signal exits at once with 1, whatever is still being flushed', async () => {
-    // A database that takes the connection and never answers: the first signal's flush hangs.
-    const silent: Server = createServer(() => undefined).listen(0, '127.0.0.1');
-    await once(silent, 'listening');
-    const { port } = silent.address() as { port: number };
-    const metricsPort = await freePort();
-    const daemon = spawnDaemon({
-      INFLUX_URL: `http://127.0.0.1:${port}`,
-      INCLUDE_NAMES: `${boxes.prefix}*`,
-      METRICS_PORT: String(metricsPort),
-      SHUTDOWN_TIMEOUT_MS: '120000',
-    });
+    // the first signal's flush hangs
+    const { daemon, metricsPort, silent } = await onSilentDatabase({ SHUTDOWN_TIMEOUT_MS: '120000' });
     try {
       expect(await eventually(async () => (await scrape(metricsPort, 'dss_points_collected_total')) > 0, 30_000)).toBe(
         true,
@@ -76,6 +87,31 @@ describe('the built CLI: exit codes and messages', () => {
       silent.close();
     }
   });
+
+  it('the shutdown timeout logs every point not delivered: buffered and in flight', async () => {
+    // the first batch stays in flight
+    const { daemon, metricsPort, silent } = await onSilentDatabase({
+      FLUSH_INTERVAL_MS: '500',
+      SHUTDOWN_TIMEOUT_MS: '1000',
+    });
+    try {
+      const flushed = async () => (await scrape(metricsPort, 'dss_flushes_total{reason="time"}')) >= 1;
+      expect(await eventually(flushed, 30_000)).toBe(true); // a batch was taken from the buffer
+      const collectedBefore = await scrape(metricsPort, 'dss_points_collected_total');
+      daemon.process.kill('SIGTERM');
+      expect(await exitWithin(daemon, 15_000)).toBe(0);
+      const line = logLines(daemon).find((l) => l.msg === 'shutdown timeout: exiting with points not delivered')!;
+      expect(line).toBeDefined();
+      expect(line.points).toBeGreaterThanOrEqual(collectedBefore);
+      expect(line.inFlight).toBeGreaterThan(0);
+      expect(line.points).toBe(Number(line.buffered) + Number(line.inFlight));
+      const settled = Number(line.written) + Number(line.rejected) + Number(line.dropped);
+      expect(line.points).toBe(Number(line.collected) - settled);
+    } finally {
+      daemon.process.kill('SIGKILL');
+      silent.close();
+    }
+  }, 60_000);
 
   it('a /metrics port already in use: exits 2 naming the port and METRICS_PORT', async () => {
     const taken: Server = createServer().listen(0);

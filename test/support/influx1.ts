@@ -7,6 +7,8 @@ export interface InfluxSeries {
   readonly name: string;
   readonly columns: string[];
   readonly values: unknown[][];
+  /** With GROUP BY: the series' tags (a key the series lacks is ""). */
+  readonly tags?: Record<string, string>;
 }
 
 /** Runs InfluxQL as the test bed's admin; the series of the first statement. */

@@ -7,7 +7,7 @@ import { captureLogger } from '../support/captureLogger.js';
 const failed = (refused: boolean): DeliveryEvent => ({ type: 'batch-failed', points: 1, reason: 'HTTP 5xx', refused });
 const written: DeliveryEvent = { type: 'batch-written', points: 1, latencyMs: 1, at: 1 };
 const dropped: DeliveryEvent = { type: 'points-dropped', points: 4, reason: 'buffer_full' };
-const level = (bytes: number): DeliveryEvent => ({ type: 'buffer-level', points: 1, bytes });
+const level = (bytes: number): DeliveryEvent => ({ type: 'buffer-level', points: 1, bytes, inFlight: 0 });
 
 describe('logDelivery', () => {
   it('logs the first failure of an outage and the recovery, and one overflow per episode, passing every event on', async () => {

@@ -13,7 +13,7 @@ const run: TelemetryEvent[] = [
   { type: 'record-refused', container: 'web', reason: 'not JSON' },
   { type: 'record-transformed', points: 3 },
   { type: 'batch-accepted', reason: 'size', points: 3 },
-  { type: 'buffer-level', points: 3, bytes: 120 },
+  { type: 'buffer-level', points: 3, bytes: 120, inFlight: 0 },
   { type: 'points-retried', points: 3 },
   { type: 'batch-failed', points: 3, reason: 'HTTP 503', refused: false },
   { type: 'points-dropped', points: 1, reason: 'buffer_full' },

@@ -271,7 +271,7 @@ describe("the view model: a daemon's health from its /metrics", () => {
       { type: 'batch-written', points: 500, latencyMs: 20, at: 1 },
       { type: 'batch-written', points: 500, latencyMs: 40, at: 2 },
       { type: 'points-dropped', points: 7, reason: 'buffer_full' },
-      { type: 'buffer-level', points: 10, bytes: 250 },
+      { type: 'buffer-level', points: 10, bytes: 250, inFlight: 0 },
     ] as TelemetryEvent[]) {
       events.push(e);
       telemetry$.next(e);
