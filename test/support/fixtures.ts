@@ -1,25 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The real captures shared by the project: `shared/fixtures` beside the repository. Found by
- * walking up from this file, so it works from the TypeScript source and from dist/ alike.
+ * The real Engine 20.10 captures (test/fixtures/engine-20.10-cgroupv1, see its README), inside
+ * the repository, so that a clone tests alone. Resolved from this file, which sits at the same
+ * depth in the TypeScript source (test/support) and in the build (dist/test/support).
  */
-function findFixtures(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'shared', 'fixtures', 'engine-20.10-cgroupv1');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('shared/fixtures/engine-20.10-cgroupv1 not found beside the repository');
-    dir = parent;
-  }
-}
+const FIXTURES = fileURLToPath(new URL('../fixtures/engine-20.10-cgroupv1/', import.meta.url));
+const fromBuild = FIXTURES.includes('/dist/test/');
 
-export const FIXTURES = findFixtures();
+const pathOf = (name: string): string =>
+  fromBuild ? FIXTURES.replace('/dist/test/', '/test/') + name : FIXTURES + name;
 
-export const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+export const fixture = (name: string): string => readFileSync(pathOf(name), 'utf8');
 export const fixtureLines = (name: string): string[] =>
   fixture(name)
     .split('\n')

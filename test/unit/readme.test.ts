@@ -12,6 +12,12 @@ describe('README', () => {
     expect(ci).toMatch(/^npm ci && npm test$/m);
   });
 
+  it('CI runs it in a fresh clone in an empty directory, where nothing outside the repository can be read', () => {
+    expect(ci).toMatch(/^empty="\$\(mktemp -d\)"$/m);
+    expect(ci).toMatch(/^git clone --quiet "\$repo" "\$empty\/repo"$/m);
+    expect(ci).toMatch(/^cd "\$empty\/repo"$/m);
+  });
+
   it('has the configuration table made from the key table (npm run docs:config writes it)', () => {
     expect(readme).toContain(`<!-- config-table -->\n${configTable()}\n<!-- /config-table -->`);
   });
