@@ -4,12 +4,13 @@ import { outageBench } from './outage.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
 import { cgroupScaleBench, scaleBench } from './scale.bench.js';
 import { soakBench } from './soak.bench.js';
+import { spoolOpenBench } from './spoolOpen.bench.js';
 import { topBench } from './top.bench.js';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
 /**
- * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool] [top] [soak]`
+ * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool] [spool-open] [top] [soak]`
  * (all but soak by default; soak runs 30 min, BENCH_SOAK_S):
  * prints figures; never part of `npm test`. Needs the test bed (scripts/testbed.sh) for all but
  * pipeline. Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30),
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   // 30 minutes: only when asked for by name.
   if (only.has('soak')) await soakBench(100, env('BENCH_SOAK_S', 1800));
   if (want('outage') || want('outage-spool')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180), 50, true);
+  if (want('spool-open')) await spoolOpenBench();
 }
 
 void main();
