@@ -17,6 +17,7 @@ import type { Chunk } from '../../model/chunk.js';
 import { ON_DISK, RecordIndex } from './recordIndex.js';
 import { type ScannedRecord, type SegmentScan, scanSegment } from './segmentScan.js';
 import { type RecordAt, ackRecord, dataRecord, recordAt } from './spoolRecord.js';
+import { errorCode } from './errorCode.js';
 
 /** Where an appended record is, and its size on disk. */
 export interface Appended extends RecordAt {
@@ -36,9 +37,10 @@ export class SpoolDiskError extends Error {
 
 const SEGMENT = /^(\d{12})\.seg$/;
 const fileOf = (dir: string, segment: number): string => join(dir, `${String(segment).padStart(12, '0')}.seg`);
-const codeOf = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? String(error);
 const diskError = (error: unknown, doing: string): SpoolDiskError =>
-  error instanceof SpoolDiskError ? error : new SpoolDiskError(codeOf(error), `cannot ${doing}: ${codeOf(error)}`);
+  error instanceof SpoolDiskError
+    ? error
+    : new SpoolDiskError(errorCode(error), `cannot ${doing}: ${errorCode(error)}`);
 
 /** Makes a file's creation or deletion in `dir` durable: the entry lives in the directory. */
 function syncDirectory(dir: string): void {
@@ -116,7 +118,7 @@ export class SegmentLog {
           }
         });
       } catch (error) {
-        if (codeOf(error) === 'ENOENT') continue;
+        if (errorCode(error) === 'ENOENT') continue;
         corrupt++; // a segment the disk cannot read now (EIO) is skipped, and kept for a later start
         unreadable.add(segment);
       }
@@ -244,7 +246,7 @@ export class SegmentLog {
         this.fd = openSync(fileOf(this.dir, next), 'wx');
         break;
       } catch (error) {
-        if (codeOf(error) !== 'EEXIST') throw error;
+        if (errorCode(error) !== 'EEXIST') throw error;
         next++;
       }
     }
@@ -262,7 +264,7 @@ export class SegmentLog {
       try {
         unlinkSync(fileOf(this.dir, segment));
       } catch (error) {
-        if (codeOf(error) !== 'ENOENT') break; // kept, and tried again at the next prune
+        if (errorCode(error) !== 'ENOENT') break; // kept, and tried again at the next prune
       }
       this.live.delete(segment);
       deleted = true;

@@ -1,8 +1,6 @@
 import type { SpoolOperation } from '../../model/telemetry.js';
 import { BufferEvents } from '../bufferEvents.js';
-
-const codeOf = (error: unknown): string =>
-  (error as NodeJS.ErrnoException | null)?.code ?? (error instanceof Error ? error.message : String(error));
+import { errorCode } from './errorCode.js';
 
 /**
  * The spool's events, and the disk's refusals as episodes: one `spool-fault` per operation when
@@ -15,7 +13,7 @@ export class SpoolFaults extends BufferEvents {
   failed(operation: SpoolOperation, error: unknown): void {
     if (this.failing.has(operation)) return;
     this.failing.add(operation);
-    this.tell({ type: 'spool-fault', operation, code: codeOf(error) });
+    this.tell({ type: 'spool-fault', operation, code: errorCode(error) });
   }
 
   recovered(operation: SpoolOperation): void {

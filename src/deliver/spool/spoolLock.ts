@@ -2,6 +2,7 @@ import { mkdirSync, openSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Server, connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { errorCode } from './errorCode.js';
 
 /** Another process holds the spool: names the folder and the holder. */
 export class SpoolLockedError extends Error {
@@ -33,7 +34,6 @@ const PROBE_TIMEOUT_MS = 2_000;
 const SOCKET_PATH_MAX = 100;
 
 const DISK_FAULTS = new Set(['EROFS', 'ENOSPC']);
-const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -53,7 +53,7 @@ export async function lockSpool(dir: string): Promise<SpoolLock> {
     try {
       return lockOf(await listen(path));
     } catch (error) {
-      refused = codeOf(error);
+      refused = errorCode(error);
       if (refused !== 'EADDRINUSE' && !DISK_FAULTS.has(refused!)) throw error;
     }
     const holder = await holderOf(path);
@@ -68,7 +68,7 @@ export async function lockSpool(dir: string): Promise<SpoolLock> {
     try {
       if (!(await holderOf(path)).held) unlinkSync(path);
     } catch (error) {
-      if (codeOf(error) !== 'ENOENT') throw error;
+      if (errorCode(error) !== 'ENOENT') throw error;
     } finally {
       endTakeover(dir);
     }
@@ -114,7 +114,7 @@ function holderOf(path: string): Promise<{ held: boolean; who?: string }> {
     socket.on('error', (error) => {
       if (connected) return held();
       clearTimeout(timer);
-      const code = codeOf(error);
+      const code = errorCode(error);
       if (code === 'ECONNREFUSED' || code === 'ENOENT') resolve({ held: false });
       else reject(error);
     });
@@ -128,8 +128,8 @@ function startTakeover(dir: string): boolean {
     return true;
   } catch (error) {
     // A full disk cannot make the folder: go on without it (only two starters at once could both take over).
-    if (codeOf(error) === 'ENOSPC') return true;
-    if (codeOf(error) !== 'EEXIST') throw error;
+    if (errorCode(error) === 'ENOSPC') return true;
+    if (errorCode(error) !== 'EEXIST') throw error;
   }
   try {
     if (Date.now() - statSync(takeover).mtimeMs > TAKEOVER_STALE_MS) rmdirSync(takeover);
