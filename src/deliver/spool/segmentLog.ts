@@ -1,21 +1,17 @@
 import {
   closeSync,
   fdatasyncSync,
-  fstatSync,
-  fsyncSync,
   ftruncateSync,
   mkdirSync,
   openSync,
   readSync,
-  readdirSync,
-  truncateSync,
   unlinkSync,
   writevSync,
 } from 'node:fs';
-import { join } from 'node:path';
 import type { Chunk } from '../../model/chunk.js';
-import { ON_DISK, RecordIndex } from './recordIndex.js';
-import { type ScannedRecord, type SegmentScan, scanSegment } from './segmentScan.js';
+import type { RecordIndex } from './recordIndex.js';
+import { fileOf, syncDirectory } from './segmentFiles.js';
+import { openSegments } from './segmentOpen.js';
 import { type RecordAt, ackRecord, dataRecord, recordAt } from './spoolRecord.js';
 import { errorCode } from './errorCode.js';
 
@@ -35,22 +31,10 @@ export class SpoolDiskError extends Error {
   }
 }
 
-const SEGMENT = /^(\d{12})\.seg$/;
-const fileOf = (dir: string, segment: number): string => join(dir, `${String(segment).padStart(12, '0')}.seg`);
 const diskError = (error: unknown, doing: string): SpoolDiskError =>
   error instanceof SpoolDiskError
     ? error
     : new SpoolDiskError(errorCode(error), `cannot ${doing}: ${errorCode(error)}`);
-
-/** Makes a file's creation or deletion in `dir` durable: the entry lives in the directory. */
-function syncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * The spool's files: an append-only log of checksummed records (`spoolRecord`) in numbered
@@ -88,48 +72,12 @@ export class SegmentLog {
    */
   static open(dir: string, segmentBytes: number): { log: SegmentLog; index: RecordIndex; corrupt: number } {
     mkdirSync(dir, { recursive: true });
-    const segments = readdirSync(dir)
-      .map((name) => SEGMENT.exec(name)?.[1])
-      .filter((n): n is string => n !== undefined)
-      .map(Number)
-      .sort((a, b) => a - b);
-    const found = new RecordIndex();
-    const acked = new Map<number, Set<number>>();
-    let corrupt = 0;
-    const unreadable = new Set<number>();
-    for (const segment of segments) {
-      try {
-        corrupt += scanFile(fileOf(dir, segment), (r) => {
-          if (r.kind === 'ack') {
-            let offsets = acked.get(r.target.segment);
-            if (!offsets) acked.set(r.target.segment, (offsets = new Set()));
-            offsets.add(r.target.offset);
-          } else {
-            const { points, bytes } = r.chunk;
-            found.push({
-              segment,
-              offset: r.at,
-              length: r.length,
-              points,
-              bytes,
-              residence: ON_DISK,
-              chunk: undefined,
-            });
-          }
-        });
-      } catch (error) {
-        if (errorCode(error) === 'ENOENT') continue;
-        corrupt++; // a segment the disk cannot read now (EIO) is skipped, and kept for a later start
-        unreadable.add(segment);
-      }
-    }
+    const { segments, index, corrupt, unreadable } = openSegments(dir);
     const log = new SegmentLog(dir, segmentBytes, segments.at(-1) ?? 0);
     for (const segment of segments) log.live.set(segment, unreadable.has(segment) ? 1 : 0);
-    const index = new RecordIndex();
-    for (let r = found.shift(); r; r = found.shift()) {
-      if (acked.get(r.segment)?.has(r.offset)) continue;
-      index.push(r);
-      log.live.set(r.segment, log.live.get(r.segment)! + 1);
+    for (let i = 0; i < index.length; i++) {
+      const { segment } = index.at(i);
+      log.live.set(segment, log.live.get(segment)! + 1);
     }
     log.prune();
     return { log, index, corrupt };
@@ -292,26 +240,5 @@ function writeWhole(fd: number, parts: [Buffer, Buffer], position: number, lengt
     const more = writevSync(fd, [rest], position + written);
     if (more === 0) throw new SpoolDiskError('short write', `the disk took ${written} of ${length} bytes`);
     written += more;
-  }
-}
-
-/** Scans one segment file; a torn tail is cut off, so that it is counted once. Returns the damaged stretches. */
-function scanFile(path: string, visit: (record: ScannedRecord) => void): number {
-  const fd = openSync(path, 'r');
-  let scan: SegmentScan;
-  try {
-    scan = scanSegment(fd, fstatSync(fd).size, visit);
-  } finally {
-    closeSync(fd);
-  }
-  if (scan.tornFrom !== undefined) cutTornTail(path, scan.tornFrom);
-  return scan.corrupt;
-}
-
-function cutTornTail(path: string, at: number): void {
-  try {
-    truncateSync(path, at);
-  } catch {
-    // a read-only spool: counted again at the next start
   }
 }
