@@ -134,7 +134,10 @@ async function main(): Promise<void> {
     };
   };
   const exit = (code: number): never => {
-    service.buffer.close?.(); // a spool: durable, and kept for the next start
+    // a spool: durable, and kept for the next start, but for what its disk refused to the end
+    const lost = service.buffer.close?.() ?? 0;
+    if (lost > 0)
+      log.error({ points: lost }, 'the spool disk refused points held in memory: they are lost with the process');
     lock?.release();
     sink.close();
     server?.close();

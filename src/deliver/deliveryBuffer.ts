@@ -31,6 +31,9 @@ export interface DeliveryBuffer {
   takeEvents(): readonly DeliveryEvent[];
   /** A spool's start-up: points a previous run left (sent first) and damaged records skipped. */
   readonly replay?: { readonly points: number; readonly corrupt: number; readonly roomBytes: number };
-  /** Lets go of files (a spool keeps what is not acknowledged for the next start). */
-  close?(): void;
+  /**
+   * Lets go of files (a spool keeps what is not acknowledged for the next start); returns the
+   * points it could not keep (a spool's chunks that its disk refused lived in memory only).
+   */
+  close?(): number;
 }

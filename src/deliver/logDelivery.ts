@@ -1,6 +1,6 @@
 import { type MonoTypeOperatorFunction, defer, tap } from 'rxjs';
 import type { Logger } from '../model/logger.js';
-import type { DeliveryEvent, DropReason } from '../model/telemetry.js';
+import type { DeliveryEvent, DropReason, SpoolOperation } from '../model/telemetry.js';
 
 /** Why points go, as the log says it (the counter is points_dropped_total{reason}). */
 const DROPPING: Record<DropReason, string> = {
@@ -8,6 +8,12 @@ const DROPPING: Record<DropReason, string> = {
   spool_full: 'spool full (MAX_SPOOL_SIZE): dropping the oldest points',
   disk_error: 'the disk refuses the spool and the memory window (MAX_BUFFER_SIZE) is full: dropping the oldest points',
   corrupt: 'spool records damaged on disk since they were written: their points are dropped',
+};
+
+const FAULT_MESSAGES: Record<SpoolOperation, string> = {
+  append: 'the disk refuses the spool: new points wait in memory (up to MAX_BUFFER_SIZE) until it takes them again',
+  sync: 'the disk refuses to make the spool durable (fdatasync): what it may have lost is written again; retried at each SPOOL_SYNC_MS',
+  read: 'the disk cannot read the spool back: delivery of spooled points waits and tries again',
 };
 
 /**
@@ -60,12 +66,7 @@ export function logDelivery(log: Logger, sink: string, maxBytes: number): MonoTy
               if (event.bytes < maxBytes) overflowing.clear();
               break;
             case 'spool-fault':
-              log.warn(
-                { operation: event.operation, code: event.code },
-                event.operation === 'sync'
-                  ? 'the disk refuses to make the spool durable (fdatasync); retried at each SPOOL_SYNC_MS'
-                  : 'the disk refuses the spool: new points wait in memory (up to MAX_BUFFER_SIZE) until it takes them again',
-              );
+              log.warn({ operation: event.operation, code: event.code }, FAULT_MESSAGES[event.operation]);
               break;
             case 'spool-recovered':
               log.info({ operation: event.operation }, 'the disk takes the spool again');

@@ -10,7 +10,7 @@ export type DropReason = 'buffer_full' | 'spool_full' | 'disk_error' | 'corrupt'
 export const DROP_REASONS: readonly DropReason[] = ['buffer_full', 'spool_full', 'disk_error', 'corrupt'];
 
 /** What the spool does on disk that can fail: appending records (and acks), and making them durable. */
-export type SpoolOperation = 'append' | 'sync';
+export type SpoolOperation = 'append' | 'sync' | 'read';
 
 /** What the delivery stage tells about the batches it takes in and writes. */
 export type DeliveryEvent =

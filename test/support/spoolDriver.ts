@@ -7,8 +7,9 @@
  *   {"op":"shift"}  {"op":"done"}  {"op":"unshift"}  {"op":"unshift","keepFrom":2}
  *   {"op":"state"}  {"op":"close"}  {"op":"abandon"} (as a crash: the spool is never closed)
  *   {"op":"memory"} (the process's resident memory now and at its peak, in bytes)
+ *   {"op":"fds","exhaust":true} (opens /dev/null until EMFILE: no descriptor left)  {"op":"fds","exhaust":false}
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type Chunk, chunkLines, encodeChunk } from '../../src/model/chunk.js';
 import { SpoolBuffer, type SpoolOptions } from '../../src/deliver/spool/spoolBuffer.js';
@@ -17,7 +18,8 @@ type Command =
   | { op: 'open'; options: SpoolOptions }
   | { op: 'push'; points: number; tag: string; gzip?: boolean; times?: number }
   | { op: 'shift' | 'done' | 'state' | 'close' | 'abandon' | 'memory' }
-  | { op: 'unshift'; keepFrom?: number };
+  | { op: 'unshift'; keepFrom?: number }
+  | { op: 'fds'; exhaust: boolean };
 
 /** `points` lines of a chunk, each naming its tag and number, so that a reader can tell them apart. */
 export const driverLines = (tag: string, points: number): string[] =>
@@ -25,6 +27,19 @@ export const driverLines = (tag: string, points: number): string[] =>
 
 let spool: SpoolBuffer | undefined;
 let taken: Chunk | undefined;
+const hoarded: number[] = [];
+
+/** Takes every descriptor the process may open (its RLIMIT_NOFILE), as a busy process can. */
+function exhaustDescriptors(): number {
+  for (;;) {
+    try {
+      hoarded.push(openSync('/dev/null', 'r'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EMFILE') return hoarded.length;
+      throw error;
+    }
+  }
+}
 
 function run(command: Command): unknown {
   switch (command.op) {
@@ -62,7 +77,10 @@ function run(command: Command): unknown {
         events: spool!.takeEvents?.() ?? [], // absent before issue 23: the tests fail on their assertions
       };
     case 'close':
-      spool!.close();
+      return { lost: spool!.close() };
+    case 'fds':
+      if (command.exhaust) return { taken: exhaustDescriptors() };
+      for (let fd = hoarded.pop(); fd !== undefined; fd = hoarded.pop()) closeSync(fd);
       return {};
     case 'abandon':
       spool = undefined; // its timer is unref'd; its files stay as a crash leaves them

@@ -34,7 +34,10 @@ export interface SpoolProcess {
   done(): Promise<void>;
   unshift(keepFrom?: number): Promise<{ dropped: number }>;
   state(): Promise<SpoolState>;
-  close(): Promise<void>;
+  /** Closes the spool: the points it could not keep (held in memory while the disk refused them). */
+  close(): Promise<{ lost: number }>;
+  /** Takes (or gives back) every file descriptor the driver may open: EMFILE for real. */
+  fds(exhaust: boolean): Promise<void>;
   abandon(): Promise<void>;
   /** Ends the process as a crash does (SIGKILL). */
   kill(): Promise<void>;
@@ -75,6 +78,7 @@ export function spoolProcess(disk: SpoolDisk): SpoolProcess {
     unshift: (keepFrom) => cmd({ op: 'unshift', ...(keepFrom === undefined ? {} : { keepFrom }) }),
     state: () => cmd({ op: 'state' }),
     close: () => cmd({ op: 'close' }),
+    fds: (exhaust) => cmd({ op: 'fds', exhaust }),
     abandon: () => cmd({ op: 'abandon' }),
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,46 +1,25 @@
-import {
-  closeSync,
-  fdatasyncSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  unlinkSync,
-  writevSync,
-} from 'node:fs';
+import { fdatasyncSync, ftruncateSync, mkdirSync, openSync, readSync, unlinkSync } from 'node:fs';
 import type { Chunk } from '../../model/chunk.js';
 import type { RecordIndex } from './recordIndex.js';
 import { fileOf, syncDirectory } from './segmentFiles.js';
 import { openSegments } from './segmentOpen.js';
 import { type RecordAt, ackRecord, dataRecord, recordAt } from './spoolRecord.js';
+import { closeQuietly, diskError, writeWhole } from './diskWrites.js';
 import { errorCode } from './errorCode.js';
+
+export { SpoolDiskError } from './diskWrites.js';
 
 /** Where an appended record is, and its size on disk. */
 export interface Appended extends RecordAt {
   readonly length: number;
 }
 
-/** A write the disk refused (ENOSPC, EROFS, EIO, a short write): nothing of it is left in the file. */
-export class SpoolDiskError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SpoolDiskError';
-  }
-}
-
-const diskError = (error: unknown, doing: string): SpoolDiskError =>
-  error instanceof SpoolDiskError
-    ? error
-    : new SpoolDiskError(errorCode(error), `cannot ${doing}: ${errorCode(error)}`);
-
 /**
  * The spool's files: an append-only log of checksummed records (`spoolRecord`) in numbered
  * segments. A chunk is appended as a data record; when the database has acknowledged it, an ack
  * record naming it is appended; a segment is deleted once it and every older segment hold no
- * unacknowledged data, so that an ack is never deleted before the record it names. Appends go to
+ * unacknowledged data, so that an ack is never deleted before the record it names (a segment
+ * the disk cannot read is kept, and passed over: its records may come again, at least once). Appends go to
  * the page cache at once (a killed process loses nothing); `sync` makes them durable.
  *
  * Writes are positional, at the end of the last intact record: a write the disk refused halfway
@@ -51,6 +30,11 @@ export class SegmentLog {
   private fd: number | undefined;
   private current: number;
   private size = 0;
+  /** The end of what the last good fdatasync made durable in the current segment. */
+  private synced = 0;
+  private readonly unsynced: Array<{ segment: number; from: number }> = [];
+  /** Set when an fdatasync of the current segment failed: nothing more is written to it. */
+  private abandoned = false;
   private dirty = false;
   /** Unacknowledged data records per segment, oldest segment first. */
   private readonly live = new Map<number, number>();
@@ -74,7 +58,8 @@ export class SegmentLog {
     mkdirSync(dir, { recursive: true });
     const { segments, index, corrupt, unreadable } = openSegments(dir);
     const log = new SegmentLog(dir, segmentBytes, segments.at(-1) ?? 0);
-    for (const segment of segments) log.live.set(segment, unreadable.has(segment) ? 1 : 0);
+    // A segment the disk cannot read now is kept for a later start, and blocks no deletion meanwhile.
+    for (const segment of segments) if (!unreadable.has(segment)) log.live.set(segment, 0);
     for (let i = 0; i < index.length; i++) {
       const { segment } = index.at(i);
       log.live.set(segment, log.live.get(segment)! + 1);
@@ -104,28 +89,56 @@ export class SegmentLog {
     if (left === 0) this.prune();
   }
 
-  /** A record's chunk read back from its segment, or undefined when it is damaged or gone there. */
-  read(at: RecordAt, length: number): Chunk | undefined {
+  /**
+   * A record's chunk read back from its segment, or 'damaged' when its bytes fail the checksum or
+   * the segment is gone. Throws `SpoolDiskError` when the disk cannot read now (EMFILE, EIO): the
+   * record may still be whole, so it is not given up for lost here.
+   */
+  read(at: RecordAt, length: number): Chunk | 'damaged' {
+    let fd: number;
     try {
-      const fd = openSync(fileOf(this.dir, at.segment), 'r');
-      try {
-        const data = Buffer.allocUnsafe(length);
-        const got = readSync(fd, data, 0, length, at.offset);
-        const record = recordAt(data.subarray(0, got), 0);
-        return record?.kind === 'data' ? record.chunk : undefined;
-      } finally {
-        closeSync(fd);
-      }
-    } catch {
-      return undefined; // the disk cannot give it back (EIO): as lost as a damaged record
+      fd = openSync(fileOf(this.dir, at.segment), 'r');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return 'damaged';
+      throw diskError(error, 'read the spool');
+    }
+    try {
+      const data = Buffer.allocUnsafe(length);
+      const got = readSync(fd, data, 0, length, at.offset);
+      const record = recordAt(data.subarray(0, got), 0);
+      return record?.kind === 'data' ? record.chunk : 'damaged';
+    } catch (error) {
+      throw diskError(error, 'read the spool');
+    } finally {
+      closeQuietly(fd);
     }
   }
 
-  /** Makes what was appended durable (fdatasync), when anything was; throws what the disk answers. */
+  /**
+   * Makes what was appended durable (fdatasync), when anything was; throws what the disk answers.
+   * After a failed fdatasync Linux may have dropped the pages it could not write and a later one
+   * succeeds all the same ("fsyncgate"): the records appended since the last good one are told by
+   * `takeUnsynced`, for the caller to write again.
+   */
   sync(): void {
     if (!this.dirty || this.fd === undefined) return;
-    fdatasyncSync(this.fd);
+    try {
+      fdatasyncSync(this.fd);
+    } catch (error) {
+      if (this.size > this.synced) this.unsynced.push({ segment: this.current, from: this.synced });
+      this.synced = this.size;
+      // Blocks whose writeback failed may swallow later writes too (ext4 on a full loop device
+      // does): the next record starts a new file.
+      this.abandoned = true;
+      throw error;
+    }
     this.dirty = false;
+    this.synced = this.size;
+  }
+
+  /** Where records appended since the last good fdatasync begin, per failed fdatasync since the last call. */
+  takeUnsynced(): ReadonlyArray<{ readonly segment: number; readonly from: number }> {
+    return this.unsynced.splice(0);
   }
 
   /** Durable, closed; acks still held are tried once more. */
@@ -136,11 +149,7 @@ export class SegmentLog {
     } catch {
       // what could not be made durable is sent again at the next start (at least once)
     }
-    try {
-      if (this.fd !== undefined) closeSync(this.fd);
-    } catch {
-      // closed all the same
-    }
+    if (this.fd !== undefined) closeQuietly(this.fd);
     this.fd = undefined;
   }
 
@@ -154,7 +163,7 @@ export class SegmentLog {
 
   private write(parts: [Buffer, Buffer]): Appended {
     try {
-      if (this.fd === undefined || this.size >= this.segmentBytes) this.rotate();
+      if (this.fd === undefined || this.size >= this.segmentBytes || this.abandoned) this.rotate();
     } catch (error) {
       throw diskError(error, 'start a spool segment');
     }
@@ -184,9 +193,10 @@ export class SegmentLog {
   /** Starts the next segment; a new file each time (`wx`), never one another process writes. */
   private rotate(): void {
     if (this.fd !== undefined) {
-      this.sync(); // a segment is closed only once durable
-      closeSync(this.fd);
+      if (!this.abandoned) this.sync(); // a segment is closed only once durable (what failed is written again)
+      closeQuietly(this.fd);
       this.fd = undefined;
+      this.abandoned = false;
     }
     let next = this.current + 1;
     for (;;) {
@@ -200,6 +210,7 @@ export class SegmentLog {
     }
     this.current = next;
     this.size = 0;
+    this.synced = 0;
     this.live.set(next, 0);
     syncDirectory(this.dir);
   }
@@ -225,20 +236,5 @@ export class SegmentLog {
         // a deletion that is not durable is done again at the next start
       }
     }
-  }
-}
-
-/**
- * Writes all of a record at `position`: a short write (the disk had room for part of it) is
- * followed by a write of the rest, which either goes through or fails with the disk's reason
- * (ENOSPC); then the caller cuts off the part that was written.
- */
-function writeWhole(fd: number, parts: [Buffer, Buffer], position: number, length: number): void {
-  let written = writevSync(fd, parts, position);
-  while (written < length) {
-    const rest = Buffer.concat(parts).subarray(written);
-    const more = writevSync(fd, [rest], position + written);
-    if (more === 0) throw new SpoolDiskError('short write', `the disk took ${written} of ${length} bytes`);
-    written += more;
   }
 }

@@ -1,32 +1,22 @@
-import { mkdirSync, statfsSync } from 'node:fs';
-import { BehaviorSubject, type Observable, distinctUntilChanged } from 'rxjs';
+import { mkdirSync } from 'node:fs';
+import type { Observable } from 'rxjs';
 import type { Chunk } from '../../model/chunk.js';
 import type { DeliveryEvent, DropReason } from '../../model/telemetry.js';
-import type { BufferPolicy } from '../pointBuffer.js';
 import type { DeliveryBuffer } from '../deliveryBuffer.js';
-import { type IndexEntry, MEMORY_ONLY, ON_DISK, type RecordIndex, STANDS_IN } from './recordIndex.js';
+import { type IndexEntry, MEMORY_ONLY, ON_DISK, STANDS_IN } from './recordIndex.js';
+import { type Overflow, SpoolQueue } from './spoolQueue.js';
 import { SegmentLog, SpoolDiskError } from './segmentLog.js';
 import { SpoolFaults } from './spoolFaults.js';
+import {
+  READ_TRIES,
+  type SpoolOptions,
+  type SpoolReplay,
+  TRANSIENT,
+  freeBytes,
+  segmentBytesFor,
+} from './spoolOptions.js';
 
-export interface SpoolOptions {
-  /** SPOOL_DIR. */
-  readonly dir: string;
-  /** MAX_SPOOL_SIZE: bytes on disk of the chunks spooled; past it the oldest are dropped (`block`: sources wait). */
-  readonly maxBytes: number;
-  /** MAX_BUFFER_SIZE: line-protocol bytes of chunks held in memory too; the most held while the disk refuses them. */
-  readonly windowBytes: number;
-  /** SPOOL_SYNC_MS: the most a crash of the machine can lose (fdatasync at least this often; 0: at every append). */
-  readonly syncMs: number;
-  readonly policy?: BufferPolicy;
-}
-
-/** What the spool found at start-up: points to send first, damaged records skipped, and the room it has. */
-export interface SpoolReplay {
-  readonly points: number;
-  readonly corrupt: number;
-  /** Bytes the spool may take on its disk: the disk's free space and what it holds already. */
-  readonly roomBytes: number;
-}
+export type { SpoolOptions, SpoolReplay } from './spoolOptions.js';
 
 /**
  * The disk spool (SPOOL_DIR): a delivery buffer whose every chunk is on disk before it counts as
@@ -42,24 +32,18 @@ export interface SpoolReplay {
  * first append the disk takes. Each episode is told once.
  */
 export class SpoolBuffer implements DeliveryBuffer {
-  private readonly index: RecordIndex;
-  /** Chunks the disk refused (or the remainders of records on disk), oldest first: sent first. */
-  private readonly held: IndexEntry[] = [];
+  private readonly queue: SpoolQueue;
   private taken: IndexEntry | undefined;
-  private totalPoints = 0;
-  private totalBytes = 0;
-  private diskBytes = 0;
-  /** Line-protocol bytes of every chunk in memory, and of those only in memory. */
-  private memoryBytes = 0;
-  private heldBytes = 0;
-  private readonly full$ = new BehaviorSubject(false);
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly faults = new SpoolFaults();
   private readonly log: SegmentLog;
+  /** Reads of the first record in line that failed in a row. */
+  private readFailures = 0;
   dropped = 0;
   /** Damaged records skipped, at start-up and when read back. */
   corrupt = 0;
   readonly replay: SpoolReplay;
+  private readonly overflow: Overflow = (entry, reason) => this.drop(entry, reason);
 
   /** Opens (or makes) the spool; throws when SPOOL_DIR cannot be made or read. */
   constructor(private readonly options: SpoolOptions) {
@@ -67,13 +51,12 @@ export class SpoolBuffer implements DeliveryBuffer {
     const free = freeBytes(options.dir);
     const opened = SegmentLog.open(options.dir, segmentBytesFor(Math.min(options.maxBytes, free)));
     this.log = opened.log;
-    this.index = opened.index;
+    this.queue = new SpoolQueue(opened.index, options);
     this.corrupt = opened.corrupt;
-    for (let i = 0; i < this.index.length; i++) this.count(this.index.at(i), +1);
     this.replay = {
-      points: this.totalPoints,
+      points: this.queue.points,
       corrupt: this.corrupt,
-      roomBytes: freeBytes(options.dir) + this.diskBytes,
+      roomBytes: freeBytes(options.dir) + this.queue.diskBytes,
     };
     if (options.syncMs > 0) this.timer = setInterval(() => this.sync(), options.syncMs).unref();
   }
@@ -82,53 +65,45 @@ export class SpoolBuffer implements DeliveryBuffer {
     return this.options.maxBytes;
   }
   get points(): number {
-    return this.totalPoints;
+    return this.queue.points;
   }
   get bytes(): number {
-    return this.totalBytes;
+    return this.queue.bytes;
   }
   get isEmpty(): boolean {
-    return this.index.length === 0 && this.held.length === 0;
+    return this.queue.isEmpty;
   }
   get pressure$(): Observable<boolean> {
-    return this.full$.pipe(distinctUntilChanged());
+    return this.queue.pressure$;
   }
 
   push(chunk: Chunk): number {
     if (chunk.points === 0) return 0;
     const entry = this.spool(chunk, undefined);
-    if (entry.residence === ON_DISK) this.index.push(entry);
-    else this.held.push(entry);
-    const dropped = this.afterAdd(entry);
-    if (entry.residence === ON_DISK && this.held.length > 0) this.spoolHeld();
+    const dropped = this.added(entry);
+    if (entry.residence === ON_DISK) this.spoolHeld();
     return dropped;
   }
 
   unshift(chunk: Chunk): number {
     const taken = this.taken;
     this.taken = undefined;
-    if (taken && taken.chunk === chunk) return this.afterAdd(this.putBack(taken)); // the same record goes back
+    if (taken && taken.chunk === chunk) return this.added(taken, true); // the same record goes back
     // What was left of it (a partial rejection): spooled before the original goes, never after.
     if (chunk.points === 0) {
       if (taken) this.release(taken);
       return 0;
     }
     const entry = this.spool(chunk, taken);
-    if (entry.residence === ON_DISK) {
-      if (taken) this.release(taken);
-      this.index.unshift(entry);
-    } else this.held.unshift(entry);
-    return this.afterAdd(entry);
+    if (entry.residence === ON_DISK && taken) this.release(taken);
+    return this.added(entry, true);
   }
 
   shift(): Chunk | undefined {
-    for (;;) {
-      const entry = this.held.shift() ?? this.index.shift();
-      if (!entry) return undefined;
-      this.count(entry, -1);
-      const chunk = entry.chunk ?? this.log.read(entry, entry.length);
-      this.settle();
-      if (chunk) {
+    for (let entry = this.queue.take(); entry; entry = this.queue.take()) {
+      const chunk = entry.chunk ?? this.readBack(entry);
+      if (chunk === 'later') return undefined;
+      if (chunk !== 'damaged') {
         this.taken = { ...entry, chunk };
         return chunk;
       }
@@ -137,6 +112,7 @@ export class SpoolBuffer implements DeliveryBuffer {
       this.faults.tell({ type: 'spool-corrupt', records: 1 });
       this.drop(entry, 'corrupt');
     }
+    return undefined;
   }
 
   done(): void {
@@ -148,10 +124,49 @@ export class SpoolBuffer implements DeliveryBuffer {
     return this.faults.take();
   }
 
-  /** Makes everything durable and closes the files; what is not acknowledged stays for the next start. */
-  close(): void {
+  /**
+   * Makes everything durable and closes the files; what is not acknowledged stays for the next
+   * start. Chunks the disk refused are tried once more; returns the points it still refuses, which
+   * lived in memory only and are lost with the process.
+   */
+  close(): number {
     if (this.timer) clearInterval(this.timer);
+    // A last fdatasync may report what an earlier writeback lost: that is written again, a few times at most.
+    for (let tries = 0; tries < 3; tries++) {
+      this.spoolHeld();
+      if (this.sync()) break;
+    }
     this.log.close();
+    return this.queue.memoryOnlyPoints;
+  }
+
+  private added(entry: IndexEntry, first = false): number {
+    const before = this.dropped;
+    this.queue.add(entry, this.overflow, first);
+    return this.dropped - before;
+  }
+
+  /**
+   * A record read back from disk; 'later' when the disk cannot read now (it stays first in line,
+   * and the next drain tries again), and lost (`disk_error`) once it failed `READ_TRIES` times
+   * for a reason other than running out of descriptors or memory.
+   */
+  private readBack(entry: IndexEntry): Chunk | 'damaged' | 'later' {
+    try {
+      const chunk = this.log.read(entry, entry.length);
+      this.readFailures = 0;
+      this.faults.recovered('read');
+      return chunk;
+    } catch (error) {
+      if (!(error instanceof SpoolDiskError)) throw error;
+      this.faults.failed('read', error);
+      if (TRANSIENT.has(error.code) || ++this.readFailures < READ_TRIES) this.queue.putBack(entry);
+      else {
+        this.readFailures = 0;
+        this.drop(entry, 'disk_error');
+      }
+      return 'later';
+    }
   }
 
   /** Writes a chunk to disk: an entry on disk, or held in memory while the disk refuses it. */
@@ -161,7 +176,7 @@ export class SpoolBuffer implements DeliveryBuffer {
       const at = this.log.append(chunk);
       this.faults.recovered('append');
       if (this.options.syncMs === 0) this.sync();
-      const cached = this.memoryBytes + bytes <= this.options.windowBytes ? chunk : undefined;
+      const cached = this.queue.fitsWindow(bytes) ? chunk : undefined;
       return { ...at, points, bytes, residence: ON_DISK, chunk: cached };
     } catch (error) {
       if (!(error instanceof SpoolDiskError)) throw error;
@@ -176,23 +191,14 @@ export class SpoolBuffer implements DeliveryBuffer {
   /** The disk takes writes again: what waited in memory goes to disk too (a crash would lose it), ahead of the rest. */
   private spoolHeld(): void {
     const spooled: IndexEntry[] = [];
-    for (let entry = this.held[0]; entry; entry = this.held[0]) {
+    for (let entry = this.queue.heldFirst; entry; entry = this.queue.heldFirst) {
       const onDisk = this.spool(entry.chunk!, entry);
       if (onDisk.residence !== ON_DISK) break;
-      const moved = { ...onDisk, chunk: entry.chunk };
-      this.held.shift();
-      this.count(entry, -1);
+      this.queue.shiftHeld();
       this.release(entry); // a remainder's original, now that the remainder is on disk
-      this.count(moved, +1);
-      spooled.push(moved);
+      spooled.push({ ...onDisk, chunk: entry.chunk });
     }
-    for (const entry of spooled.reverse()) this.index.unshift(entry);
-  }
-
-  private putBack(entry: IndexEntry): IndexEntry {
-    if (entry.residence === ON_DISK) this.index.unshift(entry);
-    else this.held.unshift(entry);
-    return entry;
+    for (const entry of spooled.reverse()) this.queue.putBack(entry);
   }
 
   /** The record behind an entry may go: acknowledged on disk (an entry only in memory has none). */
@@ -206,72 +212,42 @@ export class SpoolBuffer implements DeliveryBuffer {
     this.faults.tell({ type: 'points-dropped', points: entry.points, reason });
   }
 
-  private count(entry: IndexEntry, sign: 1 | -1): void {
-    this.totalPoints += sign * entry.points;
-    this.totalBytes += sign * entry.bytes;
-    this.diskBytes += sign * entry.length;
-    if (entry.chunk) this.memoryBytes += sign * entry.bytes;
-    if (entry.residence !== ON_DISK) this.heldBytes += sign * entry.bytes;
-  }
-
-  private afterAdd(entry: IndexEntry): number {
-    this.count(entry, +1);
-    const before = this.dropped;
-    if (entry.residence !== ON_DISK) this.evictCached();
-    if ((this.options.policy ?? 'drop-oldest') === 'drop-oldest') {
-      while (this.heldBytes > this.options.windowBytes && this.held.length > 1)
-        this.dropOldest(this.held, 'disk_error');
-      while (this.diskBytes > this.options.maxBytes && this.index.length > 1) this.dropOldest(this.index, 'spool_full');
-    }
-    this.settle();
-    return this.dropped - before;
-  }
-
-  private dropOldest(queue: { shift(): IndexEntry | undefined }, reason: DropReason): void {
-    const oldest = queue.shift()!;
-    this.count(oldest, -1);
-    this.drop(oldest, reason);
-  }
-
-  /** Lets go of chunks on disk held in memory, newest first, while memory is over the window. */
-  private evictCached(): void {
-    for (let i = this.index.length - 1; i >= 0 && this.memoryBytes - this.heldBytes > 0; i--) {
-      if (this.memoryBytes <= this.options.windowBytes) return;
-      const entry = this.index.at(i);
-      if (!entry.chunk) continue;
-      this.index.hold(i, undefined);
-      this.memoryBytes -= entry.bytes;
-    }
-  }
-
-  /** fdatasync on the timer: a failure is told once and tried again at the next tick. */
-  private sync(): void {
+  /** fdatasync (on the timer): a failure is told once and tried again at the next tick. Whether it went through. */
+  private sync(): boolean {
     try {
       this.log.sync();
       this.faults.recovered('sync');
+      return true;
     } catch (error) {
       this.faults.failed('sync', error);
+      this.rescueUnsynced();
+      return false;
     }
   }
 
-  private settle(): void {
-    const full = this.diskBytes >= this.options.maxBytes || this.heldBytes >= this.options.windowBytes;
-    if (full !== this.full$.value) this.full$.next(full);
+  /**
+   * The records a failed fdatasync may have lost on disk: held in memory, each standing in for its
+   * record until written again (at the next append the disk takes), so that neither a later
+   * fdatasync that claims success nor a crash loses them unseen.
+   */
+  private rescueUnsynced(): void {
+    const ranges = this.log.takeUnsynced();
+    if (ranges.length === 0) return;
+    const unsure = (e: IndexEntry): boolean => ranges.some((r) => e.segment === r.segment && e.offset >= r.from);
+    for (const entry of this.queue.takeOnDisk(unsure)) {
+      const chunk = entry.chunk ?? this.readBackNow(entry);
+      // one the page cache no longer has cannot be saved: it stays, as a record that may be damaged
+      this.added(chunk ? { ...entry, residence: STANDS_IN, chunk } : entry);
+    }
+  }
+
+  /** A record read back at once, from the page cache if it is still there; undefined when it cannot be. */
+  private readBackNow(entry: IndexEntry): Chunk | undefined {
+    try {
+      const chunk = this.log.read(entry, entry.length);
+      return chunk === 'damaged' ? undefined : chunk;
+    } catch {
+      return undefined;
+    }
   }
 }
-
-function freeBytes(dir: string): number {
-  try {
-    const { bavail, bsize } = statfsSync(dir);
-    return bavail * bsize;
-  } catch {
-    return Number.POSITIVE_INFINITY; // unknown: nothing to warn about
-  }
-}
-
-/**
- * Segments of 1/16 of the spool's bound, or of the free space when smaller, between 1 and 64 MiB:
- * a segment goes only once all of it is acknowledged, so on a full disk a small one frees room soon.
- */
-const segmentBytesFor = (maxBytes: number): number =>
-  Math.min(64 * 2 ** 20, Math.max(2 ** 20, Math.floor(maxBytes / 16)));
