@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDaemon, type Spawner, logLines, spawnDaemon } from '../support/daemon.js';
 import { freePort } from '../support/ownVictoriaMetrics.js';
+import { privateTmpfs } from '../support/privateTmpfs.js';
 import { eventually, realEngine, testContainers } from '../support/realEngine.js';
 
 /** The spool folder's lock (issue 23), with real daemons: racing starters, a silent holder, a read-only disk. */
@@ -29,6 +30,7 @@ afterEach(async () => {
 
 const running = (d: RunningDaemon): boolean => d.process.exitCode === null && d.process.signalCode === null;
 const started = (d: RunningDaemon): boolean => logLines(d).some((l) => l.msg === 'docker-stats-service started');
+const logged = (d: RunningDaemon, start: string): boolean => logLines(d).some((l) => String(l.msg).startsWith(start));
 
 /** A daemon spooling the suite's container into a database that never answers. */
 async function daemon(spoolDir: string, env: Record<string, string> = {}, via?: Spawner): Promise<RunningDaemon> {
@@ -108,4 +110,32 @@ describe('the spool lock', () => {
     expect(second.stderr).toContain(`(pid ${first.process.pid} on `);
     expect(second.stderr).toContain('which did not answer within 2 s)');
   }, 60_000);
+
+  it('a read-only disk at start: two daemons run unlocked; once it is writable one takes the lock, the other stops with 2 naming it, a third is refused', async () => {
+    const disk = await privateTmpfs('16m');
+    cleanups.push(() => disk.close());
+    const dir = `${disk.dir}/spool`;
+    disk.sh(`mkdir "${dir}" && mount -o remount,ro "${disk.dir}"`);
+    const unlocked = 'SPOOL_DIR cannot take its lock (the disk refuses it)';
+    const a = await daemon(dir, {}, disk.spawn);
+    expect(await eventually(() => started(a), 20_000)).toBe(true);
+    const b = await daemon(dir, {}, disk.spawn);
+    expect(await eventually(() => started(b), 20_000)).toBe(true);
+    for (const d of [a, b]) expect(logLines(d).find((l) => String(l.msg).startsWith(unlocked))?.code).toBe('EROFS');
+    disk.sh(`mount -o remount,rw "${disk.dir}"`);
+    // each tries the lock again every 5 s: the first to try takes it, the other finds it held
+    expect(await eventually(() => !running(a) || !running(b), 30_000)).toBe(true);
+    const [holder, other] = running(a) ? [a, b] : [b, a];
+    expect(await other.exited).toBe(2);
+    expect(logged(holder, 'SPOOL_DIR is locked again')).toBe(true);
+    const taken = logLines(other).find((l) => l.level === 50 && String(l.msg).includes('is in use by another'));
+    expect(String(taken?.msg)).toContain(`SPOOL_DIR=${JSON.stringify(dir)} is in use by another docker-stats-service`);
+    expect(String(taken?.msg)).toContain(`(pid ${holder.process.pid} on `);
+    expect(logged(other, 'stopping: flushing what is buffered')).toBe(true); // the graceful way out
+    expect(disk.sh(`ls "${dir}"`).split('\n')).toContain('lock.sock');
+    const third = await daemon(dir, {}, disk.spawn);
+    expect(await third.exited).toBe(2);
+    expect(third.stderr).toContain(`(pid ${holder.process.pid} on `);
+    expect(running(holder)).toBe(true);
+  }, 120_000);
 });
