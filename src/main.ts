@@ -6,6 +6,7 @@ import { SpoolError } from './app/bufferFor.js';
 import { createService } from './app/service.js';
 import { CommanderError, parseCli } from './config/cli.js';
 import { type SpoolLock, SpoolLockedError, lockSpool } from './deliver/spool/spoolLock.js';
+import { RELOCK_EVERY_MS, relockSpool } from './deliver/spool/spoolRelock.js';
 import type { Config } from './config/keys.js';
 import { ConfigError } from './config/resolveConfig.js';
 import { printable } from './config/secrets.js';
@@ -23,7 +24,7 @@ setFlagsFromString('--heap-growing-percent=20');
 setFlagsFromString('--optimize-for-size');
 
 /** Exit codes (README, "Exit codes"). */
-const EXIT = { stopped: 0, failed: 1, forced: 1, usage: 2 } as const;
+const EXIT = { stopped: 0, failed: 1, forced: 1, usage: 2, spoolTaken: 2 } as const;
 
 function fail(message: string): never {
   writeStderr(`docker-stats-service: ${message}\n`);
@@ -90,12 +91,14 @@ async function main(): Promise<void> {
   // The cgroup source's `read`: wall-clock ms, with sub-ms digits so that records a ms apart stay apart.
   const clock = (): number => Date.now() + (performance.now() % 1);
   // One daemon a spool: a second one on the same folder would delete the first's segments.
-  const lock = config.spoolDir === undefined ? undefined : await lockSpoolDir(config.spoolDir);
+  let lock = config.spoolDir === undefined ? undefined : await lockSpoolDir(config.spoolDir);
   if (lock?.unlocked)
     log.warn(
-      { spoolDir: config.spoolDir, code: lock.unlocked },
-      'SPOOL_DIR cannot take its lock (the disk refuses it): running without one; start no second daemon on it',
+      { spoolDir: config.spoolDir, code: lock.unlocked, retryMs: RELOCK_EVERY_MS },
+      'SPOOL_DIR cannot take its lock (the disk refuses it): running without one, trying it again until taken',
     );
+  // Set when another daemon took the spool while it ran unlocked: this one stops, and says so by its exit code.
+  let spoolTaken = false;
   let service: ReturnType<typeof createService>;
   try {
     service = createService(config, { log, clock });
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
     lock?.release();
     sink.close();
     server?.close();
-    process.exit(code);
+    process.exit(spoolTaken && code === EXIT.stopped ? EXIT.spoolTaken : code);
   };
   service.run$.subscribe({
     error: (err: unknown) => {
@@ -186,6 +189,21 @@ async function main(): Promise<void> {
     }, config.shutdownTimeout).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM')).on('SIGINT', () => stop('SIGINT'));
+  if (lock?.unlocked && config.spoolDir !== undefined) {
+    const spoolDir = config.spoolDir;
+    relockSpool(() => lockSpool(spoolDir)).subscribe({
+      next: (taken) => {
+        lock = taken;
+        log.info({ spoolDir }, 'SPOOL_DIR is locked again: a second daemon on it is refused');
+      },
+      error: (error: unknown) => {
+        // Two daemons wrote it while neither could lock it; the one that took the lock keeps it.
+        log.error({ spoolDir }, `${String((error as Error).message)}; stopping`);
+        spoolTaken = true;
+        if (!stopping) stop('SPOOL_DIR taken by another daemon');
+      },
+    });
+  }
   process.on('SIGUSR1', () => {
     log.info({}, 'SIGUSR1: flushing');
     service.flush();

@@ -1,22 +1,11 @@
-import { mkdirSync, openSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { mkdirSync, openSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { type Server, connect, createServer } from 'node:net';
+import { type Server, createServer } from 'node:net';
 import { join } from 'node:path';
 import { errorCode } from './errorCode.js';
+import { SpoolLockedError, holderOf } from './spoolLockHolder.js';
 
-/** Another process holds the spool: names the folder and the holder. */
-export class SpoolLockedError extends Error {
-  constructor(
-    readonly dir: string,
-    readonly holder: string | undefined,
-  ) {
-    super(
-      `SPOOL_DIR=${JSON.stringify(dir)} is in use by another docker-stats-service` +
-        `${holder ? ` (pid ${holder})` : ''}: each daemon needs a spool folder of its own`,
-    );
-    this.name = 'SpoolLockedError';
-  }
-}
+export { SpoolLockedError } from './spoolLockHolder.js';
 
 /** The spool's lock, held until released or the process ends. */
 export interface SpoolLock {
@@ -27,14 +16,22 @@ export interface SpoolLock {
 
 const LOCK = 'lock.sock';
 const TAKEOVER = 'lock.takeover';
+/** The holder's pid and host, for a starter whose probe the holder does not answer (a stopped process). */
+const HOLDER = 'lock.holder';
 /** A takeover left by a process that died in it (it lasts milliseconds) is stale after this. */
 const TAKEOVER_STALE_MS = 10_000;
-const PROBE_TIMEOUT_MS = 2_000;
+const TAKEOVER_WAIT_MS = 50;
 /** sockaddr_un holds 108 bytes: a longer folder is reached through a descriptor of it. */
 const SOCKET_PATH_MAX = 100;
 
 const DISK_FAULTS = new Set(['EROFS', 'ENOSPC']);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * Test only (test/integration/spool.lock.real.test.ts): DSS_TEST_LOCK_PAUSE_MS pauses before each
+ * bind and after each probe, widening the windows in which racing starters could interleave.
+ * It only slows the lock down: correctness never rests on timing. Unset (0) in use.
+ */
+const testPause = (): Promise<void> => sleep(Number(process.env.DSS_TEST_LOCK_PAUSE_MS ?? 0));
 
 /**
  * Locks a spool folder for this process: a unix socket in it, listening while the process lives.
@@ -42,107 +39,129 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * namespaces (two containers on one host volume, each daemon pid 1); a socket can: connecting
  * succeeds exactly while its holder lives, whatever namespace it is in, and the kernel closes
  * it when that process dies, even by kill -9. The holder answers its pid and host, for the error.
- * A dead holder's socket is taken over by one starter at a time (a takeover folder, made
- * atomically), so that two starters never both remove it and both hold the folder.
+ * The socket is bound, and a dead holder's removed, only under a takeover folder (made
+ * atomically): a starter never removes a socket another has bound since it probed.
  */
 export async function lockSpool(dir: string): Promise<SpoolLock> {
   mkdirSync(dir, { recursive: true });
   const path = socketPath(dir);
-  for (let tries = 0; ; tries++) {
-    let refused: string | undefined;
-    try {
-      return lockOf(await listen(path));
-    } catch (error) {
-      refused = errorCode(error);
-      if (refused !== 'EADDRINUSE' && !DISK_FAULTS.has(refused!)) throw error;
+  for (let waited = 0; ; waited += TAKEOVER_WAIT_MS) {
+    const takeover = startTakeover(dir);
+    if (takeover.taken) {
+      try {
+        return await bindLock(dir, path);
+      } finally {
+        endTakeover(dir);
+      }
     }
-    const holder = await holderOf(path);
+    // Another starter is in the takeover, or the disk refuses the folder: a live holder settles it.
+    const holder = await holderOf(path, join(dir, HOLDER));
+    await testPause();
     if (holder.held) throw new SpoolLockedError(dir, holder.who);
     // A read-only or full disk cannot take the lock, nor a second spool's writes: run rather than crash-loop.
-    if (refused !== 'EADDRINUSE') return { release: () => undefined, unlocked: refused };
-    if (!startTakeover(dir)) {
-      if (tries > 200) throw new SpoolLockedError(dir, undefined);
-      await sleep(50);
-      continue;
-    }
+    if (takeover.refused) return { release: () => undefined, unlocked: takeover.refused };
+    if (waited > TAKEOVER_STALE_MS * 2) throw new SpoolLockedError(dir, `another process stays in ${TAKEOVER}`);
+    await sleep(TAKEOVER_WAIT_MS);
+  }
+}
+
+/**
+ * Binds the lock, under the takeover folder, first removing a dead holder's socket. Outside it
+ * nobody binds or removes the socket (but a live holder releasing its own), so one probed stale
+ * stays stale until removed here, and the path stays free until bound here.
+ */
+async function bindLock(dir: string, path: string): Promise<SpoolLock> {
+  for (let tries = 0; ; tries++) {
+    await testPause();
     try {
-      if (!(await holderOf(path)).held) unlinkSync(path);
+      return lockOf(dir, await listen(path));
     } catch (error) {
-      if (errorCode(error) !== 'ENOENT') throw error;
-    } finally {
-      endTakeover(dir);
+      const code = errorCode(error);
+      if (DISK_FAULTS.has(code)) return { release: () => undefined, unlocked: code };
+      if (code !== 'EADDRINUSE' || tries > 1) throw error;
+    }
+    const holder = await holderOf(path, join(dir, HOLDER));
+    await testPause();
+    if (holder.held) throw new SpoolLockedError(dir, holder.who);
+    try {
+      unlinkSync(path);
+    } catch (error) {
+      const code = errorCode(error);
+      if (DISK_FAULTS.has(code)) return { release: () => undefined, unlocked: code };
+      if (code !== 'ENOENT') throw error;
     }
   }
 }
 
+/** One descriptor a long folder, kept open with the process: the lock is tried again while unlocked. */
+const folderFds = new Map<string, number>();
 function socketPath(dir: string): string {
   const path = join(dir, LOCK);
   if (Buffer.byteLength(path) <= SOCKET_PATH_MAX) return path;
-  return `/proc/self/fd/${openSync(dir, 'r')}/${LOCK}`; // the descriptor stays open with the lock
+  const fd = folderFds.get(dir) ?? openSync(dir, 'r');
+  folderFds.set(dir, fd);
+  return `/proc/self/fd/${fd}/${LOCK}`;
 }
 
-function lockOf(server: Server): SpoolLock {
+const WHO = `${process.pid} on ${hostname()}`;
+
+/** The lock taken: its holder file written (best effort: a full disk may refuse it), released by closing. */
+function lockOf(dir: string, server: Server): SpoolLock {
   server.unref();
-  return { release: () => void server.close() }; // closing a listening pipe removes its file
+  const holderFile = join(dir, HOLDER);
+  try {
+    writeFileSync(holderFile, `${WHO}\n`);
+  } catch {
+    removeQuietly(holderFile); // no stale or partial pid in it
+  }
+  return {
+    release: () => {
+      removeQuietly(holderFile); // before the socket goes: then the next holder's file is never removed
+      server.close(); // closing a listening pipe removes its file
+    },
+  };
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // gone already, or the disk refuses: the next holder overwrites it
+  }
 }
 
 function listen(path: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer((socket) =>
-      socket.on('error', () => undefined).end(`${process.pid} on ${hostname()}\n`),
-    );
+    const server = createServer((socket) => socket.on('error', () => undefined).end(`${WHO}\n`));
     server.once('error', reject).listen(path, () => resolve(server));
   });
 }
 
-/** Whether a live process listens on the lock, and what it says it is. */
-function holderOf(path: string): Promise<{ held: boolean; who?: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(path);
-    let connected = false;
-    let said = '';
-    const held = (): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve({ held: true, ...(said.trim() ? { who: said.trim() } : {}) });
-    };
-    const timer = setTimeout(held, PROBE_TIMEOUT_MS); // connected, but it does not answer: alive all the same
-    socket.setEncoding('utf8');
-    socket.on('connect', () => (connected = true));
-    socket.on('data', (text: string) => (said += text));
-    socket.on('end', held);
-    socket.on('error', (error) => {
-      if (connected) return held();
-      clearTimeout(timer);
-      const code = errorCode(error);
-      if (code === 'ECONNREFUSED' || code === 'ENOENT') resolve({ held: false });
-      else reject(error);
-    });
-  });
-}
-
-function startTakeover(dir: string): boolean {
+/** Makes the takeover folder: taken, or refused by the disk (its code), else another process is in it. */
+function startTakeover(dir: string): { taken?: true; refused?: string } {
   const takeover = join(dir, TAKEOVER);
   try {
     mkdirSync(takeover);
-    return true;
+    return { taken: true };
   } catch (error) {
-    // A full disk cannot make the folder: go on without it (only two starters at once could both take over).
-    if (errorCode(error) === 'ENOSPC') return true;
-    if (errorCode(error) !== 'EEXIST') throw error;
+    const code = errorCode(error);
+    if (DISK_FAULTS.has(code)) return { refused: code };
+    if (code !== 'EEXIST') throw error;
   }
   try {
     if (Date.now() - statSync(takeover).mtimeMs > TAKEOVER_STALE_MS) rmdirSync(takeover);
-  } catch {
+  } catch (error) {
+    const code = errorCode(error);
+    if (DISK_FAULTS.has(code)) return { refused: code };
     // gone meanwhile: the next try makes it
   }
-  return false;
+  return {};
 }
 
 function endTakeover(dir: string): void {
   try {
     rmdirSync(join(dir, TAKEOVER));
   } catch {
-    // not made (a full disk), or already gone
+    // already gone
   }
 }
