@@ -58,7 +58,7 @@ describe('the built CLI: configuration errors never show a secret', () => {
     const cases: Array<[yaml: string, code: number, message: string]> = [
       ['influxToken: "s3cret-quote\n', 2, 'neither JSON nor YAML: MISSING_CHAR at line 2, column 1'],
       ['influxPassword: s3cret-one\ninfluxPassword: s3cret-two\n', 2, 'DUPLICATE_KEY at line 2, column 1'],
-      ['influxPassword: *s3cret-star\n', 2, 'Unresolved alias (the anchor must be set before the alias)'],
+      ['influxOrg: *s3cret-star\n', 2, 'Unresolved alias (the anchor must be set before the alias)'],
       ['influxToken: !custom s3cret-tag\n', 0, '"influxToken": "***"'], // a warning yaml used to print
     ];
     const runs = await Promise.all(
@@ -161,4 +161,30 @@ describe('the built CLI: credentials in INFLUX_URL are masked wherever the URL i
       expect(d.stderr).not.toContain('s3cret');
     }
   }, 40_000);
+});
+
+describe('the built CLI: a YAML anchor or alias never carries a secret to another key', () => {
+  it.each([
+    ['aliased under a number key', 'influxToken: &pw s3cret-value\nbatchSize: *pw\n', 'influxToken', 1, 1],
+    ['aliased under a path key', 'influxPassword: &pw s3cret-value\ninfluxPasswordFile: *pw\n', 'influxPassword', 1, 1],
+    ['an alias of another key as the secret', 'influxOrg: &o s3cret-value\ninfluxToken: *o\n', 'influxToken', 2, 1],
+    ['an anchor inside the value', 'influxPassword: [&pw s3cret-value]\nmode: *pw\n', 'influxPassword', 1, 1],
+    ['an unquoted value starting with *', '{batchSize: 5,\n  influxPassword: *s3cret-star}\n', 'influxPassword', 2, 3],
+  ])('%s: exits 2 naming the key and the place, never the value', async (_, yaml, key, line, col) => {
+    const path = file(`alias-${key}-${line}-${col}.yaml`, yaml);
+    const { code, out } = await run({}, ['--config', path, '--print-config']);
+    expect(code).toBe(2);
+    expect(out).toContain(
+      `invalid config: ${key} at line ${line}, column ${col} of ${path}: a secret's value cannot be a YAML anchor (&) or alias (*)`,
+    );
+    expect(out).not.toContain('s3cret');
+  });
+
+  it('anchors and aliases between other keys still work', async () => {
+    const path = file('alias-plain.yaml', 'influxOrg: &o team-a\ninfluxBucket: *o\ninfluxToken: s3cret-plain\n');
+    const { code, out } = await run({}, ['--config', path, '--print-config']);
+    expect(code).toBe(0);
+    expect(out).toContain('"influxBucket": "team-a"');
+    expect(out).not.toContain('s3cret');
+  });
 });

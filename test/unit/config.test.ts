@@ -154,7 +154,7 @@ describe('configuration', () => {
     ['a reserved first character', 'influxToken: @s3cret-at\n', 'BAD_SCALAR_START at line 1, column 14'],
     [
       'an alias with no anchor',
-      'influxPassword: *s3cret-star\n',
+      'influxOrg: *s3cret-star\n',
       'Unresolved alias (the anchor must be set before the alias) (quote values that start with * & ! @ or %)',
     ],
   ])('a file that does not parse (%s) is named with the line and column, without its text', (_, text, where) => {
