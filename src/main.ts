@@ -11,6 +11,7 @@ import type { Config } from './config/keys.js';
 import { ConfigError } from './config/resolveConfig.js';
 import { printable } from './config/secrets.js';
 import { daemonLogger, writeStderr } from './daemon/logger.js';
+import { type StopTotals, stopSummary } from './daemon/stopSummary.js';
 import { probeSocketPause } from './parse/pauseReading.js';
 import { health } from './telemetry/telemetryState.js';
 
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
     'docker-stats-service started',
   );
 
-  const totals = (): Record<string, number> => {
+  const totals = (): StopTotals => {
     const s = service.snapshot();
     return {
       collected: s.pointsCollected,
@@ -152,15 +153,8 @@ async function main(): Promise<void> {
       exit(EXIT.failed);
     },
     complete: () => {
-      const left = service.buffer.points;
-      if (left > 0 && config.spoolDir !== undefined)
-        log.warn(
-          { ...totals(), spooled: left },
-          'stopped; points not delivered yet stay in the spool for the next start',
-        );
-      else if (left > 0)
-        log.error({ ...totals(), undelivered: left }, 'stopped with points that could not be delivered');
-      else log.info(totals(), 'stopped; everything collected was delivered');
+      const { level, fields, msg } = stopSummary(totals(), service.buffer.points, config.spoolDir !== undefined);
+      log[level](fields, msg);
       exit(EXIT.stopped);
     },
   });

@@ -5,7 +5,8 @@ import type { YAMLError } from 'yaml';
 import { shownDefault } from './configTable.js';
 import { type Config, type ConfigKey, configKeys, keySpec } from './keys.js';
 import { ConfigError, type ConfigSources, resolveConfig } from './resolveConfig.js';
-import { withoutValue } from './secrets.js';
+import { secretAlias } from './secretAliases.js';
+import { secretKeys, withoutValue } from './secrets.js';
 
 export interface CliResult {
   readonly config: Config;
@@ -90,12 +91,23 @@ export function readConfigFile(path: string): Record<string, unknown> {
     throw new ConfigError(`cannot read the config file ${path}: ${(error as Error).message}`);
   }
   let values: unknown;
+  // yaml adds resident memory (docs/benchmarks.md, section 2): loaded only when there is a file to read.
+  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  let doc: import('yaml').Document;
   try {
-    // yaml adds resident memory (docs/benchmarks.md, section 2): loaded only when there is a file to read.
-    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
     // Warnings (an unknown tag or directive) would be printed with an excerpt of the file.
-    values = parse(text, { logLevel: 'error' });
+    doc = yaml.parseDocument(text, { logLevel: 'error' });
+    if (doc.errors[0]) throw doc.errors[0];
+    const shared = secretAlias(doc, new Set(secretKeys()), text, yaml);
+    if (shared)
+      throw new ConfigError(
+        `invalid config: ${shared.key} at line ${shared.line}, column ${shared.column} of ${path}: a secret's value ` +
+          'cannot be a YAML anchor (&) or alias (*), which would show it under another key; write it out ' +
+          '(quoted if it starts with & or *)',
+      );
+    values = doc.toJS();
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError(`the config file ${path} is neither JSON nor YAML: ${parseFailure(error as Error)}`);
   }
   if (values === null || values === undefined) return {};

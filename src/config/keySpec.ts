@@ -16,6 +16,8 @@ export interface KeySpec<A> {
   };
   /** Never printed (secrets.ts): `--print-config` and logs show it as ***, errors only its type. */
   readonly secret?: true;
+  /** A URL whose credentials (a password in it, `p=` / `token=` parameters) are shown as *** (redactUrl). */
+  readonly urlCredentials?: true;
 }
 
 export const key = <A>(spec: KeySpec<A>): KeySpec<A> => spec;

@@ -1,3 +1,4 @@
+import { redactUrl } from '../model/redactUrl.js';
 import { type Config, type ConfigKey, configKeys, keySpec } from './keys.js';
 
 /** The keys the key table marks `secret`: their values never appear in an error, a log or --print-config. */
@@ -12,13 +13,19 @@ function kindOf(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** A URL key's text with its credentials masked; any other value as it is. */
+function masked(key: ConfigKey, value: unknown): unknown {
+  return keySpec(key).urlCredentials && typeof value === 'string' ? redactUrl(value) : value;
+}
+
 /**
  * A key's value as errors show it: JSON, but a secret key's only by its kind (`*** (a number)`),
- * whatever the value's type, so that an error still says what was wrong without showing it.
+ * whatever the value's type, so that an error still says what was wrong without showing it; a
+ * URL's credentials masked.
  */
 export function shown(key: ConfigKey, value: unknown): string {
   if (keySpec(key).secret && value !== undefined) return `*** (${kindOf(value)})`;
-  return JSON.stringify(value) ?? String(value);
+  return JSON.stringify(masked(key, value)) ?? String(value);
 }
 
 /**
@@ -27,9 +34,10 @@ export function shown(key: ConfigKey, value: unknown): string {
  */
 export const withoutValue = (name: string): string => name.replace(/=[^]*/, '=***');
 
-/** The configuration as --print-config shows it: secret keys masked. */
+/** The configuration as --print-config shows it: secret keys masked, and a URL's credentials. */
 export function printable(config: Config): Record<string, unknown> {
   const shownConfig: Record<string, unknown> = { ...config };
+  for (const key of configKeys()) shownConfig[key] = masked(key, shownConfig[key]);
   for (const key of secretKeys()) if (shownConfig[key] !== undefined) shownConfig[key] = '***';
   return shownConfig;
 }

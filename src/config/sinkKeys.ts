@@ -8,7 +8,8 @@ export const SINK_KEYS = {
     env: 'INFLUX_URL',
     flag: '--influx-url',
     default: undefined,
-    doc: 'InfluxDB 2 (or VictoriaMetrics) base URL; without it, line protocol goes to --output',
+    doc: 'InfluxDB 2 (or VictoriaMetrics) base URL; without it, line protocol goes to --output (credentials in it shown as ***)',
+    urlCredentials: true,
   }),
   influxToken: key({
     codec: optional(text),

@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { InfluxDB } from '@influxdata/influxdb-client';
 import { Observable } from 'rxjs';
 import type { Chunk } from '../model/chunk.js';
+import { redactUrl } from '../model/redactUrl.js';
 import type { LineSink } from './sink.js';
 
 /** InfluxDB 1.x's /write API: a database, its retention policy, basic authentication. */
@@ -26,14 +27,18 @@ export interface InfluxTarget {
   readonly timeoutMs?: number;
 }
 
-/** The write path, a description for logs (never the password) and the 1.x basic authentication header. */
+/**
+ * The write path, a description for logs (never the password, nor credentials in the URL) and
+ * the 1.x basic authentication header.
+ */
 function endpoint(target: InfluxTarget): { path: string; description: string; auth: Record<string, string> } {
   const { v1 } = target;
+  const url = redactUrl(target.url);
   if (!v1) {
     const query = new URLSearchParams({ org: target.org, bucket: target.bucket, precision: 'ns' });
     return {
       path: `/api/v2/write?${query}`,
-      description: `${target.url} (org ${target.org}, bucket ${target.bucket})`,
+      description: `${url} (org ${target.org}, bucket ${target.bucket})`,
       auth: {},
     };
   }
@@ -43,7 +48,7 @@ function endpoint(target: InfluxTarget): { path: string; description: string; au
   const rp = v1.retentionPolicy ? `, retention policy ${v1.retentionPolicy}` : '';
   return {
     path: `/write?${query}`,
-    description: `${target.url} (InfluxDB 1.x database ${v1.db}${rp}${v1.username ? `, user ${v1.username}` : ''})`,
+    description: `${url} (InfluxDB 1.x database ${v1.db}${rp}${v1.username ? `, user ${v1.username}` : ''})`,
     auth: v1.username !== undefined || v1.password !== undefined ? { authorization: `Basic ${basic}` } : {},
   };
 }

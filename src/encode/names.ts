@@ -41,3 +41,15 @@ function replacement(match: string, dropped: string | undefined): string {
       return `\\${match}`;
   }
 }
+
+/**
+ * Renames a key a database gives a meaning of its own, as written (after its rewrite): `time`
+ * (InfluxDB 1.x refuses the point), `_measurement` and `_field` (InfluxDB 2.x), and for tags
+ * `__name__` (VictoriaMetrics' metric name, which replaces the tag): `prefix` goes before it.
+ */
+export function reservedRenamer(reserved: ReadonlySet<string>, prefix: string, rewrite: Rewrite): Rewrite {
+  return (key) => {
+    const name = rewrite(key);
+    return reserved.has(name) ? `${prefix}${name}` : name;
+  };
+}

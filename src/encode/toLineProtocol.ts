@@ -1,5 +1,5 @@
 import type { FieldValue, Point } from '../model/point.js';
-import { type Rewrite, nameRewriter } from './names.js';
+import { type Rewrite, nameRewriter, reservedRenamer } from './names.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
@@ -8,8 +8,17 @@ const INT64_MIN = -(2n ** 63n);
 // two readers would read differently left out, a newline or carriage return written as `\n`, `\r`.
 export const escapeMeasurement: Rewrite = nameRewriter(/[\\, \n\r]|^[\t\0]/, /[, ]/, true);
 export const escapeTag: Rewrite = nameRewriter(/[\\,= \n\r]/, /[,= ]/, false);
-// A field key also loses leading tabs: InfluxDB skips them before the first field.
-const escapeFieldKey: Rewrite = nameRewriter(/[\\,= \n\r]|^[\t\0]/, /[,= ]/, true);
+// Keys a database reserves (names.ts, reservedRenamer), as written: renamed `tag_time`, `field_time`.
+const RESERVED_TAG_KEYS: ReadonlySet<string> = new Set(['time', '_measurement', '_field', '__name__']);
+const RESERVED_FIELD_KEYS: ReadonlySet<string> = new Set(['time', '_measurement', '_field']);
+const escapeTagKey: Rewrite = reservedRenamer(RESERVED_TAG_KEYS, 'tag_', escapeTag);
+// A field key loses its quotes first: VictoriaMetrics misreads a line with one in a field key,
+// escaped or not, and InfluxDB stores `\"` as `"`, so no form is stored alike. Then it also loses
+// leading tabs: InfluxDB skips them before the first field.
+const rewriteFieldKey: Rewrite = nameRewriter(/[\\,= \n\r]|^[\t\0]/, /[,= ]/, true);
+const escapeFieldKey: Rewrite = reservedRenamer(RESERVED_FIELD_KEYS, 'field_', (key) =>
+  rewriteFieldKey(key.includes('"') ? key.replaceAll('"', '') : key),
+);
 
 // A string field: `"` and `\` escaped (InfluxDB reads both back), a newline or carriage return
 // as `\n`, `\r`, read back as those two characters: a raw one would end the line for every
@@ -72,7 +81,7 @@ function fieldSet(values: Point['fields']): string {
   for (const key in values) {
     const name = escapeFieldKey(key);
     // A rewritten key may land on another's name: the careful path, which is rare.
-    if (name !== key && LOSSY.test(key)) return distinctFields(values);
+    if (name !== key && (LOSSY_FIELD.test(key) || RESERVED_FIELD_KEYS.has(key))) return distinctFields(values);
     const value = fieldValue(values[key]!);
     if (value === undefined || name === '') continue;
     fields += `${fields === '' ? '' : ','}${name}=${value}`;
@@ -86,23 +95,30 @@ function distinctFields(values: Point['fields']): string {
     const value = fieldValue(values[key]!);
     if (value !== undefined) written.push([key, value]);
   }
-  return distinctNames(written, escapeFieldKey)
+  return distinctNames(written, escapeFieldKey, LOSSY_FIELD, RESERVED_FIELD_KEYS)
     .map(([name, value]) => `${name}=${value}`)
     .join(',');
 }
 
 // Keys a rewrite can map onto another key's name: with a backslash, newline or return, or a
-// leading tab or NUL.
+// leading tab or NUL; a field key also with a quote.
 const LOSSY = /[\\\n\r]|^[\t\0]/;
+const LOSSY_FIELD = /[\\\n\r"]|^[\t\0]/;
 
 /**
  * `[name, value]` pairs as written, one per name: keys that are written as they are come first
- * (so a label `host\` never displaces the `host` tag), then the others in order; a key whose
- * name is taken, or empty, is left out.
+ * (so a label `host\` never displaces the `host` tag, nor a label `time` one `tag_time`), then
+ * the others in order; a key whose name is taken, or empty, is left out.
  */
-function distinctNames<T>(entries: ReadonlyArray<readonly [string, T]>, rewrite: Rewrite): Array<[string, T]> {
+function distinctNames<T>(
+  entries: ReadonlyArray<readonly [string, T]>,
+  rewrite: Rewrite,
+  lossy: RegExp,
+  reserved: ReadonlySet<string>,
+): Array<[string, T]> {
   const names = new Map<string, T>();
-  const ordered = [...entries.filter(([key]) => !LOSSY.test(key)), ...entries.filter(([key]) => LOSSY.test(key))];
+  const renamed = (key: string): boolean => lossy.test(key) || reserved.has(key);
+  const ordered = [...entries.filter(([key]) => !renamed(key)), ...entries.filter(([key]) => renamed(key))];
   for (const [key, value] of ordered) {
     const name = rewrite(key);
     if (name !== '' && !names.has(name)) names.set(name, value);
@@ -132,6 +148,6 @@ function newSeriesKey(measurement: string, tags: Readonly<Record<string, string>
     if (value !== '') written.push([tag, value]);
   }
   let key = name;
-  for (const [tag, value] of distinctNames(written, escapeTag)) key += `,${tag}=${value}`;
+  for (const [tag, value] of distinctNames(written, escapeTagKey, LOSSY, RESERVED_TAG_KEYS)) key += `,${tag}=${value}`;
   return key;
 }

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KEYS } from '../../src/config/keys.js';
-import { type RunningDaemon, spawnDaemon } from '../support/daemon.js';
+import { type RunningDaemon, logLines, spawnDaemon } from '../support/daemon.js';
+import { INFLUX1_URL } from '../support/influx1.js';
+import { eventually } from '../support/realEngine.js';
 
 // The built CLI's configuration errors: what they name, and the secrets they never show.
 const dir = mkdtempSync(join(tmpdir(), 'dss-cli-config-'));
@@ -56,7 +58,7 @@ describe('the built CLI: configuration errors never show a secret', () => {
     const cases: Array<[yaml: string, code: number, message: string]> = [
       ['influxToken: "s3cret-quote\n', 2, 'neither JSON nor YAML: MISSING_CHAR at line 2, column 1'],
       ['influxPassword: s3cret-one\ninfluxPassword: s3cret-two\n', 2, 'DUPLICATE_KEY at line 2, column 1'],
-      ['influxPassword: *s3cret-star\n', 2, 'Unresolved alias (the anchor must be set before the alias)'],
+      ['influxOrg: *s3cret-star\n', 2, 'Unresolved alias (the anchor must be set before the alias)'],
       ['influxToken: !custom s3cret-tag\n', 0, '"influxToken": "***"'], // a warning yaml used to print
     ];
     const runs = await Promise.all(
@@ -103,5 +105,86 @@ describe('the built CLI: DOCKER_HOST with no address', () => {
     const { code, out } = await run(env, args);
     expect(code).toBe(2);
     expect(out).toContain(`invalid config: ${named}: expected one or more comma-separated unix://`);
+  });
+});
+
+describe('the built CLI: credentials in INFLUX_URL are masked wherever the URL is shown', () => {
+  // A password in the user info, InfluxDB 1.x's `?u=&p=`, a token parameter.
+  const URL_WITH = (host: string): string => `http://dss:s3cret-info@${host}/?u=dss&p=s3cret-p&token=s3cret-t`;
+  const MASKED = (host: string): string => `http://dss:***@${host}/?u=dss&p=***&token=***`;
+
+  it('--print-config and a configuration error show the URL with its credentials masked', async () => {
+    const [printed, invalid] = await Promise.all([
+      run({ INFLUX_URL: URL_WITH('127.0.0.1:18086') }, ['--print-config']),
+      run({}, ['--influx-url', 'ftp://dss:s3cret-ftp@127.0.0.1/?password=s3cret-pw']),
+    ]);
+    expect(printed.code).toBe(0);
+    expect(printed.out).toContain(`"influxUrl": "${MASKED('127.0.0.1:18086')}"`);
+    expect(invalid.code).toBe(2);
+    expect(invalid.out).toContain(
+      'invalid config: --influx-url "ftp://dss:***@127.0.0.1/?password=***": expected an http:// or https:// URL',
+    );
+    for (const { out } of [printed, invalid]) expect(out).not.toContain('s3cret');
+  });
+
+  it('the start log and the failed writes of a database that refuses and of one that is unreachable', async () => {
+    const refusing = spawnDaemon({
+      INFLUX_URL: `http://dss:s3cret-info@${new URL(INFLUX1_URL).host}`,
+      INFLUX_DB: 'dss_test_no_such_db',
+      DOCKER_HOST: `unix://${join(dir, 'no-engine.sock')}`,
+      INTERNAL_METRICS: 'true', // points to write without an engine
+      FLUSH_INTERVAL_MS: '200',
+      METRICS_PORT: '0',
+    });
+    const unreachable = spawnDaemon({
+      INFLUX_URL: URL_WITH('127.0.0.1:1'),
+      DOCKER_HOST: `unix://${join(dir, 'no-engine.sock')}`,
+      INTERNAL_METRICS: 'true',
+      FLUSH_INTERVAL_MS: '200',
+      METRICS_PORT: '0',
+    });
+    const failed = (d: RunningDaemon) => () => logLines(d).some((l) => String(l.msg).startsWith('writing to the'));
+    try {
+      expect(await eventually(failed(refusing), 15_000), refusing.stderr).toBe(true);
+      expect(await eventually(failed(unreachable), 15_000), unreachable.stderr).toBe(true);
+    } finally {
+      refusing.process.kill('SIGKILL');
+      unreachable.process.kill('SIGKILL');
+    }
+    const sinks = [refusing, unreachable].map((d) => logLines(d).filter((l) => l.sink !== undefined));
+    expect(sinks[0]!.map((l) => l.sink)).toContain(
+      `http://dss:***@${new URL(INFLUX1_URL).host} (InfluxDB 1.x database dss_test_no_such_db)`,
+    );
+    expect(sinks[1]!.map((l) => l.sink)).toContain(`${MASKED('127.0.0.1:1')} (org docker, bucket docker)`);
+    for (const d of [refusing, unreachable]) {
+      expect(logLines(d).map((l) => l.msg)).toContain('docker-stats-service started');
+      expect(d.stderr).not.toContain('s3cret');
+    }
+  }, 40_000);
+});
+
+describe('the built CLI: a YAML anchor or alias never carries a secret to another key', () => {
+  it.each([
+    ['aliased under a number key', 'influxToken: &pw s3cret-value\nbatchSize: *pw\n', 'influxToken', 1, 1],
+    ['aliased under a path key', 'influxPassword: &pw s3cret-value\ninfluxPasswordFile: *pw\n', 'influxPassword', 1, 1],
+    ['an alias of another key as the secret', 'influxOrg: &o s3cret-value\ninfluxToken: *o\n', 'influxToken', 2, 1],
+    ['an anchor inside the value', 'influxPassword: [&pw s3cret-value]\nmode: *pw\n', 'influxPassword', 1, 1],
+    ['an unquoted value starting with *', '{batchSize: 5,\n  influxPassword: *s3cret-star}\n', 'influxPassword', 2, 3],
+  ])('%s: exits 2 naming the key and the place, never the value', async (_, yaml, key, line, col) => {
+    const path = file(`alias-${key}-${line}-${col}.yaml`, yaml);
+    const { code, out } = await run({}, ['--config', path, '--print-config']);
+    expect(code).toBe(2);
+    expect(out).toContain(
+      `invalid config: ${key} at line ${line}, column ${col} of ${path}: a secret's value cannot be a YAML anchor (&) or alias (*)`,
+    );
+    expect(out).not.toContain('s3cret');
+  });
+
+  it('anchors and aliases between other keys still work', async () => {
+    const path = file('alias-plain.yaml', 'influxOrg: &o team-a\ninfluxBucket: *o\ninfluxToken: s3cret-plain\n');
+    const { code, out } = await run({}, ['--config', path, '--print-config']);
+    expect(code).toBe(0);
+    expect(out).toContain('"influxBucket": "team-a"');
+    expect(out).not.toContain('s3cret');
   });
 });

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { type Server, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { type RunningDaemon, logLines, scrapeMetric, spawnDaemon } from '../support/daemon.js';
+import { INFLUX1_PASSWORD, INFLUX1_URL, INFLUX1_USER, influxQuery } from '../support/influx1.js';
 import { freePort } from '../support/ownVictoriaMetrics.js';
 import { realBed } from '../support/realBed.js';
 import { eventually } from '../support/realEngine.js';
@@ -111,6 +112,46 @@ describe('the built CLI: exit codes and messages', () => {
       daemon.process.kill('SIGKILL');
       silent.close();
     }
+  }, 60_000);
+
+  it('a database that rejects every point: the last line says so, never "everything was delivered"', async () => {
+    // `running` first written as a string: InfluxDB 1.6 answers 400 (field type conflict) to
+    // every `container` point of the daemon's batches, which are then rejected, not kept.
+    const db = `dss_test_exit_rejects_${process.pid}`;
+    await influxQuery(`CREATE DATABASE ${db}`);
+    const auth = Buffer.from(`${INFLUX1_USER}:${INFLUX1_PASSWORD}`).toString('base64');
+    const seeded = await fetch(`${INFLUX1_URL}/write?db=${db}`, {
+      method: 'POST',
+      body: `container,host=elsewhere running="not a boolean" ${Date.now()}000000`,
+      headers: { authorization: `Basic ${auth}` },
+    });
+    expect(seeded.status).toBe(204);
+    const port = await freePort();
+    const daemon = spawnDaemon({
+      INCLUDE_NAMES: `${boxes.prefix}*`,
+      INFLUX_URL: INFLUX1_URL,
+      INFLUX_DB: db,
+      INFLUX_USERNAME: INFLUX1_USER,
+      INFLUX_PASSWORD: INFLUX1_PASSWORD,
+      MEASUREMENTS: 'container',
+      FLUSH_INTERVAL_MS: '300',
+      METRICS_PORT: String(port),
+    });
+    try {
+      const rejected = async () => (await scrape(port, 'dss_points_rejected_total')) > 0;
+      expect(await eventually(rejected, 30_000), daemon.stderr).toBe(true);
+      daemon.process.kill('SIGTERM');
+      expect(await exitWithin(daemon, 15_000)).toBe(0);
+    } finally {
+      daemon.process.kill('SIGKILL');
+      await influxQuery(`DROP DATABASE ${db}`);
+    }
+    const last = logLines(daemon).at(-1)!;
+    expect(last.written).toBe(0);
+    expect(Number(last.rejected)).toBeGreaterThan(0);
+    expect(last.msg).not.toContain('everything collected was delivered');
+    expect(last.msg).toBe(`stopped; 0 points delivered, ${String(last.rejected)} rejected by the database`);
+    expect(last.level).toBe(50); // error
   }, 60_000);
 
   it('a /metrics port already in use: exits 2 naming the port and METRICS_PORT', async () => {

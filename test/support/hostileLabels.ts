@@ -8,6 +8,8 @@ export interface HostileLabel {
   readonly key: string;
   readonly value: string;
   readonly stored: string | undefined;
+  /** The tag's key where it is not the label's: a key a database reserves. */
+  readonly storedKey?: string;
 }
 
 export const HOSTILE_LABELS: readonly HostileLabel[] = [
@@ -28,6 +30,13 @@ export const HOSTILE_LABELS: readonly HostileLabel[] = [
   { key: 'lp.key with=odd,chars', value: 'v', stored: 'v' },
   { key: 'lp.dup', value: 'kept', stored: 'kept' },
   { key: 'lp.dup\\', value: 'its key is stored as lp.dup, taken', stored: undefined },
+  { key: 'time', value: 'the key InfluxDB 1.x refuses', stored: 'the key InfluxDB 1.x refuses', storedKey: 'tag_time' },
+  {
+    key: '__name__',
+    value: 'VictoriaMetrics’ metric name',
+    stored: 'VictoriaMetrics’ metric name',
+    storedKey: 'tag___name__',
+  },
 ];
 
 // Control characters as the README shows them.
@@ -36,4 +45,4 @@ const code = (s: string): string => (s === '' ? '(empty)' : `\`${shown(s)}\``);
 
 /** The row of the README's table for one label. */
 export const readmeRow = (l: HostileLabel): string =>
-  `| ${code(l.key)} | ${code(l.value)} | ${l.stored === undefined ? 'no tag' : code(l.stored)} |`;
+  `| ${code(l.key)} | ${code(l.value)} | ${l.stored === undefined ? 'no tag' : code(l.stored)}${l.storedKey ? ` (key ${code(l.storedKey)})` : ''} |`;

@@ -3,6 +3,9 @@ import type { FieldValue, Point } from '../../src/model/point.js';
 /** Whose reading of line protocol: InfluxDB 1.x/2.x (models/points.go) or VictoriaMetrics (lib/protoparser/influx). */
 export type Reader = 'influxdb' | 'victoriametrics';
 
+// Keys InfluxDB refuses a point for: `time` (1.x, tag or field), `_measurement` and `_field` (2.x).
+const INFLUX_RESERVED: ReadonlySet<string> = new Set(['time', '_measurement', '_field']);
+
 /**
  * A line-protocol reader, independent of the serializer, for round-trip tests: what the
  * database stores of one line, modelled on its parser's source (and checked against the real
@@ -12,8 +15,11 @@ export type Reader = 'influxdb' | 'victoriametrics';
  *   lose the backslash of `\,` `\ ` `\=` only (every other backslash is kept, `\\` too), a
  *   measurement and field keys also that of `\"`; an unescaped `=` in a tag value or a key twice
  *   is an error; a string field reads `\\` and `\"` as `\` and `"`. Leading tabs are skipped.
+ *   The keys `time` (tag or field, refused by 1.x) and `_measurement`, `_field` (2.x) are errors.
  * - VictoriaMetrics: a separator is escaped by an odd run of backslashes; names lose the
  *   backslash of `\,` `\ ` `\=` `\\`. It keeps no string fields: they read as InfluxDB reads them.
+ *   A `"` in a field key, escaped or not, is an error (it stores the line wrong, the next fields
+ *   lost); a tag `__name__` is dropped (the metric's name is its own).
  */
 export function readLine(line: string, reader: Reader): Point {
   const vm = reader === 'victoriametrics';
@@ -54,14 +60,17 @@ export function readLine(line: string, reader: Reader): Point {
     const value = scan(', ', vm ? '' : '=');
     if (!vm && value === '') fail('missing tag value');
     tags.push(vm ? [vmName(key), vmName(value)] : [unescapeTag(key), unescapeTag(value)]);
+    if (!vm && INFLUX_RESERVED.has(tags.at(-1)![0])) fail(`reserved tag key ${tags.at(-1)![0]}`);
   }
   take(' ');
   skipWhitespace();
   const fields: Array<[string, FieldValue]> = [];
   for (;;) {
     const key = scan('=');
+    if (vm && key.includes('"')) fail('a " in a field key');
     take('=');
     fields.push([vm ? vmName(key) : unescape(key), readFieldValue()]);
+    if (!vm && INFLUX_RESERVED.has(fields.at(-1)![0])) fail(`reserved field key ${fields.at(-1)![0]}`);
     if (line[at] !== ',') break;
     at++;
   }
@@ -73,7 +82,7 @@ export function readLine(line: string, reader: Reader): Point {
   return {
     measurement,
     // entries, not assignment: a key may be `__proto__`; VictoriaMetrics skips empty tags
-    tags: Object.fromEntries(vm ? tags.filter(([k, v]) => k !== '' && v !== '') : tags),
+    tags: Object.fromEntries(vm ? tags.filter(([k, v]) => k !== '' && v !== '' && k !== '__name__') : tags),
     fields: Object.fromEntries(fields),
     timestamp,
   };

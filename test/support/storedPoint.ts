@@ -22,6 +22,23 @@ export function storedName(name: string, leading = false): string {
   return out;
 }
 
+/**
+ * A key as stored, renamed where a database gives it a meaning of its own (README, "Metrics
+ * schema"): tag keys `time`, `_measurement`, `_field`, `__name__` get `tag_` before them, field
+ * keys `time`, `_measurement`, `_field` get `field_`.
+ */
+const RESERVED_TAGS = new Set(['time', '_measurement', '_field', '__name__']);
+const RESERVED_FIELDS = new Set(['time', '_measurement', '_field']);
+const storedTagKey = (key: string): string => {
+  const name = storedName(key);
+  return RESERVED_TAGS.has(name) ? `tag_${name}` : name;
+};
+/** A field key as stored: also without `"` (no form of it is stored alike by both databases). */
+export const storedFieldKey = (key: string): string => {
+  const name = storedName(key.replaceAll('"', ''), true);
+  return RESERVED_FIELDS.has(name) ? `field_${name}` : name;
+};
+
 /** A string field's value as InfluxDB stores it: exact, but for a newline or return, as `\n` or `\r`. */
 export const storedString = (s: string): string => s.replaceAll('\n', '\\n').replaceAll('\r', '\\r');
 
@@ -29,11 +46,15 @@ export const storedString = (s: string): string => s.replaceAll('\n', '\\n').rep
  * One entry per stored name: keys stored as they are first, then the others in order; a key
  * whose stored name is empty or taken is left out (the README: a key is never written twice).
  */
-function storedEntries<T>(entries: Array<[string, T]>, leading: boolean): Array<[string, T]> {
-  const exact = (k: string): boolean => !/[\\\n\r]/.test(k) && !/^[\t\0]/.test(k);
+function storedEntries<T>(
+  entries: Array<[string, T]>,
+  storedKey: (key: string) => string,
+  lossy: RegExp,
+): Array<[string, T]> {
+  const exact = (k: string): boolean => !lossy.test(k) && storedKey(k) === k;
   const out = new Map<string, T>();
   for (const [key, value] of [...entries.filter(([k]) => exact(k)), ...entries.filter(([k]) => !exact(k))]) {
-    const name = storedName(key, leading);
+    const name = storedKey(key);
     if (name !== '' && !out.has(name)) out.set(name, value);
   }
   return [...out];
@@ -56,9 +77,12 @@ export function storedPoint(p: Point): Point | undefined {
     const value = storedValue(v);
     return value === undefined ? [] : [[k, value]];
   });
-  const fields = storedEntries(fieldEntries, true);
+  const fields = storedEntries(fieldEntries, storedFieldKey, /[\\\n\r"]|^[\t\0]/);
   if (measurement === '' || measurement.startsWith('#') || fields.length === 0) return undefined;
   const tagEntries = Object.entries(p.tags).filter(([, v]) => storedName(v) !== '');
-  const tags = storedEntries(tagEntries, false).map(([k, v]): [string, string] => [k, storedName(v)]);
+  const tags = storedEntries(tagEntries, storedTagKey, /[\\\n\r]|^[\t\0]/).map(([k, v]): [string, string] => [
+    k,
+    storedName(v),
+  ]);
   return { measurement, tags: Object.fromEntries(tags), fields: Object.fromEntries(fields), timestamp: p.timestamp };
 }

@@ -6,6 +6,7 @@ import { parseCli, program } from '../../src/config/cli.js';
 import { KEYS } from '../../src/config/keys.js';
 import { ConfigError, resolveConfig } from '../../src/config/resolveConfig.js';
 import { printable } from '../../src/config/secrets.js';
+import { redactUrl } from '../../src/model/redactUrl.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dss-config-'));
 const file = (name: string, text: string): string => {
@@ -153,7 +154,7 @@ describe('configuration', () => {
     ['a reserved first character', 'influxToken: @s3cret-at\n', 'BAD_SCALAR_START at line 1, column 14'],
     [
       'an alias with no anchor',
-      'influxPassword: *s3cret-star\n',
+      'influxOrg: *s3cret-star\n',
       'Unresolved alias (the anchor must be set before the alias) (quote values that start with * & ! @ or %)',
     ],
   ])('a file that does not parse (%s) is named with the line and column, without its text', (_, text, where) => {
@@ -224,4 +225,16 @@ describe('configuration', () => {
       expect(envs).toContain(name);
     }
   });
+});
+
+describe('redactUrl: the credentials of a URL as shown', () => {
+  it.each([
+    ['http://dss:pw@db:8086', 'http://dss:***@db:8086'],
+    ['https://dss:p@ss:w@rd@db/x?y=@', 'https://dss:***@db/x?y=@'], // up to the authority's last @
+    ['http://tok3n@db:8086/', 'http://***@db:8086/'], // no password: the user info may be a token
+    ['http://db:8086/?u=dss&p=pw&db=x', 'http://db:8086/?u=dss&p=***&db=x'],
+    ['http://db/?Token=t&api_key=k&PASSWORD=', 'http://db/?Token=***&api_key=***&PASSWORD=***'],
+    ['dss:pw@db:8086', 'dss:***@db:8086'], // not a URL, still shown masked
+    ['http://db:8086/a@b?up=1&pp=2', 'http://db:8086/a@b?up=1&pp=2'], // nothing to mask
+  ])('%s -> %s', (url, shown) => expect(redactUrl(url)).toBe(shown));
 });
