@@ -137,11 +137,12 @@ async function main(): Promise<void> {
       rejected: s.pointsRejected,
     };
   };
+  // A spool: durable, and kept for the next start, but for what its disk refused to the end.
+  let refused: number | undefined;
+  const closeBuffer = (): number => (refused ??= service.buffer.close?.() ?? 0);
   const exit = (code: number): never => {
-    // a spool: durable, and kept for the next start, but for what its disk refused to the end
-    const lost = service.buffer.close?.() ?? 0;
-    if (lost > 0)
-      log.error({ points: lost }, 'the spool disk refused points held in memory: they are lost with the process');
+    if (refused === undefined && closeBuffer() > 0)
+      log.error({ points: refused }, 'the spool disk refused points held in memory: they are lost with the process');
     lock?.release();
     sink.close();
     server?.close();
@@ -153,7 +154,9 @@ async function main(): Promise<void> {
       exit(EXIT.failed);
     },
     complete: () => {
-      const { level, fields, msg } = stopSummary(totals(), service.buffer.points, config.spoolDir !== undefined);
+      const lost = closeBuffer();
+      const left = service.buffer.points - lost;
+      const { level, fields, msg } = stopSummary(totals(), left, config.spoolDir !== undefined, lost);
       log[level](fields, msg);
       exit(EXIT.stopped);
     },
