@@ -1,6 +1,6 @@
-import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, truncateSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ScannedRecord, type SegmentScan, scanSegment } from './segmentScan.js';
+import { type RecordVisitor, type SegmentScan, scanSegment } from './segmentScan.js';
 
 const SEGMENT = /^(\d{12})\.seg$/;
 
@@ -25,12 +25,24 @@ export function syncDirectory(dir: string): void {
   }
 }
 
-/** Scans one segment file; a torn tail is cut off, so that it is counted once. Returns the damaged stretches. */
-export function scanFile(path: string, visit: (record: ScannedRecord) => void): number {
-  const fd = openSync(path, 'r');
+/**
+ * Scans one segment file; a torn tail is cut off, so that it is counted once. Returns the damaged
+ * stretches, or undefined when the name is not a regular file (a FIFO, a directory, a socket, a
+ * device): it is left as it is. Opened without blocking, since opening a FIFO waits for a writer.
+ */
+export function scanFile(path: string, visit: RecordVisitor): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    if (!statSync(path).isFile()) return undefined; // a socket cannot be opened at all (ENXIO)
+    throw error;
+  }
   let scan: SegmentScan;
   try {
-    scan = scanSegment(fd, fstatSync(fd).size, visit);
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    scan = scanSegment(fd, stat.size, visit);
   } finally {
     closeSync(fd);
   }
