@@ -186,7 +186,8 @@ export class SegmentLog {
     try {
       ftruncateSync(fd, this.size);
     } catch {
-      // positional writes start at `size` whatever the file holds beyond it
+      // what stays beyond `size` could hold a record boundary after a crash: the next record goes to a new file
+      this.abandoned = true;
     }
   }
 
