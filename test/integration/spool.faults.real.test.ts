@@ -106,6 +106,19 @@ describe('the disk spool when reads, close or fdatasync fail for real', () => {
     expect((await spool.open({})).replay.points).toBe(4 * POINTS);
   });
 
+  it('what waited in memory goes to disk at the next tick once the disk takes it, without a new batch (block holds the sources)', async () => {
+    const disk = await diskOf('1m');
+    const spool = spoolOn(disk);
+    await spool.open({ syncMs: 20, policy: 'block' });
+    await spool.push('a', POINTS);
+    disk.fill();
+    for (const tag of ['b0', 'b1', 'b2']) await spool.push(tag, POINTS); // held in memory
+    disk.unfill();
+    await pause(200); // ticks of SPOOL_SYNC_MS, and no push
+    await spool.abandon(); // a crash: what is on disk is what a restart finds
+    expect((await spool.open({})).replay.points).toBe(4 * POINTS);
+  });
+
   it('BUFFER_POLICY=block on a full disk holds no more than MAX_BUFFER_SIZE in memory: the oldest past it go, counted', async () => {
     const disk = await diskOf('1m');
     const spool = spoolOn(disk);

@@ -194,7 +194,7 @@ export class SegmentLog {
   /** Starts the next segment; a new file each time (`wx`), never one another process writes. */
   private rotate(): void {
     if (this.fd !== undefined) {
-      if (!this.abandoned) this.sync(); // a segment is closed only once durable (what failed is written again)
+      this.sync(); // closed only once durable (after a failed fdatasync the answer may be untrue: rescued)
       closeQuietly(this.fd);
       this.fd = undefined;
       this.abandoned = false;

@@ -58,7 +58,7 @@ export class SpoolBuffer implements DeliveryBuffer {
       corrupt: this.corrupt,
       roomBytes: freeBytes(options.dir) + this.queue.diskBytes,
     };
-    if (options.syncMs > 0) this.timer = setInterval(() => this.sync(), options.syncMs).unref();
+    if (options.syncMs > 0) this.timer = setInterval(() => this.tick(), options.syncMs).unref();
   }
 
   get maxBytes(): number {
@@ -80,15 +80,17 @@ export class SpoolBuffer implements DeliveryBuffer {
   push(chunk: Chunk): number {
     if (chunk.points === 0) return 0;
     const entry = this.spool(chunk, undefined);
-    const dropped = this.added(entry);
+    const before = this.dropped;
+    this.added(entry);
     if (entry.residence === ON_DISK) this.spoolHeld();
-    return dropped;
+    this.settleWrites();
+    return this.dropped - before;
   }
 
   unshift(chunk: Chunk): number {
     const taken = this.taken;
     this.taken = undefined;
-    if (taken && taken.chunk === chunk) return this.added(taken, true); // the same record goes back
+    if (taken && taken.chunk === chunk) return this.added(taken, true); // the same record goes back (or its stand-in)
     // What was left of it (a partial rejection): spooled before the original goes, never after.
     if (chunk.points === 0) {
       if (taken) this.release(taken);
@@ -96,7 +98,10 @@ export class SpoolBuffer implements DeliveryBuffer {
     }
     const entry = this.spool(chunk, taken);
     if (entry.residence === ON_DISK && taken) this.release(taken);
-    return this.added(entry, true);
+    const before = this.dropped;
+    this.added(entry, true);
+    this.settleWrites();
+    return this.dropped - before;
   }
 
   shift(): Chunk | undefined {
@@ -131,13 +136,26 @@ export class SpoolBuffer implements DeliveryBuffer {
    */
   close(): number {
     if (this.timer) clearInterval(this.timer);
+    const dropped = this.dropped;
     // A last fdatasync may report what an earlier writeback lost: that is written again, a few times at most.
     for (let tries = 0; tries < 3; tries++) {
       this.spoolHeld();
       if (this.sync()) break;
     }
     this.log.close();
-    return this.queue.memoryOnlyPoints;
+    return this.queue.memoryOnlyPoints + (this.dropped - dropped);
+  }
+
+  /** The timer: what waits in memory goes to disk once it takes it (sources may be held), then fdatasync. */
+  private tick(): void {
+    this.spoolHeld();
+    this.sync();
+  }
+
+  /** After writes: fdatasync when every append must be durable; what a failed one may have lost goes again. */
+  private settleWrites(): void {
+    if (this.options.syncMs === 0) this.sync();
+    else this.rescueUnsynced(); // a rotation's fdatasync may have failed
   }
 
   private added(entry: IndexEntry, first = false): number {
@@ -175,7 +193,6 @@ export class SpoolBuffer implements DeliveryBuffer {
     try {
       const at = this.log.append(chunk);
       this.faults.recovered('append');
-      if (this.options.syncMs === 0) this.sync();
       const cached = this.queue.fitsWindow(bytes) ? chunk : undefined;
       return { ...at, points, bytes, residence: ON_DISK, chunk: cached };
     } catch (error) {
@@ -226,18 +243,26 @@ export class SpoolBuffer implements DeliveryBuffer {
   }
 
   /**
-   * The records a failed fdatasync may have lost on disk: held in memory, each standing in for its
-   * record until written again (at the next append the disk takes), so that neither a later
-   * fdatasync that claims success nor a crash loses them unseen.
+   * The records a failed fdatasync may have lost on disk are written again, to a new segment (the
+   * log starts one after a failed fdatasync), so that neither a later fdatasync that claims
+   * success nor a crash loses them unseen; one the disk refuses now waits in memory, standing in
+   * for its record. The chunk being delivered is marked so: put back, it is written again too.
    */
   private rescueUnsynced(): void {
     const ranges = this.log.takeUnsynced();
     if (ranges.length === 0) return;
-    const unsure = (e: IndexEntry): boolean => ranges.some((r) => e.segment === r.segment && e.offset >= r.from);
+    const unsure = (e: IndexEntry): boolean =>
+      e.residence === ON_DISK && ranges.some((r) => e.segment === r.segment && e.offset >= r.from);
+    if (this.taken && unsure(this.taken)) this.taken = { ...this.taken, residence: STANDS_IN };
     for (const entry of this.queue.takeOnDisk(unsure)) {
       const chunk = entry.chunk ?? this.readBackNow(entry);
-      // one the page cache no longer has cannot be saved: it stays, as a record that may be damaged
-      this.added(chunk ? { ...entry, residence: STANDS_IN, chunk } : entry);
+      if (!chunk) {
+        this.added(entry); // the page cache no longer has it: it stays, as a record that may be damaged
+        continue;
+      }
+      const again = this.spool(chunk, entry);
+      if (again.residence === ON_DISK) this.release(entry);
+      this.added(again.residence === ON_DISK ? { ...again, chunk: entry.chunk } : again);
     }
   }
 

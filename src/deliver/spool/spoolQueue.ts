@@ -30,6 +30,8 @@ export class SpoolQueue {
   /** Line-protocol bytes of every chunk in memory, and of those only in memory. */
   private memoryBytes = 0;
   private heldBytes = 0;
+  /** The largest chunk seen: under `block`, the sources are held while one more would not fit the window. */
+  private largest = 0;
   private readonly full$ = new BehaviorSubject(false);
 
   constructor(
@@ -63,6 +65,7 @@ export class SpoolQueue {
     if (first) queue.unshift(entry);
     else queue.push(entry);
     this.count(entry, +1);
+    this.largest = Math.max(this.largest, entry.bytes);
     if (entry.residence !== ON_DISK) this.evictCached();
     // Memory is bounded under either policy: `block` holds the sources, but not what a refusing disk leaves in memory.
     while (this.heldBytes > this.bounds.windowBytes && this.held.length > 1)
@@ -135,7 +138,8 @@ export class SpoolQueue {
   }
 
   private settle(): void {
-    const full = this.diskBytes >= this.bounds.maxBytes || this.heldBytes >= this.bounds.windowBytes;
+    const room = this.bounds.policy === 'block' && this.heldBytes > 0 ? this.largest : 0;
+    const full = this.diskBytes >= this.bounds.maxBytes || this.heldBytes + room >= this.bounds.windowBytes;
     if (full !== this.full$.value) this.full$.next(full);
   }
 }
