@@ -1,41 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeliveryEvent } from '../../src/model/telemetry.js';
 import { driverLines } from '../support/spoolDriver.js';
-import { type PrivateTmpfs, privateTmpfs } from '../support/privateTmpfs.js';
-import { type SpoolProcess, spoolProcess } from '../support/spoolProcess.js';
+import { drain, ofType, spoolFaultKit } from '../support/spoolFaultKit.js';
 
 /**
  * The disk spool against real disk faults (issue 23): a small tmpfs in a private mount namespace
  * that is filled, remounted read-only, or backs an ext4 whose writeback fails; the spool runs in
  * a process of its own inside it (test/support/spoolDriver.ts), as the daemon's does.
  */
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function diskOf(size: string): Promise<PrivateTmpfs> {
-  const disk = await privateTmpfs(size);
-  cleanups.push(() => disk.close());
-  return disk;
-}
-function spoolOn(disk: PrivateTmpfs): SpoolProcess {
-  const spool = spoolProcess(disk);
-  cleanups.push(() => spool.kill());
-  return spool;
-}
-const ofType = <T extends DeliveryEvent['type']>(events: DeliveryEvent[], type: T) =>
-  events.filter((e): e is Extract<DeliveryEvent, { type: T }> => e.type === type);
+const { diskOf, spoolOn, cleanups } = spoolFaultKit();
 const sum = (ns: number[]): number => ns.reduce((a, b) => a + b, 0);
-/** Every line a spool hands out until it is empty, each chunk acknowledged. */
-async function drain(spool: SpoolProcess): Promise<string[]> {
-  const lines: string[] = [];
-  for (let c = await spool.shift(); c.lines; c = await spool.shift()) {
-    lines.push(...c.lines);
-    await spool.done();
-  }
-  return lines;
-}
 const POINTS = 200; // about 8 KB of line protocol a chunk
 
 describe('the disk spool on a real full, read-only or failing disk', () => {

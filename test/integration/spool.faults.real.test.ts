@@ -1,44 +1,22 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeliveryEvent } from '../../src/model/telemetry.js';
 import { driverLines } from '../support/spoolDriver.js';
-import { type PrivateTmpfs, privateTmpfs } from '../support/privateTmpfs.js';
-import { type SpoolDisk, type SpoolProcess, spoolProcess } from '../support/spoolProcess.js';
+import type { SpoolProcess } from '../support/spoolProcess.js';
+import { drain, ofType, spoolFaultKit } from '../support/spoolFaultKit.js';
 
 /**
  * The disk spool when reading back, closing or fdatasync fails for real (review of issue 23): a
  * process out of descriptors, a segment the kernel refuses to open (a sysfs file that only root
  * may write), a full tmpfs in a private namespace, and an ext4 whose writeback fails.
  */
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { plainDisk, diskOf, spoolOn, cleanups } = spoolFaultKit();
 
 /** A file the kernel refuses to read (EACCES, even to root here): a segment the disk cannot give back. */
 const UNREADABLE = '/sys/bus/pci/rescan';
 const POINTS = 200;
 
-function plainDisk(): SpoolDisk {
-  const dir = mkdtempSync(join(tmpdir(), 'dss-spool-faults-'));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  return { dir, spawn };
-}
-async function diskOf(size: string): Promise<PrivateTmpfs> {
-  const disk = await privateTmpfs(size);
-  cleanups.push(() => disk.close());
-  return disk;
-}
-function spoolOn(disk: SpoolDisk): SpoolProcess {
-  const spool = spoolProcess(disk);
-  cleanups.push(() => spool.kill());
-  return spool;
-}
-const ofType = <T extends DeliveryEvent['type']>(events: DeliveryEvent[], type: T) =>
-  events.filter((e): e is Extract<DeliveryEvent, { type: T }> => e.type === type);
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /** Whether the spool tells an event matching `match` within about 5 s. */
 async function eventually(spool: SpoolProcess, match: (e: DeliveryEvent) => boolean): Promise<boolean> {
@@ -47,14 +25,6 @@ async function eventually(spool: SpoolProcess, match: (e: DeliveryEvent) => bool
     await pause(50);
   }
   return false;
-}
-async function drain(spool: SpoolProcess): Promise<string[]> {
-  const lines: string[] = [];
-  for (let c = await spool.shift(); c.lines; c = await spool.shift()) {
-    lines.push(...c.lines);
-    await spool.done();
-  }
-  return lines;
 }
 
 describe('the disk spool when reads, close or fdatasync fail for real', () => {

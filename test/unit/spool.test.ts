@@ -1,20 +1,13 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { drainBuffer } from '../support/drainBuffer.js';
+import { tempDirs } from '../support/tempDirs.js';
 import { type Chunk, chunkLines, encodeChunk } from '../../src/model/chunk.js';
 import { SpoolBuffer, type SpoolOptions } from '../../src/deliver/spool/spoolBuffer.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'dss-spool-'));
-  dirs.push(dir);
-  return dir;
-};
+const tempDir = tempDirs('dss-spool-');
 const chunkOf = (n: number, gzip = false): Chunk =>
   encodeChunk(
     Array.from({ length: n }, (_, i) => `cpu,host=h usage_percent=${i} ${1_700_000_000_000_000_000 + i}`),
@@ -22,15 +15,7 @@ const chunkOf = (n: number, gzip = false): Chunk =>
   );
 const open = (dir: string, more: Partial<SpoolOptions> = {}): SpoolBuffer =>
   new SpoolBuffer({ dir, maxBytes: 2 ** 30, windowBytes: 2 ** 20, syncMs: 0, ...more });
-/** Everything a spool would send, in order, each taken chunk marked done. */
-const drain = (spool: SpoolBuffer): string[] => {
-  const lines: string[] = [];
-  for (let c = spool.shift(); c; c = spool.shift()) {
-    lines.push(...chunkLines(c));
-    spool.done();
-  }
-  return lines;
-};
+const drain = drainBuffer;
 const segments = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.seg'));
 
 describe('the disk spool', () => {

@@ -1,23 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { drainBuffer } from '../support/drainBuffer.js';
+import { tempDirs } from '../support/tempDirs.js';
 import { type Chunk, chunkLines, encodeChunk } from '../../src/model/chunk.js';
 import { SpoolBuffer } from '../../src/deliver/spool/spoolBuffer.js';
 import { fileOf } from '../../src/deliver/spool/segmentFiles.js';
 import { openSegments } from '../../src/deliver/spool/segmentOpen.js';
 import { type RecordAt, ackRecord, dataRecord } from '../../src/deliver/spool/spoolRecord.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'dss-spoolopen-'));
-  dirs.push(dir);
-  return dir;
-};
+const tempDir = tempDirs('dss-spoolopen-');
 const chunkOf = (tag: string, n: number): Chunk =>
   encodeChunk(
     Array.from({ length: n }, (_, i) => `cpu,tag=${tag} n=${i}i ${1_700_000_000_000_000_000 + i}`),
@@ -30,14 +22,7 @@ function labelled(bytes: Buffer): Chunk {
 }
 const ackBytes = (target: RecordAt): Buffer => Buffer.concat(ackRecord(target));
 const ACK_BYTES = ackBytes({ segment: 0, offset: 0 }).length;
-const drain = (spool: SpoolBuffer): string[] => {
-  const lines: string[] = [];
-  for (let c = spool.shift(); c; c = spool.shift()) {
-    lines.push(...chunkLines(c));
-    spool.done();
-  }
-  return lines;
-};
+const drain = drainBuffer;
 
 describe('opening the disk spool', () => {
   it('an ack forged in a label, read after damage, acknowledges nothing: the records it names are sent', () => {
