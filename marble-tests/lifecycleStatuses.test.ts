@@ -33,6 +33,8 @@ const inputs: Record<string, Input> = {
   d: { kind: 'inspected', info: inspected('web', 'exited', 3), event: event('web', 'die', { exitCode: '3' }), at },
   g: { kind: 'event', event: event('job', 'die', { exitCode: '3' }), at },
   x: { kind: 'event', event: event('web', 'destroy'), at },
+  o: { kind: 'inspected', info: inspected('web', 'running'), event: event('web', 'oom'), at },
+  k: { kind: 'inspected', info: inspected('web', 'exited', 137), event: event('web', 'die', { exitCode: '137' }), at },
 };
 // Statuses as `<name>:<state>[:<exit code>]`.
 const shown = map(({ status }: StatusRecord) =>
@@ -93,6 +95,25 @@ describe('lifecycleStatuses: the container measurement’s statuses', () => {
           shown,
         ),
       ).toBe(expected, v);
+    });
+  });
+
+  it('an oom event wins over the die inspect after it, which may say OOMKilled=false (cgroup v1)', () => {
+    testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
+      const source = hot('  -a-o-k---|', inputs);
+      const subs = '        ^--------!';
+      const expected = '    ---O-K---|';
+      const oom = map(({ status }: StatusRecord) => `${status.state}:${String(status.oomKilled)}`);
+      expectObservable(
+        source.pipe(
+          lifecycleStatuses({}, 50, () => 0),
+          oom,
+        ),
+      ).toBe(expected, {
+        O: 'running:true',
+        K: 'exited:true',
+      });
+      expectSubscriptions(source.subscriptions).toBe(subs);
     });
   });
 });

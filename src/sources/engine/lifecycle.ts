@@ -63,8 +63,10 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
     let status: ContainerStatus;
     if (input.kind === 'inspected') {
       status = statusFromInspect(input.info, before?.container);
-      // The kernel's OOM kill is told before the container dies; inspect says so only once it has.
-      if (event?.Action === 'oom') status = { ...status, oomKilled: true };
+      // The kernel's OOM kill is told before the container dies; inspect says so only once it has,
+      // and not always then (cgroup v1): the `oom` event wins over the `die` inspect that follows.
+      const oomBefore = event?.Action === 'die' && before?.oomKilled === true;
+      if (event?.Action === 'oom' || oomBefore) status = { ...status, oomKilled: true };
     } else {
       if (input.event.Action === 'destroy') {
         known.delete(id);
