@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { type Server, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { type RunningDaemon, logLines, scrapeMetric, spawnDaemon } from '../support/daemon.js';
-import { INFLUX1_PASSWORD, INFLUX1_URL, INFLUX1_USER, influxQuery } from '../support/influx1.js';
+import { INFLUX1_PASSWORD, INFLUX1_URL, INFLUX1_USER, influxQuery, influxWrite } from '../support/influx1.js';
 import { freePort } from '../support/ownVictoriaMetrics.js';
 import { realBed } from '../support/realBed.js';
 import { eventually } from '../support/realEngine.js';
@@ -119,12 +119,7 @@ describe('the built CLI: exit codes and messages', () => {
     // every `container` point of the daemon's batches, which are then rejected, not kept.
     const db = `dss_test_exit_rejects_${process.pid}`;
     await influxQuery(`CREATE DATABASE ${db}`);
-    const auth = Buffer.from(`${INFLUX1_USER}:${INFLUX1_PASSWORD}`).toString('base64');
-    const seeded = await fetch(`${INFLUX1_URL}/write?db=${db}`, {
-      method: 'POST',
-      body: `container,host=elsewhere running="not a boolean" ${Date.now()}000000`,
-      headers: { authorization: `Basic ${auth}` },
-    });
+    const seeded = await influxWrite(db, `container,host=elsewhere running="not a boolean" ${Date.now()}000000`);
     expect(seeded.status).toBe(204);
     const port = await freePort();
     const daemon = spawnDaemon({

@@ -8,7 +8,7 @@ import { PointBuffer } from '../../src/deliver/pointBuffer.js';
 import { writeBatches } from '../../src/deliver/writeBatches.js';
 import { type Chunk, type ChunkBatch, encodeChunk } from '../../src/model/chunk.js';
 import { type RunningDaemon, logLines, scrapeMetric, spawnDaemon } from '../support/daemon.js';
-import { INFLUX1_PASSWORD, INFLUX1_URL, INFLUX1_USER, influxQuery } from '../support/influx1.js';
+import { INFLUX1_PASSWORD, INFLUX1_URL, INFLUX1_USER, influxQuery, influxWrite } from '../support/influx1.js';
 import { freePort } from '../support/ownVictoriaMetrics.js';
 import { eventually, realEngine, testContainers } from '../support/realEngine.js';
 import { folded } from '../support/telemetry.js';
@@ -86,12 +86,7 @@ describe('InfluxDB 1.6, the real one: its /write API (INFLUX_DB)', () => {
     const db = `${DB}_partial`;
     await influxQuery(`CREATE DATABASE ${db}`);
     try {
-      const auth = Buffer.from(`${INFLUX1_USER}:${INFLUX1_PASSWORD}`).toString('base64');
-      const conflict = await fetch(`${INFLUX1_URL}/write?db=${db}`, {
-        method: 'POST',
-        body: `memory,host=elsewhere usage_bytes="not a number" ${Date.now()}000000`,
-        headers: { authorization: `Basic ${auth}` },
-      });
+      const conflict = await influxWrite(db, `memory,host=elsewhere usage_bytes="not a number" ${Date.now()}000000`);
       expect(conflict.status).toBe(204);
       const port = await freePort();
       const daemon = daemonFor(

@@ -3,20 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toLineProtocol } from '../../src/encode/toLineProtocol.js';
 import type { Point } from '../../src/model/point.js';
 import { arbitraryPoint } from '../support/arbitraryPoint.js';
-import { INFLUX1_PASSWORD, INFLUX1_URL, INFLUX1_USER, type InfluxSeries, influxQuery } from '../support/influx1.js';
+import { type InfluxSeries, influxQuery, influxWrite } from '../support/influx1.js';
 import { storedName, storedPoint } from '../support/storedPoint.js';
 
 const DB = `dss_test_lp_${process.pid}`;
 const now = `${Date.now()}000000`;
 
 async function write(points: readonly Point[]): Promise<void> {
-  const auth = Buffer.from(`${INFLUX1_USER}:${INFLUX1_PASSWORD}`).toString('base64');
-  const body = points.map((p) => toLineProtocol(p)!).join('\n');
-  const res = await fetch(`${INFLUX1_URL}/write?${new URLSearchParams({ db: DB, precision: 'n' })}`, {
-    method: 'POST',
-    body,
-    headers: { authorization: `Basic ${auth}` },
-  });
+  const res = await influxWrite(DB, points.map((p) => toLineProtocol(p)!).join('\n'), 'n');
   expect(res.status, await res.text()).toBe(204);
 }
 

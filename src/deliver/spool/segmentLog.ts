@@ -33,7 +33,7 @@ export class SegmentLog {
   /** The end of what the last good fdatasync made durable in the current segment. */
   private synced = 0;
   private readonly unsynced: Array<{ segment: number; from: number }> = [];
-  /** Set when an fdatasync of the current segment failed: nothing more is written to it. */
+  /** Set when an fdatasync of the current segment, or cutting a refused write off it, failed: no more goes in. */
   private abandoned = false;
   private dirty = false;
   /** Unacknowledged data records per segment, oldest segment first. */

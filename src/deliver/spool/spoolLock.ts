@@ -59,7 +59,7 @@ export async function lockSpool(dir: string): Promise<SpoolLock> {
     await testPause();
     if (holder.held) throw new SpoolLockedError(dir, holder.who);
     // A read-only or full disk cannot take the lock, nor a second spool's writes: run rather than crash-loop.
-    if (takeover.refused) return { release: () => undefined, unlocked: takeover.refused };
+    if (takeover.refused) return unlockedBy(takeover.refused);
     if (waited > TAKEOVER_STALE_MS * 2) throw new SpoolLockedError(dir, `another process stays in ${TAKEOVER}`);
     await sleep(TAKEOVER_WAIT_MS);
   }
@@ -77,7 +77,7 @@ async function bindLock(dir: string, path: string): Promise<SpoolLock> {
       return lockOf(dir, await listen(path));
     } catch (error) {
       const code = errorCode(error);
-      if (DISK_FAULTS.has(code)) return { release: () => undefined, unlocked: code };
+      if (DISK_FAULTS.has(code)) return unlockedBy(code);
       if (code !== 'EADDRINUSE' || tries > 1) throw error;
     }
     const holder = await holderOf(path, join(dir, HOLDER));
@@ -87,7 +87,7 @@ async function bindLock(dir: string, path: string): Promise<SpoolLock> {
       unlinkSync(path);
     } catch (error) {
       const code = errorCode(error);
-      if (DISK_FAULTS.has(code)) return { release: () => undefined, unlocked: code };
+      if (DISK_FAULTS.has(code)) return unlockedBy(code);
       if (code !== 'ENOENT') throw error;
     }
   }
@@ -121,6 +121,9 @@ function lockOf(dir: string, server: Server): SpoolLock {
     },
   };
 }
+
+/** No lock: the disk refused it (`code`), and no live process held it. */
+const unlockedBy = (code: string): SpoolLock => ({ release: () => undefined, unlocked: code });
 
 function removeQuietly(file: string): void {
   try {
