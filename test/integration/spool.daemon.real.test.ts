@@ -42,7 +42,12 @@ async function spoolingDaemon(spoolDir: string, env: Record<string, string> = {}
 describe('the daemon and its spool (issue 23)', () => {
   it('a full disk under the spool: the daemon runs on, holds points in memory, drops past MAX_BUFFER_SIZE (counted), warns once, resumes by itself', async () => {
     const disk = await privateTmpfs('2m');
-    const { port, env } = await spoolingDaemon(`${disk.dir}/spool`, { MAX_BUFFER_SIZE: '30KB' });
+    // The stop waits for the write in flight and a last one, each with its retries (up to 7 s each,
+    // jittered): the default 10 s timeout would sometimes cut it short, and the totals line with it.
+    const { port, env } = await spoolingDaemon(`${disk.dir}/spool`, {
+      MAX_BUFFER_SIZE: '30KB',
+      SHUTDOWN_TIMEOUT_MS: '60000',
+    });
     const d = spawnDaemon(env, [], disk.spawn);
     try {
       expect(await eventually(() => started(d), 20_000)).toBe(true);
@@ -70,7 +75,9 @@ describe('the daemon and its spool (issue 23)', () => {
       1,
     );
     expect(lines.filter((l) => l.msg === 'the disk takes the spool again')).toHaveLength(1);
-    const totals = lines.find((l) => String(l.msg).startsWith('stopped'))!;
+    const totals = lines.find((l) => String(l.msg).startsWith('stopped'));
+    expect(totals, JSON.stringify(lines.slice(-3))).toBeDefined();
+    if (totals === undefined) return;
     // every point collected is written, rejected, dropped or still spooled
     expect(Number(totals.dropped)).toBeGreaterThan(0);
     expect(totals.collected).toBe(
