@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseCli, program } from '../../src/config/cli.js';
 import { KEYS } from '../../src/config/keys.js';
 import { ConfigError, resolveConfig } from '../../src/config/resolveConfig.js';
@@ -9,6 +9,7 @@ import { printable } from '../../src/config/secrets.js';
 import { redactUrl } from '../../src/model/redactUrl.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dss-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, text: string): string => {
   const path = join(dir, name);
   writeFileSync(path, text);
