@@ -38,6 +38,7 @@ const items: Record<string, Item> = {
   W: [listed('web', 'running')],
   X: [listed('web', 'exited')],
   N: [],
+  c: event('web', 'create'),
   s: event('web', 'start'),
   d: event('web', 'die', { exitCode: '3' }),
   k: event('web', 'die', { exitCode: '137' }),
@@ -51,12 +52,20 @@ const answers = {
   E: inspected('db', 'exited', 1),
   K: inspected('web', 'exited', 137),
   R: inspected('web', 'restarting', 3),
+  M: { ...inspected('web', 'exited', 137), State: { ...inspected('web', 'exited', 137).State, OOMKilled: true } },
 };
 /** Statuses as `<name>:<state>[:<exit code>]`. */
 const shown = map(({ status }: StatusRecord) =>
   [status.container.name, status.state, ...(status.exitCode === undefined ? [] : [status.exitCode])].join(':'),
 );
-const v = { r: 'web:running', e: 'web:exited:3', j: 'job:exited:3', E: 'db:exited:1', w: 'web:exited' };
+const v = {
+  c: 'web:created',
+  r: 'web:running',
+  e: 'web:exited:3',
+  j: 'job:exited:3',
+  E: 'db:exited:1',
+  w: 'web:exited',
+};
 
 type Cold = (marbles: string, values?: Record<string, unknown>, error?: unknown) => Observable<unknown>;
 /** The inspects each container answers, in the order they are asked: 404 (`#`) once they run out. */
@@ -112,6 +121,19 @@ describe('lifecycleStatuses: the container measurement’s statuses', () => {
     });
   });
 
+  it('a create is written from what its event carries; its start is inspected: one inspect per new container', () => {
+    testScheduler().run(({ hot, cold, expectObservable, flush }) => {
+      const asked: string[] = [];
+      const source = hot<Item>('  -c-s--------|', items);
+      const expected = '          -c-r-r----r-|';
+      const inspect = inspects(cold, { web: ['r|'] });
+      const counted: LifecycleOptions['inspect'] = (id) => (asked.push(id), inspect(id));
+      expectObservable(source.pipe(lifecycleStatuses(options(counted)), shown)).toBe(expected, v);
+      flush();
+      expect(asked).toEqual(['web']);
+    });
+  });
+
   it('under a restart policy the die inspect says restarting: the die event’s exit code is written', () => {
     testScheduler().run(({ hot, cold, expectObservable }) => {
       const source = hot<Item>('  -W--d--s--d----|', items);
@@ -161,6 +183,31 @@ describe('lifecycleStatuses: the container measurement’s statuses', () => {
         K: 'exited:true',
       });
       expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('a die sent before its start (it lived ms): the start says running, the intervals after it what inspect sees', () => {
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const source = hot<Item>('  -W-d-s-------|', items);
+      const expected = '          ---eer--e---e|';
+      const inspect = inspects(cold, { web: ['r|', 'e|', 'e|'] });
+      const filters = { includeStates: ['*'] };
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect, { filters, intervalMs: 4 })), shown)).toBe(
+        expected,
+        v,
+      );
+    });
+  });
+
+  it('with no oom event (not always sent), the die inspect’s OOMKilled=true is written', () => {
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const source = hot<Item>('  -W-k---|', items);
+      const expected = '          ---K---|';
+      const inspect = inspects(cold, { web: ['r|', 'M|'] });
+      const oom = map(({ status }: StatusRecord) => `${status.state}:${String(status.oomKilled)}`);
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect, { intervalMs: 50 })), oom)).toBe(expected, {
+        K: 'exited:true',
+      });
     });
   });
 

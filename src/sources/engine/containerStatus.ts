@@ -122,6 +122,8 @@ export function withDetails(status: ContainerStatus, info: InspectedContainer, e
     cpuLimit: fresh.cpuLimit,
   };
   if (!next.startedAt && fresh.startedAt) next.startedAt = fresh.startedAt;
+  // The `oom` event is not always sent (cgroup v1): the engine's own OOMKilled after a `die` counts too.
+  if (event?.Action === 'die' && info.State.OOMKilled === true) next.oomKilled = true;
   const told = event?.Action.startsWith('health_status') ? status.health : undefined;
   if (told) next.health = { status: told.status, failingStreak: fresh.health?.failingStreak ?? told.failingStreak };
   else if (fresh.health) next.health = fresh.health;

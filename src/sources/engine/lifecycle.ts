@@ -105,6 +105,19 @@ export interface LifecycleStep {
 const msOf = (at: Instant): number => at.seconds * 1000 + at.nanos / 1e6;
 
 /**
+ * What a container is now, after its last event's inspect: what the event said, unless it said
+ * running and the inspect sees it ended with no event since. A container that dies within ms of
+ * its start may have its `die` sent before its `start`: then only the inspect can tell.
+ */
+function settledAfter(status: ContainerStatus, info: InspectedContainer | undefined): ContainerStatus {
+  if (!info || status.state !== 'running') return status;
+  const seen = statusFromInspect(info, status.container);
+  return seen.state === 'exited' || seen.state === 'dead'
+    ? { ...seen, ...(status.oomKilled ? { oomKilled: true } : {}) }
+    : status;
+}
+
+/**
  * The lifecycle state machine: given the book and one input, the statuses to write and the
  * inspects to make. An event's status is what the event says (start: running; die: exited with
  * its exit code, at its time; oom: killed) from the moment it arrives, so that the interval's
@@ -161,6 +174,9 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
     }
     const seq = ++book.seq;
     book.known.set(id, { status, seq });
+    // A new container's name, image and labels are in its `create` event; the rest (limits,
+    // health) matters from `start` on, whose inspect brings it: one inspect fewer per container.
+    if (e.Action === 'create') return { out: [{ status, at }], work: [] };
     return { out: [], work: [{ kind: 'event', id, seq, event: e, at, status }] };
   };
 
@@ -176,7 +192,7 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
         if (known?.seq === work.seq) book.known.delete(id);
         return none;
       }
-      if (known?.seq === work.seq) book.known.set(id, { status, seq: work.seq });
+      if (known?.seq === work.seq) book.known.set(id, { status: settledAfter(status, info), seq: work.seq });
       return { out: [{ status, at: work.at }], work: [] };
     }
     if (answer === 'gone' || book.tombstones.has(id) || (known && known.seq > work.seq)) return none;
