@@ -1,119 +1,244 @@
-import { map } from 'rxjs';
-import { describe, it } from 'vitest';
+import { type Observable, concat, map } from 'rxjs';
+import { describe, expect, it } from 'vitest';
 import type { StatusRecord } from '../src/model/lifecycle.js';
-import type { EngineEvent, InspectedContainer } from '../src/sources/engine/engineCodecs.js';
-import type { LifecycleInput } from '../src/sources/engine/lifecycle.js';
-import { lifecycleStatuses } from '../src/sources/lifecycleStatuses.js';
+import type { EngineEvent, InspectedContainer, ListedContainer } from '../src/sources/engine/engineCodecs.js';
+import { newLifecycleBook } from '../src/sources/engine/lifecycle.js';
+import { type LifecycleOptions, lifecycleStatuses } from '../src/sources/lifecycleStatuses.js';
 import { testScheduler } from './testScheduler.js';
 
-type Input = Exclude<LifecycleInput, { kind: 'tick' }>;
-const at = { seconds: 1_700_000_000, nanos: 0 };
+type Item = readonly ListedContainer[] | EngineEvent;
 const inspected = (id: string, state: string, exitCode = 0): InspectedContainer => ({
   Id: id,
   Name: `/${id}`,
   State: {
-    Running: state === 'running',
+    Running: state === 'running' || state === 'restarting',
     Pid: state === 'running' ? 42 : 0,
     Status: state,
     ExitCode: exitCode,
     FinishedAt: state === 'running' ? '0001-01-01T00:00:00Z' : '2026-11-27T10:00:00Z',
   },
-  HostConfig: {},
+  HostConfig: { NanoCpus: 5e8 },
   RestartCount: 0,
   Config: { Image: 'local/busybox', Labels: {} },
+});
+const listed = (id: string, state: string): ListedContainer => ({
+  Id: id,
+  Names: [`/${id}`],
+  Image: 'local/busybox',
+  Labels: { team: 'core' },
+  State: state,
 });
 const event = (id: string, action: string, attributes: Record<string, string> = {}): EngineEvent => ({
   Type: 'container',
   Action: action,
   Actor: { ID: id, Attributes: { name: id, image: 'local/busybox', ...attributes } },
 });
-const inputs: Record<string, Input> = {
-  a: { kind: 'inspected', info: inspected('web', 'running'), at },
-  b: { kind: 'inspected', info: inspected('db', 'exited', 1), at },
-  d: { kind: 'inspected', info: inspected('web', 'exited', 3), event: event('web', 'die', { exitCode: '3' }), at },
-  g: { kind: 'event', event: event('job', 'die', { exitCode: '3' }), at },
-  x: { kind: 'event', event: event('web', 'destroy'), at },
-  o: { kind: 'inspected', info: inspected('web', 'running'), event: event('web', 'oom'), at },
-  k: { kind: 'inspected', info: inspected('web', 'exited', 137), event: event('web', 'die', { exitCode: '137' }), at },
+const items: Record<string, Item> = {
+  L: [listed('web', 'running'), listed('db', 'exited')],
+  W: [listed('web', 'running')],
+  X: [listed('web', 'exited')],
+  N: [],
+  c: event('web', 'create'),
+  s: event('web', 'start'),
+  d: event('web', 'die', { exitCode: '3' }),
+  k: event('web', 'die', { exitCode: '137' }),
+  o: event('web', 'oom'),
+  g: event('job', 'die', { exitCode: '3' }),
+  x: event('web', 'destroy'),
 };
-// Statuses as `<name>:<state>[:<exit code>]`.
+const answers = {
+  r: inspected('web', 'running'),
+  e: inspected('web', 'exited', 3),
+  E: inspected('db', 'exited', 1),
+  K: inspected('web', 'exited', 137),
+  R: inspected('web', 'restarting', 3),
+  M: { ...inspected('web', 'exited', 137), State: { ...inspected('web', 'exited', 137).State, OOMKilled: true } },
+};
+/** Statuses as `<name>:<state>[:<exit code>]`. */
 const shown = map(({ status }: StatusRecord) =>
   [status.container.name, status.state, ...(status.exitCode === undefined ? [] : [status.exitCode])].join(':'),
 );
-const v = { r: 'web:running', e: 'web:exited:3', j: 'job:exited:3', E: 'db:exited:1' };
+const v = {
+  c: 'web:created',
+  r: 'web:running',
+  e: 'web:exited:3',
+  j: 'job:exited:3',
+  E: 'db:exited:1',
+  w: 'web:exited',
+};
+
+type Cold = (marbles: string, values?: Record<string, unknown>, error?: unknown) => Observable<unknown>;
+/** The inspects each container answers, in the order they are asked: 404 (`#`) once they run out. */
+function inspects(cold: Cold, byId: Record<string, string[]>): LifecycleOptions['inspect'] {
+  const gone = Object.assign(new Error('no such container'), { statusCode: 404 });
+  return (id) => cold(byId[id]?.shift() ?? '#', answers, gone) as Observable<InspectedContainer>;
+}
+const options = (inspect: LifecycleOptions['inspect'], extra: Partial<LifecycleOptions> = {}): LifecycleOptions => ({
+  filters: {},
+  intervalMs: 5,
+  inspect,
+  clock: () => 0,
+  ...extra,
+});
 
 describe('lifecycleStatuses: the container measurement’s statuses', () => {
-  it('writes an event’s status at once, and every interval the containers the state filter includes', () => {
-    testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
-      const source = hot('  -a-b------d---------|', inputs);
-      const subs = '        ^-------------------!';
-      const expected = '    -----r----e---------|';
-      const statuses = source.pipe(
-        lifecycleStatuses({}, 5, () => 1_700_000_000_000),
-        shown,
-      );
-      expectObservable(statuses).toBe(expected, v);
+  it('writes an event’s status once inspected, and every interval the containers the state filter includes', () => {
+    testScheduler().run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+      const source = hot<Item>('  -L--------d---------|', items);
+      const subs = '              ^-------------------!';
+      const expected = '          -----r----e---------|';
+      const inspect = inspects(cold, { web: ['r|', 'e|'] });
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect)), shown)).toBe(expected, v);
       expectSubscriptions(source.subscriptions).toBe(subs);
     });
   });
 
   it('with INCLUDE_STATES=running,exited, stopped containers are written every interval too', () => {
-    testScheduler().run(({ hot, expectObservable }) => {
-      const source = hot('  -a-b-----------|', inputs);
-      const expected = '    -----(rE)-(rE)-|';
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const source = hot<Item>('  -L-------------|', items);
+      const expected = '          -----(rE)-(rE)-|';
+      const inspect = inspects(cold, { web: ['r|'], db: ['E|'] });
       const filters = { includeStates: ['running', 'exited'] };
-      expectObservable(
-        source.pipe(
-          lifecycleStatuses(filters, 5, () => 0),
-          shown,
-        ),
-      ).toBe(expected, v);
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect, { filters })), shown)).toBe(expected, v);
     });
   });
 
   it('a container gone before it could be inspected still leaves its exit code; destroy forgets one', () => {
-    testScheduler().run(({ hot, expectObservable }) => {
-      const source = hot('  -a-g-x---------|', inputs);
-      const expected = '    ---j-----------|';
-      expectObservable(
-        source.pipe(
-          lifecycleStatuses({}, 5, () => 0),
-          shown,
-        ),
-      ).toBe(expected, v);
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const source = hot<Item>('  -W-g-x---------|', items);
+      const expected = '          ---j-----------|';
+      const inspect = inspects(cold, { web: ['r|'] });
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect)), shown)).toBe(expected, v);
+    });
+  });
+
+  it('an event’s status says what the event says, whatever its inspect sees (a start inspected once exited)', () => {
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const source = hot<Item>('  -s-d-x---------|', items);
+      const expected = '          ---re----------|'; // d's inspect waits for s's
+      const inspect = inspects(cold, { web: ['--e|', '#'] });
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect)), shown)).toBe(expected, v);
+    });
+  });
+
+  it('a create is written from what its event carries; its start is inspected: one inspect per new container', () => {
+    testScheduler().run(({ hot, cold, expectObservable, flush }) => {
+      const asked: string[] = [];
+      const source = hot<Item>('  -c-s--------|', items);
+      const expected = '          -c-r-r----r-|';
+      const inspect = inspects(cold, { web: ['r|'] });
+      const counted: LifecycleOptions['inspect'] = (id) => (asked.push(id), inspect(id));
+      expectObservable(source.pipe(lifecycleStatuses(options(counted)), shown)).toBe(expected, v);
+      flush();
+      expect(asked).toEqual(['web']);
+    });
+  });
+
+  it('under a restart policy the die inspect says restarting: the die event’s exit code is written', () => {
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const source = hot<Item>('  -W--d--s--d----|', items);
+      const expected = '          ----e--r--e----|';
+      const inspect = inspects(cold, { web: ['r|', 'R|', 'r|', 'R|'] });
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect, { intervalMs: 50 })), shown)).toBe(expected, v);
+    });
+  });
+
+  it('the inspects of one container answer in order: a late listing answer cannot bring back a destroyed one', () => {
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const source = hot<Item>('  -W-d-x---------------|', items);
+      const expected = '          --------e------------|'; // then nothing: no ghost
+      const inspect = inspects(cold, { web: ['------r|', 'e|'] });
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect)), shown)).toBe(expected, v);
+    });
+  });
+
+  it('an interval between an event and its inspect already says what the event says', () => {
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const source = hot<Item>('  -W-s-----------|', items);
+      const expected = '          ----r---rr--r--|'; // the start's status (at 9) waits 6 frames for its inspect
+      const inspect = inspects(cold, { web: ['e|', '------r|'] });
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect, { intervalMs: 4 })), shown)).toBe(expected, v);
     });
   });
 
   it('name filters apply to event statuses as well', () => {
-    testScheduler().run(({ hot, expectObservable }) => {
-      const source = hot('  -a-g-d---------|', inputs);
-      const expected = '    -----(ee)-e----|'; // at 5, d's status, then the interval's
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const source = hot<Item>('  -W-g-d---------|', items);
+      const expected = '          -----(ee)-e----|'; // at 5, d's status, then the interval's
+      const inspect = inspects(cold, { web: ['r|', 'e|'] });
       const filters = { includeNames: ['web'], includeStates: ['running', 'exited'] };
-      expectObservable(
-        source.pipe(
-          lifecycleStatuses(filters, 5, () => 0),
-          shown,
-        ),
-      ).toBe(expected, v);
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect, { filters })), shown)).toBe(expected, v);
     });
   });
 
   it('an oom event wins over the die inspect after it, which may say OOMKilled=false (cgroup v1)', () => {
-    testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
-      const source = hot('  -a-o-k---|', inputs);
-      const subs = '        ^--------!';
-      const expected = '    ---O-K---|';
+    testScheduler().run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+      const source = hot<Item>('  -W-o-k---|', items);
+      const subs = '              ^--------!';
+      const expected = '          ---O-K---|';
+      const inspect = inspects(cold, { web: ['r|', 'r|', 'K|'] });
       const oom = map(({ status }: StatusRecord) => `${status.state}:${String(status.oomKilled)}`);
-      expectObservable(
-        source.pipe(
-          lifecycleStatuses({}, 50, () => 0),
-          oom,
-        ),
-      ).toBe(expected, {
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect, { intervalMs: 50 })), oom)).toBe(expected, {
         O: 'running:true',
         K: 'exited:true',
       });
       expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('a die sent before its start (it lived ms): the start says running, the intervals after it what inspect sees', () => {
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const source = hot<Item>('  -W-d-s-------|', items);
+      const expected = '          ---eer--e---e|';
+      const inspect = inspects(cold, { web: ['r|', 'e|', 'e|'] });
+      const filters = { includeStates: ['*'] };
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect, { filters, intervalMs: 4 })), shown)).toBe(
+        expected,
+        v,
+      );
+    });
+  });
+
+  it('with no oom event (not always sent), the die inspect’s OOMKilled=true is written', () => {
+    testScheduler().run(({ hot, cold, expectObservable }) => {
+      const source = hot<Item>('  -W-k---|', items);
+      const expected = '          ---K---|';
+      const inspect = inspects(cold, { web: ['r|', 'M|'] });
+      const oom = map(({ status }: StatusRecord) => `${status.state}:${String(status.oomKilled)}`);
+      expectObservable(source.pipe(lifecycleStatuses(options(inspect, { intervalMs: 50 })), oom)).toBe(expected, {
+        K: 'exited:true',
+      });
+    });
+  });
+
+  it('a re-listing writes what changed while the events were down, and the last state of what disappeared', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const book = newLifecycleBook();
+      const session = (marbles: string, byId: Record<string, string[]>) =>
+        cold<Item>(marbles, items).pipe(lifecycleStatuses(options(inspects(cold, byId), { book, intervalMs: 3 })));
+      const sessions = concat(
+        session('W-----|', { web: ['r|'] }),
+        session('X-|', { web: ['e|'] }),
+        session('W-|', { web: ['r|'] }),
+        session('N|', {}),
+      );
+      const expected = '---r--e-r-w|'; // r: a tick; e, r: changes; w: gone, ended on exited
+      expectObservable(sessions.pipe(shown)).toBe(expected, v);
+    });
+  });
+
+  it('a listed container whose inspect fails is known from the listing, and the failure told', () => {
+    testScheduler().run(({ hot, cold, expectObservable, flush }) => {
+      const told: string[] = [];
+      const source = hot<Item>('  -W-------|', items);
+      const expected = '          -----r---|';
+      const inspect = inspects(cold, { web: ['#'.replace('#', '-#')] });
+      const failing: LifecycleOptions['inspect'] = (id) =>
+        id === 'web' ? cold('-#', {}, new Error('500')) : inspect(id);
+      const onInspectFailed = (id: string) => void told.push(id);
+      expectObservable(source.pipe(lifecycleStatuses(options(failing, { onInspectFailed })), shown)).toBe(expected, v);
+      flush();
+      expect(told).toEqual(['web']);
     });
   });
 });

@@ -1,33 +1,21 @@
-import {
-  EMPTY,
-  type Observable,
-  type SchedulerLike,
-  asyncScheduler,
-  catchError,
-  defer,
-  from,
-  map,
-  mergeMap,
-  of,
-} from 'rxjs';
+import { type Observable, type SchedulerLike, asyncScheduler, defer, from, map } from 'rxjs';
 import type { StatusRecord } from '../model/lifecycle.js';
 import { type Logger, silentLogger } from '../model/logger.js';
-import type { Instant } from '../model/timestamp.js';
 import { concurrencyGate } from '../rx/concurrencyGate.js';
-import { retryBackoff, statusOf } from '../rx/retryBackoff.js';
+import { retryBackoff } from '../rx/retryBackoff.js';
 import { listThenEvents$ } from './engine/containers.js';
 import { ENGINE_RETRY_MAX_MS } from './watchContainers.js';
 import type { Engine } from './engine/engine.js';
-import { type EngineEvent, ListedContainer, stripSlash } from './engine/engineCodecs.js';
-import { type ContainerFilters, containerMatcher } from './engine/filters.js';
-import { inspectContainer } from './engine/inspect.js';
-import { LIFECYCLE_ACTIONS, type LifecycleInput } from './engine/lifecycle.js';
-import { instantOf, lifecycleStatuses } from './lifecycleStatuses.js';
-
-type Inspected = Exclude<LifecycleInput, { kind: 'tick' }>;
+import { ListedContainer } from './engine/engineCodecs.js';
+import type { ContainerFilters } from './engine/filters.js';
+import { inspect$ } from './engine/inspect.js';
+import { LIFECYCLE_ACTIONS, newLifecycleBook } from './engine/lifecycle.js';
+import { lifecycleStatuses } from './lifecycleStatuses.js';
 
 /** Inspect requests under way at once, per engine, for the lifecycle (the cgroup source has its own gate). */
 export const MAX_CONCURRENT_LIFECYCLE_INSPECTS = 16;
+/** Containers whose failed inspect was told, at most: the log says it once per container. */
+const TOLD_MAX = 1000;
 
 export interface ContainerStatesOptions {
   readonly filters?: ContainerFilters;
@@ -38,24 +26,22 @@ export interface ContainerStatesOptions {
   readonly log?: Logger;
 }
 
-const eventTime = (event: EngineEvent, nowMs: number): Instant =>
-  event.timeNano !== undefined
-    ? { seconds: Math.floor(event.timeNano / 1e9), nanos: event.timeNano % 1e9 }
-    : instantOf(nowMs);
-
 /**
- * One engine's containers' lifecycle, for the `container` measurement: each matching container
- * inspected once when listed, then again after each of its lifecycle events (`start`, `die`,
- * `oom`, `health_status`, `restart`, `pause`, `unpause`, `update`, ...), whose status is emitted
- * at once, stamped with the event's time; and every `intervalMs` the status of each container the
- * state filter includes. Its own event stream beside discovery's: one more long-lived request per
- * engine. An engine outage is retried with backoff, quietly (the stats sources log it).
+ * One engine's containers' lifecycle, for the `container` measurement (`lifecycleStatuses`):
+ * each matching container inspected when listed; each lifecycle event (`create`, `start`, `die`,
+ * `oom`, `health_status`, `restart`, `pause`, `unpause`, `update`, `rename`) written at its time,
+ * saying what the event says, with its inspect's details; every `intervalMs` the status of each
+ * container the state filter includes. Its own event stream beside discovery's: one more
+ * long-lived request per engine. An engine outage is retried with backoff, quietly (the stats
+ * sources log it); what is known outlives it, and the re-listing writes what changed meanwhile.
+ * Inspects are retried (`inspect$`); a listed container whose inspect still fails is known from
+ * the listing, and the log says so once.
  *
  * ```
- * events:   ^---------s-------d-------        (s: start of c2, d: die of c1 with exitCode 3)
- * listing:  -[c1]
- * ticks:    -----t--------t--------t--
- * result:   -----1----2---(12)-1---2--       (1: c1's status; at d, exit_code 3)
+ * events:   ^---------s-------d-------  ✕ ^---     (s: start of c2, d: die of c1 with exitCode 3)
+ * listing:  -[c1]                          -[c2]     (c1 removed while the events were down)
+ * ticks:    -----t--------t--------t---    ----t-
+ * result:   -----1----2---(12)-1---2---    -G--2-   (1: c1's status; at d, exit_code 3; G: c1 gone)
  * ```
  */
 export function containerStates$(
@@ -64,47 +50,46 @@ export function containerStates$(
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<StatusRecord> {
   const log = options.log ?? silentLogger;
-  const now = options.clock ?? (() => scheduler.now());
   return defer(() => {
-    const listed = containerMatcher(options.filters);
+    const book = newLifecycleBook();
+    const told = new Set<string>();
     const gate = concurrencyGate(MAX_CONCURRENT_LIFECYCLE_INSPECTS);
-    const inspect = (id: string, event?: EngineEvent): Observable<Inspected> =>
-      gate(defer(() => inspectContainer(engine, id))).pipe(
-        map((info): Inspected => {
-          const at = event ? eventTime(event, now()) : instantOf(now());
-          return event ? { kind: 'inspected', info, event, at } : { kind: 'inspected', info, at };
-        }),
-        catchError((error: unknown) => {
-          // Gone already (`--rm`): what the event itself carries is written.
-          if (event) return of<Inspected>({ kind: 'event', event, at: eventTime(event, now()) });
-          if (statusOf(error) !== 404) log.debug({ engine: engine.address, id, err: error }, 'inspect failed');
-          return EMPTY;
-        }),
+    const onInspectFailed = (id: string, err: unknown): void => {
+      if (told.has(id)) return;
+      if (told.size >= TOLD_MAX) told.clear();
+      told.add(id);
+      log.warn(
+        { engine: engine.address, id, err },
+        'inspect failed after its retries: the container is written from what the listing or its event says',
       );
-    const list = () => from(engine.docker.listContainers({ all: true }) as Promise<unknown[]>);
-    return listThenEvents$(engine, LIFECYCLE_ACTIONS, list).pipe(
-      mergeMap((item): Observable<Inspected> => {
-        if (Array.isArray(item)) {
-          const matching = item.filter((c): c is ListedContainer => ListedContainer.is(c) && matchesListed(listed, c));
-          return from(matching).pipe(mergeMap((c) => inspect(c.Id)));
-        }
-        const event = item as EngineEvent;
-        return event.Action === 'destroy'
-          ? of<Inspected>({ kind: 'event', event, at: eventTime(event, now()) })
-          : inspect(event.Actor.ID, event);
-      }),
-      lifecycleStatuses(options.filters ?? {}, options.intervalMs, now, scheduler),
+    };
+    const list = () =>
+      from(engine.docker.listContainers({ all: true }) as Promise<unknown[]>).pipe(
+        map((listing) => listing.filter((c): c is ListedContainer => ListedContainer.is(c))),
+      );
+    const session = defer(() =>
+      listThenEvents$<readonly ListedContainer[]>(engine, LIFECYCLE_ACTIONS, list).pipe(
+        lifecycleStatuses(
+          {
+            filters: options.filters ?? {},
+            intervalMs: options.intervalMs,
+            inspect: (id) => gate(inspect$(engine, id, scheduler)),
+            book,
+            onInspectFailed,
+            ...(options.clock ? { clock: options.clock } : {}),
+          },
+          scheduler,
+        ),
+      ),
     );
-  }).pipe(
-    retryBackoff(
-      {
-        maxMs: ENGINE_RETRY_MAX_MS,
-        onRetry: ({ error }) => log.debug({ engine: engine.address, err: error }, 'lifecycle events: retrying'),
-      },
-      scheduler,
-    ),
-  );
+    return session.pipe(
+      retryBackoff(
+        {
+          maxMs: ENGINE_RETRY_MAX_MS,
+          onRetry: ({ error }) => log.debug({ engine: engine.address, err: error }, 'lifecycle events: retrying'),
+        },
+        scheduler,
+      ),
+    );
+  });
 }
-
-const matchesListed = (match: ReturnType<typeof containerMatcher>, c: ListedContainer): boolean =>
-  match({ name: stripSlash(c.Names?.[0] ?? ''), state: c.State, labels: c.Labels ?? {} });

@@ -3,18 +3,32 @@ import {
   type OperatorFunction,
   type SchedulerLike,
   asyncScheduler,
+  catchError,
+  concatMap,
   connect,
   defer,
+  groupBy,
   map,
   merge,
   mergeMap,
+  of,
+  switchMap,
   timer,
 } from 'rxjs';
 import type { StatusRecord } from '../model/lifecycle.js';
-import { takeUntilEnd } from '../rx/takeUntilEnd.js';
 import type { Instant } from '../model/timestamp.js';
-import { type KnownContainers, type LifecycleInput, lifecycleReducer } from './engine/lifecycle.js';
+import { statusOf } from '../rx/retryBackoff.js';
+import { takeUntilEnd } from '../rx/takeUntilEnd.js';
+import type { EngineEvent, InspectedContainer, ListedContainer } from './engine/engineCodecs.js';
 import type { ContainerFilters } from './engine/filters.js';
+import {
+  type ContainerWork,
+  type Inspection,
+  type LifecycleBook,
+  type LifecycleInput,
+  lifecycleReducer,
+  newLifecycleBook,
+} from './engine/lifecycle.js';
 
 /** A wall-clock ms as an Instant. */
 export const instantOf = (ms: number): Instant => ({
@@ -22,36 +36,97 @@ export const instantOf = (ms: number): Instant => ({
   nanos: Math.round((ms % 1000) * 1e6) % 1e9,
 });
 
+/** An event's own time (ns since the epoch), else `nowMs`. */
+export const eventTime = (event: EngineEvent, nowMs: number): Instant =>
+  event.timeNano !== undefined
+    ? { seconds: Math.floor(event.timeNano / 1e9), nanos: event.timeNano % 1e9 }
+    : instantOf(nowMs);
+
+/** A container's queue of inspects closes after this long without work (a new one opens if more comes). */
+export const CONTAINER_IDLE_MS = 60_000;
+
+export interface LifecycleOptions {
+  readonly filters: ContainerFilters;
+  /** ms between the periodic statuses of every watched container. */
+  readonly intervalMs: number;
+  /** A container's inspect; an error with status 404 says it is gone, any other that it failed. */
+  readonly inspect: (id: string) => Observable<InspectedContainer>;
+  /** Wall-clock ms for the statuses' time (default: the scheduler's now). */
+  readonly clock?: () => number;
+  /** What is known of the engine's containers, kept across its sessions (default: this subscription's own). */
+  readonly book?: LifecycleBook;
+  /** Told when an inspect fails for another reason than 404. */
+  readonly onInspectFailed?: (id: string, error: unknown) => void;
+}
+
 /**
- * The statuses to write from a container's inspects and events: each event's status at once,
- * and every `intervalMs` (on the scheduler) the status of each known container the state filter
- * includes, stamped with `clock` (default the scheduler's now). The known containers are this
- * subscription's own (`lifecycleReducer`).
+ * The statuses to write from an engine's listings and container events (`lifecycleReducer`):
+ * each event's status at the event's time once its inspect answered; every `intervalMs` (on the
+ * scheduler) the status of each known container the state filter includes; after a re-listing,
+ * what changed. The inspects of one container run one after another, in the order of its
+ * events (a late answer cannot undo a later event); different containers' run side by side.
  *
  * ```
- * source:   -i-----e---------      (i: c1 inspected at start-up, e: c1's die, exit code 3)
+ * source:   -L--s-d-x----------     (L: listing [c1], s: start of c2, d: die of c2, x: destroy of c2)
+ * inspects: -[c1]-[s]-[d]--          (c2's one after the other; d's answers 404: gone)
  * interval:     ----t----t---
- * result:   -----1-E----1----      (1: c1's status; E: with exit_code 3, at the event's time)
+ * result:   -----1-S--D-1----1-     (S: c2 running at s's time; D: exited, exit code, at d's time)
  * ```
  */
 export function lifecycleStatuses(
-  filters: ContainerFilters,
-  intervalMs: number,
-  clock?: () => number,
+  options: LifecycleOptions,
   scheduler: SchedulerLike = asyncScheduler,
-): OperatorFunction<Exclude<LifecycleInput, { kind: 'tick' }>, StatusRecord> {
-  const now = clock ?? (() => scheduler.now());
-  return (source: Observable<Exclude<LifecycleInput, { kind: 'tick' }>>) =>
+): OperatorFunction<readonly ListedContainer[] | EngineEvent, StatusRecord> {
+  const now = options.clock ?? (() => scheduler.now());
+  return (source) =>
     defer(() => {
-      const reduce = lifecycleReducer(filters);
-      const known: KnownContainers = new Map();
-      const ticks$ = timer(intervalMs, intervalMs, scheduler).pipe(
+      const book = options.book ?? newLifecycleBook();
+      const reduce = lifecycleReducer(options.filters);
+      const step = (input: LifecycleInput) => reduce(book, input);
+      const inspect = (work: ContainerWork): Observable<Inspection> =>
+        options.inspect(work.id).pipe(
+          map((info): Inspection => ({ kind: 'inspection', work, answer: info, at: instantOf(now()) })),
+          catchError((error: unknown) => {
+            if (statusOf(error) !== 404) options.onInspectFailed?.(work.id, error);
+            const answer = statusOf(error) === 404 ? 'gone' : 'failed';
+            return of<Inspection>({ kind: 'inspection', work, answer, at: instantOf(now()) });
+          }),
+        );
+      const ticks$ = timer(options.intervalMs, options.intervalMs, scheduler).pipe(
         map((): LifecycleInput => ({ kind: 'tick', at: instantOf(now()) })),
       );
-      // The ticks end with the source: the statuses of an engine's session end with its events.
       return source.pipe(
-        connect((inputs) => merge(inputs, ticks$.pipe(takeUntilEnd(inputs)))),
-        mergeMap((input) => reduce(known, input)),
+        map((item): LifecycleInput =>
+          isListing(item)
+            ? { kind: 'listing', containers: item, at: instantOf(now()) }
+            : { kind: 'event', event: item, at: eventTime(item, now()) },
+        ),
+        connect((inputs) => {
+          const steps = inputs.pipe(map(step));
+          return steps.pipe(
+            connect((arrived) =>
+              merge(
+                arrived.pipe(mergeMap((s) => s.out)),
+                arrived.pipe(
+                  mergeMap((s) => s.work),
+                  groupBy((work) => work.id, {
+                    duration: (queue) => queue.pipe(switchMap(() => timer(CONTAINER_IDLE_MS, scheduler))),
+                  }),
+                  mergeMap((queue) => queue.pipe(concatMap(inspect))),
+                  mergeMap((inspection) => step(inspection).out),
+                ),
+                // The ticks end with the source: the statuses of an engine's session end with its events.
+                ticks$.pipe(
+                  takeUntilEnd(inputs),
+                  mergeMap((tick) => step(tick).out),
+                ),
+              ),
+            ),
+          );
+        }),
       );
     });
 }
+
+const isListing = (item: readonly ListedContainer[] | EngineEvent): item is readonly ListedContainer[] =>
+  Array.isArray(item);

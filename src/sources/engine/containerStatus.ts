@@ -1,7 +1,7 @@
 import type { ContainerRef } from '../../model/container.js';
 import type { ContainerStatus, CpuLimit } from '../../model/lifecycle.js';
 import { type Instant, parseInstant } from '../../model/timestamp.js';
-import { type EngineEvent, type InspectedContainer, stripSlash } from './engineCodecs.js';
+import { type EngineEvent, type InspectedContainer, type ListedContainer, stripSlash } from './engineCodecs.js';
 
 /** The engine writes Go's zero time (0001-01-01T00:00:00Z) for "never": that is unknown, not a time. */
 function knownTime(text: string | undefined): Instant | undefined {
@@ -65,8 +65,9 @@ export function statusFromInspect(info: InspectedContainer, known?: ContainerRef
   };
 }
 
-/** The state a lifecycle event leaves a container in, when it cannot be inspected (it is gone: `--rm`). */
+/** The state a lifecycle event leaves a container in: what a point stamped with the event's time says. */
 const STATE_AFTER: Readonly<Record<string, string>> = {
+  create: 'created',
   start: 'running',
   restart: 'running',
   unpause: 'running',
@@ -74,20 +75,27 @@ const STATE_AFTER: Readonly<Record<string, string>> = {
   die: 'exited',
 };
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
- * A known container's status after an event, from what the event itself carries: the exit code
- * of `die`, `oom`, the health of `health_status: healthy`. For when inspect cannot tell (the
- * container was removed at once), and so that the point is written at once.
+ * A known container's status after an event, from what the event itself carries: the state it
+ * leaves, the exit code of `die` and its time (finished), the time of `start` (started), `oom`,
+ * the health of `health_status: healthy`. These win over any inspect: under a restart policy the
+ * inspect after `die` already says `restarting` or `running`, and a container that lived a few
+ * ms is `exited` by the time its `start` is inspected.
  */
-export function statusAfterEvent(status: ContainerStatus, event: EngineEvent): ContainerStatus {
+export function statusAfterEvent(status: ContainerStatus, event: EngineEvent, at?: Instant): ContainerStatus {
   const action = event.Action.split(':')[0]!;
   const attributes = event.Actor.Attributes ?? {};
   const state = STATE_AFTER[action] ?? status.state;
-  const next: { -readonly [K in keyof ContainerStatus]: ContainerStatus[K] } = { ...status, state };
+  const next: Mutable<ContainerStatus> = { ...status, state };
   if (action === 'die') {
     const code = Number(attributes.exitCode);
-    if (Number.isInteger(code)) next.exitCode = code;
+    if (attributes.exitCode !== undefined && Number.isInteger(code)) next.exitCode = code;
+    else delete next.exitCode;
+    // The kernel's OOM kill is told before the container dies: an `oom` before this `die` stays.
     next.oomKilled ??= false;
+    if (at) next.finishedAt = at;
   } else if (action === 'oom') next.oomKilled = true;
   else if (action === 'health_status') {
     const health = event.Action.slice(action.length + 1).trim();
@@ -96,6 +104,60 @@ export function statusAfterEvent(status: ContainerStatus, event: EngineEvent): C
     delete next.exitCode;
     delete next.oomKilled;
     delete next.finishedAt;
+    if (at) next.startedAt = at;
   }
   return next;
+}
+
+/**
+ * The status an event left, with the details its inspect adds: names, image, labels, restart
+ * count, CPU limit, the health's failing streak; never the state (see `statusAfterEvent`).
+ */
+export function withDetails(status: ContainerStatus, info: InspectedContainer, event?: EngineEvent): ContainerStatus {
+  const fresh = statusFromInspect(info, status.container);
+  const next: Mutable<ContainerStatus> = {
+    ...status,
+    container: fresh.container,
+    restartCount: fresh.restartCount,
+    cpuLimit: fresh.cpuLimit,
+  };
+  if (!next.startedAt && fresh.startedAt) next.startedAt = fresh.startedAt;
+  // The `oom` event is not always sent (cgroup v1): the engine's own OOMKilled after a `die` counts too.
+  if (event?.Action === 'die' && info.State.OOMKilled === true) next.oomKilled = true;
+  const told = event?.Action.startsWith('health_status') ? status.health : undefined;
+  if (told) next.health = { status: told.status, failingStreak: fresh.health?.failingStreak ?? told.failingStreak };
+  else if (fresh.health) next.health = fresh.health;
+  else delete next.health;
+  return next;
+}
+
+/** A listed container whose inspect failed: what the listing says, over what was known of it. */
+export function statusFromListing(c: ListedContainer, known?: ContainerStatus): ContainerStatus {
+  const container = {
+    id: c.Id,
+    name: stripSlash(c.Names?.[0] ?? known?.container.name ?? c.Id.slice(0, 12)),
+    image: c.Image,
+    labels: c.Labels ?? {},
+  };
+  if (known?.state === c.State) return { ...known, container };
+  return { container, state: c.State, restartCount: known?.restartCount ?? 0, cpuLimit: known?.cpuLimit ?? {} };
+}
+
+const LIVE = new Set(['running', 'paused', 'restarting']);
+
+/**
+ * The last status of a container that disappeared while the events were down (not in the
+ * re-listing: removed): a live one is written `exited`, with no exit code (none is known).
+ */
+export function goneStatus(status: ContainerStatus): ContainerStatus {
+  if (!LIVE.has(status.state)) return status;
+  const { exitCode: _c, finishedAt: _f, oomKilled: _o, health: _h, ...rest } = status;
+  return { ...rest, state: 'exited' };
+}
+
+/** Whether two statuses of a container say a different state, exit, start or restart count. */
+export function changedState(a: ContainerStatus, b: ContainerStatus): boolean {
+  const key = (s: ContainerStatus) =>
+    JSON.stringify([s.state, s.exitCode, s.oomKilled, s.restartCount, s.startedAt, s.finishedAt]);
+  return key(a) !== key(b);
 }

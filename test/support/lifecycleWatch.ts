@@ -1,0 +1,72 @@
+import type { Subscription } from 'rxjs';
+import type { StatusRecord } from '../../src/model/lifecycle.js';
+import type { Logger } from '../../src/model/logger.js';
+import type { Instant } from '../../src/model/timestamp.js';
+import { containerStates$ } from '../../src/sources/containerStates.js';
+import type { Engine } from '../../src/sources/engine/engine.js';
+import { TEST_LABEL, control } from './realEngine.js';
+
+/** A status as the tests read it: the container's id, its time in ns and when the test got it. */
+export interface Seen {
+  readonly id: string;
+  readonly ns: number;
+  readonly state: string;
+  readonly exitCode: number | undefined;
+  readonly receivedAt: number;
+  readonly record: StatusRecord;
+}
+
+export const nsOf = (at: Instant): number => at.seconds * 1e9 + at.nanos;
+
+/** `containerStates$` of an engine for the containers named `<prefix>*`, every status kept. */
+export function watchStates(
+  engine: Engine,
+  prefix: string,
+  intervalMs: number,
+  log?: Logger,
+): { seen: Seen[]; stop: () => void } {
+  const seen: Seen[] = [];
+  const filters = { includeNames: [`${prefix}*`] };
+  const sub: Subscription = containerStates$(engine, { filters, intervalMs, ...(log ? { log } : {}) }).subscribe(
+    (record) =>
+      seen.push({
+        id: record.status.container.id,
+        ns: nsOf(record.at),
+        state: record.status.state,
+        exitCode: record.status.exitCode,
+        receivedAt: Date.now(),
+        record,
+      }),
+  );
+  return { seen, stop: () => sub.unsubscribe() };
+}
+
+export interface SeenEvent {
+  readonly id: string;
+  readonly action: string;
+  /** The event's time as the collector reads it (a JSON number of ns). */
+  readonly ns: number;
+  readonly exitCode: string | undefined;
+}
+
+/** The main engine's container events of one test suite's containers, as they come. */
+export async function suiteEvents(suite: string): Promise<{ events: SeenEvent[]; stop: () => void }> {
+  const events: SeenEvent[] = [];
+  const stream = (await control.getEvents({
+    filters: { type: ['container'], label: [`${TEST_LABEL}=${suite}`] },
+  })) as NodeJS.ReadableStream & { destroy(): void };
+  let rest = '';
+  stream.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString('utf8')).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines.filter((l) => l.trim() !== '')) {
+      const e = JSON.parse(line) as {
+        Action: string;
+        timeNano: number;
+        Actor: { ID: string; Attributes?: Record<string, string> };
+      };
+      events.push({ id: e.Actor.ID, action: e.Action, ns: e.timeNano, exitCode: e.Actor.Attributes?.exitCode });
+    }
+  });
+  return { events, stop: () => stream.destroy() };
+}
