@@ -146,4 +146,27 @@ describe('top: the live screen in a terminal', () => {
     expect(await eventually(() => screen('plain').includes('TOP-EXIT=')), screen('plain')).toBe(true);
     expect(screen('plain')).toContain('TOP-EXIT=0');
   });
+
+  it('a fault in the view (its render, or an exception nothing caught) restores the terminal, prints the error, exits 1', async () => {
+    const faults = ['feed', 'render'];
+    for (const fault of faults) startTop(`fault-${fault}`, { DSS_TEST_TOP_FAULT: fault }, []);
+    for (const fault of faults) {
+      const session = `fault-${fault}`;
+      // With the scrollback: the error's stack may scroll its first line off the pane.
+      const all = (): string => tmux('capture-pane', '-p', '-S', '-200', '-t', session);
+      expect(await eventually(() => all().includes('TOP-EXIT='), 20_000), all()).toBe(true);
+      const after = all();
+      expect(tmux('display', '-p', '-t', session, '#{alternate_on} #{cursor_flag}').trim(), after).toBe('0 1');
+      expect(after).toContain('TOP-EXIT=1');
+      expect(after).toMatch(
+        new RegExp(
+          `^docker-stats-service top: the view failed: Error: test fault in the view \\(DSS_TEST_TOP_FAULT=${fault}\\)$`,
+          'm',
+        ),
+      );
+      expect(after).toMatch(/^ +at /m); // its stack, for the bug report
+      expect(after).toMatch(/^icanon$/m); // raw mode is off
+      expect(after).not.toContain('sort: n name'); // the screen's footer went with the alternate screen
+    }
+  });
 });
