@@ -1,4 +1,4 @@
-import { map } from 'rxjs';
+import { map, mergeMap } from 'rxjs';
 import { describe, it } from 'vitest';
 import { type Point, int } from '../src/model/point.js';
 import type { ContainerRow } from '../src/view/containerRow.js';
@@ -62,6 +62,47 @@ describe('containerRows: the view rows, every refresh', () => {
       const once = hot('    -c--------------------------------|', points);
       const gone = '        ---a-------a-------a-------b------|';
       expectObservable(once.pipe(containerRows(8), shown)).toBe(gone, { a: 'web cpu=50 rx=-', b: '' });
+    });
+  });
+
+  it('an interface that goes (a network disconnected) leaves the totals: no stale or negative rate', () => {
+    // web on two networks: eth0 takes 1000 B/s, eth1 500 B/s; eth1 is disconnected after the
+    // second round, and connected again (a new interface, its counter from 0) after the fourth.
+    const round = (second: number, eth0: number, eth1?: number): Point[] => [
+      cpu(second, 1),
+      { ...net(second, eth0), tags: { ...tags, interface: 'eth0' } },
+      ...(eth1 === undefined ? [] : [{ ...net(second, eth1), tags: { ...tags, interface: 'eth1' } }]),
+    ];
+    const rounds = {
+      a: round(1, 1000, 5000),
+      b: round(2, 2000, 5500),
+      c: round(3, 3000),
+      d: round(4, 4000),
+      e: round(5, 5000, 100),
+      f: round(6, 6000, 600),
+    };
+    const totals = map((rows: readonly ContainerRow[]) =>
+      rows.map((r) => `rx=${r.netRxPerSec ?? '-'} ${r.interfaces.map((i) => i.name).join('+')}`).join(','),
+    );
+    testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
+      const source = hot('  -a-------b-------c-------d-------e-------f-------|', rounds);
+      const subs = '        ^------------------------------------------------!';
+      const expected = '    ---u-------v-------w-------x-------y-------z-----|';
+      expectObservable(
+        source.pipe(
+          mergeMap((points) => points),
+          containerRows(8),
+          totals,
+        ),
+      ).toBe(expected, {
+        u: 'rx=- eth0+eth1',
+        v: 'rx=1500 eth0+eth1',
+        w: 'rx=1000 eth0',
+        x: 'rx=1000 eth0',
+        y: 'rx=1000 eth0+eth1',
+        z: 'rx=1500 eth0+eth1',
+      });
+      expectSubscriptions(source.subscriptions).toBe(subs);
     });
   });
 

@@ -64,8 +64,11 @@ export interface RowEntry {
   /** The latest values, written in place: `rowOf` copies them into each emitted row. */
   readonly row: Record<string, unknown> & Pick<ContainerRow, 'key' | 'host' | 'id' | 'name' | 'image' | 'labels'>;
   readonly counters: Map<string, Counter>;
-  readonly interfaces: Map<string, { errors?: number; dropped?: number }>;
-  readonly devices: Set<string>;
+  /** Each interface and device by name, with the time (s) of the last sample it was in. */
+  readonly interfaces: Map<string, { at: number; errors?: number; dropped?: number }>;
+  readonly devices: Map<string, number>;
+  /** The time (s) of the last stats sample: an interface or device not in it is gone. */
+  sampledAt: number;
   /** Refreshes since its last point: a container that sends nothing for a while is gone. */
   idle: number;
 }
@@ -105,9 +108,36 @@ function newEntry(point: Point, key: string): RowEntry {
     },
     counters: new Map(),
     interfaces: new Map(),
-    devices: new Set(),
+    devices: new Map(),
+    sampledAt: -Infinity,
     idle: 0,
   };
+}
+
+const STATS = new Set(['cpu', 'memory', 'network', 'blockio']);
+
+/**
+ * A new stats sample (its points share one time) ends the last: the interfaces and devices that
+ * were not in it are gone (a network disconnected), with their counters, so that one coming
+ * back under the same name starts a fresh counter instead of a rate against the old one.
+ */
+function newSample(entry: RowEntry, at: number): void {
+  if (at <= entry.sampledAt) return;
+  const gone = (seenAt: number): boolean => seenAt < entry.sampledAt;
+  const forget = (name: string, kinds: readonly string[]): void => {
+    for (const kind of kinds) entry.counters.delete(`${kind}:${name}`);
+  };
+  for (const [name, seen] of entry.interfaces) {
+    if (!gone(seen.at)) continue;
+    entry.interfaces.delete(name);
+    forget(name, ['rx', 'tx']);
+  }
+  for (const [name, seenAt] of entry.devices) {
+    if (!gone(seenAt)) continue;
+    entry.devices.delete(name);
+    forget(name, ['read', 'write']);
+  }
+  entry.sampledAt = at;
 }
 
 /**
@@ -125,6 +155,7 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
   const f = point.fields;
   const { row } = entry;
   const at = Number(point.timestamp) / 1e9;
+  if (STATS.has(point.measurement)) newSample(entry, at);
   switch (point.measurement) {
     case 'cpu':
       copy(row, 'cpuPercent', f.usage_percent);
@@ -156,6 +187,7 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
       const errors = sum(f.rx_errors, f.tx_errors);
       const dropped = sum(f.rx_dropped, f.tx_dropped);
       entry.interfaces.set(name, {
+        at: Math.max(at, entry.interfaces.get(name)?.at ?? at),
         ...(errors !== undefined ? { errors } : {}),
         ...(dropped !== undefined ? { dropped } : {}),
       });
@@ -165,7 +197,7 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
       const name = point.tags.device ?? '';
       count(entry, `read:${name}`, f.read_bytes, at);
       count(entry, `write:${name}`, f.write_bytes, at);
-      entry.devices.add(name);
+      entry.devices.set(name, Math.max(at, entry.devices.get(name) ?? at));
       break;
     }
   }
@@ -175,11 +207,16 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
 const total = (rates: readonly (number | undefined)[]): number | undefined =>
   rates.some((r) => r !== undefined) ? rates.reduce<number>((a, r) => a + (r ?? 0), 0) : undefined;
 
-/** A fresh, immutable row of an entry, with its interfaces and devices sorted by name. */
+/**
+ * A fresh, immutable row of an entry, with its interfaces and devices sorted by name: those of
+ * its last stats sample alone, so that the totals are the sums of the rates of those there now.
+ */
 export function rowOf(entry: RowEntry): ContainerRow {
   const counter = (key: string): Counter | undefined => entry.counters.get(key);
+  const current = (at: number): boolean => at >= entry.sampledAt;
   const interfaces = [...entry.interfaces.entries()]
-    .map(([name, extra]): InterfaceRow => {
+    .filter(([, { at }]) => current(at))
+    .map(([name, { at: _, ...extra }]): InterfaceRow => {
       const rx = counter(`rx:${name}`);
       const tx = counter(`tx:${name}`);
       return {
@@ -193,7 +230,8 @@ export function rowOf(entry: RowEntry): ContainerRow {
     })
     .sort((a, b) => a.name.localeCompare(b.name));
   const devices = [...entry.devices]
-    .map((name): DeviceRow => {
+    .filter(([, at]) => current(at))
+    .map(([name]): DeviceRow => {
       const read = counter(`read:${name}`);
       const write = counter(`write:${name}`);
       return {
