@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTopCli } from '../../src/top/topCli.js';
 import { viewFeed } from '../../src/top/viewFeed.js';
 import type { ContainerRow } from '../../src/view/containerRow.js';
+import { captureLogger } from '../support/captureLogger.js';
 import { spawnDaemon } from '../support/daemon.js';
 import { control, realEngine, testContainers } from '../support/realEngine.js';
 
@@ -94,38 +95,33 @@ describe('top: one snapshot for scripts', () => {
 describe('top: a network disconnected from a container on two', () => {
   const net = testContainers('topnet');
   const network = `${net.prefix}second`;
-  afterAll(async () => {
+  const removeAll = async (): Promise<void> => {
     await net.removeAll();
     await control
       .getNetwork(network)
       .remove()
-      .catch(() => undefined);
-  });
+      .catch(() => undefined); // not there
+  };
+  afterAll(removeAll);
 
   it('its interface leaves the row and the totals; no rate is ever negative', async () => {
-    await net.removeAll();
-    await control
-      .getNetwork(network)
-      .remove()
-      .catch(() => undefined);
+    await removeAll();
     await control.createNetwork({ Name: network, Labels: { 'dss-test': 'topnet' } });
     const two = await net.run('two', ['sleep', '3600']); // eth0 on the default bridge
     await control.getNetwork(network).connect({ Container: two.id }); // eth1
     // Traffic on eth1: a neighbour on the second network pings it.
     await net.run('pinger', ['ping', '-i', '0.2', `${net.prefix}two`], { NetworkMode: network });
     const { config } = parseTopCli([], { INCLUDE_LABELS: 'dss-test=topnet', INCLUDE_NAMES: `${net.prefix}two` });
-    const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
     const seen: ContainerRow[] = [];
-    let disconnected = false;
+    let disconnected: Promise<unknown> | undefined;
     const names = (row: ContainerRow): string => row.interfaces.map((i) => i.name).join('+');
-    const rows = viewFeed(config, { log: silent }).pipe(
+    const rows = viewFeed(config, { log: captureLogger() }).pipe(
       tap(({ rows: [row] }) => {
         if (!row) return;
         seen.push(row);
         // Once eth1 has a rate, the network goes.
         if (!disconnected && (row.interfaces.find((i) => i.name === 'eth1')?.rxPerSec ?? 0) > 0) {
-          disconnected = true;
-          void control.getNetwork(network).disconnect({ Container: two.id, Force: true });
+          disconnected = control.getNetwork(network).disconnect({ Container: two.id, Force: true });
         }
       }),
       // Up to three refreshes after the row shows eth0 alone, or 20 refreshes.
@@ -134,6 +130,7 @@ describe('top: a network disconnected from a container on two', () => {
       toArray(),
     );
     await firstValueFrom(rows);
+    await disconnected;
     const shown = seen.map(names).join(' ');
     expect(shown).toMatch(/eth0\+eth1.*eth0$/);
     for (const row of seen) {
