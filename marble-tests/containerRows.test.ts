@@ -106,6 +106,38 @@ describe('containerRows: the view rows, every refresh', () => {
     });
   });
 
+  it('a container that stops: its CPU % and rates go after 3 refreshes without a sample; a restart starts afresh', () => {
+    // INCLUDE_STATES=running,exited: the exited container's state points go on, its stats end.
+    const exited = (second: number): Point => ({
+      measurement: 'container',
+      tags,
+      fields: { running: false, state: 'exited', exit_code: int(0) },
+      timestamp: at(second),
+    });
+    const stops = {
+      ...points,
+      x: exited(4),
+      y: exited(5),
+      z: exited(6),
+      w: exited(7),
+      r: { ...memory, timestamp: at(8) },
+      f: cpu(9, 5),
+    };
+    testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
+      // Started again: its first sample has its memory, its CPU % comes with the second.
+      const source = hot('  -(cn)----(do)----x-------y-------z-------w-------r-------f-------|', stops);
+      const subs = '        ^----------------------------------------------------------------!';
+      const expected = '    ---a-------b-------b-------b-------c-------c-------c-------d-----|';
+      expectObservable(source.pipe(containerRows(8), shown)).toBe(expected, {
+        a: 'web cpu=50 rx=-',
+        b: 'web cpu=60 rx=2000',
+        c: 'web cpu=- rx=-',
+        d: 'web cpu=5 rx=-',
+      });
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
   it('errors as the points do', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold('-c-----------#', points).pipe(containerRows(8), shown)).toBe('---a-------a-#', {

@@ -1,5 +1,5 @@
-import { OWN_TAG_KEYS } from '../model/container.js';
 import type { FieldValue, Point } from '../model/point.js';
+import { type Counter, GONE_AFTER_REFRESHES, type RowEntry, count, newEntry, noteSample, num } from './rowEntry.js';
 
 /** One network interface of a container: its counters and their rates per second. */
 export interface InterfaceRow {
@@ -52,92 +52,10 @@ export interface ContainerRow {
   readonly devices: readonly DeviceRow[];
 }
 
-/** A counter's last value and when (s), for its rate. */
-interface Counter {
-  readonly value: number;
-  readonly at: number;
-  readonly perSec?: number;
-}
-
-/** One container as it is being folded: mutable, owned by one `containerRows` subscription. */
-export interface RowEntry {
-  /** The latest values, written in place: `rowOf` copies them into each emitted row. */
-  readonly row: Record<string, unknown> & Pick<ContainerRow, 'key' | 'host' | 'id' | 'name' | 'image' | 'labels'>;
-  readonly counters: Map<string, Counter>;
-  /** Each interface and device by name, with the time (s) of the last sample it was in. */
-  readonly interfaces: Map<string, { at: number; errors?: number; dropped?: number }>;
-  readonly devices: Map<string, number>;
-  /** The time (s) of the last stats sample: an interface or device not in it is gone. */
-  sampledAt: number;
-  /** Refreshes since its last point: a container that sends nothing for a while is gone. */
-  idle: number;
-}
-
-const num = (value: FieldValue | undefined): number | undefined =>
-  value === undefined || typeof value === 'string' || typeof value === 'boolean' ? undefined : Number(value);
-
 /** A field's number, set on `into` under `as` when the point has it. */
 function copy(into: Record<string, unknown>, as: keyof ContainerRow, value: FieldValue | undefined): void {
   const n = num(value);
   if (n !== undefined) into[as] = n;
-}
-
-/** Records a counter's new value; its rate is the difference over the points' time, unless it went back. */
-function count(entry: RowEntry, key: string, value: FieldValue | undefined, at: number): void {
-  const n = num(value);
-  if (n === undefined) return;
-  const before = entry.counters.get(key);
-  const seconds = before ? at - before.at : 0;
-  if (before && seconds <= 0) return; // the same sample again
-  const perSec = before && n >= before.value ? (n - before.value) / seconds : undefined;
-  entry.counters.set(key, perSec === undefined ? { value: n, at } : { value: n, at, perSec });
-}
-
-function newEntry(point: Point, key: string): RowEntry {
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(point.tags)) if (!OWN_TAG_KEYS.has(k)) labels[k] = v;
-  const { tags } = point;
-  return {
-    row: {
-      key,
-      host: tags.host ?? '',
-      id: tags.container_id ?? '',
-      name: tags.container_name ?? '',
-      image: tags.image ?? '',
-      labels,
-    },
-    counters: new Map(),
-    interfaces: new Map(),
-    devices: new Map(),
-    sampledAt: -Infinity,
-    idle: 0,
-  };
-}
-
-const STATS = new Set(['cpu', 'memory', 'network', 'blockio']);
-
-/**
- * A new stats sample (its points share one time) ends the last: the interfaces and devices that
- * were not in it are gone (a network disconnected), with their counters, so that one coming
- * back under the same name starts a fresh counter instead of a rate against the old one.
- */
-function newSample(entry: RowEntry, at: number): void {
-  if (at <= entry.sampledAt) return;
-  const gone = (seenAt: number): boolean => seenAt < entry.sampledAt;
-  const forget = (name: string, kinds: readonly string[]): void => {
-    for (const kind of kinds) entry.counters.delete(`${kind}:${name}`);
-  };
-  for (const [name, seen] of entry.interfaces) {
-    if (!gone(seen.at)) continue;
-    entry.interfaces.delete(name);
-    forget(name, ['rx', 'tx']);
-  }
-  for (const [name, seenAt] of entry.devices) {
-    if (!gone(seenAt)) continue;
-    entry.devices.delete(name);
-    forget(name, ['read', 'write']);
-  }
-  entry.sampledAt = at;
 }
 
 /**
@@ -155,19 +73,20 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
   const f = point.fields;
   const { row } = entry;
   const at = Number(point.timestamp) / 1e9;
-  if (STATS.has(point.measurement)) newSample(entry, at);
+  noteSample(entry, point.measurement, at);
+  const { usage } = entry;
   switch (point.measurement) {
     case 'cpu':
-      copy(row, 'cpuPercent', f.usage_percent);
-      copy(row, 'limitPercent', f.limit_percent);
+      copy(usage, 'cpuPercent', f.usage_percent);
+      copy(usage, 'limitPercent', f.limit_percent);
       copy(row, 'limitCpus', f.limit_cpus);
-      copy(row, 'pids', f.pids_current);
+      copy(usage, 'pids', f.pids_current);
       copy(row, 'pidsLimit', f.pids_limit);
       break;
     case 'memory':
-      copy(row, 'memUsed', f.usage_bytes);
+      copy(usage, 'memUsed', f.usage_bytes);
       copy(row, 'memLimit', f.limit_bytes);
-      copy(row, 'memPercent', f.usage_percent);
+      copy(usage, 'memPercent', f.usage_percent);
       break;
     case 'container':
       if (typeof f.state === 'string') row.state = f.state;
@@ -209,11 +128,13 @@ const total = (rates: readonly (number | undefined)[]): number | undefined =>
 
 /**
  * A fresh, immutable row of an entry, with its interfaces and devices sorted by name: those of
- * its last stats sample alone, so that the totals are the sums of the rates of those there now.
+ * its last stats sample alone, so that the totals are the sums of the rates of those there now;
+ * none, nor any usage, once its stats have ended (`GONE_AFTER_REFRESHES`: it stopped).
  */
 export function rowOf(entry: RowEntry): ContainerRow {
   const counter = (key: string): Counter | undefined => entry.counters.get(key);
-  const current = (at: number): boolean => at >= entry.sampledAt;
+  const recent = entry.statsIdle < GONE_AFTER_REFRESHES;
+  const current = (at: number): boolean => recent && at >= entry.sampledAt;
   const interfaces = [...entry.interfaces.entries()]
     .filter(([, { at }]) => current(at))
     .map(([name, { at: _, ...extra }]): InterfaceRow => {
@@ -250,5 +171,6 @@ export function rowOf(entry: RowEntry): ContainerRow {
     blockWritePerSec: total(devices.map((d) => d.writePerSec)),
   };
   const defined = Object.fromEntries(Object.entries(sums).filter(([, v]) => v !== undefined));
-  return { ...(entry.row as Omit<ContainerRow, 'interfaces' | 'devices'>), ...defined, interfaces, devices };
+  const row = entry.row as Omit<ContainerRow, 'interfaces' | 'devices'>;
+  return { ...row, ...(recent ? entry.usage : {}), ...defined, interfaces, devices };
 }
