@@ -42,7 +42,8 @@ describe('top: one snapshot for scripts', () => {
       rows.map((r) => [String(r.name).replace(containers.prefix, ''), r]),
     );
     expect(Object.keys(byName).sort()).toEqual(['busy', 'idle', 'memory']);
-    expect(byName.busy.cpu_percent).toBeGreaterThan(50);
+    // A busy loop's share of 2 shared cores (other suites run beside): well above idle, not a set figure.
+    expect(byName.busy.cpu_percent).toBeGreaterThan(Math.max(5, 10 * byName.idle.cpu_percent));
     expect(byName.idle.cpu_percent).toBeLessThan(5);
     expect(byName.memory.memory_used_bytes).toBeGreaterThan(100 * MiB);
     expect(byName.idle.memory_used_bytes).toBeLessThan(20 * MiB);

