@@ -118,21 +118,23 @@ function TopApp({ view$, initial, sortBy, colours }: AppProps) {
  */
 export async function liveScreen(view$: Observable<ViewData>, initial: ViewData, sortBy: string): Promise<void> {
   const out = process.stdout;
-  out.write(ansiEscapes.enterAlternativeScreen);
-  const app = render(h(TopApp, { view$, initial, sortBy, colours: out.hasColors() }), {
-    exitOnCtrlC: false,
-    patchConsole: true,
-  });
-  const stop = (): void => app.unmount();
   // Node would print an uncaught exception and exit on the alternate screen: it ends the screen
   // instead (`render`'s unmount takes no error: it is kept here).
   let uncaught: { error: unknown } | undefined;
+  let unmount = (): void => undefined;
+  const stop = (): void => unmount();
   const crashed = (error: unknown): void => {
     uncaught ??= { error };
-    app.unmount();
+    unmount();
   };
+  out.write(ansiEscapes.enterAlternativeScreen);
   process.once('SIGINT', stop).once('SIGTERM', stop).on('uncaughtException', crashed);
   try {
+    const app = render(h(TopApp, { view$, initial, sortBy, colours: out.hasColors() }), {
+      exitOnCtrlC: false,
+      patchConsole: true,
+    });
+    unmount = app.unmount;
     await app.waitUntilExit();
     if (uncaught) throw uncaught.error;
   } catch (error) {

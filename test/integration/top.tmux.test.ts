@@ -39,6 +39,9 @@ function startTop(session: string, env: Record<string, string>, args: string[]):
   );
 }
 
+/** Whether top has exited and the shell has printed the terminal's line mode after its exit code. */
+const ended = (text: string): boolean => /TOP-EXIT=\d+\n(?:.*\n)*?-?icanon$/m.test(text);
+
 /** The table's data rows on screen: the lines after the NAME title, up to the first blank one. */
 function tableRows(text: string): string[] {
   const lines = text.split('\n');
@@ -121,7 +124,7 @@ describe('top: the live screen in a terminal', () => {
     expect(screen('live')).toMatch(/^NAME .* MEMv /m);
 
     tmux('send-keys', '-t', 'live', 'q');
-    expect(await eventually(() => screen('live').includes('TOP-EXIT=')), screen('live')).toBe(true);
+    expect(await eventually(() => ended(screen('live'))), screen('live')).toBe(true);
     const after = screen('live');
     expect(after).toContain('TOP-EXIT=0');
     expect(after).toMatch(/^icanon$/m); // the line discipline is back (raw mode is -icanon)
@@ -154,19 +157,19 @@ describe('top: the live screen in a terminal', () => {
       const session = `fault-${fault}`;
       // With the scrollback: the error's stack may scroll its first line off the pane.
       const all = (): string => tmux('capture-pane', '-p', '-S', '-200', '-t', session);
-      expect(await eventually(() => all().includes('TOP-EXIT='), 20_000), all()).toBe(true);
+      expect(await eventually(() => ended(all()), 20_000), all()).toBe(true);
       const after = all();
       expect(tmux('display', '-p', '-t', session, '#{alternate_on} #{cursor_flag}').trim(), after).toBe('0 1');
-      expect(after).toContain('TOP-EXIT=1');
-      expect(after).toMatch(
+      expect(after, after).toContain('TOP-EXIT=1');
+      expect(after, after).toMatch(
         new RegExp(
           `^docker-stats-service top: the view failed: Error: test fault in the view \\(DSS_TEST_TOP_FAULT=${fault}\\)$`,
           'm',
         ),
       );
-      expect(after).toMatch(/^ +at /m); // its stack, for the bug report
-      expect(after).toMatch(/^icanon$/m); // raw mode is off
-      expect(after).not.toContain('sort: n name'); // the screen's footer went with the alternate screen
+      expect(after, after).toMatch(/^ +at /m); // its stack, for the bug report
+      expect(after, after).toMatch(/^icanon$/m); // raw mode is off
+      expect(after, after).not.toContain('sort: n name'); // the screen's footer went with the alternate screen
     }
   });
 });
