@@ -1,4 +1,4 @@
-import { map } from 'rxjs';
+import { map, mergeMap } from 'rxjs';
 import { describe, it } from 'vitest';
 import { type Point, int } from '../src/model/point.js';
 import type { ContainerRow } from '../src/view/containerRow.js';
@@ -62,6 +62,79 @@ describe('containerRows: the view rows, every refresh', () => {
       const once = hot('    -c--------------------------------|', points);
       const gone = '        ---a-------a-------a-------b------|';
       expectObservable(once.pipe(containerRows(8), shown)).toBe(gone, { a: 'web cpu=50 rx=-', b: '' });
+    });
+  });
+
+  it('an interface that goes (a network disconnected) leaves the totals: no stale or negative rate', () => {
+    // web on two networks: eth0 takes 1000 B/s, eth1 500 B/s; eth1 is disconnected after the
+    // second round, and connected again (a new interface, its counter from 0) after the fourth.
+    const round = (second: number, eth0: number, eth1?: number): Point[] => [
+      cpu(second, 1),
+      { ...net(second, eth0), tags: { ...tags, interface: 'eth0' } },
+      ...(eth1 === undefined ? [] : [{ ...net(second, eth1), tags: { ...tags, interface: 'eth1' } }]),
+    ];
+    const rounds = {
+      a: round(1, 1000, 5000),
+      b: round(2, 2000, 5500),
+      c: round(3, 3000),
+      d: round(4, 4000),
+      e: round(5, 5000, 100),
+      f: round(6, 6000, 600),
+    };
+    const totals = map((rows: readonly ContainerRow[]) =>
+      rows.map((r) => `rx=${r.netRxPerSec ?? '-'} ${r.interfaces.map((i) => i.name).join('+')}`).join(','),
+    );
+    testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
+      const source = hot('  -a-------b-------c-------d-------e-------f-------|', rounds);
+      const subs = '        ^------------------------------------------------!';
+      const expected = '    ---u-------v-------w-------x-------y-------z-----|';
+      expectObservable(
+        source.pipe(
+          mergeMap((points) => points),
+          containerRows(8),
+          totals,
+        ),
+      ).toBe(expected, {
+        u: 'rx=- eth0+eth1',
+        v: 'rx=1500 eth0+eth1',
+        w: 'rx=1000 eth0',
+        x: 'rx=1000 eth0',
+        y: 'rx=1000 eth0+eth1',
+        z: 'rx=1500 eth0+eth1',
+      });
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('a container that stops: its CPU % and rates go after 3 refreshes without a sample; a restart starts afresh', () => {
+    // INCLUDE_STATES=running,exited: the exited container's state points go on, its stats end.
+    const exited = (second: number): Point => ({
+      measurement: 'container',
+      tags,
+      fields: { running: false, state: 'exited', exit_code: int(0) },
+      timestamp: at(second),
+    });
+    const stops = {
+      ...points,
+      x: exited(4),
+      y: exited(5),
+      z: exited(6),
+      w: exited(7),
+      r: { ...memory, timestamp: at(8) },
+      f: cpu(9, 5),
+    };
+    testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
+      // Started again: its first sample has its memory, its CPU % comes with the second.
+      const source = hot('  -(cn)----(do)----x-------y-------z-------w-------r-------f-------|', stops);
+      const subs = '        ^----------------------------------------------------------------!';
+      const expected = '    ---a-------b-------b-------b-------c-------c-------c-------d-----|';
+      expectObservable(source.pipe(containerRows(8), shown)).toBe(expected, {
+        a: 'web cpu=50 rx=-',
+        b: 'web cpu=60 rx=2000',
+        c: 'web cpu=- rx=-',
+        d: 'web cpu=5 rx=-',
+      });
+      expectSubscriptions(source.subscriptions).toBe(subs);
     });
   });
 

@@ -9,6 +9,20 @@ import type { ViewData } from './viewFeed.js';
 
 const TONES = { good: 'green', warn: 'yellow', bad: 'red', title: 'cyan', dim: 'gray' } as const;
 
+/**
+ * Test only (test/integration/top.tmux.test.ts): DSS_TEST_TOP_FAULT=feed throws in the view's
+ * subscription (outside React: an uncaught exception), =render in its render, once the first
+ * refresh has come; they show that a fault of the view restores the terminal. Unset in use.
+ */
+const fault = (): string | undefined => process.env.DSS_TEST_TOP_FAULT;
+
+/** The view's sources failed: their error is the user's to read, as it is. */
+class SourceFailure extends Error {
+  constructor(readonly error: unknown) {
+    super(error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** Ink's key flags, and the names `onKey` knows them by. */
 const KEY_NAMES: readonly (readonly [keyof Key, NonNullable<KeyPress['name']>])[] = [
   ['upArrow', 'up'],
@@ -49,8 +63,11 @@ function TopApp({ view$, initial, sortBy, colours }: AppProps) {
   useEffect(() => {
     // A failure of the view's sources ends the screen (restoring the terminal) with it.
     const subscription = view$.subscribe({
-      next: (next) => setView(next),
-      error: (error: unknown) => exit(error instanceof Error ? error : new Error(String(error))),
+      next: (next) => {
+        if (fault() === 'feed') throw new Error('test fault in the view (DSS_TEST_TOP_FAULT=feed)');
+        setView(next);
+      },
+      error: (error: unknown) => exit(new SourceFailure(error)),
     });
     return () => subscription.unsubscribe();
   }, [view$, exit]);
@@ -71,6 +88,7 @@ function TopApp({ view$, initial, sortBy, colours }: AppProps) {
   useEffect(() => {
     if (ui.quit) exit();
   }, [ui.quit, exit]);
+  if (fault() === 'render' && view !== initial) throw new Error('test fault in the view (DSS_TEST_TOP_FAULT=render)');
   // One line less than the terminal: a frame as tall as the screen would scroll it.
   const lines = screenLines({ ...view, ui, width: size.width, height: size.height - 1 });
   const paint = (s: Segment, i: number) =>
@@ -94,20 +112,36 @@ function TopApp({ view$, initial, sortBy, colours }: AppProps) {
 /**
  * Runs the live view on the terminal's alternate screen until `q` or Ctrl-C (or SIGINT,
  * SIGTERM), then restores the screen, the cursor and the terminal's mode. Colours only when
- * the terminal has them (Node's hasColors: NO_COLOR, FORCE_COLOR, TERM).
+ * the terminal has them (Node's hasColors: NO_COLOR, FORCE_COLOR, TERM). It rejects with the
+ * sources' error when they fail, and with the stack of a fault of the view itself (an error in
+ * its render, or an exception nothing caught while it ran): the terminal is restored first.
  */
 export async function liveScreen(view$: Observable<ViewData>, initial: ViewData, sortBy: string): Promise<void> {
   const out = process.stdout;
+  // Node would print an uncaught exception and exit on the alternate screen: it ends the screen
+  // instead (`render`'s unmount takes no error: it is kept here).
+  let uncaught: { error: unknown } | undefined;
+  let unmount = (): void => undefined;
+  const stop = (): void => unmount();
+  const crashed = (error: unknown): void => {
+    uncaught ??= { error };
+    unmount();
+  };
   out.write(ansiEscapes.enterAlternativeScreen);
-  const app = render(h(TopApp, { view$, initial, sortBy, colours: out.hasColors() }), {
-    exitOnCtrlC: false,
-    patchConsole: true,
-  });
-  const stop = (): void => app.unmount();
-  process.once('SIGINT', stop).once('SIGTERM', stop);
+  process.once('SIGINT', stop).once('SIGTERM', stop).on('uncaughtException', crashed);
   try {
+    const app = render(h(TopApp, { view$, initial, sortBy, colours: out.hasColors() }), {
+      exitOnCtrlC: false,
+      patchConsole: true,
+    });
+    unmount = app.unmount;
     await app.waitUntilExit();
+    if (uncaught) throw uncaught.error;
+  } catch (error) {
+    if (error instanceof SourceFailure) throw error.error;
+    throw new Error(`the view failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
-    out.write(ansiEscapes.exitAlternativeScreen);
+    process.off('SIGINT', stop).off('SIGTERM', stop).off('uncaughtException', crashed);
+    out.write(ansiEscapes.exitAlternativeScreen + ansiEscapes.cursorShow);
   }
 }

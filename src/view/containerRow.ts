@@ -1,5 +1,5 @@
-import { OWN_TAG_KEYS } from '../model/container.js';
 import type { FieldValue, Point } from '../model/point.js';
+import { type Counter, GONE_AFTER_REFRESHES, type RowEntry, count, newEntry, noteSample, num } from './rowEntry.js';
 
 /** One network interface of a container: its counters and their rates per second. */
 export interface InterfaceRow {
@@ -52,62 +52,10 @@ export interface ContainerRow {
   readonly devices: readonly DeviceRow[];
 }
 
-/** A counter's last value and when (s), for its rate. */
-interface Counter {
-  readonly value: number;
-  readonly at: number;
-  readonly perSec?: number;
-}
-
-/** One container as it is being folded: mutable, owned by one `containerRows` subscription. */
-export interface RowEntry {
-  /** The latest values, written in place: `rowOf` copies them into each emitted row. */
-  readonly row: Record<string, unknown> & Pick<ContainerRow, 'key' | 'host' | 'id' | 'name' | 'image' | 'labels'>;
-  readonly counters: Map<string, Counter>;
-  readonly interfaces: Map<string, { errors?: number; dropped?: number }>;
-  readonly devices: Set<string>;
-  /** Refreshes since its last point: a container that sends nothing for a while is gone. */
-  idle: number;
-}
-
-const num = (value: FieldValue | undefined): number | undefined =>
-  value === undefined || typeof value === 'string' || typeof value === 'boolean' ? undefined : Number(value);
-
 /** A field's number, set on `into` under `as` when the point has it. */
 function copy(into: Record<string, unknown>, as: keyof ContainerRow, value: FieldValue | undefined): void {
   const n = num(value);
   if (n !== undefined) into[as] = n;
-}
-
-/** Records a counter's new value; its rate is the difference over the points' time, unless it went back. */
-function count(entry: RowEntry, key: string, value: FieldValue | undefined, at: number): void {
-  const n = num(value);
-  if (n === undefined) return;
-  const before = entry.counters.get(key);
-  const seconds = before ? at - before.at : 0;
-  if (before && seconds <= 0) return; // the same sample again
-  const perSec = before && n >= before.value ? (n - before.value) / seconds : undefined;
-  entry.counters.set(key, perSec === undefined ? { value: n, at } : { value: n, at, perSec });
-}
-
-function newEntry(point: Point, key: string): RowEntry {
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(point.tags)) if (!OWN_TAG_KEYS.has(k)) labels[k] = v;
-  const { tags } = point;
-  return {
-    row: {
-      key,
-      host: tags.host ?? '',
-      id: tags.container_id ?? '',
-      name: tags.container_name ?? '',
-      image: tags.image ?? '',
-      labels,
-    },
-    counters: new Map(),
-    interfaces: new Map(),
-    devices: new Set(),
-    idle: 0,
-  };
 }
 
 /**
@@ -125,18 +73,20 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
   const f = point.fields;
   const { row } = entry;
   const at = Number(point.timestamp) / 1e9;
+  noteSample(entry, point.measurement, at);
+  const { usage } = entry;
   switch (point.measurement) {
     case 'cpu':
-      copy(row, 'cpuPercent', f.usage_percent);
-      copy(row, 'limitPercent', f.limit_percent);
+      copy(usage, 'cpuPercent', f.usage_percent);
+      copy(usage, 'limitPercent', f.limit_percent);
       copy(row, 'limitCpus', f.limit_cpus);
-      copy(row, 'pids', f.pids_current);
+      copy(usage, 'pids', f.pids_current);
       copy(row, 'pidsLimit', f.pids_limit);
       break;
     case 'memory':
-      copy(row, 'memUsed', f.usage_bytes);
+      copy(usage, 'memUsed', f.usage_bytes);
       copy(row, 'memLimit', f.limit_bytes);
-      copy(row, 'memPercent', f.usage_percent);
+      copy(usage, 'memPercent', f.usage_percent);
       break;
     case 'container':
       if (typeof f.state === 'string') row.state = f.state;
@@ -156,6 +106,7 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
       const errors = sum(f.rx_errors, f.tx_errors);
       const dropped = sum(f.rx_dropped, f.tx_dropped);
       entry.interfaces.set(name, {
+        at: Math.max(at, entry.interfaces.get(name)?.at ?? at),
         ...(errors !== undefined ? { errors } : {}),
         ...(dropped !== undefined ? { dropped } : {}),
       });
@@ -165,7 +116,7 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
       const name = point.tags.device ?? '';
       count(entry, `read:${name}`, f.read_bytes, at);
       count(entry, `write:${name}`, f.write_bytes, at);
-      entry.devices.add(name);
+      entry.devices.set(name, Math.max(at, entry.devices.get(name) ?? at));
       break;
     }
   }
@@ -175,11 +126,18 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
 const total = (rates: readonly (number | undefined)[]): number | undefined =>
   rates.some((r) => r !== undefined) ? rates.reduce<number>((a, r) => a + (r ?? 0), 0) : undefined;
 
-/** A fresh, immutable row of an entry, with its interfaces and devices sorted by name. */
+/**
+ * A fresh, immutable row of an entry, with its interfaces and devices sorted by name: those of
+ * its last stats sample alone, so that the totals are the sums of the rates of those there now;
+ * none, nor any usage, once its stats have ended (`GONE_AFTER_REFRESHES`: it stopped).
+ */
 export function rowOf(entry: RowEntry): ContainerRow {
   const counter = (key: string): Counter | undefined => entry.counters.get(key);
+  const recent = entry.statsIdle < GONE_AFTER_REFRESHES;
+  const current = (at: number): boolean => recent && at >= entry.sampledAt;
   const interfaces = [...entry.interfaces.entries()]
-    .map(([name, extra]): InterfaceRow => {
+    .filter(([, { at }]) => current(at))
+    .map(([name, { at: _, ...extra }]): InterfaceRow => {
       const rx = counter(`rx:${name}`);
       const tx = counter(`tx:${name}`);
       return {
@@ -193,7 +151,8 @@ export function rowOf(entry: RowEntry): ContainerRow {
     })
     .sort((a, b) => a.name.localeCompare(b.name));
   const devices = [...entry.devices]
-    .map((name): DeviceRow => {
+    .filter(([, at]) => current(at))
+    .map(([name]): DeviceRow => {
       const read = counter(`read:${name}`);
       const write = counter(`write:${name}`);
       return {
@@ -212,5 +171,6 @@ export function rowOf(entry: RowEntry): ContainerRow {
     blockWritePerSec: total(devices.map((d) => d.writePerSec)),
   };
   const defined = Object.fromEntries(Object.entries(sums).filter(([, v]) => v !== undefined));
-  return { ...(entry.row as Omit<ContainerRow, 'interfaces' | 'devices'>), ...defined, interfaces, devices };
+  const row = entry.row as Omit<ContainerRow, 'interfaces' | 'devices'>;
+  return { ...row, ...(recent ? entry.usage : {}), ...defined, interfaces, devices };
 }

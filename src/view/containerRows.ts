@@ -16,10 +16,8 @@ import {
 } from 'rxjs';
 import type { Point } from '../model/point.js';
 import { takeUntilEnd } from '../rx/takeUntilEnd.js';
-import { type ContainerRow, type RowEntry, foldPoint, rowOf } from './containerRow.js';
-
-/** Refreshes without a point after which a container is gone from the view (removed, or out of the filters). */
-export const GONE_AFTER_REFRESHES = 3;
+import { type ContainerRow, foldPoint, rowOf } from './containerRow.js';
+import { GONE_AFTER_REFRESHES, type RowEntry } from './rowEntry.js';
 
 /** How long after a sampling round the view refreshes: the round's points come in a few ms. */
 export const REFRESH_LAG_MS = 100;
@@ -28,7 +26,8 @@ export const REFRESH_LAG_MS = 100;
  * The view's rows: the points folded into one row per container, emitted every `everyMs` (on
  * the scheduler) as a fresh array, `REFRESH_LAG_MS` (at most a quarter of it) after the first
  * point and in step with it from then on, so that a refresh shows the sampling round just
- * taken; a container without a point for `GONE_AFTER_REFRESHES` refreshes leaves it. The
+ * taken; a container without a point for `GONE_AFTER_REFRESHES` refreshes leaves it, one
+ * without a stats point for as long (it stopped) shows no usage nor rates. The
  * refreshes end with the points.
  *
  * ```
@@ -61,7 +60,9 @@ export function containerRows(
         ),
         map(() => {
           for (const [key, entry] of known) if (entry.idle++ >= GONE_AFTER_REFRESHES) known.delete(key);
-          return [...known.values()].map(rowOf);
+          const rows = [...known.values()].map(rowOf);
+          for (const entry of known.values()) entry.statsIdle++;
+          return rows;
         }),
       );
     });

@@ -16,13 +16,13 @@ const widest: Wanted = (c) => c.width + (c.grow ?? 0);
 
 /**
  * The columns that fit in `width`: the least important (highest `priority`) leave first, the
- * rest keep their order; a `whole` column (the name) keeps its values whole (up to its widest)
- * before any other is kept; the room left is shared by the other growing columns, in their
- * order, up to what their values need. `width` Infinity keeps every column.
+ * rest keep their order; a `whole` column (the name) keeps its values whole (up to its widest,
+ * and never wider than `width`) before any other is kept; the room left is shared by the other
+ * growing columns, in their order, up to what their values need. `width` Infinity keeps every column.
  */
 export function fitColumns(columns: readonly Column[], width: number, wanted: Wanted = widest): PlacedColumn[] {
   const need = (c: Column): number => Math.max(c.width, Math.min(widest(c), wanted(c)));
-  const least = (c: Column): number => (c.whole ? need(c) : c.width);
+  const least = (c: Column): number => (c.whole ? Math.min(need(c), width) : c.width);
   const widthOf = (cs: readonly Column[]): number =>
     cs.reduce((sum, c) => sum + least(c), 0) + GAP * Math.max(0, cs.length - 1);
   let kept = [...columns];

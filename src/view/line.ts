@@ -10,9 +10,19 @@ export interface Segment {
 
 export type Line = readonly Segment[];
 
-/** A text cut to `width` characters (the last one `~` when cut) and padded to it. */
+/**
+ * A text cut to `width` characters and padded to it. A cut is in the middle, `~` in its place
+ * (no container name has one): a name keeps its start and its end, so that `shop-worker-1` and
+ * `shop-worker-2` (compose's project, service and replica) stay apart.
+ */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}~`.slice(0, width) : text;
+  const tail = Math.floor((width - 1) / 2);
+  const cut =
+    text.length <= width
+      ? text
+      : width < 1
+        ? ''
+        : `${text.slice(0, width - 1 - tail)}~${text.slice(text.length - tail)}`;
   return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
 }
 

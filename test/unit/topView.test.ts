@@ -4,7 +4,8 @@ import { selfMetrics } from '../../src/daemon/selfMetrics.js';
 import { type Point, int } from '../../src/model/point.js';
 import type { TelemetryEvent } from '../../src/model/telemetry.js';
 import { COLUMNS, type Column } from '../../src/view/columns.js';
-import { type ContainerRow, type RowEntry, foldPoint, rowOf } from '../../src/view/containerRow.js';
+import { type ContainerRow, foldPoint, rowOf } from '../../src/view/containerRow.js';
+import type { RowEntry } from '../../src/view/rowEntry.js';
 import { daemonHealth, daemonLine, parseMetrics } from '../../src/view/daemonHealth.js';
 import { nameFilter } from '../../src/view/filterRows.js';
 import { fitColumns } from '../../src/view/fitColumns.js';
@@ -128,7 +129,7 @@ describe('the view model: sorting, filtering, columns', () => {
     expect(named.filter(nameFilter(''))).toHaveLength(4);
   });
 
-  it('drops the least important columns first to fit the width; the name stays whole, others share the room', () => {
+  it('drops the least important columns first to fit the width; names (to 30) stay whole, others share the room', () => {
     const short = (): number => 0; // values no wider than the columns
     const ids = (width: number, wanted = short): string[] => fitColumns(COLUMNS, width, wanted).map((p) => p.column.id);
     const used = (width: number, wanted = short): number => {
@@ -211,6 +212,31 @@ describe('the view model: the screen', () => {
       expect(lines.find((l) => l.startsWith('NAME'))).toMatch(/CPU%v/);
       expect(lines.some((l) => l.startsWith('container-49'))).toBe(true); // the busiest first
     }
+  });
+
+  it('a name longer than its column is cut in the middle, ~ for the cut; the table never outgrows the terminal', () => {
+    const long = 'shop-payments-reconciliation-worker-12'; // 38 characters: more than the name column's 30
+    const rows = [row(long, { cpuPercent: 9, state: 'running' }), row('web', { cpuPercent: 1, state: 'running' })];
+    const table = (width: number): string[] =>
+      screenLines({ rows, ui: initialUi(), header, width, height: 12 })
+        .map(plain)
+        .filter((l) => l.startsWith('shop') || l.startsWith('web'));
+    const cuts = [
+      [80, 'shop-payments-r~tion-worker-12'],
+      [40, 'shop-payments-r~tion-worker-12'],
+      [20, 'shop-payme~worker-12'],
+    ] as const;
+    for (const [width, name] of cuts) {
+      const [cut, web] = table(width);
+      expect(cut!.slice(0, name.length), `${width}`).toBe(name);
+      expect(cut!.length, `${width}`).toBeLessThanOrEqual(width);
+      expect(web, `${width}`).toMatch(/^web /);
+    }
+    expect(table(80)[0]).toMatch(/ running +9\.00% /);
+    // The whole name: in the detail, and in a snapshot.
+    const detail = screenLines({ rows, ui: { ...initialUi(), detail: rows[0]!.key }, header, width: 80, height: 30 });
+    expect(plain(detail.find((l) => plain(l).startsWith('shop'))!)).toMatch(new RegExp(`^${long} `));
+    expect(plainTable(rows)).toMatch(new RegExp(`^${long} `, 'm'));
   });
 
   it('keeps the selected row on screen', () => {
