@@ -1,5 +1,6 @@
 import { OWN_TAG_KEYS } from '../model/container.js';
 import type { FieldValue, Point } from '../model/point.js';
+import type { ContainerRow } from './containerRow.js';
 
 /** A counter's last value and when (s), for its rate. */
 export interface Counter {
@@ -11,14 +12,7 @@ export interface Counter {
 /** One container as it is being folded: mutable, owned by one `containerRows` subscription. */
 export interface RowEntry {
   /** The latest values, written in place: `rowOf` copies them into each emitted row. */
-  readonly row: Record<string, unknown> & {
-    readonly key: string;
-    readonly host: string;
-    readonly id: string;
-    readonly name: string;
-    readonly image: string;
-    readonly labels: Readonly<Record<string, string>>;
-  };
+  readonly row: Record<string, unknown> & Pick<ContainerRow, 'key' | 'host' | 'id' | 'name' | 'image' | 'labels'>;
   /** The latest stats sample's usage (CPU %, memory, pids), shown while it is recent. */
   readonly usage: Record<string, unknown>;
   readonly counters: Map<string, Counter>;
