@@ -71,6 +71,7 @@ export class FaultyEngineProxy {
         },
         (answer: IncomingMessage) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.flushHeaders(); // an event stream's headers come before its first event, as from the engine
           answer.pipe(res);
           res.on('close', () => answer.destroy()); // the client left: so does the stream behind
         },
