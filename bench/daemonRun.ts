@@ -47,9 +47,9 @@ export async function startStandIn(
   return child;
 }
 
-/** The built daemon with this environment. */
-export const startDaemon = (env: Record<string, string>, wrapper: readonly string[] = []): Child =>
-  start([MAIN], env, wrapper);
+/** The built daemon (or another build of it, `main`) with this environment. */
+export const startDaemon = (env: Record<string, string>, wrapper: readonly string[] = [], main = MAIN): Child =>
+  start([main], env, wrapper);
 
 export async function stop(child: Child): Promise<number | null> {
   if (child.process.exitCode !== null) return child.process.exitCode;

@@ -1,4 +1,5 @@
 import { hostOverheadBench } from './hostOverhead.bench.js';
+import { inspectLoadBench } from './inspectLoad.bench.js';
 import { lineProtocolBench } from './lineProtocol.bench.js';
 import { outageBench } from './outage.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
@@ -10,12 +11,15 @@ import { topBench } from './top.bench.js';
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
 /**
- * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool] [spool-open] [top] [soak]`
+ * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool] [spool-open] [top]
+ * [inspect-load] [soak]`
  * (all but soak by default; soak runs 30 min, BENCH_SOAK_S):
  * prints figures; never part of `npm test`. Needs the test bed (scripts/testbed.sh) for all but
  * pipeline. Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30),
  * BENCH_REALSCALE_CONTAINERS (300), BENCH_SCALE_CONTAINERS, BENCH_SCALE_S (10000, 120),
- * BENCH_OUTAGE_S (180), BENCH_TOP_CONTAINERS (20); BENCH_HOST_SCENARIOS (e.g. `e,f,f0,g`: some of the host scenarios).
+ * BENCH_OUTAGE_S (180), BENCH_TOP_CONTAINERS (20), BENCH_INSPECT_CONTAINERS (100), BENCH_DAEMON
+ * (inspect-load: another build of the daemon to measure); BENCH_HOST_SCENARIOS (e.g. `e,f,f0,g`:
+ * some of the host scenarios).
  */
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
   if (only.has('soak')) await soakBench(100, env('BENCH_SOAK_S', 1800));
   if (want('outage') || want('outage-spool')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180), 50, true);
   if (want('spool-open')) await spoolOpenBench();
+  if (want('inspect-load')) await inspectLoadBench(env('BENCH_INSPECT_CONTAINERS', 100));
 }
 
 void main();

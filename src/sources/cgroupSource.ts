@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { EMPTY, type Observable, type SchedulerLike, asyncScheduler, catchError, defer, switchMap } from 'rxjs';
+import { EMPTY, type Observable, type SchedulerLike, asyncScheduler, catchError, defer, map, switchMap } from 'rxjs';
 import type { ContainerRef } from '../model/container.js';
 import { silentLogger } from '../model/logger.js';
 import type { DecodedStats, RawRecord } from '../model/records.js';
 import type { StatsRecord } from '../model/statsRecord.js';
 import { noTelemetry } from '../model/telemetry.js';
 import { concurrencyGate } from '../rx/concurrencyGate.js';
-import { statusOf } from '../rx/retryBackoff.js';
+import { type RetryNotice, retryBackoff, statusOf } from '../rx/retryBackoff.js';
 import { decodeStats } from '../validate/decodeStats.js';
 import { type AllStatsOptions, sharedPolling } from './apiSource.js';
 import { CgroupUnreadable, parseProcCgroup, resolveLayout } from './cgroup/cgroupPaths.js';
@@ -17,7 +17,8 @@ import { CgroupReadFailed } from './cgroup/readFaults.js';
 import { containerStats$ } from './engine/containerStats.js';
 import { containers$ } from './engine/containers.js';
 import { type Engine, engineIsLocal } from './engine/engine.js';
-import { inspectContainer } from './engine/inspect.js';
+import type { InspectedContainer } from './engine/engineCodecs.js';
+import { inspect$ } from './engine/inspect.js';
 import type { StatsSource } from './statsSource.js';
 import { reportStream, watchContainers } from './watchContainers.js';
 
@@ -42,8 +43,7 @@ export const MAX_CONCURRENT_INSPECTS = 32;
 class NotRunning extends Error {}
 
 /** Where a container's files are, from the engine's inspect and its init process's /proc/<pid>/cgroup. */
-async function targetOf(engine: Engine, id: string, host: HostView, cgroupRoot: string): Promise<CgroupTarget> {
-  const info = await inspectContainer(engine, id);
+function targetOf(info: InspectedContainer, id: string, host: HostView, cgroupRoot: string): CgroupTarget {
   if (!info.State.Running || info.State.Pid <= 0) throw new NotRunning();
   let text: string;
   try {
@@ -69,12 +69,15 @@ async function targetOf(engine: Engine, id: string, host: HostView, cgroupRoot: 
  * one inspect per container. With `choice: 'auto'`, a container whose files cannot be read here
  * (a remote engine, another pid or cgroup namespace, files not mounted, or reads that keep failing
  * with EMFILE, EACCES... after the sampler's retries) is read through the Engine API instead;
- * with `cgroup`, its stream ends. Each reason is logged once per engine; the others go on.
+ * with `cgroup`, its stream ends. Each reason is logged once per engine; the others go on. Any
+ * other failure (an inspect that failed after its retries, an unexpected error) does not decide
+ * the source: the container is tried again with backoff while it is watched, said once.
  *
  * ```
  * discovery: -a----b----------r(a)--
  * a:          (inspect) c---c---c--|     (c: a record read from a's cgroup files)
  * b:               (inspect: remote) r-r-r-r   (r: a record from the Engine API, in auto)
+ * d:                       (inspect: 500 x5)(wait)(inspect) c---c--
  * ```
  */
 export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerLike = asyncScheduler): StatsSource {
@@ -125,8 +128,16 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
             container,
           );
         };
-        const cgroup = (container: ContainerRef): Observable<string | StatsRecord> =>
-          inspectGate(defer(() => targetOf(engine, container.id, host, cgroupRoot))).pipe(
+        const cgroup = (container: ContainerRef): Observable<string | StatsRecord> => {
+          let warned = false;
+          const onRetry = ({ error, delayMs }: RetryNotice): void => {
+            if (warned) return;
+            warned = true;
+            const said = { engine: engine.address, container: container.name, err: error, delayMs };
+            log.warn(said, "cannot start reading this container's cgroup files; trying again with backoff");
+          };
+          return inspectGate(inspect$(engine, container.id, scheduler)).pipe(
+            map((info) => targetOf(info, container.id, host, cgroupRoot)),
             switchMap((target) => {
               sayOnce('cgroup', () =>
                 log.info(
@@ -136,17 +147,20 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
               );
               return reportStream(sampler.watch(target), telemetry, engine.address, 'cgroup', container);
             }),
+            // Only files that cannot be read here move a container to the API for good: a failed
+            // inspect (after its own retries) or an unexpected error is tried again while it is watched.
+            retryBackoff(
+              { maxMs: CGROUP_RETRY_MAX_MS, classify: (e) => (settled(e) ? 'fail' : 'retry'), onRetry },
+              scheduler,
+            ),
             catchError((error: unknown) => {
               if (error instanceof NotRunning || statusOf(error) === 404) return EMPTY;
               if (error instanceof CgroupReadFailed)
                 return api(container, `its cgroup files cannot be read: ${error.reason}`, error.message);
-              const reason =
-                error instanceof CgroupUnreadable
-                  ? error.message
-                  : `reading its cgroup files failed: ${(error as Error).message}`;
-              return api(container, reason);
+              return api(container, (error as CgroupUnreadable).message);
             }),
           );
+        };
         const streamOf = (container: ContainerRef): Observable<string | StatsRecord> =>
           local ? cgroup(container) : api(container, `the engine at ${engine.address} is not on this host`);
         const label = (container: ContainerRef, value: string | StatsRecord): RawRecord | DecodedStats =>
@@ -157,6 +171,16 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
       }),
   };
 }
+
+/** The longest wait between tries to start reading a container's files after an unexpected failure. */
+export const CGROUP_RETRY_MAX_MS = 30_000;
+
+/** Failures that decide a container's source: it is gone, or its files cannot be read here. */
+const settled = (error: unknown): boolean =>
+  error instanceof NotRunning ||
+  statusOf(error) === 404 ||
+  error instanceof CgroupReadFailed ||
+  error instanceof CgroupUnreadable;
 
 /** The sampler follows the buffer's pressure only: the API's read windows are for its streams. */
 const samplerOptions = (o: CgroupSourceOptions) => ({

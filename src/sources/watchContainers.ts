@@ -15,6 +15,7 @@ import { type Logger, silentLogger } from '../model/logger.js';
 import { type TelemetrySink, noTelemetry } from '../model/telemetry.js';
 import { type RetryBackoffOptions, retryBackoff } from '../rx/retryBackoff.js';
 import type { DiscoveryEvent } from './engine/discovery.js';
+import { EnginePermissionDenied, explainEngineError } from './engine/engine.js';
 
 /**
  * The longest wait between reconnections to an engine that went away: one that comes back (a
@@ -152,10 +153,17 @@ export function watchContainers<T, R>(
     });
 
     const onRetry = ({ error, attempt, delayMs }: { error: unknown; attempt: number; delayMs: number }): void => {
-      telemetry.next({ type: 'engine-down', engine, reason: error instanceof Error ? error.message : String(error) });
+      const problem = explainEngineError(engine, error);
+      telemetry.next({
+        type: 'engine-down',
+        engine,
+        reason: problem instanceof Error ? problem.message : String(problem),
+      });
       if (engineDown) return;
       engineDown = true;
-      log.warn({ engine, err: error, attempt, delayMs }, 'Docker engine unreachable; retrying with backoff');
+      if (problem instanceof EnginePermissionDenied)
+        log.error({ engine, ...problem.access, attempt, delayMs }, `${problem.message}; retrying with backoff`);
+      else log.warn({ engine, err: error, attempt, delayMs }, 'Docker engine unreachable; retrying with backoff');
     };
     return session$.pipe(retryBackoff({ maxMs: ENGINE_RETRY_MAX_MS, ...options.engineRetry, onRetry }, scheduler));
   });

@@ -2,6 +2,7 @@ import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, request a
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type Docker from 'dockerode';
 import { Observable } from 'rxjs';
+import type { EngineEndpoint } from './dockerHost.js';
 
 export interface DialRequest {
   /** Engine API path ending in `?`, e.g. `/containers/abc/stats?`. */
@@ -32,16 +33,18 @@ export class EngineHttpError extends Error {
   }
 }
 
-/** docker-modem's parsed connection settings: where DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH lead. */
-interface ModemSettings {
-  readonly socketPath?: unknown;
-  readonly host?: string;
-  readonly port?: string | number;
-  readonly protocol?: string;
-  readonly ca?: unknown;
-  readonly cert?: unknown;
-  readonly key?: unknown;
-}
+/** Where an engine client's requests go: its endpoint, with a TCP endpoint's TLS files read. */
+export type DialEndpoint =
+  | Extract<EngineEndpoint, { kind: 'socket' }>
+  | (Extract<EngineEndpoint, { kind: 'tcp' }> & {
+      readonly files?: { readonly ca?: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
+    });
+
+/** Each engine client's endpoint, as `connectEngine` made it. */
+const endpoints = new WeakMap<Docker, DialEndpoint>();
+
+/** Tells `dial$` where this client's requests go (`connectEngine` does, for each client it makes). */
+export const dialsTo = (docker: Docker, endpoint: DialEndpoint): void => void endpoints.set(docker, endpoint);
 
 type Send = (path: string, onResponse: (res: IncomingMessage) => void) => ClientRequest;
 
@@ -49,30 +52,28 @@ type Send = (path: string, onResponse: (res: IncomingMessage) => void) => Client
 const senders = new WeakMap<Docker, Send>();
 
 /**
- * How requests reach an engine: Node's HTTP client on a keep-alive agent, with the connection
- * settings docker-modem parsed. docker-modem's own `dial` is not used: per request it builds a
- * Promise for the socket path and formats its options for a debug line (evaluated even when
- * debug is off), which made a one-shot poll cost several times a streamed record
+ * How requests reach an engine: Node's HTTP client on a keep-alive agent, to the endpoint
+ * `connectEngine` parsed from DOCKER_HOST. docker-modem's own `dial` is not used: per request it
+ * builds a Promise for the socket path and formats its options for a debug line (evaluated even
+ * when debug is off), which made a one-shot poll cost several times a streamed record
  * (docs/benchmarks.md, section 2).
  */
 function senderOf(docker: Docker): Send {
   let send = senders.get(docker);
   if (send) return send;
-  const modem = docker.modem as unknown as ModemSettings;
-  if (!modem.host) {
-    // A function when DOCKER_HOST is unset: docker-modem's default, resolved here synchronously.
-    const socketPath = typeof modem.socketPath === 'string' ? modem.socketPath : '/var/run/docker.sock';
+  const endpoint = endpoints.get(docker);
+  if (!endpoint) throw new Error('this Docker client has no endpoint: make it with connectEngine');
+  if (endpoint.kind === 'socket') {
+    const { socketPath } = endpoint;
     const agent = new HttpAgent({ keepAlive: true });
     send = (path, onResponse) => httpRequest({ socketPath, path, agent, method: 'GET' }, onResponse);
-  } else if (modem.protocol === 'https') {
-    const tls = { ca: modem.ca, cert: modem.cert, key: modem.key } as unknown as Record<string, never>;
-    const agent = new HttpsAgent({ keepAlive: true, ...tls });
-    send = (path, onResponse) =>
-      httpsRequest({ host: modem.host, port: modem.port, path, agent, method: 'GET' }, onResponse);
   } else {
-    const agent = new HttpAgent({ keepAlive: true });
-    send = (path, onResponse) =>
-      httpRequest({ host: modem.host, port: modem.port, path, agent, method: 'GET' }, onResponse);
+    const { host, port } = endpoint;
+    const make = endpoint.tls ? httpsRequest : httpRequest;
+    const agent = endpoint.tls
+      ? new HttpsAgent({ keepAlive: true, ...endpoint.files })
+      : new HttpAgent({ keepAlive: true });
+    send = (path, onResponse) => make({ host, port, path, agent, method: 'GET' }, onResponse);
   }
   senders.set(docker, send);
   return send;

@@ -1,0 +1,96 @@
+import { type Either, left, right } from 'fp-ts/lib/Either.js';
+
+/** The variables the docker CLI reads to find its engine. */
+export interface DockerEnv {
+  readonly DOCKER_HOST?: string | undefined;
+  readonly DOCKER_TLS_VERIFY?: string | undefined;
+  readonly DOCKER_CERT_PATH?: string | undefined;
+}
+
+/** TLS for a TCP engine: `verify` when DOCKER_TLS_VERIFY asks for it; certificates in `certPath` (or ~/.docker). */
+export interface EngineTls {
+  readonly verify: boolean;
+  readonly certPath?: string;
+}
+
+/** Where an engine is: a unix socket or named pipe, or a TCP address (with TLS or not). */
+export type EngineEndpoint =
+  | { readonly kind: 'socket'; readonly socketPath: string }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number; readonly tls?: EngineTls };
+
+export const DEFAULT_SOCKET = '/var/run/docker.sock';
+const DEFAULT_PIPE = '//./pipe/docker_engine';
+/** The IANA ports of the Engine API: plain HTTP, and TLS. */
+export const HTTP_PORT = 2375;
+export const TLS_PORT = 2376;
+
+/** host, :port and /path of `host:port/path` (an IPv6 host in brackets). */
+const TCP_ADDRESS = /^(\[[^\]]*\]|[^:/?#[\]]*)(?::([^/?#]*))?([/?#].*)?$/;
+
+/**
+ * DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as the docker CLI reads them (docker/cli
+ * opts/hosts.go), into where to connect, or an error naming the bad value. Unset: the default
+ * socket; `unix://` and `npipe://` without a path: the default socket or pipe; no scheme: tcp;
+ * tcp:// without a host: localhost; without a port: 2375, or 2376 with TLS. Any non-empty
+ * DOCKER_TLS_VERIFY turns TLS on (the CLI tests it for presence, not for `1`), as do https:// and
+ * port 2376 (plain HTTP to the TLS port cannot work). http:// and https:// are taken as tcp://
+ * with that choice of TLS, as docker-modem always has.
+ */
+export function parseDockerHost(env: DockerEnv): Either<string, EngineEndpoint> {
+  const value = env.DOCKER_HOST;
+  if (value === undefined) return right({ kind: 'socket', socketPath: DEFAULT_SOCKET });
+  const address = value.trim();
+  if (address === '')
+    return left(
+      `DOCKER_HOST is empty: unset it for unix://${DEFAULT_SOCKET}, or name an engine (unix://path, tcp://host:port)`,
+    );
+  const bad = (why: string): Either<string, EngineEndpoint> => left(`DOCKER_HOST ${JSON.stringify(value)}: ${why}`);
+  const cut = address.indexOf('://');
+  const [scheme, rest] = cut < 0 ? ['tcp', address] : [address.slice(0, cut).toLowerCase(), address.slice(cut + 3)];
+  switch (scheme) {
+    case 'unix':
+    case 'npipe':
+      if (rest.includes('://')) return bad(`a ${scheme}:// address names a path, not another address`);
+      return right({ kind: 'socket', socketPath: rest || (scheme === 'unix' ? DEFAULT_SOCKET : DEFAULT_PIPE) });
+    case 'tcp':
+    case 'http':
+    case 'https':
+      return tcpEndpoint(rest, scheme, env, bad);
+    case 'ssh':
+      return bad(
+        'ssh:// is not supported: forward the socket (ssh -L /tmp/docker.sock:/var/run/docker.sock host) and use unix://',
+      );
+    default:
+      return bad(`unknown scheme "${scheme}://" (use unix://, tcp://, npipe://, http:// or https://)`);
+  }
+}
+
+function tcpEndpoint(
+  rest: string,
+  scheme: 'tcp' | 'http' | 'https',
+  env: DockerEnv,
+  bad: (why: string) => Either<string, EngineEndpoint>,
+): Either<string, EngineEndpoint> {
+  const match = TCP_ADDRESS.exec(rest);
+  if (!match) return bad(`"${rest}" is not host:port`);
+  const [, host = '', portText = '', path] = match;
+  if (path !== undefined && path !== '/') return bad(`a path, query or fragment ("${path}") is not supported`);
+  if (portText !== '' && !/^\d{1,5}$/.test(portText)) return bad(`the port "${portText}" is not a number`);
+  const port = portText === '' ? undefined : Number(portText);
+  if (port !== undefined && (port < 1 || port > 65535)) return bad(`the port ${port} is not from 1 to 65535`);
+  const verify = (env.DOCKER_TLS_VERIFY ?? '') !== '';
+  const tls = verify || scheme === 'https' || port === TLS_PORT;
+  const certPath = env.DOCKER_CERT_PATH ? { certPath: env.DOCKER_CERT_PATH } : {};
+  return right({
+    kind: 'tcp',
+    host: host.replace(/^\[(.*)\]$/, '$1') || 'localhost',
+    port: port ?? (tls ? TLS_PORT : HTTP_PORT),
+    ...(tls ? { tls: { verify, ...certPath } } : {}),
+  });
+}
+
+/** The endpoint as an address: `unix:///var/run/docker.sock`, `tcp://host:2376`. */
+export const addressOf = (endpoint: EngineEndpoint): string =>
+  endpoint.kind === 'socket'
+    ? `${endpoint.socketPath.startsWith('//') ? 'npipe' : 'unix'}://${endpoint.socketPath}`
+    : `tcp://${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;

@@ -1,0 +1,141 @@
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type Socket, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Server, createServer } from 'node:tls';
+import { firstValueFrom, mergeMap } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dial$ } from '../../src/sources/engine/dial.js';
+import { checkEngine, connectEngine } from '../../src/sources/engine/engine.js';
+import { realEngine } from '../support/realEngine.js';
+
+let certs: string;
+let server: Server;
+let port = 0;
+const sockets = new Set<Socket>();
+
+/** A CA, a server certificate for 127.0.0.1 and a client certificate, as `docker context` would hold them. */
+function makeCertificates(dir: string): void {
+  const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=dss-test-ca');
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=ca',
+    '-keyout',
+    'ca-key.pem',
+    '-out',
+    'ca.pem',
+  );
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
+  for (const [who, ext] of [
+    ['server', 'server.ext'],
+    ['client', 'client.ext'],
+  ] as const) {
+    const key = who === 'client' ? 'key.pem' : 'server-key.pem';
+    const cert = who === 'client' ? 'cert.pem' : 'server-cert.pem';
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who}`, '-keyout', key, '-out', `${who}.csr`);
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${who}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-extfile',
+      ext,
+      '-out',
+      cert,
+    );
+  }
+}
+
+/**
+ * The real engine behind TLS on 127.0.0.1, as dockerd with --tlsverify: the server asks for a
+ * client certificate signed by the CA, and passes the decrypted bytes to /var/run/docker.sock.
+ */
+beforeAll(async () => {
+  await realEngine();
+  certs = mkdtempSync(join(tmpdir(), 'dss-test-tls-'));
+  makeCertificates(certs);
+  const file = (name: string): Buffer => readFileSync(join(certs, name));
+  server = createServer(
+    {
+      key: file('server-key.pem'),
+      cert: file('server-cert.pem'),
+      ca: file('ca.pem'),
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (client) => {
+      const engine = connect('/var/run/docker.sock');
+      for (const s of [client, engine]) {
+        sockets.add(s);
+        s.on('error', () => undefined).on('close', () => sockets.delete(s));
+      }
+      client.pipe(engine).pipe(client);
+    },
+  );
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  port = (server.address() as { port: number }).port;
+}, 60_000);
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise((r) => server?.close(r));
+  rmSync(certs, { recursive: true, force: true });
+});
+
+/** The engine's answer to /_ping through dial$ (the collector's own requests) and through dockerode. */
+async function pingBoth(env: NodeJS.ProcessEnv): Promise<[string, number]> {
+  const engine = connectEngine(env);
+  await checkEngine(engine);
+  const read = async (body: AsyncIterable<unknown>): Promise<string> => {
+    let text = '';
+    for await (const chunk of body) text += String(chunk);
+    return text;
+  };
+  const text = await firstValueFrom(dial$(engine.docker, { path: '/_ping?', query: {} }).pipe(mergeMap(read)));
+  const listed = await engine.docker.listContainers({ limit: 1 });
+  return [text, Array.isArray(listed) ? 1 : 0];
+}
+
+describe('DOCKER_TLS_VERIFY as the docker CLI reads it, against the real engine behind TLS', () => {
+  it.each(['true', '1', 'yes'])(
+    'DOCKER_TLS_VERIFY=%s turns TLS on, with the certificates of DOCKER_CERT_PATH',
+    async (verify) => {
+      const env = { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: verify, DOCKER_CERT_PATH: certs };
+      expect(await pingBoth(env)).toEqual(['OK', 1]);
+    },
+  );
+
+  it('a certificate missing from DOCKER_CERT_PATH is named when the client is made', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'dss-test-tls-empty-'));
+    try {
+      const env = { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: empty };
+      expect(() => connectEngine(env)).toThrow(`${join(empty, 'ca.pem')}`);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('a DOCKER_HOST that does not parse is refused when the client is made, naming the value', () => {
+    expect(() => connectEngine({ DOCKER_HOST: 'tcp://127.0.0.1:notaport' })).toThrow(
+      'DOCKER_HOST "tcp://127.0.0.1:notaport": the port "notaport" is not a number',
+    );
+  });
+});

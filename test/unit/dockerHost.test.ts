@@ -1,0 +1,62 @@
+import { left, right } from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { type DockerEnv, parseDockerHost } from '../../src/sources/engine/dockerHost.js';
+
+const socket = (socketPath: string) => right({ kind: 'socket', socketPath });
+const tcp = (host: string, port: number, tls?: { verify: boolean; certPath?: string }) =>
+  right({ kind: 'tcp', host, port, ...(tls ? { tls } : {}) });
+const on = { verify: true };
+
+/** [DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH] and where the docker CLI would connect. */
+const good: Array<[string | undefined, string | undefined, string | undefined, unknown]> = [
+  [undefined, undefined, undefined, socket('/var/run/docker.sock')],
+  ['unix:///run/podman/podman.sock', undefined, undefined, socket('/run/podman/podman.sock')],
+  ['unix://', undefined, undefined, socket('/var/run/docker.sock')],
+  ['npipe:////./pipe/docker_engine', undefined, undefined, socket('//./pipe/docker_engine')],
+  ['npipe://', undefined, undefined, socket('//./pipe/docker_engine')],
+  ['tcp://10.0.0.2:2375', undefined, undefined, tcp('10.0.0.2', 2375)],
+  ['tcp://10.0.0.2', undefined, undefined, tcp('10.0.0.2', 2375)],
+  ['tcp://10.0.0.2', '1', undefined, tcp('10.0.0.2', 2376, on)],
+  ['tcp://10.0.0.2:2375', 'true', '/certs', tcp('10.0.0.2', 2375, { verify: true, certPath: '/certs' })],
+  ['tcp://10.0.0.2:4243', 'yes', undefined, tcp('10.0.0.2', 4243, on)],
+  ['tcp://10.0.0.2:4243', '', '/certs', tcp('10.0.0.2', 4243)], // empty: TLS off, as for the CLI
+  ['tcp://10.0.0.2:2376', undefined, undefined, tcp('10.0.0.2', 2376, { verify: false })],
+  ['tcp://', undefined, undefined, tcp('localhost', 2375)],
+  ['tcp://:2375', undefined, undefined, tcp('localhost', 2375)],
+  ['tcp://engine.example:2375/', undefined, undefined, tcp('engine.example', 2375)],
+  ['tcp://[::1]:2375', undefined, undefined, tcp('::1', 2375)],
+  ['10.0.0.2:2375', undefined, undefined, tcp('10.0.0.2', 2375)], // no scheme: tcp, as the CLI
+  ['  tcp://10.0.0.2:2375  ', undefined, undefined, tcp('10.0.0.2', 2375)],
+  ['http://10.0.0.2:2375', undefined, undefined, tcp('10.0.0.2', 2375)],
+  ['http://10.0.0.2', '1', undefined, tcp('10.0.0.2', 2376, on)],
+  ['https://10.0.0.2', undefined, undefined, tcp('10.0.0.2', 2376, { verify: false })],
+];
+
+const bad: Array<[string, RegExp]> = [
+  ['tcp://host:notaport', /^DOCKER_HOST "tcp:\/\/host:notaport": the port "notaport" is not a number$/],
+  ['tcp://host:99999', /"tcp:\/\/host:99999": the port 99999 is not from 1 to 65535/],
+  ['tcp://host:0', /the port 0 is not from 1 to 65535/],
+  ['host:-1', /"host:-1": the port "-1" is not a number/],
+  [
+    'foo://x',
+    /"foo:\/\/x": unknown scheme "foo:\/\/" \(use unix:\/\/, tcp:\/\/, npipe:\/\/, http:\/\/ or https:\/\/\)/,
+  ],
+  ['ssh://me@host', /"ssh:\/\/me@host": ssh:\/\/ is not supported: forward the socket/],
+  ['tcp://host:2375/v1.41', /a path, query or fragment \("\/v1\.41"\) is not supported/],
+  ['unix://tcp://host', /a unix:\/\/ address names a path/],
+  ['', /^DOCKER_HOST is empty: unset it for unix:\/\/\/var\/run\/docker\.sock/],
+  ['   ', /^DOCKER_HOST is empty/],
+];
+
+describe('parseDockerHost: DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as the docker CLI reads them', () => {
+  it.each(good)('DOCKER_HOST=%j DOCKER_TLS_VERIFY=%j DOCKER_CERT_PATH=%j', (host, verify, certPath, expected) => {
+    const env: DockerEnv = { DOCKER_HOST: host, DOCKER_TLS_VERIFY: verify, DOCKER_CERT_PATH: certPath };
+    expect(parseDockerHost(env)).toEqual(expected);
+  });
+
+  it.each(bad)('DOCKER_HOST=%j is refused, naming the bad value', (host, message) => {
+    const parsed = parseDockerHost({ DOCKER_HOST: host });
+    expect(parsed._tag).toBe('Left');
+    expect(parsed).toEqual(left(expect.stringMatching(message)));
+  });
+});
