@@ -114,10 +114,16 @@ async function main(): Promise<void> {
     // prom-client adds resident memory (docs/benchmarks.md, section 2): loaded only when /metrics is served.
     const { selfMetrics } = await import('./daemon/selfMetrics.js');
     const { MetricsPortError, metricsServer } = await import('./daemon/metricsServer.js');
+    const { loopHeartbeat } = await import('./daemon/liveness.js');
     const capacity = config.spoolDir !== undefined ? config.maxSpoolSize : config.maxBufferSize;
     const registry = selfMetrics(service.snapshot, service.telemetry$, capacity);
+    // Liveness is the event loop's alone: an outage of the database or an engine is readiness's.
+    const heartbeat = loopHeartbeat();
     try {
-      server = await metricsServer(config.metricsPort, registry, () => health(service.snapshot()));
+      server = await metricsServer(config.metricsPort, registry, {
+        live: heartbeat.check,
+        ready: () => health(service.snapshot()),
+      });
     } catch (error) {
       if (error instanceof MetricsPortError) fail(error.message);
       throw error;

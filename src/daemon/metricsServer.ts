@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { type Server, createServer } from 'node:http';
 import type { Registry } from 'prom-client';
+import type { ProbeAnswer } from './liveness.js';
 
 /** The /metrics port could not be listened on (in use, or not allowed). */
 export class MetricsPortError extends Error {
@@ -21,28 +22,42 @@ export class MetricsPortError extends Error {
   }
 }
 
+/** The two probes: is the process alive (restart it if not), is the pipeline delivering. */
+export interface Probes {
+  readonly live: () => ProbeAnswer;
+  readonly ready: () => ProbeAnswer;
+}
+
 /**
- * Serves GET /metrics (Prometheus text) and GET /healthz (200, or 503 with the reasons). Resolves
- * once it listens; rejects with a MetricsPortError when it cannot.
+ * The probe paths. /healthz is liveness too: probes written before /livez existed keep working,
+ * and no longer restart the collector during a database outage (README, "Operating it").
  */
-export async function metricsServer(
-  port: number,
-  registry: Registry,
-  health: () => { ok: boolean; reasons: string[] },
-): Promise<Server> {
+export const PROBE_PATHS: Readonly<Record<string, keyof Probes>> = {
+  '/livez': 'live',
+  '/healthz': 'live',
+  '/readyz': 'ready',
+};
+
+/**
+ * Serves GET /metrics (Prometheus text), GET /livez and /healthz (liveness) and GET /readyz
+ * (readiness): 200, or 503 with the reasons. Resolves once it listens; rejects with a
+ * MetricsPortError when it cannot.
+ */
+export async function metricsServer(port: number, registry: Registry, probes: Probes): Promise<Server> {
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0]!;
+    const probe = PROBE_PATHS[path];
     if (path === '/metrics') {
       registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
         (error: unknown) => res.writeHead(500).end(String(error)),
       );
-    } else if (path === '/healthz') {
-      const { ok, reasons } = health();
+    } else if (probe !== undefined) {
+      const { ok, reasons } = probes[probe]();
       res
         .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
         .end(JSON.stringify({ status: ok ? 'ok' : 'unhealthy', reasons }));
-    } else res.writeHead(404).end('not found: try /metrics or /healthz\n');
+    } else res.writeHead(404).end('not found: try /metrics, /livez or /readyz\n');
   });
   server.listen(port);
   try {

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Observable } from 'rxjs';
 import type { TelemetryEvent } from '../model/telemetry.js';
 import { METRICS, type MetricSpec } from '../telemetry/catalogue.js';
-import type { TelemetryState } from '../telemetry/telemetryState.js';
+import { type TelemetryState, health } from '../telemetry/telemetryState.js';
 
 /**
  * How often the event-loop delay histogram samples (prom-client's default is 10 ms, a timer that
@@ -46,9 +46,34 @@ function register(metric: MetricSpec, registry: Registry, state: () => Telemetry
   }
 }
 
+/** Readiness as numbers (what /readyz answers), for alerts that read /metrics rather than probe. */
+function registerReadiness(registry: Registry, state: () => TelemetryState): void {
+  const gauge = (name: string, help: string, read: (s: TelemetryState) => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read(state()));
+      },
+    });
+  };
+  gauge('dss_ready', '1 while /readyz answers 200: every engine answers and the sink writes.', (s) =>
+    health(s).ok ? 1 : 0,
+  );
+  gauge('dss_sink_failing', '1 while writes to the database fail (past their retries).', (s) =>
+    s.failing === undefined ? 0 : 1,
+  );
+  gauge(
+    'dss_engines_unreachable',
+    'Engines whose last event said they do not answer.',
+    (s) => [...s.engines.values()].filter((e) => !e.reachable).length,
+  );
+}
+
 /**
  * The daemon's own metrics for Prometheus (prom-client): the catalogue's metrics read from the
- * service's state at each scrape, histograms of batch sizes and write latencies fed by its
+ * service's state at each scrape, readiness, histograms of batch sizes and write latencies fed by its
  * telemetry, and the process's own (memory, CPU, event loop).
  */
 export function selfMetrics(
@@ -68,6 +93,7 @@ export function selfMetrics(
   }
   collectDefaultMetrics({ register: registry, prefix: 'dss_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   for (const metric of METRICS) register(metric, registry, state);
+  registerReadiness(registry, state);
   const batchSize = new Histogram({
     name: 'dss_batch_size_points',
     help: 'Points per written batch.',

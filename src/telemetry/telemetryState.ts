@@ -150,7 +150,11 @@ export function foldTelemetry(s: TelemetryState, e: TelemetryEvent): TelemetrySt
   return s;
 }
 
-/** /healthz: healthy while every engine answers and the sink writes (or is still within its retries). */
+/**
+ * Readiness (/readyz, `dss_ready`): ready while every engine answers and the sink writes (or is
+ * still within its retries). Not liveness: a collector that is not ready keeps collecting and
+ * buffering (or spooling), and a restart would not bring the database back.
+ */
 export function health(s: Readonly<TelemetryState>): { ok: boolean; reasons: string[] } {
   const reasons: string[] = [];
   for (const [address, engine] of s.engines)

@@ -20,10 +20,18 @@ import {
 
 const TIMEOUT_MS = 2000;
 
-/** Reads a daemon's /metrics and /healthz once. */
+/** A daemon's readiness: its pipeline's health. A daemon older than /readyz told it on /healthz. */
+async function readiness(get: (path: string) => Promise<Response>): Promise<Response> {
+  const ready = await get('/readyz');
+  if (ready.status !== 404) return ready;
+  await ready.body?.cancel();
+  return get('/healthz');
+}
+
+/** Reads a daemon's /metrics and /readyz once. */
 export async function scrapeDaemon(base: string): Promise<DaemonScrape> {
   const get = (path: string): Promise<Response> => fetch(`${base}${path}`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
-  const [metrics, health] = await Promise.all([get('/metrics'), get('/healthz')]);
+  const [metrics, health] = await Promise.all([get('/metrics'), readiness(get)]);
   if (!metrics.ok) throw new Error(`/metrics answered ${metrics.status}`);
   const samples = parseMetrics(await metrics.text());
   const body = (await health.json().catch(() => ({}))) as { reasons?: unknown };

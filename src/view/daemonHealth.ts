@@ -1,6 +1,6 @@
 import type { Line } from './line.js';
 
-/** One read of a daemon's /metrics and /healthz. */
+/** One read of a daemon's /metrics and /readyz (its pipeline's health). */
 export interface DaemonScrape {
   /** When, in ms. */
   readonly at: number;

@@ -11,9 +11,11 @@ import { statusFromInspect } from '../../src/sources/engine/containerStatus.js';
 import type { InspectedContainer } from '../../src/sources/engine/engineCodecs.js';
 import { decodeStats } from '../../src/validate/decodeStats.js';
 import { fixtureLines } from '../support/fixtures.js';
+import { composeService, daemonSet, livenessPaths, readinessPath } from '../support/deployFiles.js';
 import { handBuilt } from '../support/handBuilt.js';
 
 const repo = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+const readme = repo('README.md');
 const ENV_NAMES = new Set([
   ...Object.values(KEYS).map((k) => k.env),
   'DOCKER_TLS_VERIFY',
@@ -122,27 +124,48 @@ describe('deployment files', () => {
     expect(doc.services['docker-stats-service']?.deploy.mode).toBe('global');
   });
 
-  it('the Kubernetes DaemonSet parses, sets only real config keys and probes /healthz', () => {
-    const ds = parseYaml(repo('deploy/kubernetes/daemonset.yaml')) as {
-      kind: string;
-      spec: {
-        template: {
-          spec: { containers: Array<{ env: Array<{ name: string }>; livenessProbe: { httpGet: { path: string } } }> };
-        };
-      };
-    };
+  it('the Kubernetes DaemonSet parses, sets only real config keys, probes /livez for liveness and /readyz for readiness', () => {
+    const ds = daemonSet();
     expect(ds.kind).toBe('DaemonSet');
     const container = ds.spec.template.spec.containers[0]!;
     for (const { name } of container.env) expect(ENV_NAMES.has(name), name).toBe(true);
-    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(container.livenessProbe.httpGet.path).toBe('/livez');
+    expect(readinessPath()).toBe('/readyz');
   });
 
-  it('the Dockerfile is multi-stage on BASE_IMAGE (node 20 slim by default), runs as a non-root user, checks /healthz', () => {
+  it('every liveness probe (HEALTHCHECK, livenessProbe, swarm and compose healthchecks) asks for /livez, never readiness', () => {
+    expect(livenessPaths()).toEqual({
+      Dockerfile: '/livez',
+      daemonset: '/livez',
+      'swarm-stack': '/livez',
+      'docker-compose': '/livez',
+    });
+  });
+
+  it('the DaemonSet runs only on nodes labelled as having a Docker socket, and the README names the label', () => {
+    const selector = daemonSet().spec.template.spec.nodeSelector;
+    expect(selector).toEqual({ 'docker-stats-service/engine': 'docker' });
+    expect(readme).toContain('kubectl label node <node> docker-stats-service/engine=docker');
+    expect(readme).toMatch(/containerd/);
+  });
+
+  it('the socket group is given at run time: compose group_add, the swarm user, the DaemonSet supplementalGroups', () => {
+    expect(composeService('docker-compose.yml').group_add).toEqual(['${DOCKER_GID:-999}']);
+    // `docker stack deploy` refuses group_add: the stack makes the group the user's primary one.
+    expect(composeService('deploy/swarm-stack.yml').group_add).toBeUndefined();
+    expect(composeService('deploy/swarm-stack.yml').user).toBe('10001:${DOCKER_GID:-999}');
+    expect(daemonSet().spec.template.spec.securityContext?.supplementalGroups).toEqual([999]);
+    expect(readme).toContain('stat -c %g /var/run/docker.sock');
+    // the image itself holds no build-time group
+    expect(repo('Dockerfile')).not.toMatch(/DOCKER_GID/);
+  });
+
+  it('the Dockerfile is multi-stage on BASE_IMAGE (node 20 slim by default), runs as a non-root user, checks /livez', () => {
     const dockerfile = repo('Dockerfile');
     expect(dockerfile).toMatch(/^ARG BASE_IMAGE=node:20-slim$/m);
     expect(dockerfile.match(/^FROM \$\{BASE_IMAGE\}/gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER stats$/m);
-    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/healthz/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/livez/m);
     for (const [, name] of dockerfile.matchAll(/^ENV (.*)$/gm)) {
       for (const [, key] of name!.matchAll(/(\w+)=/g)) expect(ENV_NAMES.has(key!), key).toBe(true);
     }

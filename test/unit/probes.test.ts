@@ -1,0 +1,87 @@
+import type { Server } from 'node:http';
+import { NEVER } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LIVENESS, liveness, loopHeartbeat } from '../../src/daemon/liveness.js';
+import { metricsServer } from '../../src/daemon/metricsServer.js';
+import { selfMetrics } from '../../src/daemon/selfMetrics.js';
+import type { TelemetryEvent } from '../../src/model/telemetry.js';
+import { health } from '../../src/telemetry/telemetryState.js';
+import { scrapeDaemon } from '../../src/top/scrapeDaemon.js';
+import { folded } from '../support/telemetry.js';
+
+// Lets due timers run; it asserts no time.
+const turn = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const outage: TelemetryEvent[] = [
+  { type: 'engine-up', engine: 'unix:///var/run/docker.sock', watched: 3 },
+  { type: 'batch-failed', points: 10, reason: 'connect ECONNREFUSED 127.0.0.1:8428', refused: false },
+];
+
+describe('liveness and readiness (issue 24)', () => {
+  let server: Server | undefined;
+  let stop: (() => void) | undefined;
+  afterEach(() => {
+    server?.close();
+    stop?.();
+  });
+
+  it('during a database outage: /livez and /healthz answer 200, /readyz 503 naming the sink, dss_ready 0', async () => {
+    const state = folded(outage);
+    const heartbeat = loopHeartbeat();
+    stop = heartbeat.stop;
+    server = await metricsServer(
+      0,
+      selfMetrics(() => state, NEVER),
+      {
+        live: heartbeat.check,
+        ready: () => health(state),
+      },
+    );
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    for (const path of ['/livez', '/healthz']) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok', reasons: [] });
+    }
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({
+      status: 'unhealthy',
+      reasons: ['sink: connect ECONNREFUSED 127.0.0.1:8428'],
+    });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^dss_ready 0$/m);
+    expect(metrics).toMatch(/^dss_sink_failing 1$/m);
+    expect(metrics).toMatch(/^dss_engines_unreachable 0$/m);
+    expect((await fetch(`${base}/nothing`)).status).toBe(404);
+    // `top --daemon` shows the pipeline's health: readiness, not liveness.
+    expect(await scrapeDaemon(base)).toMatchObject({
+      healthy: false,
+      reasons: ['sink: connect ECONNREFUSED 127.0.0.1:8428'],
+    });
+  });
+
+  it('liveness answers 503 for a window after the event loop stalled, naming the stall, then 200 again', () => {
+    const stall = { at: 100_000, ms: 12_000 };
+    expect(liveness(undefined, 100_000)).toEqual({ ok: true, reasons: [] });
+    expect(liveness(stall, 130_000)).toEqual({
+      ok: false,
+      reasons: ['event loop: blocked for 12000 ms, 30 s ago'],
+    });
+    expect(liveness(stall, 100_000 + LIVENESS.windowMs)).toEqual({ ok: true, reasons: [] });
+  });
+
+  it('the heartbeat sees a real stall of the event loop', async () => {
+    const limits = { beatMs: 10, stallMs: 200, windowMs: 600_000 };
+    const heartbeat = loopHeartbeat(Date.now, limits);
+    stop = heartbeat.stop;
+    await turn(30);
+    expect(heartbeat.check().ok).toBe(true);
+    const until = Date.now() + 2 * limits.stallMs;
+    while (Date.now() < until); // the stall
+    await turn(2 * limits.beatMs);
+    const answer = heartbeat.check();
+    expect(answer.ok).toBe(false);
+    expect(answer.reasons[0]).toMatch(/^event loop: blocked for \d+ ms, 0 s ago$/);
+  });
+});
