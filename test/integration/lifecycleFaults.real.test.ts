@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine } from '../../src/sources/engine/engine.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { dockerCli } from '../support/dockerCli.js';
-import { EngineProxy } from '../support/engineProxy.js';
+import { FaultyEngineProxy } from '../support/faultyEngineProxy.js';
 import { type Seen, suiteEvents, watchStates } from '../support/lifecycleWatch.js';
 import { TEST_LABEL, eventually, realEngine, testContainers } from '../support/realEngine.js';
 import { SECOND_SOCKET, docker2, requireSecondEngine, restartSecondEngine } from '../support/secondEngine.js';
@@ -19,12 +19,12 @@ const show = (seen: Seen[]): string => seen.map((s) => `${s.state}:${String(s.ex
 const last = (seen: Seen[], id: string): Seen | undefined => seen.filter((s) => s.id === id).at(-1);
 
 describe('the container measurement through faults, on the real engine (issue 24)', () => {
-  const proxy = new EngineProxy(join(tmpdir(), `dss-lfault-${process.pid}.sock`));
+  const proxy = new FaultyEngineProxy({ socketPath: join(tmpdir(), `dss-lfault-${process.pid}.sock`) });
   let viaProxy: ReturnType<typeof connectEngine>;
   beforeAll(async () => {
     await realEngine();
     await boxes.removeAll();
-    viaProxy = connectEngine({ DOCKER_HOST: await proxy.start() });
+    viaProxy = connectEngine({ DOCKER_HOST: (await proxy.start()).dockerHost });
   });
   afterAll(async () => {
     await proxy.stop();
@@ -75,7 +75,7 @@ describe('the container measurement through faults, on the real engine (issue 24
       await dockerCli('run', '-d', '--name', name('five'), '--label', label, 'local/busybox', 'sleep', '600')
     ).trim();
     let failed = 0;
-    proxy.answer = (method, path) => (path.includes(`/containers/${id}/json`) && failed++ === 0 ? 500 : undefined);
+    proxy.fault = ({ path }) => (path.includes(`/containers/${id}/json`) && failed++ === 0 ? 500 : undefined);
     const watch = watchStates(viaProxy, boxes.prefix, INTERVAL_MS);
     try {
       expect(await eventually(() => watch.seen.some((s) => s.id === id), 20_000)).toBe(true);
@@ -83,7 +83,7 @@ describe('the container measurement through faults, on the real engine (issue 24
       expect(failed).toBeGreaterThanOrEqual(2); // the 500, then the retry that answered
     } finally {
       watch.stop();
-      proxy.answer = () => undefined;
+      proxy.fault = () => undefined;
     }
   }, 60_000);
 
@@ -91,7 +91,7 @@ describe('the container measurement through faults, on the real engine (issue 24
     const id = (
       await dockerCli('run', '-d', '--name', name('mute'), '--label', label, 'local/busybox', 'sleep', '600')
     ).trim();
-    proxy.answer = (method, path) => (path.includes(`/containers/${id}/json`) ? 500 : undefined);
+    proxy.fault = ({ path }) => (path.includes(`/containers/${id}/json`) ? 500 : undefined);
     const log = captureLogger();
     const watch = watchStates(viaProxy, boxes.prefix, INTERVAL_MS, log);
     try {
@@ -102,7 +102,7 @@ describe('the container measurement through faults, on the real engine (issue 24
       expect(log.entries.filter((e) => JSON.stringify(e.obj).includes(id)).map((e) => e.level)).toEqual(['warn']);
     } finally {
       watch.stop();
-      proxy.answer = () => undefined;
+      proxy.fault = () => undefined;
     }
   }, 90_000);
 
@@ -113,17 +113,17 @@ describe('the container measurement through faults, on the real engine (issue 24
     const watch = watchStates(viaProxy, boxes.prefix, INTERVAL_MS);
     try {
       expect(await eventually(() => last(watch.seen, id)?.state === 'running', 20_000)).toBe(true);
-      proxy.answer = (method, path) => (/^\/(v[\d.]+\/)?events/.test(path) ? 500 : undefined);
+      proxy.fault = ({ path }) => (/^\/(v[\d.]+\/)?events/.test(path) ? 500 : undefined);
       proxy.cutEvents();
       await dockerCli('stop', '-t', '0', id);
       await pause(1000);
-      proxy.answer = () => undefined;
+      proxy.fault = () => undefined;
       expect(await eventually(() => last(watch.seen, id)?.state === 'exited', 30_000), show(watch.seen)).toBe(true);
       await pause(4 * INTERVAL_MS);
       expect(last(watch.seen, id)?.state).toBe('exited');
     } finally {
       watch.stop();
-      proxy.answer = () => undefined;
+      proxy.fault = () => undefined;
     }
   }, 60_000);
 });
@@ -132,7 +132,10 @@ describe('a container of a dockerd that restarts (the second engine; issue 24)',
   const boxName = name('second');
   // dockerd 20.10 keeps its /events streams open while it stops its containers on SIGTERM, so the
   // `die` would be seen: the proxy cuts the stream first, as a lost connection would.
-  const proxy = new EngineProxy(join(tmpdir(), `dss-lfault2-${process.pid}.sock`), SECOND_SOCKET);
+  const proxy = new FaultyEngineProxy({
+    socketPath: join(tmpdir(), `dss-lfault2-${process.pid}.sock`),
+    upstream: SECOND_SOCKET,
+  });
   beforeAll(async () => {
     await requireSecondEngine();
     await docker2('rm', '-f', boxName).catch(() => undefined);
@@ -146,13 +149,17 @@ describe('a container of a dockerd that restarts (the second engine; issue 24)',
     const id = (
       await docker2('run', '-d', '--name', boxName, '--stop-timeout', '1', 'local/busybox', 'sleep', '600')
     ).trim();
-    const watch = watchStates(connectEngine({ DOCKER_HOST: await proxy.start() }), boxes.prefix, INTERVAL_MS);
+    const watch = watchStates(
+      connectEngine({ DOCKER_HOST: (await proxy.start()).dockerHost }),
+      boxes.prefix,
+      INTERVAL_MS,
+    );
     try {
       expect(await eventually(() => last(watch.seen, id)?.state === 'running', 20_000)).toBe(true);
-      proxy.answer = (method, path) => (/^\/(v[\d.]+\/)?events/.test(path) ? 500 : undefined);
+      proxy.fault = ({ path }) => (/^\/(v[\d.]+\/)?events/.test(path) ? 500 : undefined);
       proxy.cutEvents();
       await restartSecondEngine();
-      proxy.answer = () => undefined;
+      proxy.fault = () => undefined;
       expect(await eventually(() => last(watch.seen, id)?.state === 'exited', 60_000), show(watch.seen)).toBe(true);
       await pause(4 * INTERVAL_MS);
       expect(last(watch.seen, id)?.record.status).toMatchObject({ state: 'exited' });

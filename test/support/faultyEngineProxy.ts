@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
-import { Agent, type IncomingMessage, type Server, createServer, request } from 'node:http';
+import { Agent, type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
 
 /** A request as the proxy saw it, for a fault to decide on. */
 export interface ProxiedRequest {
@@ -17,8 +17,11 @@ export interface FaultyEngineProxyOptions {
   /** The real engine's socket (default /var/run/docker.sock). */
   readonly upstream?: string;
   /** A status to answer instead of passing the request on (e.g. 500), or undefined to pass it. */
-  readonly fault?: (request: ProxiedRequest, nthInspect: number) => number | undefined;
+  readonly fault?: Fault;
 }
+
+/** Decides on a request: a status to answer with instead of the engine, or undefined to pass it on. */
+export type Fault = (request: ProxiedRequest, nthInspect: number) => number | undefined;
 
 const INSPECT = /^(?:\/v[\d.]+)?\/containers\/([^/?]+)\/json(?:\?|$)/;
 
@@ -26,17 +29,24 @@ const INSPECT = /^(?:\/v[\d.]+)?\/containers\/([^/?]+)\/json(?:\?|$)/;
  * A unix socket in front of the real engine that passes every request through, streams included,
  * counts the inspects per container, and answers a chosen request with an error status instead
  * (fault injection: `fault` sees the request and how many inspects its container has had,
- * counting this one). The engine behind is the real one: only the faults are made up.
+ * counting this one; it may be changed while the proxy runs), and `cutEvents()` ends the /events
+ * streams under way (the stream lost while the engine goes on). The engine behind is the real
+ * one: only the faults are made up.
  */
 export class FaultyEngineProxy {
   /** Inspects (GET /containers/<id-or-name>/json) per container, as the client named it. */
   readonly inspects = new Map<string, number>();
   /** Requests answered with a fault, as `METHOD path status`. */
   readonly faults: string[] = [];
+  /** What to answer instead of the engine; starts as the options' `fault`. */
+  fault: Fault;
+  private readonly events = new Set<ServerResponse>();
   private server: Server | undefined;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-  constructor(private readonly options: FaultyEngineProxyOptions) {}
+  constructor(private readonly options: FaultyEngineProxyOptions) {
+    this.fault = options.fault ?? (() => undefined);
+  }
 
   get socketPath(): string {
     return this.options.socketPath;
@@ -55,7 +65,7 @@ export class FaultyEngineProxy {
       const n = inspected === undefined ? 0 : (this.inspects.get(inspected) ?? 0) + 1;
       if (inspected !== undefined) this.inspects.set(inspected, n);
       const path = url.replace(/^\/v[\d.]+/, '');
-      const status = this.options.fault?.({ method: req.method ?? 'GET', path, inspected }, n);
+      const status = this.fault({ method: req.method ?? 'GET', path, inspected }, n);
       if (status !== undefined) {
         this.faults.push(`${req.method} ${path} ${status}`);
         res.writeHead(status, { 'content-type': 'application/json' });
@@ -72,6 +82,10 @@ export class FaultyEngineProxy {
         (answer: IncomingMessage) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           res.flushHeaders(); // an event stream's headers come before its first event, as from the engine
+          if (path.startsWith('/events')) {
+            this.events.add(res);
+            res.on('close', () => this.events.delete(res));
+          }
           answer.pipe(res);
           res.on('close', () => answer.destroy()); // the client left: so does the stream behind
         },
@@ -82,6 +96,11 @@ export class FaultyEngineProxy {
     this.server.listen(this.options.socketPath);
     await once(this.server, 'listening');
     return this;
+  }
+
+  /** Ends the /events streams under way, as a connection lost. */
+  cutEvents(): void {
+    for (const res of this.events) res.destroy();
   }
 
   /** Inspects of these containers (by id), one number each. */
