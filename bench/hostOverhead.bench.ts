@@ -124,15 +124,15 @@ const scenarios: Scenario[] = [
   },
 ];
 
-export async function startContainers(docker: Docker, n: number): Promise<string[]> {
-  await removeContainers(docker);
+export async function startContainers(docker: Docker, n: number, label = LABEL): Promise<string[]> {
+  await removeContainers(docker, label);
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const c = await docker.createContainer({
       Image: 'local/busybox',
-      name: `${LABEL}-${i}`,
+      name: `${label}-${i}`,
       Cmd: ['sleep', '100000'],
-      Labels: { [LABEL]: '1' },
+      Labels: { [label]: '1' },
     });
     await c.start();
     ids.push(c.id);
@@ -140,9 +140,16 @@ export async function startContainers(docker: Docker, n: number): Promise<string
   return ids;
 }
 
-export async function removeContainers(docker: Docker): Promise<void> {
-  const old = await docker.listContainers({ all: true, filters: { label: [LABEL] } });
-  await Promise.all(old.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+export async function removeContainers(docker: Docker, label = LABEL): Promise<void> {
+  const old = await docker.listContainers({ all: true, filters: { label: [label] } });
+  await Promise.all(
+    old.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }
 
 /**

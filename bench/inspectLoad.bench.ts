@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 import { FaultyEngineProxy } from '../test/support/faultyEngineProxy.js';
 import { VM_URL } from '../test/support/victoriaMetrics.js';
 import { type Child, sleep, startDaemon, stop } from './daemonRun.js';
+import { removeContainers, startContainers } from './hostOverhead.bench.js';
 import { fmt } from './measure.js';
 
 const LABEL = 'dss-bench-inspect';
@@ -19,18 +20,6 @@ async function settle(read: () => string, quietS: number, maxS: number): Promise
   return (since - start) / 1000;
 }
 
-async function removeMine(docker: Docker): Promise<void> {
-  const old = await docker.listContainers({ all: true, filters: { label: [LABEL] } });
-  await Promise.all(
-    old.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
-}
-
 /**
  * The engine's inspect load while `n` containers start: the built daemon (STATS_SOURCE=auto, so
  * the lifecycle and the cgroup source both inspect; points to VictoriaMetrics) reads the real
@@ -41,7 +30,7 @@ async function removeMine(docker: Docker): Promise<void> {
 export async function inspectLoadBench(n = 100): Promise<void> {
   const docker = new Docker();
   const proxy = await new FaultyEngineProxy({ socketPath: `/tmp/dss-inspect-load-${process.pid}.sock` }).start();
-  await removeMine(docker);
+  await removeContainers(docker, LABEL);
   const main = process.env.BENCH_DAEMON;
   console.log(`inspect load: ${n} containers started under the daemon${main ? ` (${main})` : ''}`);
   let daemon: Child | undefined;
@@ -61,17 +50,7 @@ export async function inspectLoadBench(n = 100): Promise<void> {
     );
     await sleep(5000); // the daemon lists the (no) containers and opens the event stream
     const started = Date.now();
-    const ids: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const c = await docker.createContainer({
-        Image: 'local/busybox',
-        name: `${LABEL}-${i}`,
-        Cmd: ['sleep', '100000'],
-        Labels: { [LABEL]: '1' },
-      });
-      await c.start();
-      ids.push(c.id);
-    }
+    const ids = await startContainers(docker, n, LABEL);
     const startS = (Date.now() - started) / 1000;
     await settle(() => proxy.inspectsOf(ids).join(), 15, 180);
     const counts = proxy.inspectsOf(ids).sort((a, b) => a - b);
@@ -84,7 +63,7 @@ export async function inspectLoadBench(n = 100): Promise<void> {
     if (daemon.process.exitCode !== null) console.log(`  the daemon exited early: ${daemon.stderr.slice(-2000)}`);
   } finally {
     if (daemon) await stop(daemon);
-    await removeMine(docker);
+    await removeContainers(docker, LABEL);
     await proxy.stop();
   }
 }
