@@ -171,7 +171,7 @@ export const KEYS = {
     env: 'METRICS_PORT',
     flag: '--metrics-port',
     default: 9417,
-    doc: 'port of /metrics and /healthz on all interfaces (0: off)',
+    doc: 'port of /metrics and the probes (/livez, /readyz, /healthz) on all interfaces (0: off)',
   }),
   shutdownTimeout: key({
     codec: wholeNumber(0, 3_600_000),

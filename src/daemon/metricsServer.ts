@@ -16,7 +16,7 @@ export class MetricsPortError extends Error {
           ? 'may not be used by this user'
           : `fails (${cause.code ?? cause.message})`;
     super(
-      `cannot serve /metrics and /healthz: port ${port} ${why}; set METRICS_PORT (--metrics-port) to a free port, or 0 to turn them off`,
+      `cannot serve /metrics and the probes: port ${port} ${why}; set METRICS_PORT (--metrics-port) to a free port, or 0 to turn them off`,
     );
     this.name = 'MetricsPortError';
   }

@@ -9,7 +9,7 @@ export interface TopOptions {
   /** One snapshot and exit (also when stdout is not a terminal). */
   readonly once: boolean;
   readonly format: 'table' | 'json';
-  /** A daemon's address (`http://host:9417`), whose /metrics and /healthz the header shows. */
+  /** A daemon's address (`http://host:9417`), whose /metrics and /readyz the header shows. */
   readonly daemon?: string;
   /** The column the list is first sorted by. */
   readonly sort: string;
@@ -68,7 +68,7 @@ export function daemonBase(text: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ConfigError(`--daemon ${JSON.stringify(text)}: only http:// and https:// addresses serve /metrics`);
-  return `${url.origin}${url.pathname.replace(/\/(metrics|healthz)?\/?$/, '')}`;
+  return `${url.origin}${url.pathname.replace(/\/(metrics|healthz|livez|readyz)?\/?$/, '')}`;
 }
 
 /**

@@ -156,7 +156,7 @@ describe('the built CLI: exit codes and messages', () => {
     try {
       const daemon = spawnDaemon({ METRICS_PORT: String(port), INCLUDE_NAMES: `${boxes.prefix}*` });
       expect(await exitWithin(daemon, 10_000)).toBe(2);
-      expect(daemon.stderr).toContain(`cannot serve /metrics and /healthz: port ${port} is in use`);
+      expect(daemon.stderr).toContain(`cannot serve /metrics and the probes: port ${port} is in use`);
       expect(daemon.stderr).toContain('METRICS_PORT');
       expect(daemon.stdout.filter((l) => l !== '')).toEqual([]);
     } finally {

@@ -54,7 +54,7 @@ describe('EACCES on the engine’s unix socket', () => {
       expect(line).toMatchObject({ level: 50, socketPath, owner: { uid: 0, gid: SOCKET_GID }, uid: UID });
       expect(daemon.stderr).not.toMatch('Docker engine unreachable');
       const health = async (): Promise<{ reasons?: string[] }> =>
-        (await fetch(`http://127.0.0.1:${port}/healthz`)).json() as Promise<{ reasons?: string[] }>;
+        (await fetch(`http://127.0.0.1:${port}/readyz`)).json() as Promise<{ reasons?: string[] }>;
       expect(await eventually(async () => (await health()).reasons?.length === 1, 10_000)).toBe(true);
       const [reason] = (await health()).reasons!;
       expect(reason).toMatch(`engine unix://${socketPath}: permission denied`);

@@ -20,13 +20,13 @@ const pointsOf = (daemon: RunningDaemon, measurement: string, container: string)
     .filter((p) => p.tags.container_name === name(container));
 const num = (v: unknown): number => Number(v);
 
-/** A daemon writing to stdout, its /healthz answering once the engine is watched. */
+/** A daemon writing to stdout, its /readyz answering once the engine is watched. */
 async function startDaemon(env: Record<string, string>): Promise<RunningDaemon> {
   const port = await freePort();
   const daemon = spawnDaemon({ INCLUDE_NAMES: `${boxes.prefix}*`, METRICS_PORT: String(port), ...env });
   const healthy = await eventually(async () => {
     try {
-      return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+      return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
     } catch {
       return false;
     }
@@ -127,10 +127,14 @@ describe('the container measurement on the real engine (issue 15)', () => {
   it('--cpus 0.5, busy: limit_cpus 0.5 and limit_percent between 85 and 110', async () => {
     const limited = () => points('cpu', 'busy').filter((p) => p.fields.limit_percent !== undefined);
     expect(await eventually(() => limited().length >= 3, 20_000)).toBe(true);
-    const last = limited().at(-1)!.fields;
-    expect(last.limit_cpus).toBe(0.5);
-    expect(num(last.limit_percent)).toBeGreaterThanOrEqual(85);
-    expect(num(last.limit_percent)).toBeLessThanOrEqual(110);
+    for (const { fields } of limited()) {
+      expect(fields.limit_cpus).toBe(0.5);
+      // the share of its limit: its usage over the 0.5 CPU it may use
+      expect(num(fields.limit_percent)).toBeCloseTo(num(fields.usage_percent) / 0.5, 1);
+      expect(num(fields.limit_percent)).toBeLessThanOrEqual(110);
+    }
+    // Busy, it reaches its limit; on a loaded machine not in every second, so the best of them.
+    expect(Math.max(...limited().map((p) => num(p.fields.limit_percent)))).toBeGreaterThanOrEqual(85);
     // No limit, no field: never invented.
     expect(points('cpu', 'team').every((p) => p.fields.limit_percent === undefined)).toBe(true);
   });
