@@ -133,6 +133,12 @@ describe('deployment files', () => {
     expect(readinessPath()).toBe('/readyz');
   });
 
+  it("the DaemonSet readinessProbe waits as long as its livenessProbe (not Kubernetes' 1 s default)", () => {
+    const { livenessProbe, readinessProbe } = daemonSet().spec.template.spec.containers[0]!;
+    expect(livenessProbe.timeoutSeconds).toBe(5);
+    expect(readinessProbe?.timeoutSeconds).toBe(livenessProbe.timeoutSeconds);
+  });
+
   it('every liveness probe (HEALTHCHECK, livenessProbe, swarm and compose healthchecks) asks for /livez, never readiness', () => {
     expect(livenessPaths()).toEqual({
       Dockerfile: '/livez',
