@@ -61,6 +61,29 @@ describe('liveness and readiness (issue 24)', () => {
     });
   });
 
+  it('an engine whose source started but that has not answered yet is not ready (a hung engine never reads as ready)', async () => {
+    const engine = 'tcp://127.0.0.1:23750';
+    const described: TelemetryEvent = { type: 'engine-described', engine, statsSource: 'api', readsFrom: 'the API' };
+    const state = folded([described]);
+    server = await metricsServer(
+      0,
+      selfMetrics(() => state, NEVER),
+      { live: () => ({ ok: true, reasons: [] }), ready: () => health(state) },
+    );
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'unhealthy', reasons: [`engine ${engine}: not answered yet`] });
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^dss_ready 0$/m);
+    // its first answer, up or down, replaces the wait
+    expect(health(folded([described, { type: 'engine-up', engine, watched: 0 }]))).toEqual({ ok: true, reasons: [] });
+    expect(health(folded([described, { type: 'engine-down', engine, reason: 'timed out' }])).reasons).toEqual([
+      `engine ${engine}: timed out`,
+    ]);
+    // described again after it answered (a resubscription): no wait again
+    expect(health(folded([described, { type: 'engine-up', engine, watched: 0 }, described])).ok).toBe(true);
+  });
+
   it('the heartbeat sees real stalls of the event loop: one passes, a second within the window fails it', async () => {
     const limits = { beatMs: 10, stallMs: 200, windowMs: 600_000, repeats: 2 };
     const heartbeat = loopHeartbeat(undefined, limits);
