@@ -177,6 +177,15 @@ describe('deployment files', () => {
     }
   });
 
+  it('the healthchecks read the port from METRICS_PORT alone, and the Dockerfile and README say to set it so', () => {
+    const dockerfile = repo('Dockerfile');
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*process\.env\.METRICS_PORT/m);
+    expect(dockerfile).toMatch(/set the port with METRICS_PORT, never\n# with --metrics-port or a config file/);
+    expect(readme.replace(/\s+/g, ' ')).toContain(
+      'in a container, set the port with `METRICS_PORT`, never with `--metrics-port` or a config file',
+    );
+  });
+
   it('the Grafana datasource is provisioned for the bucket the compose file writes to', () => {
     const ds = parseYaml(repo('deploy/grafana/provisioning/datasources/influxdb.yaml')) as {
       datasources: Array<{ jsonData: { defaultBucket: string; version: string } }>;
