@@ -38,6 +38,8 @@ USER stats
 EXPOSE 9417
 # Liveness only (/livez: the event loop beats): a database or engine outage shows on /readyz and
 # /metrics, and must not mark the collector unhealthy, which a swarm answers with a restart.
+# It reads the port from METRICS_PORT alone: in this image set the port with METRICS_PORT, never
+# with --metrics-port or a config file's metricsPort (the check would probe 9417 and fail for ever).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.METRICS_PORT||9417)+'/livez').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # A young generation of 2 MB semi-spaces: 30 MB less resident memory for a little more scavenging.

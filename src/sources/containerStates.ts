@@ -1,8 +1,9 @@
-import { type Observable, type SchedulerLike, asyncScheduler, defer, from, map } from 'rxjs';
+import { type Observable, type SchedulerLike, asyncScheduler, defer, map } from 'rxjs';
 import type { StatusRecord } from '../model/lifecycle.js';
 import { type Logger, silentLogger } from '../model/logger.js';
 import { concurrencyGate } from '../rx/concurrencyGate.js';
 import { retryBackoff } from '../rx/retryBackoff.js';
+import { ENGINE_ANSWER_MS, askEngine } from './engine/askEngine.js';
 import { listThenEvents$ } from './engine/containers.js';
 import { ENGINE_RETRY_MAX_MS } from './watchContainers.js';
 import type { Engine } from './engine/engine.js';
@@ -63,8 +64,10 @@ export function containerStates$(
         'inspect failed after its retries: the container is written from what the listing or its event says',
       );
     };
+    const listing = (abortSignal: AbortSignal) =>
+      engine.docker.listContainers({ all: true, abortSignal }) as Promise<unknown[]>;
     const list = () =>
-      from(engine.docker.listContainers({ all: true }) as Promise<unknown[]>).pipe(
+      askEngine(engine.address, 'GET /containers/json', listing, ENGINE_ANSWER_MS, scheduler).pipe(
         map((listing) => listing.filter((c): c is ListedContainer => ListedContainer.is(c))),
       );
     const session = defer(() =>

@@ -19,6 +19,8 @@ export interface TelemetryState {
   /** Open container streams, by source (`api`, `cgroup`). */
   readonly streams: Record<string, number>;
   readonly engines: Map<string, EngineHealth>;
+  /** Engines described (their source started) that have not answered yet: no engine-up or engine-down so far. */
+  readonly unanswered: Set<string>;
   pointsWritten: number;
   pointsRejected: number;
   pointsDropped: number;
@@ -49,6 +51,7 @@ export const initialTelemetry = (): TelemetryState => ({
   spoolCorrupt: 0,
   streams: {},
   engines: new Map(),
+  unanswered: new Set(),
   pointsWritten: 0,
   pointsRejected: 0,
   pointsDropped: 0,
@@ -91,10 +94,15 @@ export function foldTelemetry(s: TelemetryState, e: TelemetryEvent): TelemetrySt
     case 'internal-point':
       s.pointsCollected++;
       break;
+    case 'engine-described':
+      if (!s.engines.has(e.engine)) s.unanswered.add(e.engine);
+      break;
     case 'engine-up':
+      s.unanswered.delete(e.engine);
       s.engines.set(e.engine, { reachable: true });
       break;
     case 'engine-down':
+      s.unanswered.delete(e.engine);
       s.engines.set(e.engine, { reachable: false, reason: e.reason });
       break;
     case 'stream-opened':
@@ -152,11 +160,14 @@ export function foldTelemetry(s: TelemetryState, e: TelemetryEvent): TelemetrySt
 
 /**
  * Readiness (/readyz, `dss_ready`): ready while every engine answers and the sink writes (or is
- * still within its retries). Not liveness: a collector that is not ready keeps collecting and
- * buffering (or spooling), and a restart would not bring the database back.
+ * still within its retries). An engine that has not answered yet is not ready: a hung engine
+ * would otherwise read as ready until its first request times out. Not liveness: a collector
+ * that is not ready keeps collecting and buffering (or spooling), and a restart would not bring
+ * the database back.
  */
 export function health(s: Readonly<TelemetryState>): { ok: boolean; reasons: string[] } {
   const reasons: string[] = [];
+  for (const address of s.unanswered) reasons.push(`engine ${address}: not answered yet`);
   for (const [address, engine] of s.engines)
     if (!engine.reachable) reasons.push(`engine ${address}: ${engine.reason ?? 'unreachable'}`);
   if (s.failing !== undefined) reasons.push(`sink: ${s.failing}`);

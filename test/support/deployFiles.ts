@@ -5,6 +5,8 @@ const repo = (path: string): string => readFileSync(new URL(`../../${path}`, imp
 
 interface Probe {
   readonly httpGet: { readonly path: string };
+  readonly periodSeconds?: number;
+  readonly timeoutSeconds?: number;
 }
 
 /** The DaemonSet's parts the deployment tests read. */

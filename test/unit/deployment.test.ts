@@ -133,6 +133,12 @@ describe('deployment files', () => {
     expect(readinessPath()).toBe('/readyz');
   });
 
+  it("the DaemonSet readinessProbe waits as long as its livenessProbe (not Kubernetes' 1 s default)", () => {
+    const { livenessProbe, readinessProbe } = daemonSet().spec.template.spec.containers[0]!;
+    expect(livenessProbe.timeoutSeconds).toBe(5);
+    expect(readinessProbe?.timeoutSeconds).toBe(livenessProbe.timeoutSeconds);
+  });
+
   it('every liveness probe (HEALTHCHECK, livenessProbe, swarm and compose healthchecks) asks for /livez, never readiness', () => {
     expect(livenessPaths()).toEqual({
       Dockerfile: '/livez',
@@ -169,6 +175,15 @@ describe('deployment files', () => {
     for (const [, name] of dockerfile.matchAll(/^ENV (.*)$/gm)) {
       for (const [, key] of name!.matchAll(/(\w+)=/g)) expect(ENV_NAMES.has(key!), key).toBe(true);
     }
+  });
+
+  it('the healthchecks read the port from METRICS_PORT alone, and the Dockerfile and README say to set it so', () => {
+    const dockerfile = repo('Dockerfile');
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*process\.env\.METRICS_PORT/m);
+    expect(dockerfile).toMatch(/set the port with METRICS_PORT, never\n# with --metrics-port or a config file/);
+    expect(readme.replace(/\s+/g, ' ')).toContain(
+      'in a container, set the port with `METRICS_PORT`, never with `--metrics-port` or a config file',
+    );
   });
 
   it('the Grafana datasource is provisioned for the bucket the compose file writes to', () => {

@@ -6,7 +6,6 @@ import {
   concat,
   concatWith,
   defer,
-  from,
   map,
   merge,
   mergeMap,
@@ -21,6 +20,7 @@ import {
 } from 'rxjs';
 import type { Logger } from '../../model/logger.js';
 import { frameLines } from '../../parse/frameLines.js';
+import { askEngine } from './askEngine.js';
 import { dial$ } from './dial.js';
 import { type DiscoveryEvent, type DiscoveryInput, type DiscoveryStep, discoveryReducer } from './discovery.js';
 import { type Engine, engineProduct } from './engine.js';
@@ -56,6 +56,8 @@ export interface EventsOptions {
   /** Told when the engine has not answered /events after `waitMs` (default: nothing said). */
   readonly log?: Logger;
   readonly waitMs?: number;
+  /** How long the listing may take before discovery fails (default ENGINE_ANSWER_MS, 30 s). */
+  readonly answerMs?: number;
   readonly scheduler?: SchedulerLike;
 }
 
@@ -143,8 +145,13 @@ export function containers$(
 ): Observable<DiscoveryEvent> {
   const reduce = discoveryReducer(filters);
   // The engine's product and version with each listing: what answered, for the logs (a restart may upgrade it).
-  const listing = () => Promise.all([engine.docker.listContainers({ all: true }), engineProduct(engine)]);
-  const list = () => from(listing()).pipe(map(decodeListing));
+  // A hung engine fails the listing (after 5 s without /events headers, it is asked anyway): watchContainers retries.
+  const listing = (abortSignal: AbortSignal) =>
+    Promise.all([engine.docker.listContainers({ all: true, abortSignal }), engineProduct(engine, abortSignal)]);
+  const list = () =>
+    askEngine(engine.address, 'GET /containers/json and /version', listing, options.answerMs, options.scheduler).pipe(
+      map(decodeListing),
+    );
   return listThenEvents$(engine, WATCHED_ACTIONS, list, options).pipe(
     map((input): DiscoveryInput => ('kind' in input ? input : { kind: 'event', event: input })),
     scan((step: DiscoveryStep, input) => reduce(step.watchlist, input), { watchlist: new Map(), out: [] }),

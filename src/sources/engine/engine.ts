@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { abortable } from './askEngine.js';
 import { type DialEndpoint, dialsTo } from './dial.js';
 import { type DockerEnv, type EngineEndpoint, parseDockerHost } from './dockerHost.js';
 
@@ -168,9 +169,9 @@ interface VersionAnswer {
 }
 
 /** `Docker 20.10.24` or `Podman 4.3.1`, from the engine's /version; undefined while it does not answer. */
-export async function engineProduct(engine: Engine): Promise<string | undefined> {
+export async function engineProduct(engine: Engine, abortSignal?: AbortSignal): Promise<string | undefined> {
   try {
-    const version = (await engine.docker.version()) as VersionAnswer;
+    const version = (await abortable(engine.docker).version({ abortSignal })) as VersionAnswer;
     const podman = version.Components?.some((c) => /podman/i.test(c.Name ?? '')) === true;
     return `${podman ? 'Podman' : 'Docker'} ${version.Version ?? '?'}`;
   } catch {
