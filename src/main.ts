@@ -10,6 +10,7 @@ import { RELOCK_EVERY_MS, relockSpool } from './deliver/spool/spoolRelock.js';
 import type { Config } from './config/keys.js';
 import { ConfigError } from './config/resolveConfig.js';
 import { printable } from './config/secrets.js';
+import { EngineConfigError } from './sources/engine/engine.js';
 import { daemonLogger, writeStderr } from './daemon/logger.js';
 import { type StopTotals, stopSummary } from './daemon/stopSummary.js';
 import { probeSocketPause } from './parse/pauseReading.js';
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
     service = createService(config, { log, clock });
   } catch (error) {
     if (error instanceof SpoolError) fail(error.message);
+    if (error instanceof EngineConfigError) fail(`invalid config: ${error.message}`);
     throw error;
   }
   const { sink } = service;

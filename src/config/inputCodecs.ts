@@ -1,6 +1,7 @@
-import { isRight } from 'fp-ts/lib/Either.js';
+import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { parseByteSize } from '../deliver/byteSize.js';
+import { parseDockerHost } from '../sources/engine/dockerHost.js';
 
 /**
  * Codecs that read a config value as it comes from a flag or the environment (a string) or from
@@ -52,17 +53,25 @@ export const list = new t.Type<string[], string[], unknown>(
   t.identity,
 );
 
-/** Engine addresses the daemon can dial: its build leaves out ssh2 (scripts/bundle.mjs), so no ssh://. */
-const dialable = (addresses: readonly string[]): boolean =>
-  addresses.every((a) => ['unix://', 'tcp://', 'npipe://'].some((s) => a.startsWith(s)));
+/** Why an engine address is refused (`parseDockerHost`, the parser connectEngine uses), or undefined. */
+const addressProblem = (address: string): string | undefined => {
+  const parsed = parseDockerHost({ DOCKER_HOST: address });
+  return isLeft(parsed) ? parsed.left.replace(/^DOCKER_HOST /, '') : undefined;
+};
 
-/** At least one address: with none (`,`) the daemon would watch nothing and exit at once. */
+/**
+ * At least one address (with none, `,`, the daemon would watch nothing and exit at once), each
+ * one that `parseDockerHost` takes: the config refuses exactly what connecting would, and says why.
+ */
 export const engineAddresses = new t.Type<string[], string[], unknown>(
-  'one or more comma-separated unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
-  (u): u is string[] => list.is(u) && u.length > 0 && dialable(u),
+  'one or more comma-separated unix://, tcp://, npipe://, http:// or https:// engine addresses (for ssh://, forward the socket: ssh -L)',
+  (u): u is string[] => list.is(u) && u.length > 0 && u.every((a) => addressProblem(a) === undefined),
   (u, c) => {
     const decoded = list.validate(u, c);
-    return isRight(decoded) && (decoded.right.length === 0 || !dialable(decoded.right)) ? t.failure(u, c) : decoded;
+    if (isLeft(decoded)) return decoded;
+    if (decoded.right.length === 0) return t.failure(u, c);
+    const problem = decoded.right.map(addressProblem).find((p) => p !== undefined);
+    return problem === undefined ? decoded : t.failure(u, c, problem);
   },
   t.identity,
 );

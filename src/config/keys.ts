@@ -21,7 +21,7 @@ export const KEYS = {
     env: 'DOCKER_HOST',
     flag: '--docker-host',
     default: ['unix:///var/run/docker.sock'],
-    doc: 'engine address(es), comma-separated: unix://path or tcp://host:port (TLS via DOCKER_TLS_VERIFY / DOCKER_CERT_PATH)',
+    doc: 'engine address(es), comma-separated: unix://path or tcp://host:port (TLS via DOCKER_TLS_VERIFY / DOCKER_TLS / DOCKER_CERT_PATH)',
   }),
   hostTag: key({
     codec: list,

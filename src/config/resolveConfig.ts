@@ -1,4 +1,5 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { parseDockerHost } from '../sources/engine/dockerHost.js';
 import { type Config, type ConfigKey, configKeys, keySpec } from './keys.js';
 import { shown, withoutValue } from './secrets.js';
 
@@ -57,7 +58,11 @@ export function resolveConfig(sources: ConfigSources): Config {
     const raw = value ? value.raw : spec.default;
     origin[key] = value?.origin ?? `default ${key} ${shown(key, spec.default)}`;
     const decoded = spec.codec.decode(raw);
-    if (isLeft(decoded)) throw new ConfigError(`invalid config: ${origin[key]}: expected ${spec.codec.name}`);
+    if (isLeft(decoded)) {
+      // A codec may say why (an engine address: the parser's reason); a secret's never does.
+      const why = spec.secret ? undefined : decoded.left.find((e) => e.message)?.message;
+      throw new ConfigError(`invalid config: ${origin[key]}: ${why ? `${why}; ` : ''}expected ${spec.codec.name}`);
+    }
     config[key] = decoded.right;
   }
   for (const key of defaulted) {
@@ -70,6 +75,11 @@ export function resolveConfig(sources: ConfigSources): Config {
       `invalid config: ${origin.batchSize}: expected at most maxBatchSize (${resolved.maxBatchSize})`,
     );
   }
+  // DOCKER_TLS_VERIFY / DOCKER_TLS with no engine named: refused, as parseDockerHost refuses it (see there).
+  const tlsAlone = defaulted.includes('dockerHost')
+    ? parseDockerHost({ ...sources.env, DOCKER_HOST: undefined })
+    : undefined;
+  if (tlsAlone && isLeft(tlsAlone)) throw new ConfigError(`invalid config: ${tlsAlone.left}`);
   if (resolved.influxDb !== undefined && resolved.influxUrl === undefined) {
     throw new ConfigError(`invalid config: ${origin.influxDb}: expected INFLUX_URL too (the InfluxDB 1.x server)`);
   }

@@ -18,7 +18,7 @@ import { containerStats$ } from './engine/containerStats.js';
 import { containers$ } from './engine/containers.js';
 import { type Engine, engineIsLocal } from './engine/engine.js';
 import type { InspectedContainer } from './engine/engineCodecs.js';
-import { inspect$ } from './engine/inspect.js';
+import { InspectUndecodable, inspect$ } from './engine/inspect.js';
 import type { StatsSource } from './statsSource.js';
 import { reportStream, watchContainers } from './watchContainers.js';
 
@@ -68,16 +68,18 @@ function targetOf(info: InspectedContainer, id: string, host: HostView, cgroupRo
  * for all, every `sampleIntervalMs`), in records shaped as the engine's. The engine's own work is
  * one inspect per container. With `choice: 'auto'`, a container whose files cannot be read here
  * (a remote engine, another pid or cgroup namespace, files not mounted, or reads that keep failing
- * with EMFILE, EACCES... after the sampler's retries) is read through the Engine API instead;
- * with `cgroup`, its stream ends. Each reason is logged once per engine; the others go on. Any
- * other failure (an inspect that failed after its retries, an unexpected error) does not decide
- * the source: the container is tried again with backoff while it is watched, said once.
+ * with EMFILE, EACCES... after the sampler's retries, or an inspect answer that does not decode)
+ * is read through the Engine API instead; with `cgroup`, its stream ends. Each reason is logged
+ * once per engine; the others go on. Any other failure (an inspect that failed after its
+ * retries, an unexpected error) is tried again with backoff, said once, `CGROUP_RETRIES` times
+ * (a minute at most) before it moves the container to the API too.
  *
  * ```
  * discovery: -a----b----------r(a)--
  * a:          (inspect) c---c---c--|     (c: a record read from a's cgroup files)
  * b:               (inspect: remote) r-r-r-r   (r: a record from the Engine API, in auto)
  * d:                       (inspect: 500 x5)(wait)(inspect) c---c--
+ * e:                       (inspect: 500 x5)(wait)...(4th time) r-r-r   (a minute at most)
  * ```
  */
 export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerLike = asyncScheduler): StatsSource {
@@ -147,17 +149,28 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
               );
               return reportStream(sampler.watch(target), telemetry, engine.address, 'cgroup', container);
             }),
-            // Only files that cannot be read here move a container to the API for good: a failed
-            // inspect (after its own retries) or an unexpected error is tried again while it is watched.
+            // Files that cannot be read here, or an inspect answer that does not decode, move a
+            // container to the API at once; a failed inspect (after its own retries) or an
+            // unexpected error is tried again a few times first: a busy engine's 500 passes.
             retryBackoff(
-              { maxMs: CGROUP_RETRY_MAX_MS, classify: (e) => (settled(e) ? 'fail' : 'retry'), onRetry },
+              {
+                baseMs: CGROUP_RETRY_BASE_MS,
+                maxMs: CGROUP_RETRY_MAX_MS,
+                maxRetries: CGROUP_RETRIES,
+                classify: (e) => (settled(e) ? 'fail' : 'retry'),
+                onRetry,
+              },
               scheduler,
             ),
             catchError((error: unknown) => {
               if (error instanceof NotRunning || statusOf(error) === 404) return EMPTY;
               if (error instanceof CgroupReadFailed)
                 return api(container, `its cgroup files cannot be read: ${error.reason}`, error.message);
-              return api(container, (error as CgroupUnreadable).message);
+              if (error instanceof CgroupUnreadable) return api(container, error.message);
+              if (error instanceof InspectUndecodable)
+                return api(container, "the engine's inspect answer does not decode", error.message);
+              const failed = `starting to read its cgroup files failed ${CGROUP_RETRIES + 1} times`;
+              return api(container, failed, error instanceof Error ? error.message : String(error));
             }),
           );
         };
@@ -172,15 +185,22 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
   };
 }
 
-/** The longest wait between tries to start reading a container's files after an unexpected failure. */
+/**
+ * Tries to start reading a container's files after an unexpected failure (an inspect that failed
+ * its own retries), and the first and longest wait between them: waits below 10, 20 and 30 s, a
+ * minute at most, before the container is read from the Engine API.
+ */
+export const CGROUP_RETRIES = 3;
+export const CGROUP_RETRY_BASE_MS = 10_000;
 export const CGROUP_RETRY_MAX_MS = 30_000;
 
-/** Failures that decide a container's source: it is gone, or its files cannot be read here. */
+/** What decides a container's source: it is gone, its files cannot be read here, its inspect will not decode. */
 const settled = (error: unknown): boolean =>
   error instanceof NotRunning ||
   statusOf(error) === 404 ||
   error instanceof CgroupReadFailed ||
-  error instanceof CgroupUnreadable;
+  error instanceof CgroupUnreadable ||
+  error instanceof InspectUndecodable;
 
 /** The sampler follows the buffer's pressure only: the API's read windows are for its streams. */
 const samplerOptions = (o: CgroupSourceOptions) => ({

@@ -5,6 +5,7 @@ import { CommanderError } from '../config/cli.js';
 import type { Config } from '../config/keys.js';
 import { ConfigError } from '../config/resolveConfig.js';
 import { writeStderr } from '../daemon/logger.js';
+import { EngineConfigError } from '../sources/engine/engine.js';
 import type { Logger } from '../model/logger.js';
 import { settledRows } from '../view/settledRows.js';
 import { jsonLines, plainTable } from '../view/snapshot.js';
@@ -47,7 +48,14 @@ export async function runTop(argv: readonly string[]): Promise<number> {
   const { config, daemon, once, format, sort } = parsed;
   const interactive = !once && process.stdout.isTTY === true && process.stdin.isTTY === true;
   // On the live screen the last warning shows in the header; a snapshot writes them to stderr.
-  const view$ = viewFeed(config, { ...(daemon ? { daemon } : {}), ...(interactive ? {} : { log: plainLogger }) });
+  let view$: Observable<ViewData>;
+  try {
+    view$ = viewFeed(config, { ...(daemon ? { daemon } : {}), ...(interactive ? {} : { log: plainLogger }) });
+  } catch (error) {
+    if (!(error instanceof EngineConfigError)) throw error;
+    say(`invalid config: ${error.message}`); // an unreadable TLS file, as the daemon says it
+    return 2;
+  }
   try {
     return interactive ? await live(view$, config, sort) : await snapshot(view$, config, format);
   } catch (error) {

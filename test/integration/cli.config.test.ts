@@ -108,6 +108,32 @@ describe('the built CLI: DOCKER_HOST with no address', () => {
   });
 });
 
+describe('the built CLI: an engine it cannot connect with is a configuration error (exit 2), not a crash', () => {
+  it.each([
+    [
+      { DOCKER_HOST: 'tcp://127.0.0.1:99999' },
+      'DOCKER_HOST="tcp://127.0.0.1:99999" (environment): "tcp://127.0.0.1:99999": the port 99999',
+    ],
+    [
+      { DOCKER_HOST: 'tcp://127.0.0.1:2375/v1.40' },
+      '"tcp://127.0.0.1:2375/v1.40": a path, query or fragment ("/v1.40")',
+    ],
+    [{ DOCKER_HOST: 'tcp://127.0.0.1:abc' }, '"tcp://127.0.0.1:abc": the port "abc" is not a number'],
+    [{ DOCKER_HOST: 'unix:///var/run/docker.sock,tcp://127.0.0.1:0' }, '"tcp://127.0.0.1:0": the port 0 is not from 1'],
+    [
+      { DOCKER_HOST: 'tcp://127.0.0.1:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/nonexistent' },
+      'DOCKER_CERT_PATH="/nonexistent": cannot read /nonexistent/ca.pem (ENOENT): DOCKER_TLS_VERIFY needs it',
+    ],
+    [{ DOCKER_TLS_VERIFY: '1' }, 'DOCKER_TLS_VERIFY is set but DOCKER_HOST is not'],
+  ])('%j exits 2 naming what is wrong', async (env, named) => {
+    const { code, out } = await run(env, []);
+    expect(code).toBe(2);
+    expect(out).toContain('docker-stats-service: invalid config: ');
+    expect(out).toContain(named);
+    expect(out).not.toMatch(/EngineUnreachableError|\n\s+at /);
+  });
+});
+
 describe('the built CLI: credentials in INFLUX_URL are masked wherever the URL is shown', () => {
   // A password in the user info, InfluxDB 1.x's `?u=&p=`, a token parameter.
   const URL_WITH = (host: string): string => `http://dss:s3cret-info@${host}/?u=dss&p=s3cret-p&token=s3cret-t`;

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +12,15 @@ import { checkEngine, connectEngine } from '../../src/sources/engine/engine.js';
 import { realEngine } from '../support/realEngine.js';
 
 let certs: string;
-let server: Server;
+/** ca.pem alone (no client certificate); another CA's ca.pem; nothing. */
+let caOnly: string;
+let otherCa: string;
+let empty: string;
+const servers: Server[] = [];
+/** The front that asks for a client certificate (dockerd --tlsverify), and one that does not. */
 let port = 0;
+let openPort = 0;
 const sockets = new Set<Socket>();
-
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, as `docker context` would hold them. */
 function makeCertificates(dir: string): void {
   const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
@@ -64,22 +69,16 @@ function makeCertificates(dir: string): void {
   }
 }
 
-/**
- * The real engine behind TLS on 127.0.0.1, as dockerd with --tlsverify: the server asks for a
- * client certificate signed by the CA, and passes the decrypted bytes to /var/run/docker.sock.
- */
-beforeAll(async () => {
-  await realEngine();
-  certs = mkdtempSync(join(tmpdir(), 'dss-test-tls-'));
-  makeCertificates(certs);
+/** The real engine behind TLS on 127.0.0.1: the decrypted bytes go to /var/run/docker.sock. */
+async function tlsFront(clientCertificate: boolean): Promise<number> {
   const file = (name: string): Buffer => readFileSync(join(certs, name));
-  server = createServer(
+  const server = createServer(
     {
       key: file('server-key.pem'),
       cert: file('server-cert.pem'),
       ca: file('ca.pem'),
-      requestCert: true,
-      rejectUnauthorized: true,
+      requestCert: clientCertificate,
+      rejectUnauthorized: clientCertificate,
     },
     (client) => {
       const engine = connect('/var/run/docker.sock');
@@ -90,14 +89,35 @@ beforeAll(async () => {
       client.pipe(engine).pipe(client);
     },
   );
+  servers.push(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  port = (server.address() as { port: number }).port;
+  return (server.address() as { port: number }).port;
+}
+
+/**
+ * Two fronts, as dockerd with --tlsverify (the client certificate signed by the CA is required)
+ * and with --tls (none asked), and the folders DOCKER_CERT_PATH may be.
+ */
+beforeAll(async () => {
+  await realEngine();
+  certs = mkdtempSync(join(tmpdir(), 'dss-test-tls-'));
+  makeCertificates(certs);
+  const folder = (name: string): string => mkdtempSync(join(tmpdir(), `dss-test-tls-${name}-`));
+  [caOnly, otherCa, empty] = [folder('ca'), folder('other'), folder('empty')];
+  copyFileSync(join(certs, 'ca.pem'), join(caOnly, 'ca.pem'));
+  const other = ['-subj', '/CN=other-ca', '-keyout', 'ca-key.pem', '-out', 'ca.pem'];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', ...other], {
+    cwd: otherCa,
+    stdio: 'ignore',
+  });
+  port = await tlsFront(true);
+  openPort = await tlsFront(false);
 }, 60_000);
 afterAll(async () => {
   for (const s of sockets) s.destroy();
-  await new Promise((r) => server?.close(r));
-  rmSync(certs, { recursive: true, force: true });
+  await Promise.all(servers.map((server) => new Promise((r) => server.close(r))));
+  for (const dir of [certs, caOnly, otherCa, empty]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** The engine's answer to /_ping through dial$ (the collector's own requests) and through dockerode. */
@@ -123,14 +143,25 @@ describe('DOCKER_TLS_VERIFY as the docker CLI reads it, against the real engine 
     },
   );
 
-  it('a certificate missing from DOCKER_CERT_PATH is named when the client is made', () => {
-    const empty = mkdtempSync(join(tmpdir(), 'dss-test-tls-empty-'));
-    try {
-      const env = { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: empty };
-      expect(() => connectEngine(env)).toThrow(`${join(empty, 'ca.pem')}`);
-    } finally {
-      rmSync(empty, { recursive: true, force: true });
-    }
+  it('a ca.pem missing from DOCKER_CERT_PATH is named when the client is made', () => {
+    const env = { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: empty };
+    expect(() => connectEngine(env)).toThrow(`cannot read ${join(empty, 'ca.pem')} (ENOENT)`);
+  });
+
+  it('DOCKER_TLS_VERIFY with ca.pem alone verifies the engine and sends no client certificate, as the CLI', async () => {
+    const env = { DOCKER_HOST: `tcp://127.0.0.1:${openPort}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: caOnly };
+    expect(await pingBoth(env)).toEqual(['OK', 1]);
+    // Verified for real: a CA that did not sign the engine's certificate is refused.
+    const other = { ...env, DOCKER_CERT_PATH: otherCa };
+    await expect(checkEngine(connectEngine(other))).rejects.toThrow(/self.signed|unable to verify|UNABLE_TO/i);
+  });
+
+  it.each([
+    ['DOCKER_TLS=1', { DOCKER_TLS: '1' }, 'tcp'],
+    ['https://', {}, 'https'],
+  ])('%s: TLS without verification reaches an engine whose CA is not known', async (_, vars, scheme) => {
+    const env = { DOCKER_HOST: `${scheme}://127.0.0.1:${openPort}`, DOCKER_CERT_PATH: empty, ...vars };
+    expect(await pingBoth(env)).toEqual(['OK', 1]);
   });
 
   it('a DOCKER_HOST that does not parse is refused when the client is made, naming the value', () => {

@@ -16,6 +16,9 @@ const file = (name: string, text: string): string => {
   return path;
 };
 
+const ENGINES =
+  'expected one or more comma-separated unix://, tcp://, npipe://, http:// or https:// engine addresses (for ssh://, forward the socket: ssh -L)';
+
 /** The message of what `run` throws. */
 function thrown(run: () => unknown): string {
   try {
@@ -96,18 +99,12 @@ describe('configuration', () => {
     [
       { DOCKER_HOST: 'ssh://me@box' },
       [],
-      'invalid config: DOCKER_HOST="ssh://me@box" (environment): expected one or more comma-separated unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
+      'invalid config: DOCKER_HOST="ssh://me@box" (environment): "ssh://me@box": ssh:// is not supported: ' +
+        'forward the socket (ssh -L /tmp/docker.sock:/var/run/docker.sock host) and use unix://; ' +
+        ENGINES,
     ],
-    [
-      { DOCKER_HOST: ' , ' },
-      [],
-      'invalid config: DOCKER_HOST=" , " (environment): expected one or more comma-separated unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
-    ],
-    [
-      {},
-      ['--docker-host', ''],
-      'invalid config: --docker-host "": expected one or more comma-separated unix://, tcp:// or npipe:// engine addresses (for ssh://, forward the socket: ssh -L)',
-    ],
+    [{ DOCKER_HOST: ' , ' }, [], `invalid config: DOCKER_HOST=" , " (environment): ${ENGINES}`],
+    [{}, ['--docker-host', ''], `invalid config: --docker-host "": ${ENGINES}`],
     [
       { BATCH_SIZE: '20000' },
       [],
@@ -225,6 +222,40 @@ describe('configuration', () => {
     ]) {
       expect(envs).toContain(name);
     }
+  });
+});
+
+describe('DOCKER_HOST in the configuration: one validator, parseDockerHost, for the config and the client', () => {
+  const engines = (env: Record<string, string>, argv: string[] = []): string[] => parseCli(argv, env).config.dockerHost;
+  // Each one used to pass the config (a prefix test) and crash the daemon when its client was made.
+  it.each([
+    ['tcp://127.0.0.1:99999', '"tcp://127.0.0.1:99999": the port 99999 is not from 1 to 65535'],
+    ['tcp://h:2375/v1.40', '"tcp://h:2375/v1.40": a path, query or fragment ("/v1.40") is not supported'],
+    ['tcp://h:abc', '"tcp://h:abc": the port "abc" is not a number'],
+    ['unix:///var/run/docker.sock,tcp://h:0', '"tcp://h:0": the port 0 is not from 1 to 65535'],
+    ['unix://a://b', '"unix://a://b": a unix:// address names a path, not another address'],
+  ])('DOCKER_HOST=%j is refused with the parser’s reason, naming the address', (value, why) => {
+    expect(thrown(() => parseCli([], { DOCKER_HOST: value }))).toBe(
+      `invalid config: DOCKER_HOST=${JSON.stringify(value)} (environment): ${why}; ${ENGINES}`,
+    );
+  });
+
+  it('takes what the parser takes: host:port without a scheme, http:// and https://', () => {
+    const value = '10.0.0.2:2375,http://10.0.0.3:2375,https://10.0.0.4';
+    expect(engines({ DOCKER_HOST: value })).toEqual(value.split(','));
+    expect(engines({}, ['--docker-host', 'tcp://[::1]:2375'])).toEqual(['tcp://[::1]:2375']);
+  });
+
+  it('DOCKER_TLS_VERIFY or DOCKER_TLS with no engine named is refused, saying where the docker CLI would go', () => {
+    for (const variable of ['DOCKER_TLS_VERIFY', 'DOCKER_TLS'])
+      expect(thrown(() => parseCli([], { [variable]: '1' }))).toBe(
+        `invalid config: ${variable} is set but DOCKER_HOST is not (the docker CLI would go to tcp://localhost:2376): ` +
+          `set DOCKER_HOST=tcp://localhost:2376 for that engine, or unset ${variable} for unix:///var/run/docker.sock`,
+      );
+    // Named by the variable, a flag or the file: the TLS variables apply to it.
+    expect(engines({ DOCKER_TLS_VERIFY: '1', DOCKER_HOST: 'tcp://h:2376' })).toEqual(['tcp://h:2376']);
+    expect(engines({ DOCKER_TLS: '1' }, ['--docker-host', 'tcp://h'])).toEqual(['tcp://h']);
+    expect(engines({ DOCKER_TLS_VERIFY: '' })).toEqual(['unix:///var/run/docker.sock']);
   });
 });
 

@@ -7,7 +7,7 @@ const tcp = (host: string, port: number, tls?: { verify: boolean; certPath?: str
   right({ kind: 'tcp', host, port, ...(tls ? { tls } : {}) });
 const on = { verify: true };
 
-/** [DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH] and where the docker CLI would connect. */
+/** [DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH] and where we connect (README: where the docker CLI differs). */
 const good: Array<[string | undefined, string | undefined, string | undefined, unknown]> = [
   [undefined, undefined, undefined, socket('/var/run/docker.sock')],
   ['unix:///run/podman/podman.sock', undefined, undefined, socket('/run/podman/podman.sock')],
@@ -32,6 +32,15 @@ const good: Array<[string | undefined, string | undefined, string | undefined, u
   ['https://10.0.0.2', undefined, undefined, tcp('10.0.0.2', 2376, { verify: false })],
 ];
 
+/** DOCKER_TLS (the CLI's --tls): TLS without verification; DOCKER_TLS_VERIFY wins over it. */
+const tlsOnly: Array<[string, DockerEnv, unknown]> = [
+  ['tcp://10.0.0.2', { DOCKER_TLS: '1' }, tcp('10.0.0.2', 2376, { verify: false })],
+  ['tcp://10.0.0.2:2375', { DOCKER_TLS: 'yes' }, tcp('10.0.0.2', 2375, { verify: false })],
+  ['tcp://10.0.0.2:2375', { DOCKER_TLS: '' }, tcp('10.0.0.2', 2375)],
+  ['tcp://10.0.0.2:4243', { DOCKER_TLS: '1', DOCKER_TLS_VERIFY: '1' }, tcp('10.0.0.2', 4243, on)],
+  ['unix:///run/docker.sock', { DOCKER_TLS: '1' }, socket('/run/docker.sock')],
+];
+
 const bad: Array<[string, RegExp]> = [
   ['tcp://host:notaport', /^DOCKER_HOST "tcp:\/\/host:notaport": the port "notaport" is not a number$/],
   ['tcp://host:99999', /"tcp:\/\/host:99999": the port 99999 is not from 1 to 65535/],
@@ -48,10 +57,26 @@ const bad: Array<[string, RegExp]> = [
   ['   ', /^DOCKER_HOST is empty/],
 ];
 
-describe('parseDockerHost: DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as the docker CLI reads them', () => {
+describe('parseDockerHost: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_TLS and DOCKER_CERT_PATH', () => {
   it.each(good)('DOCKER_HOST=%j DOCKER_TLS_VERIFY=%j DOCKER_CERT_PATH=%j', (host, verify, certPath, expected) => {
     const env: DockerEnv = { DOCKER_HOST: host, DOCKER_TLS_VERIFY: verify, DOCKER_CERT_PATH: certPath };
     expect(parseDockerHost(env)).toEqual(expected);
+  });
+
+  it.each(tlsOnly)('DOCKER_HOST=%j with %j', (host, env, expected) => {
+    expect(parseDockerHost({ DOCKER_HOST: host, ...env })).toEqual(expected);
+  });
+
+  it('DOCKER_TLS_VERIFY or DOCKER_TLS with DOCKER_HOST unset is refused (the CLI: tcp://localhost:2376), empty ones are not', () => {
+    expect(parseDockerHost({ DOCKER_TLS_VERIFY: '1' })).toEqual(
+      left(
+        expect.stringMatching(
+          /^DOCKER_TLS_VERIFY is set but DOCKER_HOST is not \(the docker CLI would go to tcp:\/\/localhost:2376\)/,
+        ),
+      ),
+    );
+    expect(parseDockerHost({ DOCKER_TLS: '1' })).toEqual(left(expect.stringMatching(/^DOCKER_TLS is set but/)));
+    expect(parseDockerHost({ DOCKER_TLS: '', DOCKER_TLS_VERIFY: '' })).toEqual(socket('/var/run/docker.sock'));
   });
 
   it.each(bad)('DOCKER_HOST=%j is refused, naming the bad value', (host, message) => {

@@ -71,7 +71,7 @@ function senderOf(docker: Docker): Send {
     const { host, port } = endpoint;
     const make = endpoint.tls ? httpsRequest : httpRequest;
     const agent = endpoint.tls
-      ? new HttpsAgent({ keepAlive: true, ...endpoint.files })
+      ? new HttpsAgent({ keepAlive: true, ...endpoint.files, rejectUnauthorized: endpoint.tls.verify })
       : new HttpAgent({ keepAlive: true });
     send = (path, onResponse) => make({ host, port, path, agent, method: 'GET' }, onResponse);
   }

@@ -4,10 +4,15 @@ import { type Either, left, right } from 'fp-ts/lib/Either.js';
 export interface DockerEnv {
   readonly DOCKER_HOST?: string | undefined;
   readonly DOCKER_TLS_VERIFY?: string | undefined;
+  /** TLS without verifying the engine's certificate (the CLI's --tls). */
+  readonly DOCKER_TLS?: string | undefined;
   readonly DOCKER_CERT_PATH?: string | undefined;
 }
 
-/** TLS for a TCP engine: `verify` when DOCKER_TLS_VERIFY asks for it; certificates in `certPath` (or ~/.docker). */
+/**
+ * TLS for a TCP engine: `verify` when DOCKER_TLS_VERIFY asks for it (else the engine's
+ * certificate is not checked); certificates in `certPath` (or ~/.docker).
+ */
 export interface EngineTls {
   readonly verify: boolean;
   readonly certPath?: string;
@@ -28,17 +33,31 @@ export const TLS_PORT = 2376;
 const TCP_ADDRESS = /^(\[[^\]]*\]|[^:/?#[\]]*)(?::([^/?#]*))?([/?#].*)?$/;
 
 /**
- * DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH as the docker CLI reads them (docker/cli
- * opts/hosts.go), into where to connect, or an error naming the bad value. Unset: the default
- * socket; `unix://` and `npipe://` without a path: the default socket or pipe; no scheme: tcp;
- * tcp:// without a host: localhost; without a port: 2375, or 2376 with TLS. Any non-empty
- * DOCKER_TLS_VERIFY turns TLS on (the CLI tests it for presence, not for `1`), as do https:// and
- * port 2376 (plain HTTP to the TLS port cannot work). http:// and https:// are taken as tcp://
- * with that choice of TLS, as docker-modem always has.
+ * DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_TLS and DOCKER_CERT_PATH into where to connect, or an
+ * error naming the bad value. As the docker CLI (docker/cli opts/hosts.go, cli/flags/options.go):
+ * unset is the default socket; `unix://` and `npipe://` without a path the default socket or
+ * pipe; no scheme is tcp; tcp:// without a host is localhost; a path other than `/` is refused;
+ * any non-empty DOCKER_TLS_VERIFY turns TLS on and verifies the engine, any non-empty DOCKER_TLS
+ * turns it on without verifying (the CLI tests both for presence, not for `1`).
+ * Where we differ from the CLI (README, "Engines"): tcp:// without a port is 2376 with TLS
+ * (the CLI: always 2375); port 2376 and https:// turn TLS on, without verifying (the CLI: plain
+ * HTTP, which that port cannot answer); http:// and https:// are taken as tcp://, as
+ * docker-modem has always done (the CLI refuses them); DOCKER_TLS_VERIFY or DOCKER_TLS with
+ * DOCKER_HOST unset is refused (the CLI goes to tcp://localhost:2376; this collector's default
+ * is the local socket, and silently leaving it would hide a left-over variable); ssh:// is
+ * refused (the daemon's build leaves ssh2 out).
  */
 export function parseDockerHost(env: DockerEnv): Either<string, EngineEndpoint> {
   const value = env.DOCKER_HOST;
-  if (value === undefined) return right({ kind: 'socket', socketPath: DEFAULT_SOCKET });
+  if (value === undefined) {
+    const tlsVariable = (['DOCKER_TLS_VERIFY', 'DOCKER_TLS'] as const).find((k) => (env[k] ?? '') !== '');
+    return tlsVariable === undefined
+      ? right({ kind: 'socket', socketPath: DEFAULT_SOCKET })
+      : left(
+          `${tlsVariable} is set but DOCKER_HOST is not (the docker CLI would go to tcp://localhost:${TLS_PORT}): ` +
+            `set DOCKER_HOST=tcp://localhost:${TLS_PORT} for that engine, or unset ${tlsVariable} for unix://${DEFAULT_SOCKET}`,
+        );
+  }
   const address = value.trim();
   if (address === '')
     return left(
@@ -79,7 +98,7 @@ function tcpEndpoint(
   const port = portText === '' ? undefined : Number(portText);
   if (port !== undefined && (port < 1 || port > 65535)) return bad(`the port ${port} is not from 1 to 65535`);
   const verify = (env.DOCKER_TLS_VERIFY ?? '') !== '';
-  const tls = verify || scheme === 'https' || port === TLS_PORT;
+  const tls = verify || (env.DOCKER_TLS ?? '') !== '' || scheme === 'https' || port === TLS_PORT;
   const certPath = env.DOCKER_CERT_PATH ? { certPath: env.DOCKER_CERT_PATH } : {};
   return right({
     kind: 'tcp',

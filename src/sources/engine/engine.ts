@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { Agent as HttpsAgent } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -6,6 +7,8 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { abortable } from './askEngine.js';
 import { type DialEndpoint, dialsTo } from './dial.js';
 import { type DockerEnv, type EngineEndpoint, parseDockerHost } from './dockerHost.js';
+
+export { EnginePermissionDenied, type SocketAccess, explainEngineError } from './socketPermission.js';
 
 /** The Docker engine could not be reached: names the address and the underlying cause. */
 export class EngineUnreachableError extends Error {
@@ -26,53 +29,16 @@ function causeText(cause: unknown): string {
   return String(cause);
 }
 
-/** Who may open the engine's socket, and who we are: what a permission problem is about. */
-export interface SocketAccess {
-  readonly socketPath: string;
-  /** The socket's owner, group and mode (undefined when even its folder cannot be read). */
-  readonly owner?: { readonly uid: number; readonly gid: number; readonly mode: number };
-  readonly uid: number;
-  readonly groups: readonly number[];
-}
-
 /**
- * The engine's unix socket refused us (EACCES): says who owns it and who we are, and how to be
- * let in: a process must be in the socket's group (or its owner) to connect.
+ * A setting the engine cannot be connected with, found before connecting: a DOCKER_HOST that
+ * does not parse, or a TLS file that cannot be read. The daemon exits 2 on it, as on any invalid
+ * configuration.
  */
-export class EnginePermissionDenied extends Error {
-  constructor(readonly access: SocketAccess) {
-    const { socketPath, owner, uid, groups } = access;
-    const gid = owner ? String(owner.gid) : `$(stat -c %g ${socketPath})`;
-    const whose = owner
-      ? `owner uid ${owner.uid}, gid ${owner.gid}, mode 0${(owner.mode & 0o777).toString(8)}`
-      : 'its owner cannot be read';
-    super(
-      `permission denied on the Docker engine's socket ${socketPath} (${whose}); this process runs as uid ${uid} ` +
-        `with groups [${groups.join(', ')}]: add the socket's group gid ${gid} to the collector ` +
-        `(compose group_add, Kubernetes securityContext.supplementalGroups, or docker run --group-add ${gid})`,
-    );
-    this.name = 'EnginePermissionDenied';
+export class EngineConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineConfigError';
   }
-}
-
-/**
- * The error as the user should read it: EACCES on a unix socket engine becomes an
- * EnginePermissionDenied naming the socket's owner and group (read here with stat) and this
- * process's uid and groups; any other error is returned as it is.
- */
-export function explainEngineError(address: string, error: unknown): unknown {
-  const cause = error instanceof EngineUnreachableError ? error.cause : error;
-  if ((cause as NodeJS.ErrnoException | null)?.code !== 'EACCES' || !address.startsWith('unix://')) return error;
-  const socketPath = address.slice('unix://'.length) || '/var/run/docker.sock';
-  let owner: SocketAccess['owner'];
-  try {
-    const { uid, gid, mode } = statSync(socketPath);
-    owner = { uid, gid, mode };
-  } catch {
-    owner = undefined;
-  }
-  const uid = process.getuid?.() ?? -1;
-  return new EnginePermissionDenied({ socketPath, owner, uid, groups: process.getgroups?.() ?? [] });
 }
 
 /** A Docker client and the address it talks to, for error messages and the `host` tag. */
@@ -83,36 +49,48 @@ export interface Engine {
 
 /**
  * Connects to the engine named by DOCKER_HOST (unix://path, tcp://host:port, with TLS through
- * DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), default /var/run/docker.sock: `parseDockerHost` reads
- * them as the docker CLI does, and the client is given the result. Throws an
- * EngineUnreachableError naming the bad value, or the certificate file that cannot be read.
+ * DOCKER_TLS_VERIFY / DOCKER_TLS / DOCKER_CERT_PATH), default /var/run/docker.sock, as
+ * `parseDockerHost` reads them; the client is given the result. Throws an EngineConfigError
+ * naming the bad value, or the certificate file that cannot be read.
  */
 export function connectEngine(env: DockerEnv = process.env): Engine {
   const address = engineAddress(env);
   const parsed = parseDockerHost(env);
-  if (isLeft(parsed)) throw new EngineUnreachableError(address, new Error(parsed.left));
-  let endpoint: DialEndpoint;
-  try {
-    endpoint = withTlsFiles(parsed.right);
-  } catch (error) {
-    throw new EngineUnreachableError(address, error);
-  }
+  if (isLeft(parsed)) throw new EngineConfigError(parsed.left);
+  const endpoint = withTlsFiles(parsed.right, env.DOCKER_CERT_PATH === undefined ? '~/.docker' : 'DOCKER_CERT_PATH');
   const docker = withoutDockerEnv(() => new Docker(dockerOptions(endpoint)));
   dialsTo(docker, endpoint);
   return { docker, address };
 }
 
-/** A TCP endpoint's TLS files (ca.pem, cert.pem, key.pem) read from its DOCKER_CERT_PATH, default ~/.docker. */
-function withTlsFiles(endpoint: EngineEndpoint): DialEndpoint {
+/**
+ * A TCP endpoint's TLS files read from its DOCKER_CERT_PATH, default ~/.docker. As the docker
+ * CLI (cli/flags/options.go SetDefaultOptions): without verification every file is optional; to
+ * verify, ca.pem is needed, and cert.pem and key.pem (a client certificate) are read when present.
+ */
+function withTlsFiles(endpoint: EngineEndpoint, folderName: string): DialEndpoint {
   if (endpoint.kind === 'socket' || !endpoint.tls) return endpoint;
+  const { verify } = endpoint.tls;
   const folder = endpoint.tls.certPath ?? join(homedir(), '.docker');
-  const read = (file: string): Buffer | undefined => {
+  const read = (file: string, needed: boolean): Buffer | undefined => {
     const path = join(folder, file);
-    // Without DOCKER_TLS_VERIFY (port 2376 or https://), the files are optional, as for docker-modem.
-    if (!endpoint.tls?.verify && !existsSync(path)) return undefined;
-    return readFileSync(path);
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && !needed) return undefined;
+      const why = needed ? 'DOCKER_TLS_VERIFY needs it to verify the engine' : 'it is there but cannot be read';
+      throw new EngineConfigError(`${folderName}=${JSON.stringify(folder)}: cannot read ${path} (${code}): ${why}`);
+    }
   };
-  const [ca, cert, key] = ['ca.pem', 'cert.pem', 'key.pem'].map(read);
+  const ca = read('ca.pem', verify);
+  const cert = read('cert.pem', false);
+  const key = read('key.pem', false);
+  if ((cert === undefined) !== (key === undefined))
+    throw new EngineConfigError(
+      `${folderName}=${JSON.stringify(folder)}: ${cert ? 'cert.pem without key.pem' : 'key.pem without cert.pem'}: ` +
+        'a client certificate needs both',
+    );
   return { ...endpoint, files: { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) } };
 }
 
@@ -128,6 +106,10 @@ const dockerOptions = (endpoint: DialEndpoint): Docker.DockerOptions =>
         ca: endpoint.files?.ca,
         cert: endpoint.files?.cert,
         key: endpoint.files?.key,
+        // docker-modem passes no rejectUnauthorized: an agent carries it (and the files) to its requests.
+        ...(endpoint.tls
+          ? { agent: new HttpsAgent({ ...endpoint.files, rejectUnauthorized: endpoint.tls.verify }) }
+          : {}),
       };
 
 /**
@@ -136,7 +118,7 @@ const dockerOptions = (endpoint: DialEndpoint): Docker.DockerOptions =>
  * variables are hidden from it for that synchronous moment.
  */
 function withoutDockerEnv<T>(make: () => T): T {
-  const keys = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH'] as const;
+  const keys = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH'] as const; // what docker-modem reads
   const saved = keys.map((k) => process.env[k]);
   keys.forEach((k) => delete process.env[k]);
   try {
