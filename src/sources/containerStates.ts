@@ -9,7 +9,8 @@ import type { Engine } from './engine/engine.js';
 import { ListedContainer } from './engine/engineCodecs.js';
 import type { ContainerFilters } from './engine/filters.js';
 import { inspect$ } from './engine/inspect.js';
-import { LIFECYCLE_ACTIONS, newLifecycleBook } from './engine/lifecycle.js';
+import { LIFECYCLE_ACTIONS } from './engine/lifecycle.js';
+import { newLifecycleBook } from './engine/lifecycleBook.js';
 import { lifecycleStatuses } from './lifecycleStatuses.js';
 
 /** Inspect requests under way at once, per engine, for the lifecycle (the cgroup source has its own gate). */
@@ -68,7 +69,7 @@ export function containerStates$(
         map((listing) => listing.filter((c): c is ListedContainer => ListedContainer.is(c))),
       );
     const session = defer(() =>
-      listThenEvents$<readonly ListedContainer[]>(engine, LIFECYCLE_ACTIONS, list).pipe(
+      listThenEvents$<readonly ListedContainer[]>(engine, LIFECYCLE_ACTIONS, list, { since: book.seen.since() }).pipe(
         lifecycleStatuses(
           {
             filters: options.filters ?? {},
