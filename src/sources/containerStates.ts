@@ -1,14 +1,14 @@
 import { type Observable, type SchedulerLike, asyncScheduler, defer, from, map } from 'rxjs';
 import type { StatusRecord } from '../model/lifecycle.js';
 import { type Logger, silentLogger } from '../model/logger.js';
-import { concurrencyGate } from '../rx/concurrencyGate.js';
+import { type ConcurrencyGate, concurrencyGate } from '../rx/concurrencyGate.js';
 import { retryBackoff } from '../rx/retryBackoff.js';
 import { listThenEvents$ } from './engine/containers.js';
 import { ENGINE_RETRY_MAX_MS } from './watchContainers.js';
 import type { Engine } from './engine/engine.js';
 import { ListedContainer } from './engine/engineCodecs.js';
 import type { ContainerFilters } from './engine/filters.js';
-import { inspect$ } from './engine/inspect.js';
+import { inspectContainer, retryInspect } from './engine/inspect.js';
 import { LIFECYCLE_ACTIONS } from './engine/lifecycle.js';
 import { newLifecycleBook } from './engine/lifecycleBook.js';
 import { lifecycleStatuses } from './lifecycleStatuses.js';
@@ -25,6 +25,23 @@ export interface ContainerStatesOptions {
   /** Wall-clock ms for the statuses' time (default: the scheduler's now). */
   readonly clock?: () => number;
   readonly log?: Logger;
+}
+
+/**
+ * An inspect whose every attempt takes a slot of the gate, and whose waits between attempts
+ * (`retryInspect`) hold none: inspects that keep failing must not starve the others' for seconds.
+ *
+ * ```
+ * gate(1):  a: -#(wait)-#(wait)--#    b: .-b|     (b runs while a waits to try again)
+ * ```
+ */
+export function gatedInspect<T>(
+  gate: ConcurrencyGate,
+  attempt: Observable<T>,
+  options: { readonly random?: () => number } = {},
+  scheduler: SchedulerLike = asyncScheduler,
+): Observable<T> {
+  return gate(attempt).pipe(retryInspect(options, scheduler));
 }
 
 /**
@@ -74,7 +91,13 @@ export function containerStates$(
           {
             filters: options.filters ?? {},
             intervalMs: options.intervalMs,
-            inspect: (id) => gate(inspect$(engine, id, scheduler)),
+            inspect: (id) =>
+              gatedInspect(
+                gate,
+                defer(() => inspectContainer(engine, id)),
+                {},
+                scheduler,
+              ),
             book,
             onInspectFailed,
             ...(options.clock ? { clock: options.clock } : {}),
