@@ -52,8 +52,9 @@ export function gatedInspect<T>(
  * container the state filter includes. Its own event stream beside discovery's: one more
  * long-lived request per engine. An engine outage is retried with backoff, quietly (the stats
  * sources log it); what is known outlives it, and the re-listing writes what changed meanwhile.
- * Inspects are retried (`inspect$`); a listed container whose inspect still fails is known from
- * the listing, and the log says so once.
+ * After a reconnect the events are asked from the last one's time. Inspects are retried
+ * (`gatedInspect`); a listed container whose inspect still fails is known from the listing, and
+ * the log says so once.
  *
  * ```
  * events:   ^---------s-------d-------  ✕ ^---     (s: start of c2, d: die of c1 with exitCode 3)

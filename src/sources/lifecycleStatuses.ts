@@ -66,7 +66,8 @@ export interface LifecycleOptions {
 
 /**
  * The statuses to write from an engine's listings and container events (`lifecycleReducer`):
- * each event's status at the event's time once its inspect answered; every `intervalMs` (on the
+ * each event's status at the event's time once its inspect answered (the inspects a previous
+ * session left unanswered, kept in the book, are made again first); every `intervalMs` (on the
  * scheduler) the status of each known container the state filter includes; after a re-listing,
  * what changed. The inspects of one container run one after another, in the order of its
  * events (a late answer cannot undo a later event); different containers' run side by side.
