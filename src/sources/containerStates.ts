@@ -1,7 +1,7 @@
 import { type Observable, type SchedulerLike, asyncScheduler, defer, map } from 'rxjs';
 import type { StatusRecord } from '../model/lifecycle.js';
 import { type Logger, silentLogger } from '../model/logger.js';
-import { concurrencyGate } from '../rx/concurrencyGate.js';
+import { type ConcurrencyGate, concurrencyGate } from '../rx/concurrencyGate.js';
 import { retryBackoff } from '../rx/retryBackoff.js';
 import { ENGINE_ANSWER_MS, askEngine } from './engine/askEngine.js';
 import { listThenEvents$ } from './engine/containers.js';
@@ -9,8 +9,9 @@ import { ENGINE_RETRY_MAX_MS } from './watchContainers.js';
 import type { Engine } from './engine/engine.js';
 import { ListedContainer } from './engine/engineCodecs.js';
 import type { ContainerFilters } from './engine/filters.js';
-import { inspect$ } from './engine/inspect.js';
-import { LIFECYCLE_ACTIONS, newLifecycleBook } from './engine/lifecycle.js';
+import { inspectContainer, retryInspect } from './engine/inspect.js';
+import { LIFECYCLE_ACTIONS } from './engine/lifecycle.js';
+import { newLifecycleBook } from './engine/lifecycleBook.js';
 import { lifecycleStatuses } from './lifecycleStatuses.js';
 
 /** Inspect requests under way at once, per engine, for the lifecycle (the cgroup source has its own gate). */
@@ -28,6 +29,23 @@ export interface ContainerStatesOptions {
 }
 
 /**
+ * An inspect whose every attempt takes a slot of the gate, and whose waits between attempts
+ * (`retryInspect`) hold none: inspects that keep failing must not starve the others' for seconds.
+ *
+ * ```
+ * gate(1):  a: -#(wait)-#(wait)--#    b: .-b|     (b runs while a waits to try again)
+ * ```
+ */
+export function gatedInspect<T>(
+  gate: ConcurrencyGate,
+  attempt: Observable<T>,
+  options: { readonly random?: () => number } = {},
+  scheduler: SchedulerLike = asyncScheduler,
+): Observable<T> {
+  return gate(attempt).pipe(retryInspect(options, scheduler));
+}
+
+/**
  * One engine's containers' lifecycle, for the `container` measurement (`lifecycleStatuses`):
  * each matching container inspected when listed; each lifecycle event (`create`, `start`, `die`,
  * `oom`, `health_status`, `restart`, `pause`, `unpause`, `update`, `rename`) written at its time,
@@ -35,8 +53,9 @@ export interface ContainerStatesOptions {
  * container the state filter includes. Its own event stream beside discovery's: one more
  * long-lived request per engine. An engine outage is retried with backoff, quietly (the stats
  * sources log it); what is known outlives it, and the re-listing writes what changed meanwhile.
- * Inspects are retried (`inspect$`); a listed container whose inspect still fails is known from
- * the listing, and the log says so once.
+ * After a reconnect the events are asked from the last one's time. Inspects are retried
+ * (`gatedInspect`); a listed container whose inspect still fails is known from the listing, and
+ * the log says so once.
  *
  * ```
  * events:   ^---------s-------d-------  ✕ ^---     (s: start of c2, d: die of c1 with exitCode 3)
@@ -71,12 +90,18 @@ export function containerStates$(
         map((listing) => listing.filter((c): c is ListedContainer => ListedContainer.is(c))),
       );
     const session = defer(() =>
-      listThenEvents$<readonly ListedContainer[]>(engine, LIFECYCLE_ACTIONS, list).pipe(
+      listThenEvents$<readonly ListedContainer[]>(engine, LIFECYCLE_ACTIONS, list, { since: book.seen.since() }).pipe(
         lifecycleStatuses(
           {
             filters: options.filters ?? {},
             intervalMs: options.intervalMs,
-            inspect: (id) => gate(inspect$(engine, id, scheduler)),
+            inspect: (id) =>
+              gatedInspect(
+                gate,
+                defer(() => inspectContainer(engine, id)),
+                {},
+                scheduler,
+              ),
             book,
             onInspectFailed,
             ...(options.clock ? { clock: options.clock } : {}),

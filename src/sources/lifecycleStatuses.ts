@@ -2,17 +2,21 @@ import {
   type Observable,
   type OperatorFunction,
   type SchedulerLike,
+  Subject,
   asyncScheduler,
   catchError,
   concatMap,
   connect,
   defer,
+  finalize,
+  from,
   groupBy,
   map,
   merge,
   mergeMap,
   of,
   switchMap,
+  takeUntil,
   timer,
 } from 'rxjs';
 import type { StatusRecord } from '../model/lifecycle.js';
@@ -21,14 +25,15 @@ import { statusOf } from '../rx/retryBackoff.js';
 import { takeUntilEnd } from '../rx/takeUntilEnd.js';
 import type { EngineEvent, InspectedContainer, ListedContainer } from './engine/engineCodecs.js';
 import type { ContainerFilters } from './engine/filters.js';
+import { lifecycleReducer } from './engine/lifecycle.js';
 import {
   type ContainerWork,
   type Inspection,
   type LifecycleBook,
   type LifecycleInput,
-  lifecycleReducer,
+  carriedWork,
   newLifecycleBook,
-} from './engine/lifecycle.js';
+} from './engine/lifecycleBook.js';
 
 /** A wall-clock ms as an Instant. */
 export const instantOf = (ms: number): Instant => ({
@@ -61,7 +66,8 @@ export interface LifecycleOptions {
 
 /**
  * The statuses to write from an engine's listings and container events (`lifecycleReducer`):
- * each event's status at the event's time once its inspect answered; every `intervalMs` (on the
+ * each event's status at the event's time once its inspect answered (the inspects a previous
+ * session left unanswered, kept in the book, are made again first); every `intervalMs` (on the
  * scheduler) the status of each known container the state filter includes; after a re-listing,
  * what changed. The inspects of one container run one after another, in the order of its
  * events (a late answer cannot undo a later event); different containers' run side by side.
@@ -95,6 +101,8 @@ export function lifecycleStatuses(
       const ticks$ = timer(options.intervalMs, options.intervalMs, scheduler).pipe(
         map((): LifecycleInput => ({ kind: 'tick', at: instantOf(now()) })),
       );
+      // RxJS's groupBy keeps each group's `duration` (its idle timer) after the output ends: ended here.
+      const ended = new Subject<void>();
       return source.pipe(
         map((item): LifecycleInput =>
           isListing(item)
@@ -107,10 +115,14 @@ export function lifecycleStatuses(
             connect((arrived) =>
               merge(
                 arrived.pipe(mergeMap((s) => s.out)),
-                arrived.pipe(
-                  mergeMap((s) => s.work),
+                // What the last session left unanswered first (its inspects ended with it), then the new work.
+                merge(from(carriedWork(book)), arrived.pipe(mergeMap((s) => s.work))).pipe(
                   groupBy((work) => work.id, {
-                    duration: (queue) => queue.pipe(switchMap(() => timer(CONTAINER_IDLE_MS, scheduler))),
+                    duration: (queue) =>
+                      queue.pipe(
+                        switchMap(() => timer(CONTAINER_IDLE_MS, scheduler)),
+                        takeUntil(ended),
+                      ),
                   }),
                   mergeMap((queue) => queue.pipe(concatMap(inspect))),
                   mergeMap((inspection) => step(inspection).out),
@@ -124,6 +136,7 @@ export function lifecycleStatuses(
             ),
           );
         }),
+        finalize(() => ended.next()),
       );
     });
 }

@@ -8,6 +8,7 @@ import {
   cpusetSize,
   statusAfterEvent,
   statusFromInspect,
+  withDetails,
 } from '../../src/sources/engine/containerStatus.js';
 import type { EngineEvent, InspectedContainer } from '../../src/sources/engine/engineCodecs.js';
 import { containerPoint } from '../../src/transform/containerPoint.js';
@@ -91,6 +92,23 @@ describe('the container measurement', () => {
     expect(restarted.state).toBe('running');
     expect(restarted).not.toHaveProperty('exitCode');
     expect(statusAfterEvent(base, event('pause')).state).toBe('paused');
+  });
+
+  it('`docker restart`: started_at is the engine’s StartedAt, not the `restart` event’s time µs after', () => {
+    // Figures from dockerd 20.10: StartedAt …54.537888444, `start` at …54.539250953, `restart` at …54.539301488.
+    const startAt = { seconds: 1_796_466_714, nanos: 539_250_953 };
+    const restartAt = { seconds: 1_796_466_714, nanos: 539_301_488 };
+    const engineSays = { seconds: 1_796_466_714, nanos: 537_888_444 };
+    const died = statusAfterEvent(statusFromInspect(running), event('die', { exitCode: '0' }));
+    const started = statusAfterEvent(died, event('start'), startAt);
+    const restarted = statusAfterEvent(started, event('restart'), restartAt);
+    expect(restarted.startedAt).toEqual(startAt);
+    const inspected = { ...running, State: { ...running.State, StartedAt: '2026-12-05T10:31:54.537888444Z' } };
+    expect(withDetails(restarted, inspected, event('restart')).startedAt).toEqual(engineSays);
+    expect(withDetails(started, inspected, event('start')).startedAt).toEqual(engineSays);
+    // An inspect that sees a later run (restarted again since) leaves the event's time.
+    const later = { ...running, State: { ...running.State, StartedAt: '2026-12-05T10:31:59Z' } };
+    expect(withDetails(started, later, event('start')).startedAt).toEqual(startAt);
   });
 });
 

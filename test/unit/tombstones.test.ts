@@ -14,6 +14,12 @@ describe('Tombstones: destroyed containers kept to turn late answers away', () =
     expect(t.size).toBe(0);
   });
 
+  it('says when an id was marked, for events from before it (replayed after a reconnect)', () => {
+    const t = new Tombstones(1000, 10);
+    t.add('a', 250);
+    expect([t.since('a'), t.since('b')]).toEqual([250, undefined]);
+  });
+
   it('keeps at most max ids, the oldest going first, so that churn cannot grow it for ever', () => {
     const t = new Tombstones(60_000, 3);
     for (const [i, id] of ['a', 'b', 'c', 'd'].entries()) t.add(id, i);

@@ -77,6 +77,9 @@ const STATE_AFTER: Readonly<Record<string, string>> = {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** Whether an event says the state it leaves (`start`: running); `update`, `rename`, `oom`, `health_status` do not. */
+export const carriesState = (event: EngineEvent): boolean => STATE_AFTER[event.Action.split(':')[0]!] !== undefined;
+
 /**
  * A known container's status after an event, from what the event itself carries: the state it
  * leaves, the exit code of `die` and its time (finished), the time of `start` (started), `oom`,
@@ -104,7 +107,8 @@ export function statusAfterEvent(status: ContainerStatus, event: EngineEvent, at
     delete next.exitCode;
     delete next.oomKilled;
     delete next.finishedAt;
-    if (at) next.startedAt = at;
+    // `restart` follows its `start` by µs: the start's time stays (inspect's StartedAt is before both).
+    if (at && !(action === 'restart' && status.state === 'running' && status.startedAt)) next.startedAt = at;
   }
   return next;
 }
@@ -121,7 +125,8 @@ export function withDetails(status: ContainerStatus, info: InspectedContainer, e
     restartCount: fresh.restartCount,
     cpuLimit: fresh.cpuLimit,
   };
-  if (!next.startedAt && fresh.startedAt) next.startedAt = fresh.startedAt;
+  // The engine's StartedAt is the run's own (ms before its event); a later one is a later run's.
+  if (fresh.startedAt && (!next.startedAt || !after(fresh.startedAt, next.startedAt))) next.startedAt = fresh.startedAt;
   // The `oom` event is not always sent (cgroup v1): the engine's own OOMKilled after a `die` counts too.
   if (event?.Action === 'die' && info.State.OOMKilled === true) next.oomKilled = true;
   const told = event?.Action.startsWith('health_status') ? status.health : undefined;
@@ -129,6 +134,29 @@ export function withDetails(status: ContainerStatus, info: InspectedContainer, e
   else if (fresh.health) next.health = fresh.health;
   else delete next.health;
   return next;
+}
+
+const after = (a: Instant, b: Instant): boolean =>
+  a.seconds > b.seconds || (a.seconds === b.seconds && a.nanos > b.nanos);
+
+/**
+ * A status with the state inspect sees (state, start, finish, exit code, OOM flag), for an event
+ * that carries no state of its own: an `oom` told before stays told.
+ */
+export function withStateOf(status: ContainerStatus, info: InspectedContainer): ContainerStatus {
+  const seen = statusFromInspect(info, status.container);
+  const { state: _s, startedAt: _a, finishedAt: _f, exitCode: _c, oomKilled: _o, ...rest } = status;
+  const { startedAt, finishedAt, exitCode, oomKilled } = seen;
+  return {
+    ...rest,
+    state: seen.state,
+    ...(startedAt ? { startedAt } : {}),
+    ...(finishedAt ? { finishedAt } : {}),
+    ...(exitCode !== undefined ? { exitCode } : {}),
+    ...(status.oomKilled || oomKilled !== undefined
+      ? { oomKilled: status.oomKilled === true || oomKilled === true }
+      : {}),
+  };
 }
 
 /** A listed container whose inspect failed: what the listing says, over what was known of it. */

@@ -59,6 +59,8 @@ export interface EventsOptions {
   /** How long the listing may take before discovery fails (default ENGINE_ANSWER_MS, 30 s). */
   readonly answerMs?: number;
   readonly scheduler?: SchedulerLike;
+  /** The events from this time on (`seconds.nanoseconds`) first: those of a reconnect's gap. */
+  readonly since?: string;
 }
 
 /**
@@ -90,7 +92,7 @@ export function listThenEvents$<L>(
   return defer(() => {
     const events$ = dial$(engine.docker, {
       path: '/events?',
-      query: { filters: { type: ['container'], event: actions } },
+      query: { filters: { type: ['container'], event: actions }, ...(options.since ? { since: options.since } : {}) },
       statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
     }).pipe(share());
     const withoutEvents$ = timer(waitMs, options.scheduler ?? asyncScheduler).pipe(

@@ -1,17 +1,25 @@
 import type { ContainerStatus, StatusRecord } from '../../model/lifecycle.js';
 import type { Instant } from '../../model/timestamp.js';
 import {
+  carriesState,
   changedState,
   goneStatus,
   statusAfterEvent,
   statusFromInspect,
   statusFromListing,
   withDetails,
+  withStateOf,
 } from './containerStatus.js';
 import { fromEvent } from './discovery.js';
 import { type EngineEvent, type InspectedContainer, type ListedContainer, stripSlash } from './engineCodecs.js';
 import { type ContainerFilters, containerMatcher } from './filters.js';
-import { Tombstones } from './tombstones.js';
+import {
+  type EventWork,
+  type Inspection,
+  type LifecycleBook,
+  type LifecycleInput,
+  type LifecycleStep,
+} from './lifecycleBook.js';
 
 /** The events that change what a `container` point says. */
 export const LIFECYCLE_ACTIONS = [
@@ -28,104 +36,48 @@ export const LIFECYCLE_ACTIONS = [
   'destroy',
 ];
 
-/** How long, and how many, destroyed containers' ids are kept to turn late answers away. */
-export const TOMBSTONE_KEEP_MS = 10 * 60_000;
-export const TOMBSTONES_MAX = 10_000;
-
-/** A known container: its status and the sequence number of the last input applied to it. */
-export interface Known {
-  readonly status: ContainerStatus;
-  readonly seq: number;
-}
-
-/**
- * What the lifecycle knows of one engine's containers. It outlives the engine's sessions (a
- * reconnect re-lists, and what changed meanwhile is written), so it is the subscription's,
- * and it is changed in place: a copy per event would cost O(containers).
- */
-export interface LifecycleBook {
-  readonly known: Map<string, Known>;
-  readonly tombstones: Tombstones;
-  /** Whether a listing was applied: the next ones are re-listings, whose changes are written. */
-  listed: boolean;
-  /** The last sequence number given: each listing's container and each event gets the next. */
-  seq: number;
-}
-
-export const newLifecycleBook = (): LifecycleBook => ({
-  known: new Map(),
-  tombstones: new Tombstones(TOMBSTONE_KEEP_MS, TOMBSTONES_MAX),
-  listed: false,
-  seq: 0,
-});
-
-/** An inspect to make for one container, in the order of its inputs; settled by its `Inspection`. */
-export type ContainerWork =
-  /** A container of a listing: what it is now; a re-listing's changes are written. */
-  | {
-      readonly kind: 'listed';
-      readonly id: string;
-      readonly seq: number;
-      readonly listed: ListedContainer;
-      readonly relisting: boolean;
-    }
-  /** An event, and the status it leaves (written, with the inspect's details, at the event's time). */
-  | {
-      readonly kind: 'event';
-      readonly id: string;
-      readonly seq: number;
-      readonly event: EngineEvent;
-      readonly at: Instant;
-      readonly status: ContainerStatus;
-    };
-
-/** A work's inspect answer: `gone` on 404, `failed` when the engine did not answer after its retries. */
-export interface Inspection {
-  readonly kind: 'inspection';
-  readonly work: ContainerWork;
-  readonly answer: InspectedContainer | 'gone' | 'failed';
-  readonly at: Instant;
-}
-
-/** What the lifecycle state machine is fed. */
-export type LifecycleInput =
-  /** The engine's containers, all of them (`all: true`), at a session's start. */
-  | { readonly kind: 'listing'; readonly containers: readonly ListedContainer[]; readonly at: Instant }
-  | { readonly kind: 'event'; readonly event: EngineEvent; readonly at: Instant }
-  | Inspection
-  /** The sampling interval: every known container whose state the filters include. */
-  | { readonly kind: 'tick'; readonly at: Instant };
-
-/** What one input gives: statuses to write now, and inspects to make. */
-export interface LifecycleStep {
-  readonly out: StatusRecord[];
-  readonly work: ContainerWork[];
-}
-
 const msOf = (at: Instant): number => at.seconds * 1000 + at.nanos / 1e6;
 
 /**
- * What a container is now, after its last event's inspect: what the event said, unless it said
- * running and the inspect sees it ended with no event since. A container that dies within ms of
- * its start may have its `die` sent before its `start`: then only the inspect can tell.
+ * What a container is now, after its last event's inspect. An event that carries no state
+ * (update, rename, health_status, oom) leaves the state inspect sees. One that does: what it
+ * said, unless it said running and the inspect sees it ended with no event since (a container
+ * that dies within ms of its start may have its `die` sent before its `start`).
  */
-function settledAfter(status: ContainerStatus, info: InspectedContainer | undefined): ContainerStatus {
-  if (!info || status.state !== 'running') return status;
+function settledAfter(
+  status: ContainerStatus,
+  info: InspectedContainer | undefined,
+  event: EngineEvent,
+): ContainerStatus {
+  if (!info) return status;
+  if (!carriesState(event)) return withStateOf(status, info);
+  if (status.state !== 'running') return status;
   const seen = statusFromInspect(info, status.container);
   return seen.state === 'exited' || seen.state === 'dead'
     ? { ...seen, ...(status.oomKilled ? { oomKilled: true } : {}) }
     : status;
 }
 
+/** A container not known yet, from what its event carries; its state comes from the event or its inspect. */
+const unknownStatus = (event: EngineEvent): ContainerStatus => ({
+  container: fromEvent(event),
+  state: 'unknown',
+  restartCount: 0,
+  cpuLimit: {},
+});
+
 /**
  * The lifecycle state machine: given the book and one input, the statuses to write and the
  * inspects to make. An event's status is what the event says (start: running; die: exited with
  * its exit code, at its time; oom: killed) from the moment it arrives, so that the interval's
  * statuses say it too; the inspect after it adds details (names, labels, CPU limit, restarts,
- * health) to the status written at the event's time, never its state. A listing's inspect counts
- * only if no event of that container came since. `destroy` forgets a container and keeps a
- * tombstone, so that nothing later brings it back; a re-listing writes what changed while the
- * events were down, and the last state of the containers that disappeared.
+ * health) to the status written at the event's time, and the state only when the event carries
+ * none (update, rename, health_status, oom) and the container was not known. A listing's inspect
+ * counts unless an event that says a state came since. `destroy` forgets a container and keeps a
+ * tombstone, so that nothing later brings it back, and so does an event's inspect that answers
+ * 404; events from before a tombstone (replayed after a reconnect) are written, not kept. A
+ * re-listing writes what changed while the events were down, and the last state of the
+ * containers that disappeared.
  */
 export function lifecycleReducer(filters: ContainerFilters = {}) {
   const periodic = containerMatcher(filters);
@@ -155,55 +107,87 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
 
   const event = (book: LifecycleBook, { event: e, at }: Extract<LifecycleInput, { kind: 'event' }>): LifecycleStep => {
     const id = e.Actor.ID;
-    if (book.tombstones.has(id)) return none;
+    if (!book.seen.first(e)) return none;
+    const buried = book.tombstones.since(id);
+    if (buried !== undefined) {
+      // After a reconnect, the events of the gap come again: those from before the container
+      // went are still its history, written from what they carry, but do not bring it back.
+      const status = statusAfterEvent(unknownStatus(e), e, at);
+      const told = msOf(at) < buried && carriesState(e) && e.Action !== 'destroy' && matches(status, watched);
+      return told ? { out: [{ status, at }], work: [] } : none;
+    }
     if (e.Action === 'destroy') {
       book.known.delete(id);
       book.tombstones.add(id, msOf(at));
       return none;
     }
-    const before = book.known.get(id)?.status ?? {
-      container: fromEvent(e),
-      state: 'created',
-      restartCount: 0,
-      cpuLimit: {},
-    };
-    const status = statusAfterEvent(before, e, at);
+    const known = book.known.get(id);
+    const stateFromInspect = !known && !carriesState(e);
+    const status = statusAfterEvent(known?.status ?? unknownStatus(e), e, at);
     if (!matches(status, watched)) {
       book.known.delete(id);
       return none;
     }
     const seq = ++book.seq;
-    book.known.set(id, { status, seq });
+    if (!stateFromInspect)
+      book.known.set(id, { status, seq, stateSeq: carriesState(e) ? seq : (known?.stateSeq ?? seq) });
     // A new container's name, image and labels are in its `create` event; the rest (limits,
     // health) matters from `start` on, whose inspect brings it: one inspect fewer per container.
     if (e.Action === 'create') return { out: [{ status, at }], work: [] };
-    return { out: [], work: [{ kind: 'event', id, seq, event: e, at, status }] };
+    const work: EventWork = { kind: 'event', id, seq, event: e, at, status, stateFromInspect };
+    book.pending.set(id, [...(book.pending.get(id) ?? []), work]);
+    return { out: [], work: [work] };
+  };
+
+  const answered = (book: LifecycleBook, input: Inspection & { readonly work: EventWork }): LifecycleStep => {
+    const { work, answer } = input;
+    const { id, seq } = work;
+    const rest = (book.pending.get(id) ?? []).filter((w) => w.seq !== seq);
+    if (rest.length > 0) book.pending.set(id, rest);
+    else book.pending.delete(id);
+    const info = typeof answer === 'string' ? undefined : answer;
+    const known = book.known.get(id);
+    const buried = book.tombstones.has(id);
+    // An input since that said the state: the inspect may see what that input did, not this event.
+    const stateSince = known !== undefined && known.stateSeq > seq;
+    if (work.stateFromInspect && (!info || stateSince)) {
+      if (answer === 'gone' && !known && !buried) book.tombstones.add(id, msOf(input.at));
+      return none;
+    }
+    const detailed = info ? withDetails(work.status, info, work.event) : work.status;
+    // Written even after a destroy: it is stamped with its event's time, before the destroy.
+    const status = work.stateFromInspect && info ? withStateOf(detailed, info) : detailed;
+    const mine = !buried && (known ? known.seq <= seq : work.stateFromInspect);
+    if (answer === 'gone' && mine) {
+      // Gone with no later word of it: forgotten, not written running at every interval after.
+      book.known.delete(id);
+      book.tombstones.add(id, msOf(input.at));
+    } else if (!matches(status, watched)) {
+      if (mine) book.known.delete(id);
+      return none;
+    } else if (mine) {
+      const settled = settledAfter(status, info, work.event);
+      book.known.set(id, { status: settled, seq: Math.max(seq, known?.seq ?? 0), stateSeq: seq });
+    }
+    return { out: [{ status, at: work.at }], work: [] };
   };
 
   const inspection = (book: LifecycleBook, input: Inspection): LifecycleStep => {
     const { work, answer } = input;
+    if (work.kind === 'event') return answered(book, { ...input, work });
     const { id } = work;
-    const info = typeof answer === 'string' ? undefined : answer;
     const known = book.known.get(id);
-    if (work.kind === 'event') {
-      // Written even after a destroy: it is stamped with its event's time, before the destroy.
-      const status = info ? withDetails(work.status, info, work.event) : work.status;
-      if (!matches(status, watched)) {
-        if (known?.seq === work.seq) book.known.delete(id);
-        return none;
-      }
-      if (known?.seq === work.seq) book.known.set(id, { status: settledAfter(status, info), seq: work.seq });
-      return { out: [{ status, at: work.at }], work: [] };
-    }
-    if (answer === 'gone' || book.tombstones.has(id) || (known && known.seq > work.seq)) return none;
-    const status = info
-      ? statusFromInspect(info, known?.status.container)
-      : statusFromListing(work.listed, known?.status);
+    // Events since the listing that carry no state leave its inspect counting: it says the state.
+    if (answer === 'gone' || book.tombstones.has(id) || (known && known.stateSeq > work.seq)) return none;
+    const status =
+      answer === 'failed'
+        ? statusFromListing(work.listed, known?.status)
+        : statusFromInspect(answer, known?.status.container);
     if (!matches(status, watched)) {
       book.known.delete(id);
       return none;
     }
-    book.known.set(id, { status, seq: work.seq });
+    book.known.set(id, { status, seq: Math.max(work.seq, known?.seq ?? 0), stateSeq: work.seq });
     // A re-listing after a reconnect: what changed while the events were down is told now.
     const changed = work.relisting && (known ? changedState(known.status, status) : true);
     return { out: changed ? [{ status, at: input.at }] : [], work: [] };

@@ -19,6 +19,12 @@ export class Tombstones {
     return this.until.has(id);
   }
 
+  /** When `id` was marked (ms), if it is kept. */
+  since(id: string): number | undefined {
+    const until = this.until.get(id);
+    return until === undefined ? undefined : until - this.keepMs;
+  }
+
   /** Marks `id` destroyed at `nowMs`; a Map keeps insertion order, so the first key is the oldest. */
   add(id: string, nowMs: number): void {
     this.until.delete(id);
