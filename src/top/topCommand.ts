@@ -9,13 +9,16 @@ import { EngineConfigError } from '../sources/engine/engine.js';
 import type { Logger } from '../model/logger.js';
 import { settledRows } from '../view/settledRows.js';
 import { jsonLines, plainTable } from '../view/snapshot.js';
+import { visible } from '../view/terminalText.js';
 import { type TopOptions, parseTopCli } from './topCli.js';
 import { type ViewData, logText, viewFeed } from './viewFeed.js';
 
 /** The longest a snapshot waits for two samples of every container: three refreshes and two seconds. */
 const snapshotWaitMs = (refreshMs: number): number => 3 * refreshMs + 2000;
 
-const say = (text: string): void => writeStderr(`docker-stats-service top: ${text}\n`);
+// Warnings and errors carry the engine's text: made visible line by line, the stack's lines kept.
+const say = (text: string): void =>
+  writeStderr(`docker-stats-service top: ${text.split('\n').map(visible).join('\n')}\n`);
 
 /** A snapshot's warnings: one plain line each on stderr, as a command-line tool writes them. */
 const plainLogger: Logger = {

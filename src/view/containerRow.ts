@@ -91,9 +91,12 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
     case 'container':
       if (typeof f.state === 'string') row.state = f.state;
       if (typeof f.health_status === 'string') row.health = f.health_status;
-      if (typeof f.oom_killed === 'boolean') row.oomKilled = f.oom_killed;
       copy(row, 'restarts', f.restart_count);
-      copy(row, 'exitCode', f.exit_code);
+      // A status without an exit (running again after one) clears the last: it is not this run's.
+      if (typeof f.oom_killed === 'boolean') row.oomKilled = f.oom_killed;
+      else delete row.oomKilled;
+      if (num(f.exit_code) !== undefined) copy(row, 'exitCode', f.exit_code);
+      else delete row.exitCode;
       if (f.running === true) copy(row, 'uptimeSeconds', f.uptime_seconds);
       else delete row.uptimeSeconds;
       break;

@@ -1,4 +1,5 @@
 import type { Tone } from './columns.js';
+import { cut, pad, textWidth } from './terminalText.js';
 
 /** A run of text on one screen line, with how it is painted where the terminal has colours. */
 export interface Segment {
@@ -11,19 +12,18 @@ export interface Segment {
 export type Line = readonly Segment[];
 
 /**
- * A text cut to `width` characters and padded to it. A cut is in the middle, `~` in its place
- * (no container name has one): a name keeps its start and its end, so that `shop-worker-1` and
- * `shop-worker-2` (compose's project, service and replica) stay apart.
+ * A text made visible (`visible`), cut to `width` terminal columns and padded to them. A cut is
+ * in the middle, `~` in its place (no container name has one): a name keeps its start and its
+ * end, so that `shop-worker-1` and `shop-worker-2` (compose's project, service and replica)
+ * stay apart. Cuts fall between whole characters: a wide one that does not fit leaves a space.
  */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  if (width < 1) return '';
+  if (textWidth(text) <= width) return pad(text, width, align);
   const tail = Math.floor((width - 1) / 2);
-  const cut =
-    text.length <= width
-      ? text
-      : width < 1
-        ? ''
-        : `${text.slice(0, width - 1 - tail)}~${text.slice(text.length - tail)}`;
-  return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
+  const start = cut(text, width - 1 - tail);
+  const end = cut(text, tail, true);
+  return pad(`${pad(start, width - 1 - tail, 'left')}~${pad(end, tail, 'right')}`, width, align);
 }
 
 /** A line's text without its paint. */
@@ -43,14 +43,17 @@ export function joined(line: Line): Line {
   return out;
 }
 
-/** A line cut to `width` characters, segment by segment. */
+/** A line made visible and cut to `width` terminal columns, segment by segment: nothing else reaches the terminal. */
 export function clip(line: Line, width: number): Line {
   const out: Segment[] = [];
   let room = width;
   for (const segment of line) {
     if (room <= 0) break;
-    out.push(segment.text.length <= room ? segment : { ...segment, text: segment.text.slice(0, room) });
-    room -= segment.text.length;
+    const text = cut(segment.text, room);
+    out.push(text === segment.text ? segment : { ...segment, text });
+    // A segment cut short ends the line: a narrow one after it would stand past a missing character.
+    if (textWidth(segment.text) > room) break;
+    room -= textWidth(text);
   }
   return out;
 }

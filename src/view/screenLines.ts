@@ -6,6 +6,7 @@ import { nameFilter } from './filterRows.js';
 import { fitColumns } from './fitColumns.js';
 import { type Line, clip, joined } from './line.js';
 import { sortRows } from './sortRows.js';
+import { textWidth } from './terminalText.js';
 import { rowLine, titleLine } from './tableLines.js';
 import { type UiState, sortColumn } from './uiState.js';
 
@@ -79,7 +80,7 @@ export function screenLines(input: ScreenInput): Line[] {
       : [[{ text: 'the container is gone (Esc: back to the list)', tone: 'warn' }]];
   } else {
     const placed = fitColumns(COLUMNS, width, (c) =>
-      Math.max(c.title.length + 1, ...shown.map((r) => c.cell(r).length)),
+      Math.max(c.title.length + 1, ...shown.map((r) => textWidth(c.cell(r)))),
     );
     const room = Math.max(1, height - header.length - 4);
     // The selected row (the first when none is, or it is filtered out) stays on screen.

@@ -4,6 +4,7 @@ import { fitColumns } from './fitColumns.js';
 import { plain } from './line.js';
 import { sortRows } from './sortRows.js';
 import { rowLine, titleLine } from './tableLines.js';
+import { textWidth } from './terminalText.js';
 import { sortColumn, initialUi } from './uiState.js';
 
 /** The rows as `docker stats --no-stream` would order them for a script: by name. */
@@ -15,14 +16,22 @@ export function plainTable(rows: readonly ContainerRow[]): string {
   // Unbounded, the text columns are as wide as their longest value: a script gets whole names.
   const placed = fitColumns(COLUMNS, Infinity).map((p) =>
     p.column.grow !== undefined
-      ? { ...p, width: Math.max(p.column.width, ...rows.map((r) => p.column.cell(r).length)) }
+      ? { ...p, width: Math.max(p.column.width, ...rows.map((r) => textWidth(p.column.cell(r)))) }
       : p,
   );
   const lines = [titleLine(placed), ...byName(rows).map((row) => rowLine(row, placed))];
   return lines.map((line) => `${plain(line).trimEnd()}\n`).join('');
 }
 
-/** One JSON object per container and line (JSON Lines), with units in the keys. */
+/**
+ * DEL and the C1 controls, which JSON.stringify leaves as they are (it escapes C0 alone): a
+ * terminal showing the output would act on them (U+009B is CSI on some).
+ */
+const UNESCAPED_CONTROL = /[\u007f-\u009f]/g;
+const escaped = (json: string): string =>
+  json.replace(UNESCAPED_CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** One JSON object per container and line (JSON Lines), with units in the keys; no control character as it is. */
 export function jsonLines(rows: readonly ContainerRow[]): string {
   return byName(rows)
     .map((r) =>
@@ -68,6 +77,6 @@ export function jsonLines(rows: readonly ContainerRow[]): string {
         labels: r.labels,
       }),
     )
-    .map((line) => `${line}\n`)
+    .map((line) => `${escaped(line)}\n`)
     .join('');
 }

@@ -5,7 +5,7 @@ import { viewFeed } from '../../src/top/viewFeed.js';
 import type { ContainerRow } from '../../src/view/containerRow.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { spawnDaemon } from '../support/daemon.js';
-import { control, realEngine, testContainers } from '../support/realEngine.js';
+import { TEST_LABEL, control, realEngine, testContainers } from '../support/realEngine.js';
 
 // `docker-stats-service top`'s snapshot mode (piped, or --once) against the real engine.
 const containers = testContainers('top');
@@ -90,6 +90,30 @@ describe('top: one snapshot for scripts', () => {
     const daemon = await top(['--once', '--daemon', 'ftp://host:9417']);
     expect(daemon.code).toBe(2);
     expect(daemon.stderr).toContain('--daemon "ftp://host:9417": only http:// and https:// addresses serve /metrics');
+  });
+});
+
+describe('top: a snapshot of a container whose labels carry control characters', () => {
+  const esc = testContainers('topesc');
+  afterAll(() => esc.removeAll());
+  // OSC 2 (a terminal's title), DEL, and U+009B (CSI on some terminals), which JSON.stringify leaves raw.
+  const note = '\u001b]2;pwned\u0007\u007f\u009b2J';
+
+  it('--once --format json: none of them as they are in the output; the label parses back whole', async () => {
+    await esc.removeAll();
+    const c = await control.createContainer({
+      Image: 'local/busybox',
+      name: `${esc.prefix}labels`,
+      Cmd: ['sleep', '3600'],
+      Labels: { [TEST_LABEL]: 'topesc', note },
+      StopTimeout: 0,
+    });
+    await c.start();
+    const { code, stdout, stderr } = await top(['--once', '--format', 'json'], { INCLUDE_LABELS: 'dss-test=topesc' });
+    expect(code, stderr).toBe(0);
+    expect(stdout.trimEnd()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(stdout).toContain('"note":"\\u001b]2;pwned\\u0007\\u007f\\u009b2J"');
+    expect(JSON.parse(stdout.trim()).labels.note).toBe(note);
   });
 });
 

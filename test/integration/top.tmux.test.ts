@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, type RunningDaemon, scrapeMetric, spawnDaemon } from '../support/daemon.js';
 import { freePort } from '../support/ownVictoriaMetrics.js';
-import { eventually, realEngine, testContainers } from '../support/realEngine.js';
+import { TEST_LABEL, control, eventually, realEngine, testContainers } from '../support/realEngine.js';
 import { VM_URL, requireVictoriaMetrics } from '../support/victoriaMetrics.js';
 
 // `docker-stats-service top`'s live screen, driven in a real terminal: tmux (the test bed installs it).
 const containers = testContainers('toptmux');
+// A container of its own, apart from the three counted above, with labels that try to drive the terminal.
+const hostile = testContainers('toptmuxesc');
 // A tmux server of this test's own, on a socket in a folder removed afterwards.
 const folder = mkdtempSync(join(tmpdir(), 'dss-tmux-'));
 const tmux = (...args: string[]): string =>
@@ -61,6 +63,7 @@ beforeAll(async () => {
   await requireVictoriaMetrics();
   execFileSync('tmux', ['-V']); // fails loudly, naming tmux, when the test bed did not install it
   await containers.removeAll();
+  await hostile.removeAll();
   await containers.run('busy', ['sh', '-c', 'while :; do :; done']);
   await containers.run('idle', ['sleep', '3600']);
   await containers.run('memory', ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=128; sleep 3600'], {
@@ -89,6 +92,7 @@ afterAll(async () => {
   daemon?.process.kill('SIGTERM');
   await daemon?.exited;
   await containers.removeAll();
+  await hostile.removeAll();
 });
 
 describe('top: the live screen in a terminal', () => {
@@ -171,5 +175,39 @@ describe('top: the live screen in a terminal', () => {
       expect(after, after).toMatch(/^icanon$/m); // raw mode is off
       expect(after, after).not.toContain('sort: n name'); // the screen's footer went with the alternate screen
     }
+  });
+
+  it('a label that sends OSC 2 (title), OSC 52 (clipboard) and a screen clear: shown as text, the terminal untouched', async () => {
+    const c = await control.createContainer({
+      Image: 'local/busybox',
+      name: `${hostile.prefix}labels`,
+      Cmd: ['sleep', '3600'],
+      Labels: {
+        [TEST_LABEL]: 'toptmuxesc',
+        note: '\u001b]2;pwned-by-a-label\u0007',
+        clip: '\u001b]52;c;cHduZWQ=\u0007\u001b[2J',
+      },
+      StopTimeout: 0,
+    });
+    await c.start();
+    // The terminal acts on what it is sent: a title sets the pane's, OSC 52 a paste buffer.
+    startTop('escape', { INCLUDE_LABELS: 'dss-test=toptmuxesc', NO_COLOR: '1' }, []);
+    tmux('set', '-g', 'set-clipboard', 'on', ';', 'set', '-g', 'allow-rename', 'on');
+    const title = (): string => tmux('display', '-p', '-t', 'escape', '#{pane_title}').trim();
+    const before = title();
+    expect(await eventually(() => screen('escape').includes(`${hostile.prefix}labels`), 20_000), screen('escape')).toBe(
+      true,
+    );
+    tmux('send-keys', '-t', 'escape', 'Enter');
+    expect(await eventually(() => /^LABELS$/m.test(screen('escape'))), screen('escape')).toBe(true);
+    expect(title()).toBe(before);
+    expect(title()).not.toContain('pwned');
+    expect(tmux('list-buffers')).not.toContain('pwned');
+    const detail = screen('escape');
+    expect(detail).toMatch(/^clip=\\x1b\]52;c;cHduZWQ=\\x07\\x1b\[2J$/m);
+    expect(detail).toMatch(/^note=\\x1b\]2;pwned-by-a-label\\x07$/m);
+    tmux('send-keys', '-t', 'escape', 'q');
+    expect(await eventually(() => ended(screen('escape'))), screen('escape')).toBe(true);
+    expect(title()).toBe(before);
   });
 });

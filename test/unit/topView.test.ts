@@ -7,6 +7,7 @@ import { COLUMNS, type Column } from '../../src/view/columns.js';
 import { type ContainerRow, foldPoint, rowOf } from '../../src/view/containerRow.js';
 import type { RowEntry } from '../../src/view/rowEntry.js';
 import { daemonHealth, daemonLine, parseMetrics } from '../../src/view/daemonHealth.js';
+import { detailLines } from '../../src/view/detailLines.js';
 import { nameFilter } from '../../src/view/filterRows.js';
 import { fitColumns } from '../../src/view/fitColumns.js';
 import { plain } from '../../src/view/line.js';
@@ -103,6 +104,24 @@ describe('the view model: rows from points', () => {
     expect(job!.uptimeSeconds).toBeUndefined();
     expect(column('status').cell(job!)).toBe('exited(3)');
     expect(column('status').tone!(job!)).toBe('bad');
+  });
+
+  it('a container OOM-killed, then running again: no exit code, no OOM, not red', () => {
+    const killed = point(
+      'web',
+      'container',
+      { running: false, state: 'exited', exit_code: int(137), oom_killed: true },
+      1,
+    );
+    const again = point('web', 'container', { running: true, state: 'running', restart_count: int(1) }, 2);
+    const [before] = fold(killed);
+    expect(detailLines(before!).map(plain)[1]).toContain('exit code 137 (OOM killed)');
+    const [web] = fold(killed, again);
+    expect(web).toMatchObject({ state: 'running', restarts: 1 });
+    expect(web).not.toHaveProperty('exitCode');
+    expect(web).not.toHaveProperty('oomKilled');
+    expect(detailLines(web!).map(plain)[1]).not.toMatch(/exit code|OOM/);
+    expect(column('status').tone!(web!)).toBe('good');
   });
 });
 
