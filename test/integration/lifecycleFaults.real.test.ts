@@ -5,7 +5,7 @@ import { connectEngine } from '../../src/sources/engine/engine.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { dockerCli } from '../support/dockerCli.js';
 import { FaultyEngineProxy } from '../support/faultyEngineProxy.js';
-import { type Seen, suiteEvents, watchStates } from '../support/lifecycleWatch.js';
+import { type Seen, proxiedEngine, suiteEvents, watchStates } from '../support/lifecycleWatch.js';
 import { TEST_LABEL, eventually, realEngine, testContainers } from '../support/realEngine.js';
 import { SECOND_SOCKET, docker2, requireSecondEngine, restartSecondEngine } from '../support/secondEngine.js';
 
@@ -19,17 +19,7 @@ const show = (seen: Seen[]): string => seen.map((s) => `${s.state}:${String(s.ex
 const last = (seen: Seen[], id: string): Seen | undefined => seen.filter((s) => s.id === id).at(-1);
 
 describe('the container measurement through faults, on the real engine (issue 24)', () => {
-  const proxy = new FaultyEngineProxy({ socketPath: join(tmpdir(), `dss-lfault-${process.pid}.sock`) });
-  let viaProxy: ReturnType<typeof connectEngine>;
-  beforeAll(async () => {
-    await realEngine();
-    await boxes.removeAll();
-    viaProxy = connectEngine({ DOCKER_HOST: (await proxy.start()).dockerHost });
-  });
-  afterAll(async () => {
-    await proxy.stop();
-    await boxes.removeAll();
-  });
+  const { proxy, engine: viaProxy } = proxiedEngine('lfault', boxes);
 
   it('--restart on-failure:5, exit 3: a status with exit_code 3 at each die event', async () => {
     const { events, stop: stopEvents } = await suiteEvents(SUITE);
@@ -76,7 +66,7 @@ describe('the container measurement through faults, on the real engine (issue 24
     ).trim();
     let failed = 0;
     proxy.fault = ({ path }) => (path.includes(`/containers/${id}/json`) && failed++ === 0 ? 500 : undefined);
-    const watch = watchStates(viaProxy, boxes.prefix, INTERVAL_MS);
+    const watch = watchStates(viaProxy(), boxes.prefix, INTERVAL_MS);
     try {
       expect(await eventually(() => watch.seen.some((s) => s.id === id), 20_000)).toBe(true);
       expect(last(watch.seen, id)?.state).toBe('running');
@@ -93,7 +83,7 @@ describe('the container measurement through faults, on the real engine (issue 24
     ).trim();
     proxy.fault = ({ path }) => (path.includes(`/containers/${id}/json`) ? 500 : undefined);
     const log = captureLogger();
-    const watch = watchStates(viaProxy, boxes.prefix, INTERVAL_MS, log);
+    const watch = watchStates(viaProxy(), boxes.prefix, INTERVAL_MS, log);
     try {
       expect(await eventually(() => watch.seen.filter((s) => s.id === id).length >= 2, 60_000)).toBe(true);
       const seen = last(watch.seen, id)!.record.status;
@@ -110,7 +100,7 @@ describe('the container measurement through faults, on the real engine (issue 24
     const id = (
       await dockerCli('run', '-d', '--name', name('cut'), '--label', label, 'local/busybox', 'sleep', '600')
     ).trim();
-    const watch = watchStates(viaProxy, boxes.prefix, INTERVAL_MS);
+    const watch = watchStates(viaProxy(), boxes.prefix, INTERVAL_MS);
     try {
       expect(await eventually(() => last(watch.seen, id)?.state === 'running', 20_000)).toBe(true);
       proxy.fault = ({ path }) => (/^\/(v[\d.]+\/)?events/.test(path) ? 500 : undefined);

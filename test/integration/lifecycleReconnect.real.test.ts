@@ -1,9 +1,5 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectEngine } from '../../src/sources/engine/engine.js';
-import { FaultyEngineProxy } from '../support/faultyEngineProxy.js';
-import { type Seen, suiteEvents, watchStates } from '../support/lifecycleWatch.js';
+import { describe, expect, it } from 'vitest';
+import { type Seen, proxiedEngine, suiteEvents, watchStates } from '../support/lifecycleWatch.js';
 import { TEST_LABEL, control, eventually, realEngine, testContainers } from '../support/realEngine.js';
 
 const SUITE = 'lrecon';
@@ -17,17 +13,7 @@ const states = (seen: Seen[], id: string): string[] => seen.filter((s) => s.id =
  * did not know yet (finding A), and events whose inspect a cut /events stream ended (finding B).
  */
 describe('the container measurement across unknown ids and reconnects, on the real engine (issue 24)', () => {
-  const proxy = new FaultyEngineProxy({ socketPath: join(tmpdir(), `dss-lrecon-${process.pid}.sock`) });
-  let viaProxy: ReturnType<typeof connectEngine>;
-  beforeAll(async () => {
-    await realEngine();
-    await boxes.removeAll();
-    viaProxy = connectEngine({ DOCKER_HOST: (await proxy.start()).dockerHost });
-  });
-  afterAll(async () => {
-    await proxy.stop();
-    await boxes.removeAll();
-  });
+  const { proxy, engine: viaProxy } = proxiedEngine('lrecon', boxes);
 
   it('a running container renamed into the name filter is written running, every interval', async () => {
     const watch = watchStates(await realEngine(), `${boxes.prefix}in-`, INTERVAL_MS);
@@ -45,7 +31,7 @@ describe('the container measurement across unknown ids and reconnects, on the re
   it('`docker update` while its listing’s inspect is retrying (500s): running, not `created`', async () => {
     const { id } = await boxes.run('upd', ['sleep', '600']);
     proxy.fault = ({ inspected }, n) => (inspected === id && n <= 3 ? 500 : undefined);
-    const watch = watchStates(viaProxy, `${boxes.prefix}upd`, INTERVAL_MS);
+    const watch = watchStates(viaProxy(), `${boxes.prefix}upd`, INTERVAL_MS);
     try {
       expect(await eventually(() => (proxy.inspects.get(id) ?? 0) >= 1, 20_000)).toBe(true);
       await control.getContainer(id).update({ CpuShares: 512 });
@@ -60,7 +46,7 @@ describe('the container measurement across unknown ids and reconnects, on the re
   it('a die whose inspect is retrying when /events is cut is written at its time, exit code 7', async () => {
     const { id } = await boxes.run('die', ['sh', '-c', 'trap "exit 7" TERM; while true; do sleep 0.1; done']);
     const { events, stop: stopEvents } = await suiteEvents(SUITE);
-    const watch = watchStates(viaProxy, `${boxes.prefix}die`, INTERVAL_MS);
+    const watch = watchStates(viaProxy(), `${boxes.prefix}die`, INTERVAL_MS);
     let failing = false;
     proxy.fault = ({ inspected }) => (failing && inspected === id ? 500 : undefined);
     try {
@@ -86,7 +72,7 @@ describe('the container measurement across unknown ids and reconnects, on the re
 
   it('churn with /events cut every 2 s: each die written at its time with its exit code, no ghost', async () => {
     const { events, stop: stopEvents } = await suiteEvents(SUITE);
-    const watch = watchStates(viaProxy, `${boxes.prefix}ch-`, INTERVAL_MS);
+    const watch = watchStates(viaProxy(), `${boxes.prefix}ch-`, INTERVAL_MS);
     const cutter = setInterval(() => proxy.cutEvents(), 2000);
     const ids: string[] = [];
     try {

@@ -1,10 +1,14 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
+import { afterAll, beforeAll } from 'vitest';
 import type { StatusRecord } from '../../src/model/lifecycle.js';
 import type { Logger } from '../../src/model/logger.js';
 import type { Instant } from '../../src/model/timestamp.js';
 import { containerStates$ } from '../../src/sources/containerStates.js';
-import type { Engine } from '../../src/sources/engine/engine.js';
-import { TEST_LABEL, control } from './realEngine.js';
+import { type Engine, connectEngine } from '../../src/sources/engine/engine.js';
+import { FaultyEngineProxy } from './faultyEngineProxy.js';
+import { TEST_LABEL, control, realEngine } from './realEngine.js';
 
 /** A status as the tests read it: the container's id, its time in ns and when the test got it. */
 export interface Seen {
@@ -69,4 +73,26 @@ export async function suiteEvents(suite: string): Promise<{ events: SeenEvent[];
     }
   });
   return { events, stop: () => stream.destroy() };
+}
+
+/**
+ * A suite's engine behind the fault proxy: the proxy started and its containers cleared before
+ * the suite, both undone after it. `engine()` is the proxied engine, once the suite has begun.
+ */
+export function proxiedEngine(
+  suite: string,
+  boxes: { removeAll(): Promise<void> },
+): { proxy: FaultyEngineProxy; engine: () => Engine } {
+  const proxy = new FaultyEngineProxy({ socketPath: join(tmpdir(), `dss-${suite}-${process.pid}.sock`) });
+  let engine: Engine | undefined;
+  beforeAll(async () => {
+    await realEngine();
+    await boxes.removeAll();
+    engine = connectEngine({ DOCKER_HOST: (await proxy.start()).dockerHost });
+  });
+  afterAll(async () => {
+    await proxy.stop();
+    await boxes.removeAll();
+  });
+  return { proxy, engine: () => engine! };
 }
