@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { type Server, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningDaemon, type Spawner, logLines, spawnDaemon } from '../support/daemon.js';
+import { CLI, type RunningDaemon, type Spawner, logLines, spawnDaemon } from '../support/daemon.js';
 import { freePort } from '../support/ownVictoriaMetrics.js';
 import { eventually } from '../support/realEngine.js';
 
@@ -34,6 +34,26 @@ async function listen(path: string, mode: number): Promise<void> {
   chmodSync(path, mode);
   chownSync(path, 0, SOCKET_GID);
 }
+/**
+ * The folders above the built daemon that others may not search (a clone in `mktemp -d`, 0700),
+ * opened to them for the suite and closed again after: uid 10001 must be able to run the daemon.
+ */
+const opened: { path: string; mode: number }[] = [];
+function openToOthers(path: string): void {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o7777;
+    if ((mode & 0o005) !== 0o005) {
+      opened.push({ path: dir, mode });
+      chmodSync(dir, mode | 0o005);
+    }
+    if (dir === dirname(dir)) break;
+  }
+}
+beforeAll(() => openToOthers(CLI));
+afterAll(() => {
+  for (const { path, mode } of opened.splice(0)) chmodSync(path, mode);
+});
+
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'dss-test-perm-'));
   chmodSync(folder, 0o755);
