@@ -18,7 +18,7 @@ import { containerStats$ } from './engine/containerStats.js';
 import { containers$ } from './engine/containers.js';
 import { type Engine, engineIsLocal } from './engine/engine.js';
 import type { InspectedContainer } from './engine/engineCodecs.js';
-import { InspectUndecodable, inspect$ } from './engine/inspect.js';
+import { InspectUndecodable, inspect$, inspectWillNotChange } from './engine/inspect.js';
 import type { StatsSource } from './statsSource.js';
 import { reportStream, watchContainers } from './watchContainers.js';
 
@@ -197,10 +197,9 @@ export const CGROUP_RETRY_MAX_MS = 30_000;
 /** What decides a container's source: it is gone, its files cannot be read here, its inspect will not decode. */
 const settled = (error: unknown): boolean =>
   error instanceof NotRunning ||
-  statusOf(error) === 404 ||
+  inspectWillNotChange(error) ||
   error instanceof CgroupReadFailed ||
-  error instanceof CgroupUnreadable ||
-  error instanceof InspectUndecodable;
+  error instanceof CgroupUnreadable;
 
 /** The sampler follows the buffer's pressure only: the API's read windows are for its streams. */
 const samplerOptions = (o: CgroupSourceOptions) => ({

@@ -40,6 +40,12 @@ export type DialEndpoint =
       readonly files?: { readonly ca?: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
     });
 
+/** A TLS endpoint's agent options: its files, and whether the engine's certificate is verified. */
+export const tlsOptions = (endpoint: Extract<DialEndpoint, { kind: 'tcp' }>) => ({
+  ...endpoint.files,
+  rejectUnauthorized: endpoint.tls?.verify ?? true,
+});
+
 /** Each engine client's endpoint, as `connectEngine` made it. */
 const endpoints = new WeakMap<Docker, DialEndpoint>();
 
@@ -71,7 +77,7 @@ function senderOf(docker: Docker): Send {
     const { host, port } = endpoint;
     const make = endpoint.tls ? httpsRequest : httpRequest;
     const agent = endpoint.tls
-      ? new HttpsAgent({ keepAlive: true, ...endpoint.files, rejectUnauthorized: endpoint.tls.verify })
+      ? new HttpsAgent({ keepAlive: true, ...tlsOptions(endpoint) })
       : new HttpAgent({ keepAlive: true });
     send = (path, onResponse) => make({ host, port, path, agent, method: 'GET' }, onResponse);
   }

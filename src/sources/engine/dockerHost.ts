@@ -107,9 +107,3 @@ function tcpEndpoint(
     ...(tls ? { tls: { verify, ...certPath } } : {}),
   });
 }
-
-/** The endpoint as an address: `unix:///var/run/docker.sock`, `tcp://host:2376`. */
-export const addressOf = (endpoint: EngineEndpoint): string =>
-  endpoint.kind === 'socket'
-    ? `${endpoint.socketPath.startsWith('//') ? 'npipe' : 'unix'}://${endpoint.socketPath}`
-    : `tcp://${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;

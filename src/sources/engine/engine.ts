@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { abortable } from './askEngine.js';
-import { type DialEndpoint, dialsTo } from './dial.js';
-import { type DockerEnv, type EngineEndpoint, parseDockerHost } from './dockerHost.js';
+import { type DialEndpoint, dialsTo, tlsOptions } from './dial.js';
+import { DEFAULT_SOCKET, type DockerEnv, type EngineEndpoint, parseDockerHost } from './dockerHost.js';
 
 export { EnginePermissionDenied, type SocketAccess, explainEngineError } from './socketPermission.js';
 
@@ -107,9 +107,7 @@ const dockerOptions = (endpoint: DialEndpoint): Docker.DockerOptions =>
         cert: endpoint.files?.cert,
         key: endpoint.files?.key,
         // docker-modem passes no rejectUnauthorized: an agent carries it (and the files) to its requests.
-        ...(endpoint.tls
-          ? { agent: new HttpsAgent({ ...endpoint.files, rejectUnauthorized: endpoint.tls.verify }) }
-          : {}),
+        ...(endpoint.tls ? { agent: new HttpsAgent(tlsOptions(endpoint)) } : {}),
       };
 
 /**
@@ -129,7 +127,7 @@ function withoutDockerEnv<T>(make: () => T): T {
 }
 
 function engineAddress(env: DockerEnv): string {
-  return env.DOCKER_HOST?.trim() || 'unix:///var/run/docker.sock';
+  return env.DOCKER_HOST?.trim() || `unix://${DEFAULT_SOCKET}`;
 }
 
 /** Resolves once the engine answers /_ping; rejects with an EngineUnreachableError otherwise. */
