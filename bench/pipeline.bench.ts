@@ -3,7 +3,8 @@ import * as t from 'io-ts';
 import type { ContainerRef } from '../src/model/container.js';
 import { toLineProtocol } from '../src/encode/toLineProtocol.js';
 import { SampleMemory } from '../src/transform/sampleMemory.js';
-import { recordPoints } from '../src/transform/toPoints.js';
+import { samplePoints } from '../src/transform/toPoints.js';
+import { toSample } from '../src/validate/toSample.js';
 import { decodeRecord } from '../src/validate/decodeStats.js';
 import { fixtureLines } from '../test/support/fixtures.js';
 import { clientLine } from './lineProtocol.bench.js';
@@ -95,14 +96,14 @@ export function pipelineBench(): PipelineFigures {
     ours: () => {
       const stats = decodeRecord(lines[i++ % lines.length]!);
       if (typeof stats === 'string') throw new Error(stats);
-      for (const point of recordPoints({ container, stats }, memory)) sink += toLineProtocol(point)?.length ?? 0;
+      for (const point of samplePoints(toSample(container, stats), memory)) sink += toLineProtocol(point)?.length ?? 0;
     },
     naive: () => {
       const decoded = FullRecord.decode(JSON.parse(lines[i++ % lines.length]!));
       if (!isRight(decoded)) throw new Error('naive decode failed');
       const stats = decodeRecord(lines[i % lines.length]!); // the same transform, fed the same record
       if (typeof stats === 'string') throw new Error(stats);
-      for (const point of recordPoints({ container, stats }, memory)) sink += clientLine(point)?.length ?? 0;
+      for (const point of samplePoints(toSample(container, stats), memory)) sink += clientLine(point)?.length ?? 0;
     },
   };
   // JSON.parse and ours take turns, ROUNDS times, so that a slower or faster stretch of the

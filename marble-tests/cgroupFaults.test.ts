@@ -2,8 +2,8 @@ import { rmSync } from 'node:fs';
 import { type Observable, catchError, map, of } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { describe, it } from 'vitest';
-import type { StatsRecord } from '../src/model/statsRecord.js';
-import type { CgroupTarget } from '../src/sources/cgroup/cgroupRecord.js';
+import type { ContainerSample } from '../src/model/containerSample.js';
+import type { CgroupTarget } from '../src/sources/cgroup/cgroupSample.js';
 import { type CgroupSampler, cgroupSampler } from '../src/sources/cgroup/cgroupSampler.js';
 import { hostFiles } from '../src/sources/cgroup/hostFiles.js';
 import { FakeHost } from '../test/support/fakeCgroupTree.js';
@@ -18,11 +18,19 @@ function twoContainers(): { host: FakeHost; dir: (id: string) => string; target:
   const dir = (id: string): string => `${host.cgroup}/system.slice/docker-${id}.scope`;
   host.write(`${host.cgroup}/cgroup.controllers`, 'cpu io memory pids\n');
   for (const id of ['a', 'b']) host.v2Container(dir(id), { usageUsec: 1, memory: 100, inactiveFile: 0, pids: 1 });
-  return { host, dir, target: (id) => ({ id, pid: 1, layout: { version: 2, dir: dir(id) }, networks: false }) };
+  const container = (id: string) => ({ id, name: id, image: 'local/busybox', labels: {} });
+  const target = (id: string): CgroupTarget => ({
+    id,
+    container: container(id),
+    pid: 1,
+    layout: { version: 2, dir: dir(id) },
+    networks: false,
+  });
+  return { host, dir, target };
 }
 
 /** Each record as `r`; the error that ends the stream as its reason (`CgroupReadFailed`), or as `raw <error>`. */
-const shown = (records$: Observable<StatsRecord>): Observable<string> =>
+const shown = (records$: Observable<ContainerSample>): Observable<string> =>
   records$.pipe(
     map(() => 'r'),
     catchError((error: unknown) => of((error as { reason?: string }).reason ?? `raw ${String(error)}`)),

@@ -1,7 +1,9 @@
 import { map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { CgroupTarget, HostView } from '../src/sources/cgroup/cgroupRecord.js';
-import { cgroupSampler, rfc3339 } from '../src/sources/cgroup/cgroupSampler.js';
+import type { ContainerSample } from '../src/model/containerSample.js';
+import { instantOfMs, parseInstant } from '../src/model/timestamp.js';
+import type { CgroupTarget, HostView } from '../src/sources/cgroup/cgroupSample.js';
+import { cgroupSampler } from '../src/sources/cgroup/cgroupSampler.js';
 import { readingOpener } from '../src/sources/cgroup/containerFiles.js';
 import { testScheduler } from './testScheduler.js';
 
@@ -41,16 +43,13 @@ function memoryHost(ids: string[]): HostView & { files: Map<string, string>; rea
 
 const target = (id: string): CgroupTarget => ({
   id,
+  container: { id, name: id, image: 'local/busybox', labels: {} },
   pid: 1,
   layout: { version: 2, dir: `/cg/${id}` },
   networks: false,
 });
 // A record as `<container>:<cpu µs>`, its read count at this tick.
-const short = (id: string) =>
-  map(
-    (r: { cpu_stats: { cpu_usage?: { total_usage: number } } }) =>
-      `${id}:${(r.cpu_stats.cpu_usage?.total_usage ?? 0) / 1000}`,
-  );
+const short = (id: string) => map((r: ContainerSample) => `${id}:${(r.cpu?.usageNs ?? 0) / 1000}`);
 
 function tracked(host: ReturnType<typeof memoryHost>): ReturnType<typeof memoryHost> {
   const read = host.readFile.bind(host);
@@ -126,8 +125,9 @@ describe('cgroupSampler: one timer for every container', () => {
     });
   });
 
-  it('gives `read` as RFC 3339 with nanoseconds, from a clock with a fraction of a millisecond', () => {
-    expect(rfc3339(Date.UTC(2026, 10, 27, 14, 0, 0, 123) + 0.5)).toBe('2026-11-27T14:00:00.123500000Z'); // a double holds today's ms to about 0.25 µs
-    expect(rfc3339(0)).toBe('1970-01-01T00:00:00.000000000Z');
+  it('gives the time to the nanosecond, from a clock with a fraction of a millisecond', () => {
+    const at = (text: string) => parseInstant(text)!;
+    expect(instantOfMs(Date.UTC(2026, 10, 27, 14, 0, 0, 123) + 0.5)).toEqual(at('2026-11-27T14:00:00.123500000Z')); // a double holds today's ms to about 0.25 µs
+    expect(instantOfMs(0)).toEqual(at('1970-01-01T00:00:00.000000000Z'));
   });
 });

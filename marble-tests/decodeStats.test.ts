@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import type { RawRecord } from '../src/model/records.js';
 import { decodeStats } from '../src/validate/decodeStats.js';
+import { toSample } from '../src/validate/toSample.js';
 import { fixtureLines } from '../test/support/fixtures.js';
 import { testScheduler } from './testScheduler.js';
 
@@ -12,7 +13,7 @@ const raw: Record<string, RawRecord> = {
   x: { container, line: one!.replace('"total_usage":252054084386', '"total_usage":"x"') },
   j: { container, line: '{"read":' },
 };
-const decoded = { A: { container, stats: JSON.parse(one!) }, B: { container, stats: JSON.parse(two!) } };
+const decoded = { A: toSample(container, JSON.parse(one!)), B: toSample(container, JSON.parse(two!)) };
 
 describe('decodeStats: Parse and Validate', () => {
   it('passes records that decode, in order, and skips the ones that do not', () => {

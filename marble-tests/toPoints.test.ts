@@ -1,7 +1,8 @@
 import { map } from 'rxjs';
 import { describe, it } from 'vitest';
-import type { DecodedStats } from '../src/model/records.js';
+import type { ContainerSample } from '../src/model/containerSample.js';
 import { toPoints } from '../src/transform/toPoints.js';
+import { toSample } from '../src/validate/toSample.js';
 import { fixtureLines } from '../test/support/fixtures.js';
 import { testScheduler } from './testScheduler.js';
 
@@ -9,11 +10,11 @@ const web = { id: 'a'.repeat(64), name: 'web-1', image: 'local/busybox', labels:
 const db = { id: 'b'.repeat(64), name: 'db-1', image: 'local/busybox', labels: {} };
 // Polled records (no precpu): the CPU base is the collector's own previous record of the container.
 const polled = fixtureLines('stream-busy-cgroupv1.ndjson').map((line) => ({ ...JSON.parse(line), precpu_stats: {} }));
-const records: Record<string, DecodedStats> = {
-  a: { container: web, stats: polled[0] },
-  b: { container: web, stats: polled[1] },
-  x: { container: db, stats: polled[2] },
-  z: { container: web, stats: { ...polled[3], read: '0001-01-01T00:00:00Z' } },
+const records: Record<string, ContainerSample> = {
+  a: toSample(web, polled[0]),
+  b: toSample(web, polled[1]),
+  x: toSample(db, polled[2]),
+  z: toSample(web, { ...polled[3], read: '0001-01-01T00:00:00Z' }),
 };
 // Points as `<measurement>@<container>`.
 const names = map(
@@ -44,7 +45,7 @@ describe('toPoints: Transform', () => {
   it('passes an error on after the points made so far, and emits nothing for a silent source', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold('-a----#', records).pipe(toPoints(), names)).toBe('-(mn)-#', v);
-      expectObservable(cold<DecodedStats>('-').pipe(toPoints(), names), '^-!').toBe('--');
+      expectObservable(cold<ContainerSample>('-').pipe(toPoints(), names), '^-!').toBe('--');
     });
   });
 });

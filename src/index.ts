@@ -8,9 +8,16 @@
  */
 // model: the data that flows between the stages
 export type { ContainerRef } from './model/container.js';
-export type { DecodedStats, RawRecord } from './model/records.js';
+export type { RawRecord } from './model/records.js';
+export type {
+  BlockDeviceSample,
+  ContainerSample,
+  CpuSample,
+  MemorySample,
+  NetworkSample,
+  PreviousCpu,
+} from './model/containerSample.js';
 export type { ContainerStatus, CpuLimit, StatusRecord } from './model/lifecycle.js';
-export { StatsRecord } from './model/statsRecord.js';
 export { type FieldValue, Int, type Point, int } from './model/point.js';
 export type { Chunk, ChunkBatch } from './model/chunk.js';
 export type { DeviceNamer } from './model/device.js';
@@ -31,6 +38,8 @@ export { readWindows } from './sources/readWindows.js';
 // parse, validate, transform, encode, batch, deliver
 export { frameLines } from './parse/frameLines.js';
 export { type DecodeOptions, decodeRecord, decodeStats } from './validate/decodeStats.js';
+export { StatsRecord } from './validate/engineStats.js';
+export { toSample } from './validate/toSample.js';
 export { type ToPointsOptions, toPoints } from './transform/toPoints.js';
 export { type ContainerPointOptions, containerPoint, toContainerPoints } from './transform/containerPoint.js';
 export { type TagOptions, containerTagger } from './transform/containerTags.js';

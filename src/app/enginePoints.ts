@@ -1,21 +1,8 @@
-import {
-  EMPTY,
-  type Observable,
-  type SchedulerLike,
-  defer,
-  map,
-  merge,
-  scan,
-  share,
-  startWith,
-  switchMap,
-  withLatestFrom,
-} from 'rxjs';
+import { EMPTY, type Observable, type SchedulerLike, defer, merge, share, switchMap, tap } from 'rxjs';
 import type { Config } from '../config/keys.js';
 import type { CpuLimit } from '../model/lifecycle.js';
 import type { Logger } from '../model/logger.js';
 import type { Point } from '../model/point.js';
-import type { DecodedStats } from '../model/records.js';
 import type { TelemetrySink } from '../model/telemetry.js';
 import { type AllStatsOptions, apiSource } from '../sources/apiSource.js';
 import { cgroupSource } from '../sources/cgroupSource.js';
@@ -48,7 +35,7 @@ export const statusIntervalMs = (config: Config): number =>
 
 /**
  * Collection up to points, as the configuration says, for one engine at a time: its source's
- * decoded stats joined with the CPU limits of their containers, made into points tagged with the
+ * samples with the CPU limits of their containers, made into points tagged with the
  * engine's `host`, merged with the containers' `container` points. The daemon encodes and
  * delivers them; `top` shows them.
  */
@@ -104,22 +91,22 @@ export function enginePoints(
   };
 
   const points$ = (engine: Engine, host: string): Observable<Point> => {
-    const states$ = wantsLifecycle ? containerStates$(engine, states, scheduler).pipe(share()) : EMPTY;
-    const limits$ = states$.pipe(
-      scan(foldCpuLimits, new Map<string, CpuLimit>()),
-      startWith(new Map<string, CpuLimit>()),
-    );
+    // The CPU limits of this subscription's containers, folded from their statuses and looked up
+    // per sample: no object per sample to join them.
+    const limits = new Map<string, CpuLimit>();
+    const states$ = wantsLifecycle
+      ? containerStates$(engine, states, scheduler).pipe(
+          tap((status) => foldCpuLimits(limits, status)),
+          share(),
+        )
+      : EMPTY;
     const stats$ = source.stats$(engine).pipe(
-      withLatestFrom(limits$),
-      map(([record, limits]): DecodedStats => {
-        const cpuLimit = limits.get(record.container.id);
-        return cpuLimit ? { ...record, cpuLimit } : record;
-      }),
       toPoints({
         tags: { host },
         containerTags,
         select,
         telemetry,
+        ...(wantsLifecycle ? { cpuLimitOf: (id: string) => limits.get(id) } : {}),
         ...(engineIsLocal(engine.address) ? { deviceName: sysfsDeviceNamer() } : {}),
       }),
     );

@@ -13,14 +13,24 @@ export interface ContainerSample {
   /** When the counters were read, exact to the ns. */
   readonly at: Instant;
   readonly cpu?: CpuSample;
-  /** The source's own previous CPU sample (the Engine API's `precpu_stats`), the base of the CPU deltas when it has one. */
-  readonly previous?: { readonly at: Instant; readonly cpu: CpuSample };
+  /**
+   * The source's own previous CPU sample (the Engine API's `precpu_stats`), the base of the CPU
+   * deltas when it has one; absent when it has none that can be used (a stream's first record,
+   * a one-shot poll): transform then takes its own previous sample of the container.
+   */
+  readonly previous?: PreviousCpu;
   readonly memory?: MemorySample;
   readonly pids?: { readonly current?: number; readonly limit?: number };
   /** Per network interface, by name; undefined when the container has no network of its own. */
   readonly networks?: readonly NetworkSample[];
   /** Per block device. */
   readonly blockio?: readonly BlockDeviceSample[];
+}
+
+/** A CPU sample and when it was read: the base the next sample's CPU deltas are taken against. */
+export interface PreviousCpu {
+  readonly at: Instant;
+  readonly cpu: CpuSample;
 }
 
 export interface CpuSample {
@@ -41,17 +51,24 @@ export interface CpuSample {
    * (`docker stats` on Windows, whose base is wall-clock time × `onlineCpus`).
    */
   readonly percentOf: 'cpu' | 'host';
+  /** CFS bandwidth control's counters, each where the source has it. */
   readonly throttling?: {
-    readonly periods: number;
-    readonly throttledPeriods: number;
-    readonly throttledNs: number;
+    readonly periods?: number;
+    readonly throttledPeriods?: number;
+    readonly throttledNs?: number;
   };
 }
 
 export interface MemorySample {
-  /** What the kernel charges the container (cgroup `memory.usage_in_bytes` / `memory.current`; Windows: its private working set). */
+  /**
+   * What the kernel charges the container (cgroup `memory.usage_in_bytes` / `memory.current`;
+   * Windows: its private working set).
+   */
   readonly usageBytes: number;
-  /** Page cache the kernel may reclaim first: `docker stats` leaves it out of the usage (v1 `total_inactive_file`, v2 `inactive_file`). */
+  /**
+   * Page cache the kernel may reclaim first: `docker stats` leaves it out of the usage when it is
+   * smaller (v1 `total_inactive_file`, v2 `inactive_file`).
+   */
   readonly inactiveFileBytes?: number;
   /** Its limit; a source reports no limit as the host's memory, as the engine does. */
   readonly limitBytes?: number;

@@ -32,6 +32,17 @@ export function parseInstant(text: string): Instant | undefined {
   return { seconds, nanos: m[2] ? Number(m[2].padEnd(9, '0')) : 0 };
 }
 
+/**
+ * The instant of wall-clock ms with a fraction (`performance.timeOrigin + performance.now()`): the
+ * sub-ms digits to the ns that a double holds (about a quarter µs for today's ms).
+ */
+export function instantOfMs(ms: number): Instant {
+  const whole = Math.floor(ms);
+  const nanosInMs = Math.min(999_999, Math.floor((ms - whole) * 1e6));
+  const seconds = Math.floor(whole / 1000);
+  return { seconds, nanos: (whole - seconds * 1000) * 1e6 + nanosInMs };
+}
+
 /** Decimal nanoseconds since the epoch, for the line protocol. */
 export function toNanoString({ seconds, nanos }: Instant): string {
   return seconds === 0 ? String(nanos) : `${seconds}${String(nanos).padStart(9, '0')}`;

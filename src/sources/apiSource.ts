@@ -77,7 +77,8 @@ export function allStats$(
 }
 
 /**
- * The Engine API source: `allStats$` and then `decodeStats` (JSON.parse and the io-ts codec), in
+ * The Engine API source: `allStats$` and then `decodeStats` (JSON.parse, the io-ts codec and the
+ * Engine API adapter to samples), in
  * stream mode (the engine pushes a record a second per container) or poll mode (one-shot requests).
  */
 export function apiSource(options: AllStatsOptions = {}, scheduler: SchedulerLike = asyncScheduler): StatsSource {

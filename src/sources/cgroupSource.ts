@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { EMPTY, type Observable, type SchedulerLike, asyncScheduler, catchError, defer, map, switchMap } from 'rxjs';
 import type { ContainerRef } from '../model/container.js';
+import type { ContainerSample } from '../model/containerSample.js';
 import { silentLogger } from '../model/logger.js';
-import type { DecodedStats, RawRecord } from '../model/records.js';
-import type { StatsRecord } from '../model/statsRecord.js';
+import type { RawRecord } from '../model/records.js';
 import { noTelemetry } from '../model/telemetry.js';
 import { concurrencyGate } from '../rx/concurrencyGate.js';
 import { type RetryNotice, retryBackoff, statusOf } from '../rx/retryBackoff.js';
 import { decodeStats } from '../validate/decodeStats.js';
 import { type AllStatsOptions, sharedPolling } from './apiSource.js';
 import { CgroupUnreadable, parseProcCgroup, resolveLayout } from './cgroup/cgroupPaths.js';
-import type { CgroupTarget, HostView } from './cgroup/cgroupRecord.js';
+import type { CgroupTarget, HostView } from './cgroup/cgroupSample.js';
 import { cgroupSampler } from './cgroup/cgroupSampler.js';
 import { hostFiles, pathExists } from './cgroup/hostFiles.js';
 import { CgroupReadFailed } from './cgroup/readFaults.js';
@@ -30,7 +30,7 @@ export interface CgroupSourceOptions extends AllStatsOptions {
   /** HOST_PROC and HOST_CGROUP: the host's /proc and /sys/fs/cgroup, as mounted for the collector. */
   readonly hostProc?: string;
   readonly hostCgroup?: string;
-  /** Wall-clock ms for the records' `read` (default: the scheduler's now). */
+  /** Wall-clock ms for the samples' time (default: the scheduler's now). */
   readonly clock?: () => number;
   /** While true, ticks are skipped (the buffer's `block` policy); `paused$` is for the API's streams. */
   readonly pressure$?: Observable<boolean>;
@@ -43,7 +43,8 @@ export const MAX_CONCURRENT_INSPECTS = 32;
 class NotRunning extends Error {}
 
 /** Where a container's files are, from the engine's inspect and its init process's /proc/<pid>/cgroup. */
-function targetOf(info: InspectedContainer, id: string, host: HostView, cgroupRoot: string): CgroupTarget {
+function targetOf(info: InspectedContainer, container: ContainerRef, host: HostView, cgroupRoot: string): CgroupTarget {
+  const { id } = container;
   if (!info.State.Running || info.State.Pid <= 0) throw new NotRunning();
   let text: string;
   try {
@@ -59,13 +60,13 @@ function targetOf(info: InspectedContainer, id: string, host: HostView, cgroupRo
     layout.version === 1 &&
     layout.dirs.blkio !== undefined &&
     pathExists(`${layout.dirs.blkio}/blkio.io_serviced_recursive`);
-  return { id, pid: info.State.Pid, layout, networks: info.HostConfig.NetworkMode !== 'host', blkioCfq };
+  return { id, container, pid: info.State.Pid, layout, networks: info.HostConfig.NetworkMode !== 'host', blkioCfq };
 }
 
 /**
  * The cgroup source: discovery and the containers' lifecycle from the engine, as for the API
  * source, but each container's stats read from the kernel's files (`cgroupSampler`: one timer
- * for all, every `sampleIntervalMs`), in records shaped as the engine's. The engine's own work is
+ * for all, every `sampleIntervalMs`), as samples made from the files. The engine's own work is
  * one inspect per container. With `choice: 'auto'`, a container whose files cannot be read here
  * (a remote engine, another pid or cgroup namespace, files not mounted, or reads that keep failing
  * with EMFILE, EACCES... after the sampler's retries, or an inspect answer that does not decode)
@@ -76,7 +77,7 @@ function targetOf(info: InspectedContainer, id: string, host: HostView, cgroupRo
  *
  * ```
  * discovery: -a----b----------r(a)--
- * a:          (inspect) c---c---c--|     (c: a record read from a's cgroup files)
+ * a:          (inspect) c---c---c--|     (c: a sample read from a's cgroup files)
  * b:               (inspect: remote) r-r-r-r   (r: a record from the Engine API, in auto)
  * d:                       (inspect: 500 x5)(wait)(inspect) c---c--
  * e:                       (inspect: 500 x5)(wait)...(4th time) r-r-r   (a minute at most)
@@ -90,7 +91,7 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
   const decode = decodeStats({ log, telemetry });
   return {
     name: options.choice,
-    stats$: (engine: Engine): Observable<DecodedStats> =>
+    stats$: (engine: Engine): Observable<ContainerSample> =>
       defer(() => {
         const host = hostFiles(proc);
         const sampler = cgroupSampler(
@@ -108,7 +109,7 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
           say();
         };
         const local = engineIsLocal(engine.address);
-        const api = (container: ContainerRef, reason: string, error?: string): Observable<string | StatsRecord> => {
+        const api = (container: ContainerRef, reason: string, error?: string): Observable<string | ContainerSample> => {
           const said = { engine: engine.address, container: container.name, reason, ...(error ? { error } : {}) };
           if (options.choice === 'cgroup') {
             sayOnce(`strict:${reason}`, () =>
@@ -130,7 +131,7 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
             container,
           );
         };
-        const cgroup = (container: ContainerRef): Observable<string | StatsRecord> => {
+        const cgroup = (container: ContainerRef): Observable<string | ContainerSample> => {
           let warned = false;
           const onRetry = ({ error, delayMs }: RetryNotice): void => {
             if (warned) return;
@@ -139,7 +140,7 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
             log.warn(said, "cannot start reading this container's cgroup files; trying again with backoff");
           };
           return inspectGate(inspect$(engine, container.id, scheduler)).pipe(
-            map((info) => targetOf(info, container.id, host, cgroupRoot)),
+            map((info) => targetOf(info, container, host, cgroupRoot)),
             switchMap((target) => {
               sayOnce('cgroup', () =>
                 log.info(
@@ -174,16 +175,20 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
             }),
           );
         };
-        const streamOf = (container: ContainerRef): Observable<string | StatsRecord> =>
+        const streamOf = (container: ContainerRef): Observable<string | ContainerSample> =>
           local ? cgroup(container) : api(container, `the engine at ${engine.address} is not on this host`);
-        const label = (container: ContainerRef, value: string | StatsRecord): RawRecord | DecodedStats =>
-          typeof value === 'string' ? { container, line: value } : { container, stats: value };
+        const label = (container: ContainerRef, value: string | ContainerSample): RawRecord | ContainerSample =>
+          typeof value === 'string' ? { container, line: value } : renamed(value, container);
         const watch = { ...options, engine: engine.address };
         const discovery$ = containers$(engine, options.filters, { log, scheduler });
         return watchContainers(discovery$, streamOf, label, watch, scheduler).pipe(decode);
       }),
   };
 }
+
+/** A sample with the container as it is now named: the sample itself until the container is renamed. */
+const renamed = (sample: ContainerSample, container: ContainerRef): ContainerSample =>
+  sample.container === container ? sample : { ...sample, container };
 
 /**
  * Tries to start reading a container's files after an unexpected failure (an inspect that failed

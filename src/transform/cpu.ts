@@ -1,115 +1,75 @@
-import { type Fields, has, int } from '../model/point.js';
-import { type CpuSample, type StatsRecord, isPodman, isWindows } from '../model/statsRecord.js';
-import { type Instant, nanosBetween } from '../model/timestamp.js';
+import type { ContainerSample, CpuSample, PreviousCpu } from '../model/containerSample.js';
+import { type Fields, int } from '../model/point.js';
+import { nanosBetween } from '../model/timestamp.js';
 
-/** The collector's own previous sample of a container: the base when the engine gives none. */
-export interface PreviousSample {
-  readonly cpu: CpuSample;
-  readonly read: Instant;
-}
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
- * The counters of a CPU sample that a later record is compared with, copied out of the record:
- * keeping `cpu_stats` itself would keep its per-CPU array and throttling object alive for a
- * second per container, long enough to be promoted to V8's old generation, which at 10,000
- * containers is garbage the full collections must then clear.
+ * The counters of a CPU sample that a later sample is compared with, copied out of it: keeping
+ * the sample itself would keep its throttling object (and, for the Engine API, the decoded record
+ * it came with) alive for a second per container, long enough to be promoted to V8's old
+ * generation, which at 10,000 containers is garbage the full collections must then clear.
  */
 export function cpuBase(cpu: CpuSample): CpuSample {
-  const usage = cpu.cpu_usage;
-  const base: CpuSample = {};
-  if (usage) {
-    base.cpu_usage = { total_usage: usage.total_usage };
-    if (usage.usage_in_kernelmode !== undefined) base.cpu_usage.usage_in_kernelmode = usage.usage_in_kernelmode;
-    if (usage.usage_in_usermode !== undefined) base.cpu_usage.usage_in_usermode = usage.usage_in_usermode;
-  }
-  if (cpu.system_cpu_usage !== undefined) base.system_cpu_usage = cpu.system_cpu_usage;
+  const base: Mutable<CpuSample> = { usageNs: cpu.usageNs, percentOf: cpu.percentOf };
+  if (cpu.systemNs !== undefined) base.systemNs = cpu.systemNs;
+  if (cpu.userNs !== undefined) base.userNs = cpu.userNs;
+  if (cpu.hostNs !== undefined) base.hostNs = cpu.hostNs;
   return base;
 }
 
-interface Base {
-  readonly cpu: CpuSample;
-  readonly read: Instant | undefined;
-}
-
-const hasCpu = (s: CpuSample | undefined): s is CpuSample & Required<Pick<CpuSample, 'cpu_usage'>> =>
-  has(s?.cpu_usage) && s.cpu_usage.total_usage > 0;
+const hasCpu = (cpu: CpuSample | undefined): cpu is CpuSample => cpu !== undefined && cpu.usageNs > 0;
 
 /**
- * `cpu` fields, the docker CLI's formulas, on the delta against the engine's precpu_stats, else
- * against the collector's previous record of the container (first record, one-shot polling).
- * Without a base, or when a counter went backwards (restart), there is no point: never a
- * lifetime average, never a negative percentage.
+ * `cpu` fields, the docker CLI's formulas, on the delta against the source's previous sample,
+ * else against the collector's previous sample of the container (first record, one-shot
+ * polling). Without a base, or when a counter went backwards (restart), there is no point:
+ * never a lifetime average, never a negative percentage. The rule is read off the sample:
  *
- * Linux:   usage_percent = Δtotal_usage / Δsystem_cpu_usage × online_cpus × 100
- *          (online_cpus, else the length of percpu_usage, else 1)
- * Windows: usage_percent = Δtotal_usage / (Δread in 100 ns × num_procs) × 100
- * Podman:  usage_percent = Δtotal_usage / Δread in ns × 100, as `podman stats` computes it (its
- *          `system_cpu_usage` is the host's busy time: `isPodman`)
- * system_percent and user_percent: the same with usage_in_kernelmode / usage_in_usermode.
+ * with hostNs:           usage_percent = Δusage / ΔhostNs × onlineCpus × 100   (docker stats on Linux;
+ *                        onlineCpus else 1)
+ * without, 100 % a CPU:  usage_percent = Δusage / Δwall × 100                (podman stats)
+ * without, the host:     usage_percent = Δusage / (Δwall × onlineCpus) × 100  (docker stats on Windows)
+ * system_percent and user_percent: the same with systemNs / userNs.
  */
-export function cpuFields(
-  record: StatsRecord,
-  read: Instant,
-  previous: PreviousSample | undefined,
-  preread: Instant | undefined,
-): Fields | undefined {
-  const cpu = record.cpu_stats;
+export function cpuFields(sample: ContainerSample, previous: PreviousCpu | undefined): Fields | undefined {
+  const cpu = sample.cpu;
   if (!hasCpu(cpu)) return undefined;
-  const windows = isWindows(record);
-  const podman = isPodman(record);
-  const base = chooseBase(record, windows || podman, previous, preread);
+  const base = sample.previous ?? previous;
   if (!base || !hasCpu(base.cpu)) return undefined;
 
   // The docker CLI's arithmetic, in its order, so that the numbers agree to the last digit.
   let percent: (delta: number) => number;
-  if (windows) {
-    if (!base.read) return undefined;
-    const possibleIntervals = Math.floor(nanosBetween(base.read, read) / 100) * (record.num_procs ?? 0);
-    if (!(possibleIntervals > 0)) return undefined;
-    percent = (delta) => (delta / possibleIntervals) * 100;
-  } else if (podman) {
-    const wallNs = base.read ? nanosBetween(base.read, read) : 0;
-    if (!(wallNs > 0)) return undefined;
-    percent = (delta) => (delta / wallNs) * 100;
+  if (cpu.hostNs !== undefined) {
+    if (base.cpu.hostNs === undefined) return undefined;
+    const hostDelta = cpu.hostNs - base.cpu.hostNs;
+    const cpus = cpu.onlineCpus || 1;
+    if (!(hostDelta > 0)) return undefined;
+    percent = (delta) => (delta / hostDelta) * cpus * 100;
   } else {
-    if (!has(cpu.system_cpu_usage) || !has(base.cpu.system_cpu_usage)) return undefined;
-    const systemDelta = cpu.system_cpu_usage - base.cpu.system_cpu_usage;
-    const cpus = cpu.online_cpus || cpu.cpu_usage.percpu_usage?.length || 1;
-    if (!(systemDelta > 0)) return undefined;
-    percent = (delta) => (delta / systemDelta) * cpus * 100;
+    const wallNs = nanosBetween(base.at, sample.at);
+    // 100 % the host: the CLI floors Δread to its 100 ns unit, which the Windows times are multiples of.
+    const possibleNs = cpu.percentOf === 'host' ? wallNs * (cpu.onlineCpus ?? 0) : wallNs;
+    if (!(possibleNs > 0)) return undefined;
+    percent = (delta) => (delta / possibleNs) * 100;
   }
-  const totalDelta = cpu.cpu_usage.total_usage - base.cpu.cpu_usage.total_usage;
+  const totalDelta = cpu.usageNs - base.cpu.usageNs;
   if (totalDelta < 0) return undefined;
 
   const fields: Fields = { usage_percent: percent(totalDelta) };
   const share = (now: number | undefined, before: number | undefined): number | undefined =>
-    has(now) && has(before) && now >= before ? percent(now - before) : undefined;
-  const system = share(cpu.cpu_usage.usage_in_kernelmode, base.cpu.cpu_usage.usage_in_kernelmode);
-  const user = share(cpu.cpu_usage.usage_in_usermode, base.cpu.cpu_usage.usage_in_usermode);
+    now !== undefined && before !== undefined && now >= before ? percent(now - before) : undefined;
+  const system = share(cpu.systemNs, base.cpu.systemNs);
+  const user = share(cpu.userNs, base.cpu.userNs);
   if (system !== undefined) fields.system_percent = system;
   if (user !== undefined) fields.user_percent = user;
 
-  const throttling = cpu.throttling_data;
-  if (has(throttling?.periods)) fields.throttling_periods = int(throttling.periods);
-  if (has(throttling?.throttled_periods)) fields.throttled_periods = int(throttling.throttled_periods);
-  if (has(throttling?.throttled_time)) fields.throttled_time_ns = int(throttling.throttled_time);
-  if (has(record.pids_stats?.current)) fields.pids_current = int(record.pids_stats.current);
-  if (has(record.pids_stats?.limit)) fields.pids_limit = int(record.pids_stats.limit);
+  const throttling = cpu.throttling;
+  if (throttling?.periods !== undefined) fields.throttling_periods = int(throttling.periods);
+  if (throttling?.throttledPeriods !== undefined) fields.throttled_periods = int(throttling.throttledPeriods);
+  if (throttling?.throttledNs !== undefined) fields.throttled_time_ns = int(throttling.throttledNs);
+  const pids = sample.pids;
+  if (pids?.current !== undefined) fields.pids_current = int(pids.current);
+  if (pids?.limit !== undefined) fields.pids_limit = int(pids.limit);
   return fields;
-}
-
-/** `byRead`: the base's time is its `read` (Windows, Podman), not its `system_cpu_usage`. */
-function chooseBase(
-  record: StatsRecord,
-  byRead: boolean,
-  previous: PreviousSample | undefined,
-  preread: Instant | undefined,
-): Base | undefined {
-  const pre = record.precpu_stats;
-  // The engine's precpu is empty on a stream's first record and on every one-shot record.
-  const enginePre = byRead
-    ? hasCpu(pre) && preread !== undefined && preread.seconds > 0
-    : hasCpu(pre) && (pre.system_cpu_usage ?? 0) > 0;
-  if (enginePre && pre) return { cpu: pre, read: preread };
-  return previous;
 }

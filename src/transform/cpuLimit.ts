@@ -1,15 +1,15 @@
+import type { ContainerSample } from '../model/containerSample.js';
 import type { CpuLimit, StatusRecord } from '../model/lifecycle.js';
 import type { Fields } from '../model/point.js';
-import type { StatsRecord } from '../model/statsRecord.js';
 
 /**
  * The CPUs a container may use: its `--cpus` or quota, else its cpuset when that is smaller than
- * the host (`online_cpus` of the record), else none: no limit, and no field invented for it.
+ * the host (`onlineCpus` of the sample), else none: no limit, and no field invented for it.
  */
-export function limitCpus(limit: CpuLimit | undefined, record: StatsRecord): number | undefined {
+export function limitCpus(limit: CpuLimit | undefined, sample: ContainerSample): number | undefined {
   if (!limit) return undefined;
   if (limit.cpus !== undefined && limit.cpus > 0) return limit.cpus;
-  const host = record.cpu_stats?.online_cpus || record.cpu_stats?.cpu_usage?.percpu_usage?.length;
+  const host = sample.cpu?.onlineCpus;
   return limit.cpusetCpus !== undefined && host !== undefined && limit.cpusetCpus < host ? limit.cpusetCpus : undefined;
 }
 
@@ -20,10 +20,10 @@ export function limitCpus(limit: CpuLimit | undefined, record: StatsRecord): num
  */
 export function withLimit(
   fields: Fields | undefined,
-  record: StatsRecord,
+  sample: ContainerSample,
   limit: CpuLimit | undefined,
 ): Fields | undefined {
-  const cpus = limitCpus(limit, record);
+  const cpus = limitCpus(limit, sample);
   if (!fields || cpus === undefined || typeof fields.usage_percent !== 'number') return fields;
   fields.limit_cpus = cpus;
   fields.limit_percent = fields.usage_percent / cpus;

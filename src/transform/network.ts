@@ -1,42 +1,20 @@
+import type { NetworkSample } from '../model/containerSample.js';
 import { type Fields, int } from '../model/point.js';
-import type { NetworkStats } from '../model/statsRecord.js';
-
-const COUNTERS = [
-  'rx_bytes',
-  'tx_bytes',
-  'rx_packets',
-  'tx_packets',
-  'rx_errors',
-  'tx_errors',
-  'rx_dropped',
-  'tx_dropped',
-] as const;
 
 /**
- * Podman's compat API sums the container's interfaces into one entry named `network` (or the
- * endpoint id) and writes its packet and error counters as 0: one point, `interface=all`, with
- * the two byte counters it really has, which is what `podman stats` shows as NET IO.
+ * `network` fields per interface: its counters as integers, the byte counters always, the
+ * others where the source has them. None without networks.
  */
-export const PODMAN_INTERFACE = 'all';
-
-/** `network` fields per interface: the engine's eight counters, as integers. None without networks. */
-export function networkFields(
-  networks: Record<string, NetworkStats> | null | undefined,
-  podman = false,
-): Array<[string, Fields]> {
+export function networkFields(networks: readonly NetworkSample[] | undefined): Array<[string, Fields]> {
   if (!networks) return [];
-  if (podman) {
-    let rx = 0;
-    let tx = 0;
-    for (const counters of Object.values(networks)) {
-      rx += counters.rx_bytes;
-      tx += counters.tx_bytes;
-    }
-    return [[PODMAN_INTERFACE, { rx_bytes: int(rx), tx_bytes: int(tx) }]];
-  }
-  return Object.entries(networks).map(([name, counters]) => {
-    const fields: Fields = {};
-    for (const key of COUNTERS) fields[key] = int(counters[key]);
-    return [name, fields];
+  return networks.map((n) => {
+    const fields: Fields = { rx_bytes: int(n.rxBytes), tx_bytes: int(n.txBytes) };
+    if (n.rxPackets !== undefined) fields.rx_packets = int(n.rxPackets);
+    if (n.txPackets !== undefined) fields.tx_packets = int(n.txPackets);
+    if (n.rxErrors !== undefined) fields.rx_errors = int(n.rxErrors);
+    if (n.txErrors !== undefined) fields.tx_errors = int(n.txErrors);
+    if (n.rxDropped !== undefined) fields.rx_dropped = int(n.rxDropped);
+    if (n.txDropped !== undefined) fields.tx_dropped = int(n.txDropped);
+    return [n.name, fields];
   });
 }

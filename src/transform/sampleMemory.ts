@@ -1,9 +1,11 @@
 import type { ContainerRef } from '../model/container.js';
+import type { PreviousCpu } from '../model/containerSample.js';
 import { containerTagger } from './containerTags.js';
-import type { PreviousSample } from './cpu.js';
 
 export interface ContainerEntry {
-  previous: PreviousSample | undefined;
+  previous: PreviousCpu | undefined;
+  /** When its last sample was taken, in seconds since the epoch. */
+  lastSeconds: number;
   readonly name: string;
   /** The container's tag set, and one per interface or device: the same objects every record. */
   readonly tags: Readonly<Record<string, string>>;
@@ -34,25 +36,26 @@ export class SampleMemory {
     let entry = this.containers.get(container.id);
     if (!entry || entry.name !== container.name) {
       const tags = { ...this.extraTags, ...this.tagsOf(container) };
-      entry = { previous: entry?.previous, name: container.name, tags, extraTags: new Map() };
+      const lastSeconds = entry?.lastSeconds ?? 0;
+      entry = { previous: entry?.previous, lastSeconds, name: container.name, tags, extraTags: new Map() };
       this.containers.set(container.id, entry);
     }
     return entry;
   }
 
-  /** The previous sample of the container, replaced by `next`. */
-  swap(entry: ContainerEntry, next: PreviousSample): PreviousSample | undefined {
+  /** The previous CPU sample of the container, replaced by `next` (none when this one had none), taken at `seconds`. */
+  swap(entry: ContainerEntry, next: PreviousCpu | undefined, seconds: number): PreviousCpu | undefined {
     const previous = entry.previous;
     entry.previous = next;
-    if (++this.sinceSweep >= 4096) this.sweep(next.read.seconds);
+    entry.lastSeconds = seconds;
+    if (++this.sinceSweep >= 4096) this.sweep(seconds);
     return previous;
   }
 
   private sweep(nowSeconds: number): void {
     this.sinceSweep = 0;
     const oldest = nowSeconds - this.forgetAfterMs / 1000;
-    for (const [id, entry] of this.containers)
-      if (!entry.previous || entry.previous.read.seconds < oldest) this.containers.delete(id);
+    for (const [id, entry] of this.containers) if (entry.lastSeconds < oldest) this.containers.delete(id);
   }
 }
 

@@ -1,11 +1,11 @@
 import { type OperatorFunction, defer, mergeMap } from 'rxjs';
 import type { ContainerRef } from '../model/container.js';
+import type { ContainerSample } from '../model/containerSample.js';
 import type { DeviceNamer } from '../model/device.js';
+import type { CpuLimit } from '../model/lifecycle.js';
 import type { Fields, Point } from '../model/point.js';
-import type { DecodedStats } from '../model/records.js';
-import { isPodman, isWindows } from '../model/statsRecord.js';
 import { type TelemetrySink, noTelemetry } from '../model/telemetry.js';
-import { parseInstant, toNanoString } from '../model/timestamp.js';
+import { toNanoString } from '../model/timestamp.js';
 import { blockioFields } from './blockio.js';
 import { cpuBase, cpuFields } from './cpu.js';
 import { withLimit } from './cpuLimit.js';
@@ -26,60 +26,58 @@ export interface ToPointsOptions {
   readonly select?: ((point: Point) => Point | undefined) | undefined;
   /** Told `record-transformed` with the number of points of each record. */
   readonly telemetry?: TelemetrySink;
+  /**
+   * A container's CPU limit, by its id, when known (from its inspect): for `cpu.limit_percent`.
+   * Looked up per sample, so that joining it costs no object per sample.
+   */
+  readonly cpuLimitOf?: (containerId: string) => CpuLimit | undefined;
 }
 
 /**
- * The points of one record: `cpu`, `memory`, one `network` per interface, one `blockio` per
- * device, each tagged with the container and stamped with the record's `read` in ns. A record
- * with a zero (or pre-1970) `read` yields none.
+ * The points of one sample: `cpu`, `memory`, one `network` per interface, one `blockio` per
+ * device, each tagged with the container and stamped with the sample's time in ns. A sample at
+ * or before the epoch (the engine's zeroed record of a stopped container) yields none.
  */
-export function recordPoints(
-  { container, stats, cpuLimit }: DecodedStats,
-  memory: SampleMemory,
-  options: ToPointsOptions = {},
-): Point[] {
-  const read = parseInstant(stats.read);
-  if (!read || read.seconds <= 0) return [];
-  const windows = isWindows(stats);
-  const podman = isPodman(stats);
-  // Only Windows' and Podman's formulas need preread (Docker's on Linux uses system_cpu_usage).
-  const preread = (windows || podman) && stats.preread !== undefined ? parseInstant(stats.preread) : undefined;
+export function samplePoints(sample: ContainerSample, memory: SampleMemory, options: ToPointsOptions = {}): Point[] {
+  const { container, at } = sample;
+  if (at.seconds <= 0) return [];
   const entry = memory.entry(container);
-  const previous = memory.swap(entry, { cpu: cpuBase(stats.cpu_stats), read });
-  const timestamp = toNanoString(read);
+  const previous = memory.swap(entry, sample.cpu && { at, cpu: cpuBase(sample.cpu) }, at.seconds);
+  const timestamp = toNanoString(at);
   const points: Point[] = [];
-  const { select } = options;
+  const { select, cpuLimitOf } = options;
   const push = (measurement: string, fields: Fields | undefined, tags = entry.tags): void => {
     if (!fields) return;
     const point = select ? select({ measurement, tags, fields, timestamp }) : { measurement, tags, fields, timestamp };
     if (point) points.push(point);
   };
-  push('cpu', withLimit(cpuFields(stats, read, previous, preread), stats, cpuLimit));
-  push('memory', memoryFields(stats.memory_stats, windows));
-  for (const [name, fields] of networkFields(stats.networks, podman))
+  const cpu = cpuFields(sample, previous);
+  push('cpu', cpuLimitOf ? withLimit(cpu, sample, cpuLimitOf(container.id)) : cpu);
+  push('memory', memoryFields(sample.memory));
+  for (const [name, fields] of networkFields(sample.networks))
     push('network', fields, tagsWith(entry, 'interface', name));
-  for (const [device, fields] of blockioFields(stats, options.deviceName))
+  for (const [device, fields] of blockioFields(sample.blockio, options.deviceName))
     push('blockio', fields, tagsWith(entry, 'device', device));
   return points;
 }
 
 /**
- * Transform: each decoded record to its points, in order.
+ * Transform: each sample to its points, in order.
  *
  * ```
  * source: --r1------r2-------|        (r1: a container's first record: no CPU base yet)
  * result: --(mn)----(cmn)----|        (c: cpu, m: memory, n: network eth0)
  * ```
  */
-export function toPoints(options: ToPointsOptions = {}): OperatorFunction<DecodedStats, Point> {
+export function toPoints(options: ToPointsOptions = {}): OperatorFunction<ContainerSample, Point> {
   const telemetry = options.telemetry ?? noTelemetry;
   return (source) =>
     defer(() => {
       // one per subscription
       const memory = new SampleMemory(options.forgetAfterMs, options.tags, options.containerTags);
       return source.pipe(
-        mergeMap((record) => {
-          const points = recordPoints(record, memory, options);
+        mergeMap((sample) => {
+          const points = samplePoints(sample, memory, options);
           telemetry.next({ type: 'record-transformed', points: points.length });
           return points;
         }),

@@ -1,10 +1,12 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { type OperatorFunction, defer, filter, map } from 'rxjs';
+import type { ContainerSample } from '../model/containerSample.js';
 import { type Logger, silentLogger } from '../model/logger.js';
-import type { DecodedStats, RawRecord } from '../model/records.js';
-import { StatsRecord } from '../model/statsRecord.js';
+import type { RawRecord } from '../model/records.js';
 import { type TelemetrySink, noTelemetry } from '../model/telemetry.js';
+import { StatsRecord } from './engineStats.js';
 import { formatErrors } from './formatErrors.js';
+import { toSample } from './toSample.js';
 
 export interface DecodeOptions {
   readonly log?: Logger;
@@ -31,17 +33,19 @@ export function decodeRecord(line: string): StatsRecord | string {
 }
 
 /**
- * Parse and Validate: JSON.parse, then the io-ts codec. A record that fails is reported (every
- * time) and logged (the first failure of each container, with its name and a readable path),
- * then skipped: the container's stream goes on, other containers are untouched. Records a source
- * built itself (`DecodedStats`: the cgroup source's) are typed already and pass as they are.
+ * Parse and Validate: JSON.parse, then the io-ts codec, then the Engine API adapter (`toSample`).
+ * A record that fails is reported (every time) and logged (the first failure of each container,
+ * with its name and a readable path), then skipped: the container's stream goes on, other
+ * containers are untouched. Samples a source built itself (the cgroup source's) pass as they are.
  *
  * ```
  * source: --a--x--b--|     (x: `{"read":"..","cpu_stats":{"cpu_usage":{"total_usage":"x"}}}`)
  * result: --A-----B--|     (reported: Expecting number at cpu_stats.cpu_usage.total_usage but got "x")
  * ```
  */
-export function decodeStats(options: DecodeOptions = {}): OperatorFunction<RawRecord | DecodedStats, DecodedStats> {
+export function decodeStats(
+  options: DecodeOptions = {},
+): OperatorFunction<RawRecord | ContainerSample, ContainerSample> {
   const log = options.log ?? silentLogger;
   const telemetry = options.telemetry ?? noTelemetry;
   return (source) =>
@@ -55,14 +59,14 @@ function decodeEach(
   log: Logger,
   telemetry: TelemetrySink,
   logged: Set<string>,
-): OperatorFunction<RawRecord | DecodedStats, DecodedStats> {
+): OperatorFunction<RawRecord | ContainerSample, ContainerSample> {
   return (source) =>
     source.pipe(
-      map((item): DecodedStats | undefined => {
-        if ('stats' in item) return item;
+      map((item): ContainerSample | undefined => {
+        if (!('line' in item)) return item;
         const { container, line } = item;
         const result = decodeRecord(line);
-        if (typeof result !== 'string') return { container, stats: result };
+        if (typeof result !== 'string') return toSample(container, result);
         telemetry.next({ type: 'record-refused', container: container.name, reason: result });
         if (!logged.has(container.id)) {
           // Bounded: with container churn the ids would pile up; past this many, each is logged anew.
@@ -75,6 +79,6 @@ function decodeEach(
         }
         return undefined;
       }),
-      filter((decoded): decoded is DecodedStats => decoded !== undefined),
+      filter((sample): sample is ContainerSample => sample !== undefined),
     );
 }

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { Subscription } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DecodedStats } from '../../src/model/records.js';
+import type { ContainerSample } from '../../src/model/containerSample.js';
 import type { TelemetryEvent } from '../../src/model/telemetry.js';
 import { cgroupSource } from '../../src/sources/cgroupSource.js';
 import type { Engine } from '../../src/sources/engine/engine.js';
@@ -42,10 +42,10 @@ afterAll(async () => {
 });
 
 /** The source over the fake tree, its records, telemetry and log, until `done` holds. */
-async function run(choice: 'auto' | 'cgroup', done: (seen: DecodedStats[], events: TelemetryEvent[]) => boolean) {
+async function run(choice: 'auto' | 'cgroup', done: (seen: ContainerSample[], events: TelemetryEvent[]) => boolean) {
   const events: TelemetryEvent[] = [];
   const log = captureLogger();
-  const seen: DecodedStats[] = [];
+  const seen: ContainerSample[] = [];
   const source = cgroupSource({
     choice,
     sampleIntervalMs: 20,
@@ -66,10 +66,10 @@ async function run(choice: 'auto' | 'cgroup', done: (seen: DecodedStats[], event
   return { seen, events, log, opened };
 }
 
-const fromFake = (seen: DecodedStats[], n: string): number =>
-  seen.filter((d) => d.container.name === name(n) && d.stats.memory_stats?.usage === FAKE_USAGE).length;
-const fromEngine = (seen: DecodedStats[], n: string): number =>
-  seen.filter((d) => d.container.name === name(n) && d.stats.memory_stats?.usage !== FAKE_USAGE).length;
+const fromFake = (seen: ContainerSample[], n: string): number =>
+  seen.filter((d) => d.container.name === name(n) && d.memory?.usageBytes === FAKE_USAGE).length;
+const fromEngine = (seen: ContainerSample[], n: string): number =>
+  seen.filter((d) => d.container.name === name(n) && d.memory?.usageBytes !== FAKE_USAGE).length;
 
 describe('the cgroup source when a container’s files cannot be read (EACCES)', () => {
   it('auto: after its retries, each such container is read from the Engine API, said once for both; the other stays on its files', async () => {

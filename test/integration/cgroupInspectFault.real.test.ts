@@ -1,6 +1,6 @@
 import type { Subscription } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DecodedStats } from '../../src/model/records.js';
+import type { ContainerSample } from '../../src/model/containerSample.js';
 import type { TelemetryEvent } from '../../src/model/telemetry.js';
 import { cgroupSource } from '../../src/sources/cgroupSource.js';
 import { connectEngine } from '../../src/sources/engine/engine.js';
@@ -38,7 +38,7 @@ afterAll(async () => {
 describe('the cgroup source when the engine answers an inspect with HTTP 500', () => {
   it('auto: every container is read from its cgroup files, none moved to the Engine API; a failed inspect is said once', async () => {
     const events: TelemetryEvent[] = [];
-    const seen: DecodedStats[] = [];
+    const seen: ContainerSample[] = [];
     const log = captureLogger();
     const source = cgroupSource({
       choice: 'auto',

@@ -1,6 +1,6 @@
 import type { Subscription } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DecodedStats } from '../../src/model/records.js';
+import type { ContainerSample } from '../../src/model/containerSample.js';
 import type { TelemetryEvent } from '../../src/model/telemetry.js';
 import { cgroupSource } from '../../src/sources/cgroupSource.js';
 import { connectEngine } from '../../src/sources/engine/engine.js';
@@ -39,7 +39,7 @@ afterAll(async () => {
 describe('the cgroup source when a container’s inspect never succeeds', () => {
   it('auto: an undecodable answer moves it to the API at once, endless 500s after a few retries; a removed one stops being inspected', async () => {
     const events: TelemetryEvent[] = [];
-    const seen: DecodedStats[] = [];
+    const seen: ContainerSample[] = [];
     const log = captureLogger();
     const source = cgroupSource({
       choice: 'auto',

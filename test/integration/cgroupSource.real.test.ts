@@ -1,13 +1,13 @@
 import { type Subscription, firstValueFrom, map, take, timeout, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DecodedStats } from '../../src/model/records.js';
-import type { StatsRecord } from '../../src/model/statsRecord.js';
+import type { ContainerSample } from '../../src/model/containerSample.js';
 import type { TelemetryEvent } from '../../src/model/telemetry.js';
-import { parseInstant } from '../../src/model/timestamp.js';
 import { cgroupSource } from '../../src/sources/cgroupSource.js';
 import { containerStats$ } from '../../src/sources/engine/containerStats.js';
 import type { Engine } from '../../src/sources/engine/engine.js';
 import { decodeRecord } from '../../src/validate/decodeStats.js';
+import type { StatsRecord } from '../../src/validate/engineStats.js';
+import { toSample } from '../../src/validate/toSample.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { dockerCli, dockerStatsBytes as bytes } from '../support/dockerCli.js';
 import { logLines, spawnDaemon } from '../support/daemon.js';
@@ -38,8 +38,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => boxes.removeAll());
 
-/** The next cgroup record of one container, from the cgroup source in `cgroup` (strict) mode. */
-async function cgroupRecord(container: string, events?: TelemetryEvent[]): Promise<StatsRecord> {
+/** The next cgroup sample of one container, from the cgroup source in `cgroup` (strict) mode. */
+async function cgroupRecord(container: string, events?: TelemetryEvent[]): Promise<ContainerSample> {
   const telemetry = { next: (e: TelemetryEvent) => events?.push(e) };
   const source = cgroupSource({
     choice: 'cgroup',
@@ -47,31 +47,25 @@ async function cgroupRecord(container: string, events?: TelemetryEvent[]): Promi
     filters: { includeNames: [name(container)] },
     telemetry,
   });
-  return firstValueFrom(
-    source.stats$(engine).pipe(
-      map((d: DecodedStats) => d.stats),
-      take(1),
-      timeout(15_000),
-    ),
-  );
+  return firstValueFrom(source.stats$(engine).pipe(take(1), timeout(15_000)));
 }
 
-/** The engine's one-shot record of the same container. */
-async function apiRecord(container: string): Promise<StatsRecord> {
+/** The engine's one-shot record of the same container, as a sample. */
+async function apiRecord(container: string): Promise<ContainerSample> {
   const [listed] = await engine.docker.listContainers({ filters: { name: [name(container)] } });
   const stats: unknown = await engine.docker
     .getContainer(listed!.Id)
     .stats({ stream: false, 'one-shot': true } as never);
   const decoded = decodeRecord(JSON.stringify(stats));
   if (typeof decoded === 'string') throw new Error(decoded);
-  return decoded;
+  return toSample({ id: listed!.Id, name: name(container), image: listed!.Image, labels: {} }, decoded);
 }
 
 /** Both records of a container, read one right after the other, and the seconds between them. */
-async function both(container: string): Promise<{ ours: StatsRecord; api: StatsRecord; seconds: number }> {
+async function both(container: string): Promise<{ ours: ContainerSample; api: ContainerSample; seconds: number }> {
   const ours = await cgroupRecord(container);
   const api = await apiRecord(container);
-  const [a, b] = [parseInstant(ours.read)!, parseInstant(api.read)!];
+  const [a, b] = [ours.at, api.at];
   return { ours, api, seconds: Math.abs(b.seconds - a.seconds + (b.nanos - a.nanos) / 1e9) };
 }
 
@@ -90,44 +84,32 @@ const near = (
 describe('the cgroup source against the Engine API, same containers, nearly the same moment', () => {
   it('a busy container limited to 0.5 CPU: CPU counters, system CPU and CPU count agree', async () => {
     const { ours, api, seconds } = await both('busy');
-    const cpu = ours.cpu_stats;
-    near(cpu.cpu_usage?.total_usage, api.cpu_stats.cpu_usage?.total_usage, 0.6e9, seconds, 2e7);
-    near(cpu.cpu_usage?.usage_in_usermode, api.cpu_stats.cpu_usage?.usage_in_usermode, 0.6e9, seconds, 2e7);
-    near(cpu.cpu_usage?.usage_in_kernelmode, api.cpu_stats.cpu_usage?.usage_in_kernelmode, 0.6e9, seconds, 2e7);
-    near(cpu.system_cpu_usage, api.cpu_stats.system_cpu_usage, 2.1e9, seconds, 3e7);
-    expect(cpu.online_cpus).toBe(api.cpu_stats.online_cpus);
-    near(cpu.throttling_data?.periods, api.cpu_stats.throttling_data?.periods, 11, seconds, 2);
-    expect(cpu.throttling_data?.throttled_periods).toBeGreaterThan(0); // the 0.5 CPU quota bites
+    const cpu = ours.cpu!;
+    near(cpu.usageNs, api.cpu?.usageNs, 0.6e9, seconds, 2e7);
+    near(cpu.userNs, api.cpu?.userNs, 0.6e9, seconds, 2e7);
+    near(cpu.systemNs, api.cpu?.systemNs, 0.6e9, seconds, 2e7);
+    near(cpu.hostNs, api.cpu?.hostNs, 2.1e9, seconds, 3e7);
+    expect(cpu.onlineCpus).toBe(api.cpu?.onlineCpus);
+    near(cpu.throttling?.periods, api.cpu?.throttling?.periods, 11, seconds, 2);
+    expect(cpu.throttling?.throttledPeriods).toBeGreaterThan(0); // the 0.5 CPU quota bites
   });
 
   it('CPU usage_percent of the busy container: both sources within 5 points of each other, about 50 %', async () => {
-    const percents = (records: StatsRecord[]): number => {
-      const [a, b] = records;
-      const cpus = b!.cpu_stats.online_cpus!;
-      return (
-        ((b!.cpu_stats.cpu_usage!.total_usage - a!.cpu_stats.cpu_usage!.total_usage) /
-          (b!.cpu_stats.system_cpu_usage! - a!.cpu_stats.system_cpu_usage!)) *
-        cpus *
-        100
-      );
+    const percents = (samples: ContainerSample[]): number => {
+      const [a, b] = samples;
+      const cpus = b!.cpu!.onlineCpus!;
+      return ((b!.cpu!.usageNs - a!.cpu!.usageNs) / (b!.cpu!.hostNs! - a!.cpu!.hostNs!)) * cpus * 100;
     };
     const source = cgroupSource({
       choice: 'cgroup',
       sampleIntervalMs: 1000,
       filters: { includeNames: [name('busy')] },
     });
-    const ours = await firstValueFrom(
-      source.stats$(engine).pipe(
-        map((d) => d.stats),
-        take(4),
-        toArray(),
-        timeout(20_000),
-      ),
-    );
+    const ours = await firstValueFrom(source.stats$(engine).pipe(take(4), toArray(), timeout(20_000)));
     const [listed] = await engine.docker.listContainers({ filters: { name: [name('busy')] } });
     const apiRecords = await firstValueFrom(
       containerStats$(engine.docker, listed!.Id).pipe(
-        map((line) => decodeRecord(line) as StatsRecord),
+        map((line) => toSample(ours[0]!.container, decodeRecord(line) as StatsRecord)),
         take(4),
         toArray(),
         timeout(20_000),
@@ -143,38 +125,39 @@ describe('the cgroup source against the Engine API, same containers, nearly the 
   it('memory: usage, the limit the engine gives (the host memory when unlimited, exactly), inactive_file', async () => {
     for (const container of ['shm', 'limited']) {
       const { ours, api } = await both(container);
-      expect(ours.memory_stats?.limit, container).toBe(api.memory_stats?.limit);
-      expect(Math.abs(ours.memory_stats!.usage! - api.memory_stats!.usage!) / api.memory_stats!.usage!).toBeLessThan(
-        0.05,
-      );
-      expect(ours.memory_stats?.stats?.total_inactive_file).toBe(api.memory_stats?.stats?.total_inactive_file);
-      expect(ours.memory_stats?.max_usage).toBeGreaterThanOrEqual(api.memory_stats!.usage!);
+      expect(ours.memory?.limitBytes, container).toBe(api.memory?.limitBytes);
+      expect(Math.abs(ours.memory!.usageBytes - api.memory!.usageBytes) / api.memory!.usageBytes).toBeLessThan(0.05);
+      // total_inactive_file on this cgroup v1 host
+      expect(ours.memory?.inactiveFileBytes).toBe(api.memory?.inactiveFileBytes);
+      expect(ours.memory?.maxUsageBytes).toBeGreaterThanOrEqual(api.memory!.usageBytes);
     }
-    expect((await cgroupRecord('limited')).memory_stats?.limit).toBe(64 * 2 ** 20);
+    expect((await cgroupRecord('limited')).memory?.limitBytes).toBe(64 * 2 ** 20);
   });
 
   it('pids: the current count and the limit, exactly', async () => {
     const { ours, api } = await both('pids');
-    expect(ours.pids_stats).toEqual(api.pids_stats);
-    expect(ours.pids_stats?.limit).toBe(20);
+    expect(ours.pids).toEqual(api.pids);
+    expect(ours.pids?.limit).toBe(20);
   });
 
   it('networks: the same interfaces and counters (lo left out); none for --network host, as the engine', async () => {
     const { ours, api, seconds } = await both('net');
-    expect(Object.keys(ours.networks ?? {})).toEqual(Object.keys(api.networks ?? {}));
-    const [ourEth0, apiEth0] = [ours.networks!.eth0!, api.networks!.eth0!];
-    near(ourEth0.tx_packets, apiEth0.tx_packets, 6, seconds, 2);
-    near(ourEth0.rx_packets, apiEth0.rx_packets, 6, seconds, 2);
-    near(ourEth0.tx_bytes, apiEth0.tx_bytes, 6 * 100, seconds, 200);
-    expect([ourEth0.tx_errors, ourEth0.rx_errors]).toEqual([apiEth0.tx_errors, apiEth0.rx_errors]);
+    const names = (s: ContainerSample) => (s.networks ?? []).map((n) => n.name);
+    expect(names(ours)).toEqual(names(api));
+    const eth0 = (s: ContainerSample) => s.networks!.find((n) => n.name === 'eth0')!;
+    const [ourEth0, apiEth0] = [eth0(ours), eth0(api)];
+    near(ourEth0.txPackets, apiEth0.txPackets, 6, seconds, 2);
+    near(ourEth0.rxPackets, apiEth0.rxPackets, 6, seconds, 2);
+    near(ourEth0.txBytes, apiEth0.txBytes, 6 * 100, seconds, 200);
+    expect([ourEth0.txErrors, ourEth0.rxErrors]).toEqual([apiEth0.txErrors, apiEth0.rxErrors]);
     const host = await both('hostnet');
     expect([host.ours.networks, host.api.networks]).toEqual([undefined, undefined]);
   });
 
   it('block I/O: the same lists as the engine reads them (empty for page-cache writes on this kernel)', async () => {
     const { ours, api } = await both('shm');
-    expect(ours.blkio_stats?.io_service_bytes_recursive).toEqual(api.blkio_stats?.io_service_bytes_recursive);
-    expect(ours.blkio_stats?.io_serviced_recursive).toEqual(api.blkio_stats?.io_serviced_recursive);
+    // the devices and counters of the bytes and ops lists
+    expect(ours.blockio).toEqual(api.blockio);
   });
 });
 

@@ -2,8 +2,9 @@ import { existsSync, rmSync } from 'node:fs';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { int } from '../../src/model/point.js';
+import { parseInstant } from '../../src/model/timestamp.js';
 import { CgroupUnreadable, parseProcCgroup, resolveLayout } from '../../src/sources/cgroup/cgroupPaths.js';
-import { type CgroupTarget, readRecord } from '../../src/sources/cgroup/cgroupRecord.js';
+import { type CgroupTarget, readSample } from '../../src/sources/cgroup/cgroupSample.js';
 import { parseProcStat } from '../../src/sources/cgroup/cgroupText.js';
 import { hostFiles as hostView } from '../../src/sources/cgroup/hostFiles.js';
 import { toPoints } from '../../src/transform/toPoints.js';
@@ -21,6 +22,7 @@ const V1_LINES = (path: string): string[] => [
 const layoutOf = (host: FakeHost, lines: string[]) =>
   resolveLayout(parseProcCgroup(lines.join('\n')), ID, host.cgroup, existsSync);
 const container = { id: ID, name: 'web', image: 'img', labels: {} };
+const at = (text: string) => parseInstant(text)!;
 const system = { systemCpuUsage: 1_000_000_000, onlineCpus: 2 };
 
 describe('/proc/stat as the engine reads it', () => {
@@ -121,7 +123,7 @@ describe('finding a container’s cgroup from /proc/<pid>/cgroup', () => {
   });
 });
 
-describe('a record read from cgroup files, shaped as the engine’s', () => {
+describe('a sample read from cgroup files, with the engine’s numbers', () => {
   it('cgroup v1: the engine’s units and rules (ticks to ns, the host memory as the unlimited limit, pids.max max left out, throttle blkio)', () => {
     const path = `/docker/${ID}`;
     const host = new FakeHost(24_683_620).v1Container(path, {
@@ -133,52 +135,52 @@ describe('a record read from cgroup files, shaped as the engine’s', () => {
       pids: 3,
     });
     host.process(4242, V1_LINES(path), { eth0: [1462, 17, 0, 0] });
-    const target: CgroupTarget = { id: ID, pid: 4242, layout: layoutOf(host, V1_LINES(path)), networks: true };
-    const record = readRecord(target, hostView(host.proc), system, '2026-11-27T14:00:00.5Z', undefined);
-    expect(record).toEqual({
-      read: '2026-11-27T14:00:00.5Z',
-      preread: '0001-01-01T00:00:00Z',
-      precpu_stats: {},
-      cpu_stats: {
-        cpu_usage: { total_usage: 5_000_000_000, usage_in_usermode: 3_000_000_000, usage_in_kernelmode: 2_000_000_000 },
-        throttling_data: { periods: 10, throttled_periods: 2, throttled_time: 5_000_000 },
-        system_cpu_usage: 1_000_000_000,
-        online_cpus: 2,
+    const target: CgroupTarget = {
+      id: ID,
+      container,
+      pid: 4242,
+      layout: layoutOf(host, V1_LINES(path)),
+      networks: true,
+    };
+    const sample = readSample(target, hostView(host.proc), system, at('2026-11-27T14:00:00.5Z'), undefined);
+    expect(sample).toEqual({
+      container,
+      at: at('2026-11-27T14:00:00.5Z'),
+      // no previous sample: none (the engine's empty precpu_stats)
+      cpu: {
+        usageNs: 5_000_000_000,
+        userNs: 3_000_000_000,
+        systemNs: 2_000_000_000,
+        percentOf: 'cpu',
+        throttling: { periods: 10, throttledPeriods: 2, throttledNs: 5_000_000 },
+        hostNs: 1_000_000_000,
+        onlineCpus: 2,
       },
-      memory_stats: {
-        usage: 10_000_000,
-        max_usage: 20_000_000,
-        limit: 24_683_620 * 1024,
-        stats: { total_inactive_file: 4096, inactive_file: 4096, total_rss: 8192, total_cache: 4096 },
+      memory: {
+        usageBytes: 10_000_000,
+        maxUsageBytes: 20_000_000,
+        limitBytes: 24_683_620 * 1024,
+        // total_inactive_file 4096 (inactive_file 4096), total_rss 8192, total_cache 4096
+        inactiveFileBytes: 4096,
+        rssBytes: 8192,
+        cacheBytes: 4096,
       },
-      pids_stats: { current: 3 },
-      blkio_stats: {
-        io_service_bytes_recursive: [
-          'Read 4096',
-          'Write 8192',
-          'Sync 0',
-          'Async 12288',
-          'Discard 0',
-          'Total 12288',
-        ].map((s) => ({ major: 8, minor: 0, op: s.split(' ')[0], value: Number(s.split(' ')[1]) })),
-        io_serviced_recursive: [
-          { major: 8, minor: 0, op: 'Read', value: 1 },
-          { major: 8, minor: 0, op: 'Write', value: 2 },
-          { major: 8, minor: 0, op: 'Total', value: 3 },
-        ],
-      },
-      networks: {
-        eth0: {
-          rx_bytes: 1462,
-          rx_packets: 17,
-          rx_errors: 0,
-          rx_dropped: 1,
-          tx_bytes: 0,
-          tx_packets: 0,
-          tx_errors: 0,
-          tx_dropped: 2,
+      pids: { current: 3 },
+      // Read 4096, Write 8192 (Sync, Async, Discard, Total left out); ops Read 1, Write 2
+      blockio: [{ device: { major: 8, minor: 0 }, readBytes: 4096, writeBytes: 8192, readOps: 1, writeOps: 2 }],
+      networks: [
+        {
+          name: 'eth0',
+          rxBytes: 1462,
+          rxPackets: 17,
+          rxErrors: 0,
+          rxDropped: 1,
+          txBytes: 0,
+          txPackets: 0,
+          txErrors: 0,
+          txDropped: 2,
         },
-      },
+      ],
     });
   });
 
@@ -189,30 +191,27 @@ describe('a record read from cgroup files, shaped as the engine’s', () => {
       .write(`${host.cgroup}/cgroup.controllers`, 'cpu io memory pids\n')
       .v2Container(`${host.cgroup}${dir}`, { usageUsec: 2_000_000, memory: 300_000, inactiveFile: 100_000, pids: 7 });
     host.process(77, [`0::${dir}`]);
-    const target: CgroupTarget = { id: ID, pid: 77, layout: layoutOf(host, [`0::${dir}`]), networks: false };
-    const record = readRecord(target, hostView(host.proc), system, '2026-11-27T14:00:01Z', {
-      read: '2026-11-27T14:00:00Z',
-      cpu: { cpu_usage: { total_usage: 1 } },
+    const target: CgroupTarget = { id: ID, container, pid: 77, layout: layoutOf(host, [`0::${dir}`]), networks: false };
+    const record = readSample(target, hostView(host.proc), system, at('2026-11-27T14:00:01Z'), {
+      at: at('2026-11-27T14:00:00Z'),
+      cpu: { usageNs: 1, percentOf: 'cpu' },
     });
-    expect(record.cpu_stats.cpu_usage).toEqual({
-      total_usage: 2_000_000_000,
-      usage_in_kernelmode: 100_000,
-      usage_in_usermode: 1_999_900_000,
-    });
-    expect(record.memory_stats).toEqual({
-      usage: 300_000,
-      limit: 1000 * 1024,
-      stats: { inactive_file: 100_000, anon: 1000, file: 2000 },
-    });
-    expect(record.blkio_stats?.io_service_bytes_recursive).toEqual([
-      { major: 8, minor: 0, op: 'read', value: 4096 },
-      { major: 8, minor: 0, op: 'write', value: 8192 },
+    expect([record.cpu?.usageNs, record.cpu?.systemNs, record.cpu?.userNs]).toEqual([
+      2_000_000_000, 100_000, 1_999_900_000,
     ]);
-    expect([record.networks, record.pids_stats, record.preread, record.precpu_stats]).toEqual([
+    expect(record.memory).toEqual({
+      usageBytes: 300_000,
+      limitBytes: 1000 * 1024,
+      inactiveFileBytes: 100_000,
+      anonBytes: 1000,
+      fileBytes: 2000,
+    });
+    expect(record.blockio).toEqual([{ device: { major: 8, minor: 0 }, readBytes: 4096, writeBytes: 8192 }]);
+    expect([record.networks, record.pids, record.previous?.at, record.previous?.cpu]).toEqual([
       undefined,
       { current: 7 },
-      '2026-11-27T14:00:00Z',
-      { cpu_usage: { total_usage: 1 } },
+      at('2026-11-27T14:00:00Z'),
+      { usageNs: 1, percentOf: 'cpu' },
     ]);
   });
 
@@ -224,12 +223,12 @@ describe('a record read from cgroup files, shaped as the engine’s', () => {
       .v2Container(`${host.cgroup}${dir}`, { usageUsec: 1, memory: 1, inactiveFile: 0, pids: 1 });
     rmSync(`${host.cgroup}${dir}/io.stat`);
     host.process(5, [`0::${dir}`]);
-    const target: CgroupTarget = { id: ID, pid: 5, layout: layoutOf(host, [`0::${dir}`]), networks: true };
+    const target: CgroupTarget = { id: ID, container, pid: 5, layout: layoutOf(host, [`0::${dir}`]), networks: true };
     expect(
-      readRecord(target, hostView(host.proc), system, '2026-11-27T14:00:01Z', undefined).blkio_stats,
+      readSample(target, hostView(host.proc), system, at('2026-11-27T14:00:01Z'), undefined).blockio,
     ).toBeUndefined();
     rmSync(`${host.cgroup}${dir}`, { recursive: true });
-    expect(() => readRecord(target, hostView(host.proc), system, '2026-11-27T14:00:02Z', undefined)).toThrow(
+    expect(() => readSample(target, hostView(host.proc), system, at('2026-11-27T14:00:02Z'), undefined)).toThrow(
       expect.objectContaining({ code: 'ENOENT' }),
     );
   });
@@ -271,9 +270,9 @@ describe('a record read from cgroup files, shaped as the engine’s', () => {
       .write(`${host.cgroup}/cgroup.controllers`, 'cpu memory\n')
       .v2Container(`${host.cgroup}${dir}`, { usageUsec: 1, memory: 300_000, inactiveFile: 100_000, pids: 1 });
     host.process(6, [`0::${dir}`]);
-    const target: CgroupTarget = { id: ID, pid: 6, layout: layoutOf(host, [`0::${dir}`]), networks: true };
-    const stats = readRecord(target, hostView(host.proc), system, '2026-11-27T14:00:01Z', undefined);
-    const points = await lastValueFrom(from([{ container, stats }]).pipe(toPoints(), toArray()));
+    const target: CgroupTarget = { id: ID, container, pid: 6, layout: layoutOf(host, [`0::${dir}`]), networks: true };
+    const sample = readSample(target, hostView(host.proc), system, at('2026-11-27T14:00:01Z'), undefined);
+    const points = await lastValueFrom(from([sample]).pipe(toPoints(), toArray()));
     expect(points.find((p) => p.measurement === 'memory')?.fields.usage_bytes).toEqual(int(200_000));
   });
 });

@@ -6,6 +6,7 @@ import { decodeRecord, decodeStats } from '../../src/validate/decodeStats.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { fixtureLines } from '../support/fixtures.js';
 import { handBuilt } from '../support/handBuilt.js';
+import type { Instant } from '../../src/model/timestamp.js';
 
 const web = { id: 'a'.repeat(64), name: 'web-1', image: 'local/busybox', labels: {} };
 const db = { id: 'b'.repeat(64), name: 'db-1', image: 'local/busybox', labels: {} };
@@ -58,7 +59,10 @@ describe('decodeStats', () => {
       from(lines).pipe(decodeStats({ log, telemetry: { next: (e) => reported.push(e) } }), toArray()),
     );
     const failures = reported.flatMap((e) => (e.type === 'record-refused' ? [e] : []));
-    expect(out.map((d) => `${d.container.name} ${d.stats.read}`)).toEqual([
+    // each sample's time, written back as the engine wrote `read`
+    const read = ({ seconds, nanos }: Instant) =>
+      `${new Date(seconds * 1000).toISOString().slice(0, 19)}.${String(nanos).padStart(9, '0')}Z`;
+    expect(out.map((d) => `${d.container.name} ${read(d.at)}`)).toEqual([
       'web-1 2026-11-24T12:19:42.160866623Z',
       'db-1 2026-11-24T12:19:43.163314862Z',
       'web-1 2026-11-24T12:19:43.163314862Z',

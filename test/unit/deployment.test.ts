@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { from, lastValueFrom, map, toArray } from 'rxjs';
+import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { DecodedStats, RawRecord } from '../../src/model/records.js';
+import type { RawRecord } from '../../src/model/records.js';
 import { KEYS } from '../../src/config/keys.js';
 import type { Point } from '../../src/model/point.js';
 import { toPoints } from '../../src/transform/toPoints.js';
@@ -36,9 +36,9 @@ async function allPoints(): Promise<Point[]> {
     container: { ...container, id: String(i).repeat(64).slice(0, 64) },
     line,
   }));
-  const limited = map((d: DecodedStats): DecodedStats => ({ ...d, cpuLimit: { cpus: 0.5 } }));
+  const limited = { cpuLimitOf: () => ({ cpus: 0.5 }) };
   const stats = await lastValueFrom(
-    from(lines).pipe(decodeStats(), limited, toPoints({ tags: { host: 'h' } }), toArray()),
+    from(lines).pipe(decodeStats(), toPoints({ tags: { host: 'h' }, ...limited }), toArray()),
   );
   return [...stats, ...containerPoints()];
 }

@@ -5,14 +5,16 @@ import { memoryFields } from '../../src/transform/memory.js';
 import { networkFields } from '../../src/transform/network.js';
 import { int } from '../../src/model/point.js';
 import { parseInstant } from '../../src/model/timestamp.js';
-import { decoded, handBuilt } from '../support/handBuilt.js';
+import { handBuilt, sampled } from '../support/handBuilt.js';
 
 const v1 = handBuilt('stats-cgroupv1.json');
 const v2 = handBuilt('stats-cgroupv2.json');
 const win = handBuilt('stats-windows.json');
 const at = (text: string) => parseInstant(text)!;
-const cpuOf = (raw: Record<string, any>, previous?: Parameters<typeof cpuFields>[2]) =>
-  cpuFields(decoded(raw), at(raw.read), previous, raw.preread ? at(raw.preread) : undefined);
+const cpuOf = (raw: Record<string, any>, previous?: Parameters<typeof cpuFields>[1]) =>
+  cpuFields(sampled(raw), previous);
+/** The engine's previous sample of a record, as the collector's own previous sample taken at `read`. */
+const previousOf = (raw: Record<string, any>, read: string) => ({ at: at(read), cpu: sampled(raw).previous!.cpu });
 const edit = (raw: Record<string, any>, change: (r: Record<string, any>) => void): Record<string, any> => {
   const copy = structuredClone(raw);
   change(copy);
@@ -46,7 +48,7 @@ describe('cpu', () => {
       r.preread = '0001-01-01T00:00:00Z';
     });
     expect(cpuOf(first)).toBeUndefined();
-    const previous = { cpu: decoded(v1).precpu_stats!, read: at('2026-11-24T12:00:00.500000001Z') };
+    const previous = previousOf(v1, '2026-11-24T12:00:00.500000001Z');
     expect(cpuOf(first, previous)?.usage_percent).toBe((1e9 / 4e9) * 2 * 100);
     const winFirst = edit(win, (r) => {
       r.precpu_stats = { cpu_usage: { total_usage: 0 } };
@@ -54,9 +56,7 @@ describe('cpu', () => {
     });
     expect(cpuOf(winFirst)).toBeUndefined();
     // previous Windows sample 2 s earlier: 1e7 / (2e7 × 2) × 100
-    expect(cpuOf(winFirst, { cpu: decoded(win).precpu_stats!, read: at('2026-11-24T12:00:00Z') })?.usage_percent).toBe(
-      25,
-    );
+    expect(cpuOf(winFirst, previousOf(win, '2026-11-24T12:00:00Z'))?.usage_percent).toBe(25);
   });
 
   it('writes no cpu point when a counter went backwards (restart) or the system did not advance', () => {
@@ -100,7 +100,7 @@ describe('memory', () => {
       { usage_bytes: int(80_000_000), commit_bytes: int(100_000_000), commit_peak_bytes: int(120_000_000) },
     ],
   ])('%s', (_, raw, windows, expected) => {
-    expect(memoryFields(decoded(raw).memory_stats, windows)).toMatchObject(expected);
+    expect(memoryFields(sampled(raw).memory)).toMatchObject(expected);
   });
 
   it('never subtracts cache, and falls back to usage when inactive_file is not smaller', () => {
@@ -108,36 +108,36 @@ describe('memory', () => {
       delete r.memory_stats.stats.total_inactive_file;
       delete r.memory_stats.stats.inactive_file;
     });
-    expect(memoryFields(decoded(noInactive).memory_stats, false)?.usage_bytes).toEqual(int(50_000_000));
+    expect(memoryFields(sampled(noInactive).memory)?.usage_bytes).toEqual(int(50_000_000));
     const larger = edit(v2, (r) => (r.memory_stats.stats.inactive_file = 20_000_000));
-    expect(memoryFields(decoded(larger).memory_stats, false)?.usage_bytes).toEqual(int(12_345_678));
+    expect(memoryFields(sampled(larger).memory)?.usage_bytes).toEqual(int(12_345_678));
   });
 
   it('writes usage_percent 0 for a zero limit, and no point for the empty memory_stats of a stopped container', () => {
-    expect(memoryFields(decoded(edit(v1, (r) => (r.memory_stats.limit = 0))).memory_stats, false)).toMatchObject({
+    expect(memoryFields(sampled(edit(v1, (r) => (r.memory_stats.limit = 0))).memory)).toMatchObject({
       limit_bytes: int(0),
       usage_percent: 0,
     });
-    expect(memoryFields({}, false)).toBeUndefined();
-    expect(memoryFields(undefined, false)).toBeUndefined();
+    expect(memoryFields(sampled(edit(v1, (r) => (r.memory_stats = {}))).memory)).toBeUndefined();
+    expect(memoryFields(sampled(edit(v1, (r) => delete r.memory_stats)).memory)).toBeUndefined();
   });
 
   it('adds v1 max_usage / rss / cache and v2 anon / file only where reported', () => {
-    expect(memoryFields(decoded(v1).memory_stats, false)).toMatchObject({
+    expect(memoryFields(sampled(v1).memory)).toMatchObject({
       max_usage_bytes: int(60_000_000),
       rss_bytes: int(30_000_000),
       cache_bytes: int(12_000_000),
     });
-    const fields = memoryFields(decoded(v2).memory_stats, false)!;
+    const fields = memoryFields(sampled(v2).memory)!;
     expect(fields).toMatchObject({ anon_bytes: int(5_000_000), file_bytes: int(6_000_000) });
     expect(Object.keys(fields)).not.toContain('cache_bytes');
-    expect(Object.keys(memoryFields(decoded(win).memory_stats, true)!)).not.toContain('limit_bytes');
+    expect(Object.keys(memoryFields(sampled(win).memory)!)).not.toContain('limit_bytes');
   });
 });
 
 describe('network', () => {
   it('writes one set of eight counters per interface', () => {
-    const nets = networkFields(decoded(v1).networks);
+    const nets = networkFields(sampled(v1).networks);
     expect(nets.map(([name]) => name)).toEqual(['eth0', 'eth1']);
     expect(nets[1]![1]).toEqual({
       rx_bytes: int(300),
@@ -152,22 +152,22 @@ describe('network', () => {
   });
 
   it('writes none without networks', () => {
-    expect(networkFields(undefined)).toEqual([]);
-    expect(networkFields(null)).toEqual([]);
-    expect(networkFields({})).toEqual([]);
+    expect(networkFields(sampled(edit(v1, (r) => delete r.networks)).networks)).toEqual([]);
+    expect(networkFields(sampled(edit(v1, (r) => (r.networks = null))).networks)).toEqual([]);
+    expect(networkFields(sampled(edit(v1, (r) => (r.networks = {}))).networks)).toEqual([]);
   });
 });
 
 describe('blockio', () => {
   it('cgroup v1: sums Read/Write per device for bytes and ops, ignoring Sync/Async/Total', () => {
-    expect(blockioFields(decoded(v1))).toEqual([
+    expect(blockioFields(sampled(v1).blockio)).toEqual([
       ['8:0', { read_bytes: int(4096), write_bytes: int(8192), read_ops: int(2), write_ops: int(4) }],
       ['253:1', { read_bytes: int(100), write_bytes: int(0), read_ops: int(1), write_ops: int(0) }],
     ]);
   });
 
   it('cgroup v2: lower-case ops, and no ops fields at all since the engine reports none', () => {
-    expect(blockioFields(decoded(v2))).toEqual([
+    expect(blockioFields(sampled(v2).blockio)).toEqual([
       ['254:0', { read_bytes: int(1187840), write_bytes: int(4096) }],
       ['8:16', { read_bytes: int(2048), write_bytes: int(0) }],
     ]);
@@ -182,22 +182,27 @@ describe('blockio', () => {
       ];
     });
     expect(
-      blockioFields(decoded(mixed), (major, minor) => (major === 8 && minor === 0 ? 'sda' : `${major}:${minor}`)),
+      blockioFields(sampled(mixed).blockio, (major, minor) =>
+        major === 8 && minor === 0 ? 'sda' : `${major}:${minor}`,
+      ),
     ).toEqual([['sda', { read_bytes: int(7) }]]);
   });
 
   it('writes nothing for the empty or null lists of this kernel and of a stopped container', () => {
     expect(
       blockioFields(
-        decoded(edit(v1, (r) => (r.blkio_stats = { io_service_bytes_recursive: [], io_serviced_recursive: [] }))),
+        sampled(edit(v1, (r) => (r.blkio_stats = { io_service_bytes_recursive: [], io_serviced_recursive: [] })))
+          .blockio,
       ),
     ).toEqual([]);
-    expect(blockioFields(decoded(edit(v1, (r) => (r.blkio_stats = { io_service_bytes_recursive: null }))))).toEqual([]);
-    expect(blockioFields(decoded(edit(v1, (r) => delete r.blkio_stats)))).toEqual([]);
+    expect(
+      blockioFields(sampled(edit(v1, (r) => (r.blkio_stats = { io_service_bytes_recursive: null }))).blockio),
+    ).toEqual([]);
+    expect(blockioFields(sampled(edit(v1, (r) => delete r.blkio_stats)).blockio)).toEqual([]);
   });
 
   it('Windows: one `storage` device from storage_stats', () => {
-    expect(blockioFields(decoded(win))).toEqual([
+    expect(blockioFields(sampled(win).blockio)).toEqual([
       ['storage', { read_bytes: int(491520), write_bytes: int(122880), read_ops: int(120), write_ops: int(30) }],
     ]);
   });

@@ -124,7 +124,7 @@ describe('CPU against the limit', () => {
   });
 
   it('limit_percent is usage over the CPUs it may use; a cpuset counts only when smaller than the host', () => {
-    const record = { read: '', cpu_stats: { online_cpus: 2 } } as never;
+    const record = { cpu: { usageNs: 0, percentOf: 'cpu', onlineCpus: 2 } } as never;
     expect(withLimit({ usage_percent: 50 }, record, { cpus: 0.5 })).toEqual({
       usage_percent: 50,
       limit_cpus: 0.5,

@@ -1,6 +1,7 @@
 import { Observable, type SchedulerLike, type Subscriber, type Subscription, asyncScheduler, interval, of } from 'rxjs';
-import type { StatsRecord } from '../../model/statsRecord.js';
-import { type CgroupTarget, type CpuBase, type HostView, readRecord } from './cgroupRecord.js';
+import type { ContainerSample, PreviousCpu } from '../../model/containerSample.js';
+import { instantOfMs } from '../../model/timestamp.js';
+import { type CgroupTarget, type HostView, readSample } from './cgroupSample.js';
 import { ContainerFiles, type FileHandle } from './containerFiles.js';
 import { type SystemCpu, parseProcStat } from './cgroupText.js';
 import { CgroupReadFailed, READ_RETRIES, isGone, retryAfterTicks } from './readFaults.js';
@@ -14,7 +15,7 @@ export interface SamplerOptions {
   readonly sliceGapMs?: number;
   /** While true, ticks are skipped (the buffer's `block` policy). */
   readonly paused$?: Observable<boolean>;
-  /** Wall-clock ms (a fraction for the sub-ms digits) for the records' `read`; default the scheduler's now. */
+  /** Wall-clock ms (a fraction for the sub-ms digits) for the samples' time; default the scheduler's now. */
   readonly clock?: () => number;
 }
 
@@ -23,27 +24,20 @@ export const DEFAULT_SLICE_SIZE = 100;
 
 export interface CgroupSampler {
   /**
-   * One container's records, read on the shared tick; completes once the container is gone, and
+   * One container's samples, read on the shared tick; completes once the container is gone, and
    * fails with `CgroupReadFailed` once its files have failed to read `READ_RETRIES` + 1 times in a row.
    */
-  watch(target: CgroupTarget): Observable<StatsRecord>;
+  watch(target: CgroupTarget): Observable<ContainerSample>;
 }
 
 interface Watcher {
   readonly target: CgroupTarget;
-  readonly subscriber: Subscriber<StatsRecord>;
+  readonly subscriber: Subscriber<ContainerSample>;
   readonly files: ContainerFiles;
-  previous?: CpuBase;
+  previous?: PreviousCpu;
   /** Failed samples in a row, and the ticks to let pass before the next try. */
   failures: number;
   wait: number;
-}
-
-/** `2026-11-27T14:00:00.123456789Z` from ms with a fraction, as the engine writes `read`. */
-export function rfc3339(ms: number): string {
-  const whole = Math.floor(ms);
-  const nanosInMs = Math.min(999_999, Math.floor((ms - whole) * 1e6));
-  return `${new Date(whole).toISOString().slice(0, -1)}${String(nanosInMs).padStart(6, '0')}Z`;
 }
 
 /**
@@ -95,11 +89,11 @@ export function cgroupSampler(
     if (watcher.wait > 0) return void watcher.wait--; // backing off after a failed read
     if (!system) return failed(watcher, systemError, `${host.proc}/stat (HOST_PROC)`);
     try {
-      const read = rfc3339(clock());
-      const record = readRecord(watcher.target, host, system, read, watcher.previous, watcher.files);
-      watcher.previous = { read, cpu: record.cpu_stats };
+      const at = instantOfMs(clock());
+      const sample = readSample(watcher.target, host, system, at, watcher.previous, watcher.files);
+      watcher.previous = sample.cpu && { at, cpu: sample.cpu };
       watcher.failures = 0;
-      watcher.subscriber.next(record);
+      watcher.subscriber.next(sample);
     } catch (error) {
       failed(watcher, error);
     }
@@ -138,7 +132,7 @@ export function cgroupSampler(
 
   return {
     watch: (target) =>
-      new Observable<StatsRecord>((subscriber) => {
+      new Observable<ContainerSample>((subscriber) => {
         const watcher: Watcher = { target, subscriber, files: new ContainerFiles(host), failures: 0, wait: 0 };
         watchers.add(watcher);
         running ??= start();

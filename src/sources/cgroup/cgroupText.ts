@@ -1,4 +1,5 @@
-import type { BlkioEntry, NetworkStats } from '../../model/statsRecord.js';
+import type { NetworkSample } from '../../model/containerSample.js';
+import type { BlkioLine } from '../../validate/blockDevices.js';
 
 /**
  * Parsers of the kernel's cgroup and proc files, as the engine's own readers (runc's libcontainer,
@@ -71,8 +72,8 @@ export function parseMemTotal(text: string): number | undefined {
 }
 
 /** A cgroup v1 blkio file: `major:minor Op value` lines; the `Total` line left out. */
-export function parseBlkio(text: string): BlkioEntry[] {
-  const entries: BlkioEntry[] = [];
+export function parseBlkio(text: string): BlkioLine[] {
+  const entries: BlkioLine[] = [];
   for (const line of text.split('\n')) {
     const [device, op, value] = line.split(' ');
     if (!device || !op || value === undefined) continue;
@@ -89,8 +90,8 @@ export function parseBlkio(text: string): BlkioEntry[] {
 }
 
 /** cgroup v2 io.stat: `major:minor rbytes=N wbytes=N ...`, as the engine gives it: read and write bytes per device. */
-export function parseIoStat(text: string): BlkioEntry[] {
-  const entries: BlkioEntry[] = [];
+export function parseIoStat(text: string): BlkioLine[] {
+  const entries: BlkioLine[] = [];
   for (const line of text.split('\n')) {
     const [device, ...pairs] = line.trim().split(' ');
     const colon = device?.indexOf(':') ?? -1;
@@ -111,8 +112,8 @@ export function parseIoStat(text: string): BlkioEntry[] {
  * namespace, as the engine reports them (its libnetwork reads the same kernel counters), but
  * `lo`, which the engine leaves out.
  */
-export function parseNetDev(text: string): Record<string, NetworkStats> {
-  const networks: Record<string, NetworkStats> = {};
+export function parseNetDev(text: string): NetworkSample[] {
+  const networks: NetworkSample[] = [];
   for (const line of text.split('\n').slice(2)) {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
@@ -123,16 +124,17 @@ export function parseNetDev(text: string): Record<string, NetworkStats> {
       .split(/\s+/)
       .map(Number);
     if (name === 'lo' || f.length < 16) continue;
-    networks[name] = {
-      rx_bytes: f[0]!,
-      rx_packets: f[1]!,
-      rx_errors: f[2]!,
-      rx_dropped: f[3]!,
-      tx_bytes: f[8]!,
-      tx_packets: f[9]!,
-      tx_errors: f[10]!,
-      tx_dropped: f[11]!,
-    };
+    networks.push({
+      name,
+      rxBytes: f[0]!,
+      txBytes: f[8]!,
+      rxPackets: f[1]!,
+      txPackets: f[9]!,
+      rxErrors: f[2]!,
+      txErrors: f[10]!,
+      rxDropped: f[3]!,
+      txDropped: f[11]!,
+    });
   }
   return networks;
 }

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
-import type { HostView } from './cgroupRecord.js';
+import type { HostView } from './cgroupSample.js';
 import { parseMemTotal, parseNumber } from './cgroupText.js';
 import type { FileHandle } from './containerFiles.js';
 import { fileOfError } from './readFaults.js';

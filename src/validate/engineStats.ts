@@ -1,9 +1,10 @@
 import * as t from 'io-ts';
-import { isTimestamp } from './timestamp.js';
+import { isTimestamp } from '../model/timestamp.js';
 
 /**
- * The stats record as Linux engines (cgroup v1 and v2) and Windows engines send it, reduced to
- * what the transform uses: io-ts decodes only these keys and ignores the rest. The codecs are
+ * The Engine API's stats JSON, where it enters untrusted: the stats record as Linux engines
+ * (cgroup v1 and v2), Windows engines and Podman's compat API send it, reduced to what the
+ * adapter (`toSample`) uses: io-ts decodes only these keys and ignores the rest. The codecs are
  * the single source of the types (`t.TypeOf`).
  *
  * - cgroup v1: `percpu_usage`, `memory_stats.stats.total_*`, blkio lists per op (Read, Write,
@@ -31,7 +32,7 @@ const CpuUsage = t.intersection([
   }),
 ]);
 
-const CpuSample = t.partial({
+const CpuStats = t.partial({
   cpu_usage: CpuUsage,
   system_cpu_usage: t.number,
   online_cpus: t.number,
@@ -39,7 +40,7 @@ const CpuSample = t.partial({
   cpu: t.number,
   throttling_data: t.partial({ periods: t.number, throttled_periods: t.number, throttled_time: t.number }),
 });
-export type CpuSample = t.TypeOf<typeof CpuSample>;
+export type CpuStats = t.TypeOf<typeof CpuStats>;
 
 const MemoryStats = t.partial({
   usage: t.number,
@@ -78,18 +79,19 @@ const BlkioList = t.union([t.array(BlkioEntry), t.null]);
 const BlkioStats = t.partial({ io_service_bytes_recursive: BlkioList, io_serviced_recursive: BlkioList });
 export type BlkioStats = t.TypeOf<typeof BlkioStats>;
 
-const StorageStats = t.partial({
+export const StorageStats = t.partial({
   read_count_normalized: t.number,
   read_size_bytes: t.number,
   write_count_normalized: t.number,
   write_size_bytes: t.number,
 });
+export type StorageStats = t.TypeOf<typeof StorageStats>;
 
 export const StatsRecord = t.intersection([
-  t.type({ read: Timestamp, cpu_stats: CpuSample }),
+  t.type({ read: Timestamp, cpu_stats: CpuStats }),
   t.partial({
     preread: Timestamp,
-    precpu_stats: CpuSample,
+    precpu_stats: CpuStats,
     memory_stats: MemoryStats,
     networks: t.union([t.record(t.string, NetworkStats), t.null]),
     blkio_stats: BlkioStats,

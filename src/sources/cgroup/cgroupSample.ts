@@ -1,4 +1,14 @@
-import type { BlkioEntry, CpuSample, MemoryStats, NetworkStats, StatsRecord } from '../../model/statsRecord.js';
+import type { ContainerRef } from '../../model/container.js';
+import type {
+  BlockDeviceSample,
+  ContainerSample,
+  CpuSample,
+  MemorySample,
+  PreviousCpu,
+} from '../../model/containerSample.js';
+import type { Instant } from '../../model/timestamp.js';
+import { type BlkioLine, blockDevices } from '../../validate/blockDevices.js';
+import { inactiveFile } from '../../validate/inactiveFile.js';
 import type { CgroupLayout } from './cgroupPaths.js';
 import { ContainerFiles, type FileOpener } from './containerFiles.js';
 import {
@@ -14,6 +24,8 @@ import {
 /** A container the cgroup source reads: its init process, its cgroup, whether it has networks of its own. */
 export interface CgroupTarget {
   readonly id: string;
+  /** Whose cgroup it is: the container its samples are of. */
+  readonly container: ContainerRef;
   readonly pid: number;
   readonly layout: CgroupLayout;
   /** False for `--network host`, for which the engine reports no networks. */
@@ -32,11 +44,9 @@ export interface HostView extends FileOpener {
   readFile(path: string): string;
 }
 
-/** A record's CPU sample and its time: the next record's `precpu_stats` and `preread`. */
-export interface CpuBase {
-  readonly read: string;
-  readonly cpu: CpuSample;
-}
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** A sample without its container, time and previous, which `readSample` adds. */
+type Counters = Pick<ContainerSample, 'cpu' | 'memory' | 'pids' | 'blockio'>;
 
 const V1_MEMORY = ['total_inactive_file', 'inactive_file', 'total_rss', 'total_cache'] as const;
 const V2_MEMORY = ['inactive_file', 'anon', 'file'] as const;
@@ -58,7 +68,7 @@ const defined = <T extends object>(o: T): T => {
 };
 
 /**
- * Which files every cgroup has, and which are optional (their part of the record left out while
+ * Which files every cgroup has, and which are optional (their part of the sample left out while
  * they are absent; `ContainerFiles.optionalText`), as the engine's readers find them:
  * - v1: the cpuacct files; the memory files, where the container has a memory cgroup. Optional:
  *   the CFS bandwidth files (`cpu.cfs_quota_us`, `cpu.stat`: a kernel without CONFIG_CFS_BANDWIDTH),
@@ -68,41 +78,44 @@ const defined = <T extends object>(o: T): T => {
  *   get the ones systemd delegates); `memory.max` and `pids.max` say whether theirs is.
  * A required file that is absent means the cgroup is gone: ENOENT ends the container's stream.
  */
-function v1Record(
+function v1Counters(
   dirs: Extract<CgroupLayout, { version: 1 }>['dirs'],
   cfq: boolean,
   f: ContainerFiles,
+  system: SystemCpu,
   memTotal: number | undefined,
-): Omit<StatsRecord, 'read'> {
+): Counters {
   const cpuacct = dirs.cpuacct!;
   const times = parseCpuacctStat(f.text(cpuacct, 'cpuacct.stat'));
-  const cpu: CpuSample = {
-    cpu_usage: defined({
-      total_usage: f.number(cpuacct, 'cpuacct.usage') ?? 0,
-      usage_in_kernelmode: times?.system,
-      usage_in_usermode: times?.user,
-    }),
-  };
+  const cpu: Mutable<CpuSample> = { usageNs: f.number(cpuacct, 'cpuacct.usage') ?? 0, percentOf: 'cpu' };
+  if (times) [cpu.userNs, cpu.systemNs] = [times.user, times.system];
   const quota = dirs.cpu === undefined ? undefined : f.optionalText(dirs.cpu, 'cpu.cfs_quota_us', true);
   if (quota !== undefined) {
     // Without a CPU quota the throttling counters do not move: read with the slow files.
     const stat = quota.trim() === '-1' ? f.slowText(dirs.cpu!, 'cpu.stat') : f.text(dirs.cpu!, 'cpu.stat');
     const throttling = parseKeyValues(stat, V1_THROTTLING);
-    cpu.throttling_data = {
+    cpu.throttling = {
       periods: throttling.nr_periods ?? 0,
-      throttled_periods: throttling.nr_throttled ?? 0,
-      throttled_time: throttling.throttled_time ?? 0,
+      throttledPeriods: throttling.nr_throttled ?? 0,
+      throttledNs: throttling.throttled_time ?? 0,
     };
   }
-  return {
-    cpu_stats: cpu,
-    memory_stats: dirs.memory === undefined ? undefined : v1Memory(dirs.memory, f, memTotal),
-    pids_stats: pids(dirs.pids, f),
-    blkio_stats: v1Blkio(dirs.blkio, cfq, f),
-  };
+  return defined({
+    cpu: withHost(cpu, system),
+    memory: dirs.memory === undefined ? undefined : v1Memory(dirs.memory, f, memTotal),
+    pids: pids(dirs.pids, f),
+    blockio: v1Blkio(dirs.blkio, cfq, f),
+  });
 }
 
-function v1Memory(memory: string, f: ContainerFiles, memTotal: number | undefined): MemoryStats {
+/** The host's CPU time and CPUs from /proc/stat, as the engine adds them to every record. */
+function withHost(cpu: Mutable<CpuSample>, system: SystemCpu): CpuSample {
+  cpu.hostNs = system.systemCpuUsage;
+  cpu.onlineCpus = system.onlineCpus;
+  return cpu;
+}
+
+function v1Memory(memory: string, f: ContainerFiles, memTotal: number | undefined): MemorySample | undefined {
   const usage = f.number(memory, 'memory.usage_in_bytes');
   // The high-water mark moves only when the usage passes it: read again when it has.
   let maxUsage = parseNumber(f.slowText(memory, 'memory.max_usage_in_bytes'));
@@ -110,11 +123,16 @@ function v1Memory(memory: string, f: ContainerFiles, memTotal: number | undefine
     f.stale('memory.max_usage_in_bytes');
     maxUsage = parseNumber(f.slowText(memory, 'memory.max_usage_in_bytes'));
   }
+  const limit = capped(parseNumber(f.slowText(memory, 'memory.limit_in_bytes')), memTotal);
+  const stats = parseKeyValues(f.text(memory, 'memory.stat'), V1_MEMORY);
+  if (usage === undefined) return undefined;
   return defined({
-    usage,
-    max_usage: maxUsage,
-    limit: capped(parseNumber(f.slowText(memory, 'memory.limit_in_bytes')), memTotal),
-    stats: parseKeyValues(f.text(memory, 'memory.stat'), V1_MEMORY),
+    usageBytes: usage,
+    inactiveFileBytes: inactiveFile(usage, stats.total_inactive_file, stats.inactive_file),
+    limitBytes: limit,
+    maxUsageBytes: maxUsage,
+    rssBytes: stats.total_rss,
+    cacheBytes: stats.total_cache,
   });
 }
 
@@ -122,11 +140,11 @@ function v1Memory(memory: string, f: ContainerFiles, memTotal: number | undefine
  * Block I/O as the engine's reader takes it: the CFQ `*_recursive` files where the kernel has them
  * and they list something, else the `throttle.` ones (containerd/cgroups cgroup1/blkio.go).
  */
-function v1Blkio(dir: string | undefined, cfq: boolean, f: ContainerFiles): StatsRecord['blkio_stats'] {
+function v1Blkio(dir: string | undefined, cfq: boolean, f: ContainerFiles): BlockDeviceSample[] | undefined {
   if (dir === undefined) return undefined;
   // A list that is still empty (no block I/O yet: most containers) is looked at again with the
   // slow files; once it lists a device, at every sample, through a file kept open.
-  const read = (name: string): BlkioEntry[] | undefined => {
+  const read = (name: string): BlkioLine[] | undefined => {
     if (f.listed(name)) return parseBlkio(f.text(dir, name));
     const text = f.optionalText(dir, name, true);
     const entries = text === undefined ? undefined : parseBlkio(text);
@@ -137,81 +155,81 @@ function v1Blkio(dir: string | undefined, cfq: boolean, f: ContainerFiles): Stat
   let ops = cfq ? read('blkio.io_serviced_recursive') : undefined;
   if (!bytes?.length && !ops?.length)
     [bytes, ops] = [read('blkio.throttle.io_service_bytes') ?? bytes, read('blkio.throttle.io_serviced') ?? ops];
-  if (bytes === undefined && ops === undefined) return undefined;
-  return defined({ io_service_bytes_recursive: bytes, io_serviced_recursive: ops });
+  return devicesOf(bytes, ops);
 }
 
+/** The devices of the lists read, none when there were none to read; an empty list (no I/O yet) is no device. */
+const devicesOf = (bytes: BlkioLine[] | undefined, ops: BlkioLine[] | undefined): BlockDeviceSample[] | undefined => {
+  if (bytes === undefined && ops === undefined) return undefined;
+  const devices = blockDevices(bytes, ops);
+  return devices.length > 0 ? devices : undefined;
+};
+
 /** `pids.max` says whether the pids controller is there; `max` (no limit) is left out, as the engine omits its 0. */
-function pids(dir: string | undefined, f: ContainerFiles): StatsRecord['pids_stats'] {
+function pids(dir: string | undefined, f: ContainerFiles): ContainerSample['pids'] {
   const max = dir === undefined ? undefined : f.optionalText(dir, 'pids.max', true);
   if (max === undefined) return undefined;
   return defined({ current: f.number(dir!, 'pids.current'), limit: parseNumber(max) || undefined });
 }
 
-function v2Record(dir: string, f: ContainerFiles, memTotal: number | undefined): Omit<StatsRecord, 'read'> {
+function v2Counters(dir: string, f: ContainerFiles, system: SystemCpu, memTotal: number | undefined): Counters {
   const stat = parseKeyValues(f.text(dir, 'cpu.stat'), V2_CPU);
   const us = (n: number | undefined): number => (n ?? 0) * 1000;
-  const cpu: CpuSample = {
-    cpu_usage: {
-      total_usage: us(stat.usage_usec),
-      usage_in_kernelmode: us(stat.system_usec),
-      usage_in_usermode: us(stat.user_usec),
-    },
-    throttling_data: {
+  const cpu: Mutable<CpuSample> = {
+    usageNs: us(stat.usage_usec),
+    percentOf: 'cpu',
+    userNs: us(stat.user_usec),
+    systemNs: us(stat.system_usec),
+    throttling: {
       periods: stat.nr_periods ?? 0,
-      throttled_periods: stat.nr_throttled ?? 0,
-      throttled_time: us(stat.throttled_usec),
+      throttledPeriods: stat.nr_throttled ?? 0,
+      throttledNs: us(stat.throttled_usec),
     },
   };
   const limit = f.optionalText(dir, 'memory.max', true);
-  const memory: MemoryStats | undefined =
-    limit === undefined
-      ? undefined
-      : defined({
-          usage: f.number(dir, 'memory.current'),
-          limit: capped(parseNumber(limit), memTotal),
-          stats: parseKeyValues(f.text(dir, 'memory.stat'), V2_MEMORY),
-        });
+  let memory: MemorySample | undefined;
+  if (limit !== undefined) {
+    const usage = f.number(dir, 'memory.current');
+    const stats = parseKeyValues(f.text(dir, 'memory.stat'), V2_MEMORY);
+    if (usage !== undefined)
+      memory = defined({
+        usageBytes: usage,
+        inactiveFileBytes: stats.inactive_file,
+        limitBytes: capped(parseNumber(limit), memTotal),
+        anonBytes: stats.anon,
+        fileBytes: stats.file,
+      });
+  }
   const io = f.optionalText(dir, 'io.stat');
-  return {
-    cpu_stats: cpu,
-    memory_stats: memory,
-    pids_stats: pids(dir, f),
-    blkio_stats: io === undefined ? undefined : { io_service_bytes_recursive: parseIoStat(io) },
-  };
+  return defined({
+    cpu: withHost(cpu, system),
+    memory,
+    pids: pids(dir, f),
+    blockio: io === undefined ? undefined : devicesOf(parseIoStat(io), undefined),
+  });
 }
 
 /**
- * One container's stats record, read from its cgroup files now, shaped as the engine's: the same
- * counters, with `system_cpu_usage` and `online_cpus` from /proc/stat (`system`), the previous
- * record's CPU as `precpu_stats`, networks from /proc/<pid>/net/dev. Limits are read every
- * `SLOW_EVERY` samples (`cache`). The parts of optional files that are absent are left out.
- * Throws what reading throws (ENOENT once a required file is gone: the container is).
+ * One container's sample, read from its cgroup files now: the same counters as the engine's
+ * record, with the host's CPU time and CPUs from /proc/stat (`system`), the previous sample's CPU
+ * as `previous`, networks from /proc/<pid>/net/dev. Limits are read every `SLOW_EVERY` samples
+ * (`cache`). The parts of optional files that are absent are left out. Throws what reading
+ * throws (ENOENT once a required file is gone: the container is).
  */
-export function readRecord(
+export function readSample(
   target: CgroupTarget,
   host: HostView,
   system: SystemCpu,
-  read: string,
-  previous: CpuBase | undefined,
+  at: Instant,
+  previous: PreviousCpu | undefined,
   f: ContainerFiles = new ContainerFiles(host),
-): StatsRecord {
+): ContainerSample {
   const { layout } = target;
-  const record =
+  const counters =
     layout.version === 1
-      ? v1Record(layout.dirs, target.blkioCfq === true, f, host.memTotal)
-      : v2Record(layout.dir, f, host.memTotal);
+      ? v1Counters(layout.dirs, target.blkioCfq === true, f, system, host.memTotal)
+      : v2Counters(layout.dir, f, system, host.memTotal);
   f.sampled();
-  record.cpu_stats.system_cpu_usage = system.systemCpuUsage;
-  record.cpu_stats.online_cpus = system.onlineCpus;
-  const networks: Record<string, NetworkStats> | undefined = target.networks
-    ? parseNetDev(f.text(`${host.proc}/${target.pid}`, 'net/dev'))
-    : undefined;
-  return defined({
-    read,
-    preread: previous?.read ?? '0001-01-01T00:00:00Z',
-    precpu_stats: previous?.cpu ?? {},
-    ...record,
-    networks,
-  });
+  const networks = target.networks ? parseNetDev(f.text(`${host.proc}/${target.pid}`, 'net/dev')) : undefined;
+  return defined({ container: target.container, at, previous, ...counters, networks });
 }
