@@ -43,6 +43,13 @@ const zones = [
     message:
       'src/sources/engine is the Engine API adapter: the sources at src/sources are composed from it, not the other way',
   },
+  // Transform reads its rules off the samples: it knows no engine's format, only src/model.
+  {
+    target: './src/transform',
+    from: './src',
+    except: ['./transform', './model'],
+    message: 'src/transform may import only src/model (and itself): it takes samples and knows no engine',
+  },
   {
     target: './src',
     from: ['./test', './marble-tests', './bench', './examples'],
@@ -68,6 +75,16 @@ export default tseslint.config(
         { code: 120, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The engines' JSON is decoded at the Engine API edge (src/validate); the shared types and transform are ours.
+    files: ['src/model/**/*.ts', 'src/transform/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['io-ts', 'dockerode'], patterns: ['io-ts/*', 'fp-ts/*', 'docker-modem'] },
+      ],
     },
   },
   {
