@@ -29,7 +29,11 @@ export interface ContainerSample {
 
 /** A CPU sample and when it was read: the base the next sample's CPU deltas are taken against. */
 export interface PreviousCpu {
-  readonly at: Instant;
+  /**
+   * When it was read; a source may leave it out when the sample has `hostNs`, whose rule does not
+   * use it (the Engine API adapter does not parse Linux's `preread`: half its cost per record).
+   */
+  readonly at?: Instant;
   readonly cpu: CpuSample;
 }
 

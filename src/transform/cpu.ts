@@ -47,6 +47,7 @@ export function cpuFields(sample: ContainerSample, previous: PreviousCpu | undef
     if (!(hostDelta > 0)) return undefined;
     percent = (delta) => (delta / hostDelta) * cpus * 100;
   } else {
+    if (!base.at) return undefined;
     const wallNs = nanosBetween(base.at, sample.at);
     // 100 % the host: the CLI floors Δread to its 100 ns unit, which the Windows times are multiples of.
     const possibleNs = cpu.percentOf === 'host' ? wallNs * (cpu.onlineCpus ?? 0) : wallNs;

@@ -101,14 +101,16 @@ function cpuSample(
 function previousOf(stats: StatsRecord, dialect: Dialect): PreviousCpu | undefined {
   const pre = stats.precpu_stats;
   if (!pre?.cpu_usage || !(pre.cpu_usage.total_usage > 0)) return undefined;
+  // Linux's rule takes its deltas against the host's CPU time, not the time between the records:
+  // its `preread` is not parsed.
   if (dialect === 'linux') {
-    if (!((pre.system_cpu_usage ?? 0) > 0)) return undefined;
-  } else if (stats.preread === undefined) return undefined;
+    const cpu = (pre.system_cpu_usage ?? 0) > 0 ? cpuSample(pre, dialect, undefined, false) : undefined;
+    return cpu && { cpu };
+  }
   const at = stats.preread === undefined ? undefined : parseInstant(stats.preread);
-  if (dialect !== 'linux' && !(at && at.seconds > 0)) return undefined;
+  if (!(at && at.seconds > 0)) return undefined;
   const cpu = cpuSample(pre, dialect, stats.num_procs, false);
-  // Linux's rule takes its deltas against the host's CPU time, not the time between the records.
-  return cpu && { at: at ?? NO_TIME, cpu };
+  return cpu && { at, cpu };
 }
 
 function memorySample(memory: MemoryStats | undefined): MemorySample | undefined {
