@@ -21,7 +21,8 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
  * BENCH_OUTAGE_S (180), BENCH_TOP_CONTAINERS (20), BENCH_INSPECT_CONTAINERS (100), BENCH_DAEMON
  * (inspect-load: another build of the daemon to measure); BENCH_HOST_SCENARIOS (e.g. `e,f,f0,g`:
  * some of the host scenarios); api-cost: BENCH_BASELINE (the commit to compare with, built in a
- * clone under the temp folder: 023ca86), BENCH_API_COST_CONTAINERS (1000), BENCH_API_COST_ROUNDS (3).
+ * clone under the temp folder: 023ca86), BENCH_API_COST_CONTAINERS (1000), BENCH_API_COST_ROUNDS (3),
+ * BENCH_API_COST_WARMUP_S (20), BENCH_API_COST_S (30).
  */
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
@@ -48,7 +49,10 @@ async function main(): Promise<void> {
   if (want('outage') || want('outage-spool')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180), 50, true);
   if (want('spool-open')) await spoolOpenBench();
   if (want('inspect-load')) await inspectLoadBench(env('BENCH_INSPECT_CONTAINERS', 100));
-  if (want('api-cost')) await apiCostBench(env('BENCH_API_COST_CONTAINERS', 1000), env('BENCH_API_COST_ROUNDS', 3));
+  if (want('api-cost')) {
+    const [n, rounds] = [env('BENCH_API_COST_CONTAINERS', 1000), env('BENCH_API_COST_ROUNDS', 3)];
+    await apiCostBench(n, rounds, env('BENCH_API_COST_WARMUP_S', 20), env('BENCH_API_COST_S', 30));
+  }
 }
 
 void main();
