@@ -1,3 +1,4 @@
+import { apiCostBench } from './apiCost.bench.js';
 import { hostOverheadBench } from './hostOverhead.bench.js';
 import { inspectLoadBench } from './inspectLoad.bench.js';
 import { lineProtocolBench } from './lineProtocol.bench.js';
@@ -12,14 +13,16 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 
 /**
  * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool] [spool-open] [top]
- * [inspect-load] [soak]`
+ * [inspect-load] [api-cost] [soak]`
  * (all but soak by default; soak runs 30 min, BENCH_SOAK_S):
  * prints figures; never part of `npm test`. Needs the test bed (scripts/testbed.sh) for all but
  * pipeline. Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30),
  * BENCH_REALSCALE_CONTAINERS (300), BENCH_SCALE_CONTAINERS, BENCH_SCALE_S (10000, 120),
  * BENCH_OUTAGE_S (180), BENCH_TOP_CONTAINERS (20), BENCH_INSPECT_CONTAINERS (100), BENCH_DAEMON
  * (inspect-load: another build of the daemon to measure); BENCH_HOST_SCENARIOS (e.g. `e,f,f0,g`:
- * some of the host scenarios).
+ * some of the host scenarios); api-cost: BENCH_BASELINE (the commit to compare with, built in a
+ * clone under the temp folder: 023ca86), BENCH_API_COST_CONTAINERS (1000), BENCH_API_COST_ROUNDS (3),
+ * BENCH_API_COST_WARMUP_S (20), BENCH_API_COST_S (30).
  */
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
@@ -46,6 +49,10 @@ async function main(): Promise<void> {
   if (want('outage') || want('outage-spool')) await outageBench(1000, 5, env('BENCH_OUTAGE_S', 180), 50, true);
   if (want('spool-open')) await spoolOpenBench();
   if (want('inspect-load')) await inspectLoadBench(env('BENCH_INSPECT_CONTAINERS', 100));
+  if (want('api-cost')) {
+    const [n, rounds] = [env('BENCH_API_COST_CONTAINERS', 1000), env('BENCH_API_COST_ROUNDS', 3)];
+    await apiCostBench(n, rounds, env('BENCH_API_COST_WARMUP_S', 20), env('BENCH_API_COST_S', 30));
+  }
 }
 
 void main();
