@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { InfluxDB } from '@influxdata/influxdb-client';
+import { InfluxDB, type SendOptions, type Transport } from '@influxdata/influxdb-client';
 import { Observable } from 'rxjs';
 import type { Chunk } from '../model/chunk.js';
 import { redactUrl } from '../model/redactUrl.js';
@@ -54,6 +54,20 @@ function endpoint(target: InfluxTarget): { path: string; description: string; au
 }
 
 /**
+ * Posts bytes through the client's transport. `iterate` is its call that takes them: its body is
+ * typed `any` and sent as `Buffer.from(body)` makes it (a Buffer's bytes as they are), where
+ * `send` types the body as a string and `request` JSON-encodes anything else. Its answer (none:
+ * a write answers 204) or its HttpError, with status and headers, are `send`'s.
+ */
+const post = (transport: Transport, path: string, body: Buffer, options: SendOptions): AsyncIterable<Uint8Array> =>
+  transport.iterate(path, body, options);
+
+/** Reads an answer to its end: the write is done when its answer is. */
+async function drained(answer: AsyncIterable<Uint8Array>): Promise<void> {
+  for await (const piece of answer) void piece;
+}
+
+/**
  * The InfluxDB adapter: @influxdata/influxdb-client's HTTP transport (keep-alive agent, token
  * header, timeouts, HttpError with status and headers) posting to /api/v2/write with precision
  * ns, or to 1.x's /write (precision `n`) with the same batching, gzip, retries and status
@@ -77,31 +91,22 @@ export function influxSink(target: InfluxTarget): LineSink {
     gzip: target.compression !== false,
     write: (chunk: Chunk) =>
       new Observable<void>((subscriber) => {
-        let cancel: (() => void) | undefined;
-        // `send`, not `request`: `request` JSON-encodes a body that is not a string, while `send`
-        // copies it with Buffer.from, which takes bytes as they are (its type says string only).
+        const abort = new AbortController();
         // No gzipThreshold: a gzipped chunk goes out as it is, its encoding named.
-        const body = chunk.body as unknown as string;
         const headers = {
           ...auth,
           'content-type': 'text/plain; charset=utf-8',
           ...(chunk.gzip ? { 'content-encoding': 'gzip' } : {}),
         };
-        influx.transport.send(
-          path,
-          body,
-          { method: 'POST', headers },
-          {
-            error: (error) => subscriber.error(error),
-            complete: () => {
-              subscriber.next();
-              subscriber.complete();
-            },
-            useCancellable: (cancellable) => (cancel = () => cancellable.cancel()),
+        drained(post(influx.transport, path, chunk.body, { method: 'POST', headers, signal: abort.signal })).then(
+          () => {
+            subscriber.next();
+            subscriber.complete();
           },
+          (error: unknown) => subscriber.error(error),
         );
         return () => {
-          if (!subscriber.closed) cancel?.();
+          if (!subscriber.closed) abort.abort();
         };
       }),
     close: () => agent.destroy(),

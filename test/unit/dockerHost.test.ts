@@ -12,8 +12,7 @@ const good: Array<[string | undefined, string | undefined, string | undefined, u
   [undefined, undefined, undefined, socket('/var/run/docker.sock')],
   ['unix:///run/podman/podman.sock', undefined, undefined, socket('/run/podman/podman.sock')],
   ['unix://', undefined, undefined, socket('/var/run/docker.sock')],
-  ['npipe:////./pipe/docker_engine', undefined, undefined, socket('//./pipe/docker_engine')],
-  ['npipe://', undefined, undefined, socket('//./pipe/docker_engine')],
+  ['unix:///tmp/dss/docker.sock', '1', '/certs', socket('/tmp/dss/docker.sock')], // TLS is for TCP only
   ['tcp://10.0.0.2:2375', undefined, undefined, tcp('10.0.0.2', 2375)],
   ['tcp://10.0.0.2', undefined, undefined, tcp('10.0.0.2', 2375)],
   ['tcp://10.0.0.2', '1', undefined, tcp('10.0.0.2', 2376, on)],
@@ -30,6 +29,29 @@ const good: Array<[string | undefined, string | undefined, string | undefined, u
   ['http://10.0.0.2:2375', undefined, undefined, tcp('10.0.0.2', 2375)],
   ['http://10.0.0.2', '1', undefined, tcp('10.0.0.2', 2376, on)],
   ['https://10.0.0.2', undefined, undefined, tcp('10.0.0.2', 2376, { verify: false })],
+  ['https://10.0.0.2:2375', undefined, undefined, tcp('10.0.0.2', 2375, { verify: false })],
+  ['https://engine.example:443', '1', '/certs', tcp('engine.example', 443, { verify: true, certPath: '/certs' })],
+  ['HTTPS://[::1]', undefined, undefined, tcp('::1', 2376, { verify: false })],
+  ['tcp://10.0.0.2:2376', '1', '/certs', tcp('10.0.0.2', 2376, { verify: true, certPath: '/certs' })],
+];
+
+/** Named pipes: the pipe on a Windows host; on any other, refused naming the value and what to use. */
+const pipes: Array<[string, NodeJS.Platform, unknown]> = [
+  ['npipe:////./pipe/docker_engine', 'win32', socket('//./pipe/docker_engine')],
+  ['npipe://', 'win32', socket('//./pipe/docker_engine')],
+  [
+    'npipe:////./pipe/docker_engine',
+    'linux',
+    left(
+      'DOCKER_HOST "npipe:////./pipe/docker_engine": npipe:// (a Windows named pipe) is not supported on Linux hosts: ' +
+        'use unix:///path/to/docker.sock or tcp://host:port',
+    ),
+  ],
+  [
+    'npipe://',
+    'darwin',
+    left(expect.stringMatching(/^DOCKER_HOST "npipe:\/\/": npipe:\/\/ .* not supported on macOS hosts/)),
+  ],
 ];
 
 /** DOCKER_TLS (the CLI's --tls): TLS without verification; DOCKER_TLS_VERIFY wins over it. */
@@ -51,6 +73,9 @@ const bad: Array<[string, RegExp]> = [
     /"foo:\/\/x": unknown scheme "foo:\/\/" \(use unix:\/\/, tcp:\/\/, npipe:\/\/, http:\/\/ or https:\/\/\)/,
   ],
   ['ssh://me@host', /"ssh:\/\/me@host": ssh:\/\/ is not supported: forward the socket/],
+  ['SSH://host:22', /^DOCKER_HOST "SSH:\/\/host:22": ssh:\/\/ is not supported: forward the socket \(ssh -L /],
+  ['https://host:2376/v1.41', /^DOCKER_HOST "https:\/\/host:2376\/v1.41": a path, query or fragment/],
+  ['https://host:https', /the port "https" is not a number/],
   ['tcp://host:2375/v1.41', /a path, query or fragment \("\/v1\.41"\) is not supported/],
   ['unix://tcp://host', /a unix:\/\/ address names a path/],
   ['', /^DOCKER_HOST is empty: unset it for unix:\/\/\/var\/run\/docker\.sock/],
@@ -61,6 +86,15 @@ describe('parseDockerHost: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_TLS and DOCKER
   it.each(good)('DOCKER_HOST=%j DOCKER_TLS_VERIFY=%j DOCKER_CERT_PATH=%j', (host, verify, certPath, expected) => {
     const env: DockerEnv = { DOCKER_HOST: host, DOCKER_TLS_VERIFY: verify, DOCKER_CERT_PATH: certPath };
     expect(parseDockerHost(env)).toEqual(expected);
+  });
+
+  it.each(pipes)('DOCKER_HOST=%j on a %s host', (host, platform, expected) => {
+    expect(parseDockerHost({ DOCKER_HOST: host }, platform)).toEqual(expected);
+  });
+
+  it('npipe:// is refused on the host the tests run on, which is not Windows', () => {
+    expect(process.platform).not.toBe('win32');
+    expect(parseDockerHost({ DOCKER_HOST: 'npipe://' })).toEqual(left(expect.stringMatching(/not supported on/)));
   });
 
   it.each(tlsOnly)('DOCKER_HOST=%j with %j', (host, env, expected) => {

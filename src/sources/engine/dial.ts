@@ -1,8 +1,9 @@
-import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
 import { Observable } from 'rxjs';
-import type { EngineEndpoint } from './dockerHost.js';
+import { EngineHttpError, EngineModem, type Send, queryString } from './engineModem.js';
+
+export { type DialEndpoint, EngineHttpError } from './engineModem.js';
 
 export interface DialRequest {
   /** Engine API path ending in `?`, e.g. `/containers/abc/stats?`. */
@@ -21,78 +22,19 @@ export class PrematureCloseError extends Error {
   }
 }
 
-/** The engine answered with a status the endpoint does not document as success. */
-export class EngineHttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    reason: string,
-    body: string,
-  ) {
-    super(`(HTTP code ${statusCode}) ${reason} - ${body.trim()}`);
-    this.name = 'EngineHttpError';
-  }
-}
-
-/** Where an engine client's requests go: its endpoint, with a TCP endpoint's TLS files read. */
-export type DialEndpoint =
-  | Extract<EngineEndpoint, { kind: 'socket' }>
-  | (Extract<EngineEndpoint, { kind: 'tcp' }> & {
-      readonly files?: { readonly ca?: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
-    });
-
-/** A TLS endpoint's agent options: its files, and whether the engine's certificate is verified. */
-export const tlsOptions = (endpoint: Extract<DialEndpoint, { kind: 'tcp' }>) => ({
-  ...endpoint.files,
-  rejectUnauthorized: endpoint.tls?.verify ?? true,
-});
-
-/** Each engine client's endpoint, as `connectEngine` made it. */
-const endpoints = new WeakMap<Docker, DialEndpoint>();
-
-/** Tells `dial$` where this client's requests go (`connectEngine` does, for each client it makes). */
-export const dialsTo = (docker: Docker, endpoint: DialEndpoint): void => void endpoints.set(docker, endpoint);
-
-type Send = (path: string, onResponse: (res: IncomingMessage) => void) => ClientRequest;
-
-/** One keep-alive agent per engine client, made at its first request. */
-const senders = new WeakMap<Docker, Send>();
-
 /**
- * How requests reach an engine: Node's HTTP client on a keep-alive agent, to the endpoint
- * `connectEngine` parsed from DOCKER_HOST. docker-modem's own `dial` is not used: per request it
- * builds a Promise for the socket path and formats its options for a debug line (evaluated even
- * when debug is off), which made a one-shot poll cost several times a streamed record
- * (docs/benchmarks.md, section 2).
+ * How `dial$` reaches an engine: the keep-alive agent of the client's transport (the EngineModem
+ * `connectEngine` gave it, dockerode's public `modem`), sent on directly. docker-modem's `dial` was
+ * not used even before: per request it builds a Promise for the socket path and formats its
+ * options for a debug line (evaluated even when debug is off), which made a one-shot poll cost
+ * several times a streamed record (docs/benchmarks.md, section 2).
  */
 function senderOf(docker: Docker): Send {
-  let send = senders.get(docker);
-  if (send) return send;
-  const endpoint = endpoints.get(docker);
-  if (!endpoint) throw new Error('this Docker client has no endpoint: make it with connectEngine');
-  if (endpoint.kind === 'socket') {
-    const { socketPath } = endpoint;
-    const agent = new HttpAgent({ keepAlive: true });
-    send = (path, onResponse) => httpRequest({ socketPath, path, agent, method: 'GET' }, onResponse);
-  } else {
-    const { host, port } = endpoint;
-    const make = endpoint.tls ? httpsRequest : httpRequest;
-    const agent = endpoint.tls
-      ? new HttpsAgent({ keepAlive: true, ...tlsOptions(endpoint) })
-      : new HttpAgent({ keepAlive: true });
-    send = (path, onResponse) => make({ host, port, path, agent, method: 'GET' }, onResponse);
-  }
-  senders.set(docker, send);
-  return send;
+  const modem: unknown = docker.modem;
+  if (!(modem instanceof EngineModem))
+    throw new Error('this Docker client has no engine endpoint: make it with connectEngine');
+  return modem.send;
 }
-
-/** The query as the Engine API takes it: objects (filters) as JSON, the rest as text. */
-const queryString = (query: Record<string, unknown>): string =>
-  new URLSearchParams(
-    Object.entries(query).map(([key, value]): [string, string] => [
-      key,
-      typeof value === 'object' ? JSON.stringify(value) : String(value),
-    ]),
-  ).toString();
 
 /** Reads an error answer's body (its message) and fails with it. */
 function failWith(res: IncomingMessage, reason: string, fail: (error: unknown) => void): void {

@@ -45,9 +45,13 @@ const TCP_ADDRESS = /^(\[[^\]]*\]|[^:/?#[\]]*)(?::([^/?#]*))?([/?#].*)?$/;
  * docker-modem has always done (the CLI refuses them); DOCKER_TLS_VERIFY or DOCKER_TLS with
  * DOCKER_HOST unset is refused (the CLI goes to tcp://localhost:2376; this collector's default
  * is the local socket, and silently leaving it would hide a left-over variable); ssh:// is
- * refused (the daemon's build leaves ssh2 out).
+ * refused (the daemon's build leaves ssh2 out). `npipe://` is refused on every `platform` but
+ * Windows (`process.platform` of the host that connects), the only one with named pipes.
  */
-export function parseDockerHost(env: DockerEnv): Either<string, EngineEndpoint> {
+export function parseDockerHost(
+  env: DockerEnv,
+  platform: NodeJS.Platform = process.platform,
+): Either<string, EngineEndpoint> {
   const value = env.DOCKER_HOST;
   if (value === undefined) {
     const tlsVariable = (['DOCKER_TLS_VERIFY', 'DOCKER_TLS'] as const).find((k) => (env[k] ?? '') !== '');
@@ -69,6 +73,11 @@ export function parseDockerHost(env: DockerEnv): Either<string, EngineEndpoint> 
   switch (scheme) {
     case 'unix':
     case 'npipe':
+      if (scheme === 'npipe' && platform !== 'win32')
+        return bad(
+          `npipe:// (a Windows named pipe) is not supported on ${hostName(platform)} hosts: ` +
+            'use unix:///path/to/docker.sock or tcp://host:port',
+        );
       if (rest.includes('://')) return bad(`a ${scheme}:// address names a path, not another address`);
       return right({ kind: 'socket', socketPath: rest || (scheme === 'unix' ? DEFAULT_SOCKET : DEFAULT_PIPE) });
     case 'tcp':
@@ -83,6 +92,10 @@ export function parseDockerHost(env: DockerEnv): Either<string, EngineEndpoint> 
       return bad(`unknown scheme "${scheme}://" (use unix://, tcp://, npipe://, http:// or https://)`);
   }
 }
+
+/** A platform as its users call it: `linux` is Linux. */
+const HOST_NAMES: Partial<Record<NodeJS.Platform, string>> = { linux: 'Linux', darwin: 'macOS', freebsd: 'FreeBSD' };
+const hostName = (platform: NodeJS.Platform): string => HOST_NAMES[platform] ?? platform;
 
 function tcpEndpoint(
   rest: string,

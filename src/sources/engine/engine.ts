@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { Agent as HttpsAgent } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { abortable } from './askEngine.js';
-import { type DialEndpoint, dialsTo, tlsOptions } from './dial.js';
+import { type DialEndpoint, EngineModem } from './engineModem.js';
 import { DEFAULT_SOCKET, type DockerEnv, type EngineEndpoint, parseDockerHost } from './dockerHost.js';
 
 export { EnginePermissionDenied, type SocketAccess, explainEngineError } from './socketPermission.js';
@@ -58,9 +57,7 @@ export function connectEngine(env: DockerEnv = process.env): Engine {
   const parsed = parseDockerHost(env);
   if (isLeft(parsed)) throw new EngineConfigError(parsed.left);
   const endpoint = withTlsFiles(parsed.right, env.DOCKER_CERT_PATH === undefined ? '~/.docker' : 'DOCKER_CERT_PATH');
-  const docker = withoutDockerEnv(() => new Docker(dockerOptions(endpoint)));
-  dialsTo(docker, endpoint);
-  return { docker, address };
+  return { docker: new Docker(withModem(new EngineModem(endpoint))), address };
 }
 
 /**
@@ -94,37 +91,16 @@ function withTlsFiles(endpoint: EngineEndpoint, folderName: string): DialEndpoin
   return { ...endpoint, files: { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) } };
 }
 
-/** dockerode's options for the endpoint, every connection key given so that none comes from docker-modem's defaults. */
-const dockerOptions = (endpoint: DialEndpoint): Docker.DockerOptions =>
-  endpoint.kind === 'socket'
-    ? { socketPath: endpoint.socketPath, host: undefined, port: undefined, protocol: undefined }
-    : {
-        socketPath: undefined,
-        host: endpoint.host,
-        port: endpoint.port,
-        protocol: endpoint.tls ? 'https' : 'http',
-        ca: endpoint.files?.ca,
-        cert: endpoint.files?.cert,
-        key: endpoint.files?.key,
-        // docker-modem passes no rejectUnauthorized: an agent carries it (and the files) to its requests.
-        ...(endpoint.tls ? { agent: new HttpsAgent(tlsOptions(endpoint)) } : {}),
-      };
+/** dockerode's options with a ready transport: dockerode takes one (lib/docker.js), its types leave the option out. */
+interface WithModem extends Docker.DockerOptions {
+  readonly modem: EngineModem;
+}
 
 /**
- * docker-modem's constructor parses the process's own DOCKER_HOST for its defaults even when
- * every setting is given, and throws on a list of engines (`tcp://a:2375,tcp://b:2375`): the
- * variables are hidden from it for that synchronous moment.
+ * The client's only option is its transport, which knows the endpoint: dockerode then makes no
+ * docker-modem Modem, whose constructor would read the process's DOCKER_* variables (see EngineModem).
  */
-function withoutDockerEnv<T>(make: () => T): T {
-  const keys = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH'] as const; // what docker-modem reads
-  const saved = keys.map((k) => process.env[k]);
-  keys.forEach((k) => delete process.env[k]);
-  try {
-    return make();
-  } finally {
-    keys.forEach((k, i) => saved[i] !== undefined && (process.env[k] = saved[i]));
-  }
-}
+const withModem = (modem: EngineModem): WithModem => ({ modem });
 
 function engineAddress(env: DockerEnv): string {
   return env.DOCKER_HOST?.trim() || `unix://${DEFAULT_SOCKET}`;
