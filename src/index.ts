@@ -5,6 +5,7 @@
  *   apiSource().stats$(engine) -> toPoints() -> map(toLineProtocol) -> batchLines() -> writeBatches(sink)
  *   containerStates$(engine) -> toContainerPoints() -> (the same)
  *   enginePoints(config, deps)(engine) -> containerRows(everyMs)      (what `top` shows)
+ *   collect(config) -> openDelivery(config, deps).deliver              (the daemon's pipeline)
  */
 // model: the data that flows between the stages
 export type { ContainerRef } from './model/container.js';
@@ -63,5 +64,8 @@ export { type TelemetryState, foldTelemetry, health, initialTelemetry } from './
 export { METRICS, type MetricSpec } from './telemetry/catalogue.js';
 export { Config } from './config/keys.js';
 export { resolveConfig } from './config/resolveConfig.js';
-export { type Service, type ServiceDeps, createService } from './app/service.js';
+export { type CollectDeps, collect, connectEngines } from './app/collect.js';
+export { type TelemetryBus, telemetryBus } from './app/telemetryBus.js';
+export { type Delivery, type DeliveryDeps, openDelivery } from './app/delivery.js';
+export { type DaemonDeps, ForcedStopError, runDaemon } from './daemon/runDaemon.js';
 export { type PointsDeps, enginePoints } from './app/enginePoints.js';

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { type Observable, firstValueFrom, map, tap } from 'rxjs';
+import { connectEngines } from '../app/collect.js';
 import { statusIntervalMs } from '../app/enginePoints.js';
 import { CommanderError } from '../config/cli.js';
 import type { Config } from '../config/keys.js';
@@ -53,7 +54,8 @@ export async function runTop(argv: readonly string[]): Promise<number> {
   // On the live screen the last warning shows in the header; a snapshot writes them to stderr.
   let view$: Observable<ViewData>;
   try {
-    view$ = viewFeed(config, { ...(daemon ? { daemon } : {}), ...(interactive ? {} : { log: plainLogger }) });
+    const engines = connectEngines(config);
+    view$ = viewFeed(config, { engines, ...(daemon ? { daemon } : {}), ...(interactive ? {} : { log: plainLogger }) });
   } catch (error) {
     if (!(error instanceof EngineConfigError)) throw error;
     say(`invalid config: ${error.message}`); // an unreadable TLS file, as the daemon says it

@@ -3,23 +3,22 @@ import {
   BehaviorSubject,
   type Observable,
   type SchedulerLike,
-  Subject,
   asyncScheduler,
+  defer,
   exhaustMap,
+  finalize,
   map,
-  merge,
   of,
-  scan,
   startWith,
   timer,
   withLatestFrom,
 } from 'rxjs';
-import { enginePoints, statusIntervalMs } from '../app/enginePoints.js';
+import { collect, connectEngines } from '../app/collect.js';
+import { statusIntervalMs } from '../app/enginePoints.js';
+import { telemetryBus } from '../app/telemetryBus.js';
 import type { Config } from '../config/keys.js';
 import type { Logger } from '../model/logger.js';
-import type { TelemetryEvent } from '../model/telemetry.js';
-import { connectEngine } from '../sources/engine/engine.js';
-import { foldTelemetry, initialTelemetry } from '../telemetry/telemetryState.js';
+import type { Engine } from '../sources/engine/engine.js';
 import type { ContainerRow } from '../view/containerRow.js';
 import { containerRows } from '../view/containerRows.js';
 import type { HeaderInfo } from '../view/screenLines.js';
@@ -51,55 +50,64 @@ function sourceLabel(config: Config, streams: Readonly<Record<string, number>>):
 }
 
 /**
- * The view's data, from the same points as the daemon's (`enginePoints`), refreshed every
- * sampling interval: rows folded from the points of every engine, and a header that names the
- * hosts, engines and source, the daemon's health when `daemon` is given, and the last warning.
+ * The view's data, from the daemon's own collection (`collect`), refreshed every sampling
+ * interval: rows folded from the points of every engine, and a header that names the hosts,
+ * engines and source, the daemon's health when `daemon` is given, and the last warning. Each
+ * subscription collects on its own, with its own telemetry.
  */
 export function viewFeed(
   config: Config,
-  options: { readonly daemon?: string; readonly log?: Logger; readonly scheduler?: SchedulerLike },
+  options: {
+    readonly daemon?: string;
+    readonly log?: Logger;
+    readonly scheduler?: SchedulerLike;
+    /** The engines' clients, made already (to report a bad DOCKER_HOST first); default: made on subscription. */
+    readonly engines?: readonly Engine[];
+  },
 ): Observable<ViewData> {
-  const scheduler = options.scheduler ?? asyncScheduler;
-  const notice$ = new BehaviorSubject<string | undefined>(undefined);
-  const say =
-    (level: string) =>
-    (obj: object, msg?: string): void => {
-      options.log?.[level === 'warn' ? 'warn' : 'error'](obj, msg);
-      notice$.next(`${level}: ${logText(obj, msg)}`);
-    };
-  const log: Logger = { debug: () => undefined, info: () => undefined, warn: say('warn'), error: say('error') };
-  const telemetry = new Subject<TelemetryEvent>();
-  const state$ = telemetry.pipe(scan(foldTelemetry, initialTelemetry()), startWith(initialTelemetry()));
-  const engines = config.dockerHost.map((host) => connectEngine({ ...process.env, DOCKER_HOST: host }));
-  const pointsOf = enginePoints(config, { log, telemetry, scheduler });
-  const everyMs = statusIntervalMs(config);
-  const rows$ = merge(...engines.map((engine, i) => pointsOf(engine, config.hostTag[i]))).pipe(
-    containerRows(everyMs, scheduler),
-  );
-  const engines$ = timer(0, ENGINE_LABEL_EVERY_MS, scheduler).pipe(
-    exhaustMap(() => Promise.all(engines.map(engineLabel))),
-    startWith(engines.map((e) => e.address)),
-  );
-  const daemon$: Observable<HeaderInfo['daemon']> = options.daemon
-    ? daemonHealth$(options.daemon, everyMs, scheduler)
-    : of(undefined);
-  // One view per refresh, with the latest of everything else.
-  return rows$.pipe(
-    withLatestFrom(state$, engines$, daemon$.pipe(startWith(undefined)), notice$),
-    map(([rows, state, labels, daemon, notice]): ViewData => {
-      const hosts = [...new Set(rows.map((r) => r.host))];
-      const down = [...state.engines].filter(([, e]) => !e.reachable);
-      return {
-        rows,
-        unreachable: down.map(([address, e]) => `cannot reach the engine at ${address}: ${e.reason ?? 'no answer'}`),
-        header: {
-          host: hosts.length > 0 ? hosts.join(', ') : hostname(),
-          engine: labels.join(', '),
-          source: sourceLabel(config, state.streams),
-          ...(daemon ? { daemon } : {}),
-          ...(notice ? { notice } : {}),
-        },
+  return defer(() => {
+    const scheduler = options.scheduler ?? asyncScheduler;
+    const notice$ = new BehaviorSubject<string | undefined>(undefined);
+    const say =
+      (level: string) =>
+      (obj: object, msg?: string): void => {
+        options.log?.[level === 'warn' ? 'warn' : 'error'](obj, msg);
+        notice$.next(`${level}: ${logText(obj, msg)}`);
       };
-    }),
-  );
+    const log: Logger = { debug: () => undefined, info: () => undefined, warn: say('warn'), error: say('error') };
+    // This subscription's own: a second view counts its own streams and engines.
+    const telemetry = telemetryBus();
+    const engines = options.engines ?? connectEngines(config);
+    const everyMs = statusIntervalMs(config);
+    // INTERNAL_METRICS, read from the environment as the daemon reads it, is no container: no row for it.
+    const collected$ = collect({ ...config, internalMetrics: false }, { log, telemetry, engines, scheduler });
+    const rows$ = collected$.pipe(containerRows(everyMs, scheduler));
+    const engines$ = timer(0, ENGINE_LABEL_EVERY_MS, scheduler).pipe(
+      exhaustMap(() => Promise.all(engines.map(engineLabel))),
+      startWith(engines.map((e) => e.address)),
+    );
+    const daemon$: Observable<HeaderInfo['daemon']> = options.daemon
+      ? daemonHealth$(options.daemon, everyMs, scheduler)
+      : of(undefined);
+    // One view per refresh, with the latest of everything else.
+    return rows$.pipe(
+      withLatestFrom(telemetry.state$, engines$, daemon$.pipe(startWith(undefined)), notice$),
+      map(([rows, state, labels, daemon, notice]): ViewData => {
+        const hosts = [...new Set(rows.map((r) => r.host))];
+        const down = [...state.engines].filter(([, e]) => !e.reachable);
+        return {
+          rows,
+          unreachable: down.map(([address, e]) => `cannot reach the engine at ${address}: ${e.reason ?? 'no answer'}`),
+          header: {
+            host: hosts.length > 0 ? hosts.join(', ') : hostname(),
+            engine: labels.join(', '),
+            source: sourceLabel(config, state.streams),
+            ...(daemon ? { daemon } : {}),
+            ...(notice ? { notice } : {}),
+          },
+        };
+      }),
+      finalize(() => telemetry.close()),
+    );
+  });
 }

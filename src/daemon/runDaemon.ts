@@ -1,0 +1,234 @@
+import {
+  EMPTY,
+  NEVER,
+  type Observable,
+  ReplaySubject,
+  type SchedulerLike,
+  Subject,
+  type Subscription,
+  asyncScheduler,
+  concat,
+  defer,
+  filter,
+  finalize,
+  from,
+  merge,
+  share,
+  skip,
+  switchMap,
+  take,
+  takeUntil,
+  tap,
+  throwError,
+  timer,
+} from 'rxjs';
+import { collect, connectEngines } from '../app/collect.js';
+import { type Delivery, openDelivery } from '../app/delivery.js';
+import { telemetryBus } from '../app/telemetryBus.js';
+import type { Config } from '../config/keys.js';
+import type { DeliveryBuffer } from '../deliver/deliveryBuffer.js';
+import type { LineSink } from '../deliver/sink.js';
+import type { SpoolLock } from '../deliver/spool/spoolLock.js';
+import type { Engine } from '../sources/engine/engine.js';
+import type { Logger } from '../model/logger.js';
+import type { DeliveryEvent } from '../model/telemetry.js';
+import { logEngines } from '../telemetry/logEngines.js';
+import { SpoolTakenError, lockSpoolDir, relockSpoolDir } from './holdSpool.js';
+import { type MetricsServing, serveMetrics } from './serveMetrics.js';
+import { type StopTotals, stopSummary } from './stopSummary.js';
+
+export interface DaemonDeps {
+  readonly log: Logger;
+  /** Wall-clock ms (with a fraction) for the records a source makes itself. */
+  readonly clock?: () => number;
+  /** For DOCKER_TLS_VERIFY / DOCKER_CERT_PATH; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly scheduler?: SchedulerLike;
+  /**
+   * Requests to stop, by name (SIGTERM): the first stops reading and writes what is buffered
+   * (SHUTDOWN_TIMEOUT at the most); a second ends the run at once, with ForcedStopError.
+   */
+  readonly stop$?: Observable<string>;
+  /** Writes what waits now (SIGUSR1). */
+  readonly flush$?: Observable<unknown>;
+  /** Ends the run at once, as stopped (stdout's reader went away). */
+  readonly quit$?: Observable<unknown>;
+  /** Where batches go and wait; default: what the config says. */
+  readonly sink?: LineSink;
+  readonly buffer?: DeliveryBuffer;
+}
+
+/** A second request to stop: the run ended at once, without waiting for the flush. */
+export class ForcedStopError extends Error {
+  constructor(readonly signal: string) {
+    super(`${signal} while stopping: exited at once`);
+    this.name = 'ForcedStopError';
+  }
+}
+
+/** What a run holds, let go of when it ends, in this order. */
+interface Held {
+  relock?: Subscription | undefined;
+  flushes?: Subscription | undefined;
+  delivery?: Delivery | undefined;
+  lock?: SpoolLock | undefined;
+  metrics?: MetricsServing | undefined;
+}
+
+/**
+ * The daemon: collect -> deliver, with everything it holds taken on subscription, in this
+ * order (the order its start-up errors are found in): the spool's lock (SpoolLockedError,
+ * SpoolError), the sink and buffer (SpoolError), the engines' clients (EngineConfigError),
+ * /metrics (MetricsPortError); then it logs that it started and collects. It completes after
+ * a stop once the buffer is written (logging what became of the points), or at
+ * SHUTDOWN_TIMEOUT, or at `quit$`; fails with ForcedStopError on a second stop, SpoolTakenError
+ * when another daemon took the spool. Whatever way it ends, it lets go of what it holds.
+ */
+export function runDaemon(config: Config, deps: DaemonDeps): Observable<DeliveryEvent> {
+  return defer(() => {
+    const { log } = deps;
+    const scheduler = deps.scheduler ?? asyncScheduler;
+    const telemetry = telemetryBus();
+    telemetry.events$.pipe(logEngines(log)).subscribe();
+    const held: Held = {};
+    const stopReading$ = new ReplaySubject<void>(1);
+    const spoolLost$ = new Subject<string>();
+    let stopping = false;
+    let forcedBy: string | undefined;
+    let spoolTaken = false;
+    let released = false;
+    // Points the spool's disk refused to the end, once the buffer is closed.
+    let lost: number | undefined;
+
+    const totals = (): StopTotals => {
+      const s = telemetry.state();
+      return {
+        collected: s.pointsCollected,
+        written: s.pointsWritten,
+        dropped: s.pointsDropped,
+        rejected: s.pointsRejected,
+      };
+    };
+    const buffered = (): number => held.delivery?.buffered() ?? 0;
+    const release = (): void => {
+      released = true;
+      held.relock?.unsubscribe();
+      held.flushes?.unsubscribe();
+      if (held.delivery && lost === undefined && (lost = held.delivery.closeBuffer()) > 0)
+        log.error({ points: lost }, 'the spool disk refused points held in memory: they are lost with the process');
+      held.lock?.release();
+      held.delivery?.closeSink();
+      held.metrics?.close();
+      Object.assign(held, {
+        relock: undefined,
+        flushes: undefined,
+        delivery: undefined,
+        lock: undefined,
+        metrics: undefined,
+      });
+      telemetry.close();
+    };
+
+    const start = async (): Promise<{ delivery: Delivery; engines: Engine[] }> => {
+      const dir = config.spoolDir;
+      if (dir !== undefined) held.lock = await lockSpoolDir(dir, log);
+      if (released) release();
+      const delivery = (held.delivery = openDelivery(config, {
+        log,
+        telemetry,
+        scheduler,
+        sink: deps.sink,
+        buffer: deps.buffer,
+      }));
+      const engines = connectEngines(config, deps.env);
+      held.metrics = await serveMetrics(config, telemetry);
+      if (released) release();
+      log.info(
+        {
+          engines: config.dockerHost,
+          sink: delivery.description,
+          mode: config.mode,
+          metricsPort: config.metricsPort || 'off',
+        },
+        'docker-stats-service started',
+      );
+      if (held.lock?.unlocked && dir !== undefined)
+        held.relock = relockSpoolDir(
+          dir,
+          log,
+          (lock) => (held.lock = lock),
+          () => {
+            spoolTaken = true;
+            spoolLost$.next('SPOOL_DIR taken by another daemon');
+          },
+        );
+      held.flushes = deps.flush$?.subscribe(() => {
+        log.info({}, 'SIGUSR1: flushing');
+        delivery.flush();
+      });
+      return { delivery, engines };
+    };
+    const summary$ = (delivery: Delivery): Observable<never> =>
+      defer(() => {
+        lost = delivery.closeBuffer();
+        const { level, fields, msg } = stopSummary(
+          totals(),
+          delivery.buffered() - lost,
+          config.spoolDir !== undefined,
+          lost,
+        );
+        log[level](fields, msg);
+        return EMPTY;
+      });
+    const delivered$ = from(start()).pipe(
+      switchMap(({ delivery, engines }) => {
+        const { clock, env } = deps;
+        const options = { log, telemetry, engines, pressure$: delivery.pressure$, scheduler, env, clock };
+        const points$ = collect(config, options).pipe(takeUntil(stopReading$));
+        return concat(points$.pipe(delivery.deliver), summary$(delivery));
+      }),
+    );
+
+    // Stop requests: signals, and the spool taken (unless stopping already: it is no second signal).
+    const requests$ = merge(deps.stop$ ?? NEVER, spoolLost$.pipe(filter(() => !stopping))).pipe(share());
+    const timedOut$ = requests$.pipe(
+      take(1),
+      tap((signal) => {
+        stopping = true;
+        log.info(
+          { signal, timeoutMs: config.shutdownTimeout, buffered: buffered() },
+          'stopping: flushing what is buffered',
+        );
+        stopReading$.next();
+      }),
+      switchMap(() => timer(config.shutdownTimeout, scheduler)),
+      tap(() => {
+        // Not delivered: what waits in the buffer and what was taken from it to be written.
+        const inFlight = telemetry.state().inFlightPoints;
+        const points = buffered() + inFlight;
+        log.error(
+          { ...totals(), points, buffered: buffered(), inFlight },
+          'shutdown timeout: exiting with points not delivered',
+        );
+      }),
+    );
+    const forced$ = requests$.pipe(
+      skip(1),
+      take(1),
+      tap((signal) => {
+        log.warn({ signal }, 'second signal: exiting at once');
+        forcedBy = signal;
+      }),
+    );
+    const ended$ = defer(() =>
+      forcedBy !== undefined
+        ? throwError(() => new ForcedStopError(forcedBy!))
+        : spoolTaken && config.spoolDir !== undefined
+          ? throwError(() => new SpoolTakenError(config.spoolDir!))
+          : EMPTY,
+    );
+    return concat(delivered$.pipe(takeUntil(merge(timedOut$, forced$, deps.quit$ ?? NEVER))), ended$).pipe(
+      finalize(release),
+    );
+  });
+}

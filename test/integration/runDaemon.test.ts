@@ -1,0 +1,80 @@
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Subject, lastValueFrom } from 'rxjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/resolveConfig.js';
+import { ForcedStopError, runDaemon } from '../../src/daemon/runDaemon.js';
+import { SpoolLockedError, lockSpool } from '../../src/deliver/spool/spoolLock.js';
+import { captureLogger } from '../support/captureLogger.js';
+import { eventually } from '../support/realEngine.js';
+
+// No engine and no database: what the run holds is a file sink, a spool and its lock.
+const dir = mkdtempSync(join(tmpdir(), 'dss-run-daemon-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const setUp = (name: string) => {
+  const out = join(dir, `${name}.lp`);
+  const spool = join(dir, `${name}-spool`);
+  const env = {
+    OUTPUT: `file:${out}`,
+    SPOOL_DIR: spool,
+    METRICS_PORT: '0',
+    DOCKER_HOST: `unix://${join(dir, 'none.sock')}`,
+  };
+  return { out, spool, config: resolveConfig({ env }), log: captureLogger() };
+};
+const started = (log: ReturnType<typeof captureLogger>) => () =>
+  log.entries.some((e) => e.msg === 'docker-stats-service started');
+
+describe('runDaemon: what it holds is taken on subscription and let go of when it ends', () => {
+  it('opens nothing when called; takes the sink, the spool and its lock when subscribed; lets go on unsubscribe', async () => {
+    const { out, spool, config, log } = setUp('unsubscribed');
+    const run$ = runDaemon(config, { log });
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(spool)).toBe(false);
+    const subscription = run$.subscribe();
+    expect(await eventually(started(log))).toBe(true);
+    expect(existsSync(out)).toBe(true);
+    await expect(lockSpool(spool)).rejects.toBeInstanceOf(SpoolLockedError);
+    subscription.unsubscribe();
+    const again = await lockSpool(spool);
+    again.release();
+  });
+
+  it('a stop ends it with the stop summary and lets go of the lock; a second stop fails it with ForcedStopError', async () => {
+    const first = setUp('stopped');
+    const stop$ = new Subject<string>();
+    const stopped = lastValueFrom(runDaemon(first.config, { log: first.log, stop$ }), { defaultValue: undefined });
+    expect(await eventually(started(first.log))).toBe(true);
+    stop$.next('SIGTERM');
+    await stopped;
+    expect(first.log.entries.map((e) => e.msg)).toContain('stopped; everything collected was delivered');
+    (await lockSpool(first.spool)).release();
+
+    // A database that never answers: the flush after the first stop waits on it.
+    let requests = 0;
+    const silent = createServer(() => void requests++).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const second = setUp('forced');
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const config = {
+      ...second.config,
+      influxUrl: url,
+      internalMetrics: true,
+      flushInterval: 100,
+      shutdownTimeout: 60_000,
+    };
+    const signals$ = new Subject<string>();
+    const forced = lastValueFrom(runDaemon(config, { log: second.log, stop$: signals$ }));
+    expect(await eventually(started(second.log))).toBe(true);
+    expect(await eventually(() => requests > 0)).toBe(true); // internal points being written
+    signals$.next('SIGTERM');
+    signals$.next('SIGINT');
+    await expect(forced).rejects.toBeInstanceOf(ForcedStopError);
+    silent.close();
+    (await lockSpool(second.spool)).release();
+  });
+});
