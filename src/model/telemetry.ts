@@ -12,8 +12,15 @@ export const DROP_REASONS: readonly DropReason[] = ['buffer_full', 'spool_full',
 /** What the spool does on disk that can fail: appending records (and acks), and making them durable. */
 export type SpoolOperation = 'append' | 'sync' | 'read';
 
-/** What the delivery stage tells about the batches it takes in and writes. */
-export type DeliveryEvent =
+/**
+ * What the delivery stage tells about the batches it takes in and writes. `sink`: the sink's
+ * name (`influxdb`, `stdout`, `file`), set by the point sink that delivered it (`deliver`); the
+ * delivery driver itself (`writeBatches`) knows no names and leaves it out.
+ */
+export type DeliveryEvent = DeliveryFact & { readonly sink?: string };
+
+/** A delivery event without the sink that told it. */
+export type DeliveryFact =
   | { readonly type: 'batch-accepted'; readonly reason: FlushReason; readonly points: number }
   | { readonly type: 'batch-written'; readonly points: number; readonly latencyMs: number; readonly at: number }
   /** A batch that could not be written now went back to the buffer; `refused`: 401/403/404. */
