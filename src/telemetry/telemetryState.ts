@@ -106,7 +106,7 @@ function withoutMember<T>(set: ReadonlySet<T>, member: T): ReadonlySet<T> {
   return copy;
 }
 
-/** One delivery event folded into counters (a sink's, or the totals'), as a new object; `fault`: the spool-fault key. */
+/** One delivery event into counters (a sink's, or the totals'), as a new object; `fault`: the spool-fault key. */
 function foldDelivery<C extends DeliveryCounters>(c: C, e: DeliveryEvent, fault: string): C {
   switch (e.type) {
     case 'batch-accepted':
