@@ -6,23 +6,17 @@ import {
   Subject,
   asyncScheduler,
   distinctUntilChanged,
-  filter,
   interval,
   map,
   merge,
   of,
   scan,
   share,
-  startWith,
   takeUntil,
   tap,
 } from 'rxjs';
-import { batchLines } from '../batch/batchLines.js';
 import type { Config } from '../config/keys.js';
-import type { DeliveryBuffer } from '../deliver/deliveryBuffer.js';
-import type { LineSink } from '../deliver/sink.js';
-import { writeBatches } from '../deliver/writeBatches.js';
-import { toLineProtocol } from '../encode/toLineProtocol.js';
+import type { PointSink } from '../deliver/pointSink.js';
 import { type Logger, silentLogger } from '../model/logger.js';
 import type { Point } from '../model/point.js';
 import type { DeliveryEvent, TelemetryEvent } from '../model/telemetry.js';
@@ -33,15 +27,12 @@ import { metricFields } from '../telemetry/catalogue.js';
 import { logEngines } from '../telemetry/logEngines.js';
 import { openStreams } from '../telemetry/openStreams.js';
 import { type TelemetryState, foldTelemetry, initialTelemetry } from '../telemetry/telemetryState.js';
-import { bufferFor } from './bufferFor.js';
 import { enginePoints } from './enginePoints.js';
-import { sinkFor } from './sinkFor.js';
+import { sinksFor } from './sinksFor.js';
 
 export interface ServiceDeps {
-  /** Where batches go; default: what the config says (`sinkFor`). */
-  readonly sink?: LineSink;
-  /** Where batches wait; default: what the config says (`bufferFor`: memory, or the disk spool). */
-  readonly buffer?: DeliveryBuffer;
+  /** Where points go, each sink with its own buffer; default: what the config says (`sinksFor`). */
+  readonly sinks?: readonly PointSink[];
   readonly log?: Logger;
   /** For DOCKER_TLS_VERIFY / DOCKER_CERT_PATH; default process.env. */
   readonly env?: NodeJS.ProcessEnv;
@@ -59,15 +50,20 @@ export interface Service {
   readonly state$: Observable<TelemetryState>;
   /** The latest state, for scrapes. */
   snapshot(): TelemetryState;
-  readonly buffer: DeliveryBuffer;
-  readonly sink: LineSink;
+  readonly sinks: readonly PointSink[];
+  /**
+   * For main's stop summary until it reads the events: points buffered over every sink (once
+   * they closed, what they left), and `close()`, the points their spools' disks refused (told by
+   * their `sink-closed` events; each sink lets go of its files itself).
+   */
+  readonly buffer: { readonly points: number; close(): number };
+  /** For main's log: the sinks' descriptions; `close()` does nothing (each sink closes itself). */
+  readonly sink: { readonly description: string; close(): void };
   /** Writes what is waiting now (SIGUSR1). */
   flush(): void;
   /** Stops reading the engines; what was collected is still written. */
   stop(): void;
 }
-
-const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /** The self-metrics as one `internal` point, for users who read them from the database. */
 function internalPoint(state: TelemetryState, nowMs: number): Point {
@@ -77,38 +73,27 @@ function internalPoint(state: TelemetryState, nowMs: number): Point {
 
 /**
  * The composition root: from a configuration, for every engine, its source's decoded stats ->
- * points (tagged with the engine's `host`) -> line protocol; merged, then batch -> buffer -> sink.
+ * points (tagged with the engine's `host`); merged, then into each sink (which encodes, batches,
+ * buffers and writes them itself).
  * Every stage reports to one telemetry Subject, folded with `scan` into the service's state.
  */
 export function createService(config: Config, deps: ServiceDeps = {}): Service {
-  const sink = deps.sink ?? sinkFor(config);
   const log = deps.log ?? silentLogger;
+  const sinks = deps.sinks ?? sinksFor(config, { log });
   const scheduler = deps.scheduler ?? asyncScheduler;
   const telemetry = new Subject<TelemetryEvent>();
   const state = new BehaviorSubject(initialTelemetry());
   telemetry.pipe(scan(foldTelemetry, state.value)).subscribe((s) => state.next(s));
   telemetry.pipe(logEngines(log)).subscribe();
-  const buffer = deps.buffer ?? bufferFor(config);
-  const replayed = buffer.replay;
-  if (replayed) {
-    telemetry.next({ type: 'spool-opened', points: replayed.points, corrupt: replayed.corrupt });
-    telemetry.next({ type: 'buffer-level', points: buffer.points, bytes: buffer.bytes, inFlight: 0 });
-    if (replayed.points > 0 || replayed.corrupt > 0)
-      log.info(replayed, 'disk spool: sending what the last run left first');
-    if (replayed.roomBytes < buffer.maxBytes)
-      log.warn(
-        { maxSpoolSize: buffer.maxBytes, roomBytes: replayed.roomBytes, spoolDir: config.spoolDir },
-        `MAX_SPOOL_SIZE (${megabytes(buffer.maxBytes)}) is more than the disk has for the spool ` +
-          `(${megabytes(replayed.roomBytes)}: free space and what is spooled); when it fills, new points wait in memory ` +
-          'up to MAX_BUFFER_SIZE and then the oldest are dropped',
-      );
-  }
   const flush$ = new Subject<void>();
   const stopReading$ = new Subject<void>();
 
   // Open streams, for the read windows (which pause streams only while there are few).
   const streams$ = openStreams(telemetry).count$.pipe(distinctUntilChanged());
-  const pressure$ = config.bufferPolicy === 'block' ? buffer.pressure$ : undefined;
+  // Full while any sink's buffer is full (`block`): told by the sinks' buffer-pressure events.
+  const full = new Map<string, boolean>();
+  const fullness = new BehaviorSubject(false);
+  const pressure$ = config.bufferPolicy === 'block' ? fullness.pipe(distinctUntilChanged()) : undefined;
   // Polls are already periodic; read windows are for streams.
   const paused$ =
     config.mode === 'stream' && config.readInterval > 0
@@ -116,37 +101,34 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
       : pressure$;
 
   const pointsOf = enginePoints(config, { log, telemetry, scheduler, clock: deps.clock, paused$, pressure$ });
-  const engineLines$ = (engine: Engine, configuredTag: string | undefined): Observable<string> =>
-    pointsOf(engine, configuredTag).pipe(
-      map(toLineProtocol),
-      filter((line): line is string => line !== undefined),
-    );
 
   const env = deps.env ?? process.env;
   const engines = config.dockerHost.map((host) => connectEngine({ ...env, DOCKER_HOST: host }));
-  const collected$ = merge(...engines.map((engine, i) => engineLines$(engine, config.hostTag[i])));
+  const collected$ = merge(...engines.map((engine: Engine, i) => pointsOf(engine, config.hostTag[i])));
   const internal$ = config.internalMetrics
     ? interval(config.flushInterval, scheduler).pipe(
-        map(() => toLineProtocol(internalPoint(state.value, scheduler.now()))!),
+        map(() => internalPoint(state.value, scheduler.now())),
         tap(() => telemetry.next({ type: 'internal-point' })),
       )
     : [];
 
-  const batches = {
-    size: config.batchSize,
-    intervalMs: config.flushInterval,
-    maxBatchSize: config.maxBatchSize,
-    flush$,
-    gzip: sink.gzip,
+  // Left in the buffers when the sinks closed, and lost from memory: for main's stop summary.
+  const closed = new Map<string, { points: number; lost: number }>();
+  const sum = (key: 'points' | 'lost'): number => [...closed.values()].reduce((n, c) => n + c[key], 0);
+  const told = (event: DeliveryEvent): void => {
+    telemetry.next(event);
+    if (event.type === 'sink-closed') closed.set(event.sink ?? '', event);
+    if (event.type === 'buffer-pressure') {
+      full.set(event.sink ?? '', event.full);
+      fullness.next([...full.values()].some(Boolean));
+    }
   };
-  // What a previous run spooled is sent at once, before the first batch of this one.
-  const drains$ = replayed && replayed.points > 0 ? flush$.pipe(startWith(undefined)) : flush$;
-  const delivery = { buffer, flush$: drains$, log, retry: { maxRetries: config.maxRetries } };
-  const run$ = merge(collected$, internal$).pipe(
-    takeUntil(stopReading$),
-    batchLines(batches, scheduler),
-    writeBatches(sink, delivery, scheduler),
-    tap({ next: (event) => telemetry.next(event) }),
+  const read$ = merge(collected$, internal$).pipe(takeUntil(stopReading$));
+  // One sink reads the points itself; several share one subscription to the sources.
+  const points$ = sinks.length === 1 ? read$ : read$.pipe(share());
+  const controls = { flush$ };
+  const run$ = merge(...sinks.map((sink) => sink.deliver(points$, controls, scheduler))).pipe(
+    tap({ next: told }),
     share(),
   );
   return {
@@ -154,8 +136,14 @@ export function createService(config: Config, deps: ServiceDeps = {}): Service {
     telemetry$: telemetry.asObservable(),
     state$: state.asObservable(),
     snapshot: () => state.value,
-    buffer,
-    sink,
+    sinks,
+    buffer: {
+      get points() {
+        return closed.size === sinks.length ? sum('points') : state.value.bufferPoints;
+      },
+      close: () => sum('lost'),
+    },
+    sink: { description: sinks.map((sink) => sink.description).join(', '), close: () => undefined },
     flush: () => flush$.next(),
     stop: () => stopReading$.next(),
   };

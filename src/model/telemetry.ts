@@ -37,7 +37,14 @@ export type DeliveryFact =
   | { readonly type: 'spool-corrupt'; readonly records: number }
   /** The disk refused the spool (`code`: ENOSPC, EROFS, EIO, short write): told once an episode. */
   | { readonly type: 'spool-fault'; readonly operation: SpoolOperation; readonly code: string }
-  | { readonly type: 'spool-recovered'; readonly operation: SpoolOperation };
+  | { readonly type: 'spool-recovered'; readonly operation: SpoolOperation }
+  /** The buffer turned full (`BUFFER_POLICY=block`: the sources pause) or has room again. */
+  | { readonly type: 'buffer-pressure'; readonly full: boolean }
+  /**
+   * The sink let go of its buffer after its points ended: `points` left in it (a spool keeps them
+   * for the next start), `lost` of those only in memory because the spool's disk refused them.
+   */
+  | { readonly type: 'sink-closed'; readonly points: number; readonly lost: number };
 
 /** What the sources tell about engines and container streams. */
 export type SourceEvent =

@@ -142,6 +142,8 @@ function foldDelivery<C extends DeliveryCounters>(c: C, e: DeliveryEvent, fault:
     case 'spool-recovered':
       return c.spoolFaults.has(fault) ? { ...c, spoolFaults: withoutEntry(c.spoolFaults, fault) } : c;
     case 'batch-split':
+    case 'buffer-pressure':
+    case 'sink-closed':
       return c;
   }
 }
