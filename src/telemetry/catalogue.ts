@@ -97,13 +97,13 @@ export const METRICS: readonly MetricSpec[] = [
     help: 'Batches put back in the buffer after failing.',
     read: (s) => s.batchesFailed,
   }),
-  delivery({
+  {
     name: 'flushes_total',
     kind: 'counter',
     help: 'Batches emitted, by reason (size, time, manual, final).',
     label: 'reason',
     read: (s) => s.flushes,
-  }),
+  },
   delivery({
     name: 'write_success_ratio',
     kind: 'gauge',
