@@ -61,7 +61,9 @@ function lineTargets(config: Config): LineTarget[] {
   const path = config.output.slice('file:'.length);
   const open = (): LineSink => {
     const stream = createWriteStream(path, { flags: 'a' });
-    return { ...streamSink(stream, path), close: () => void stream.end() };
+    // Ended when the sink lets go: what was written is flushed; an error after that has no one to tell.
+    const close = (): void => void stream.once('error', () => undefined).end();
+    return { ...streamSink(stream, path), close };
   };
   return [{ name: 'file', description: path, open }];
 }
