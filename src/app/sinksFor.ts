@@ -1,4 +1,4 @@
-import { accessSync, constants, createWriteStream, mkdirSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/keys.js';
 import type { DeliveryBuffer } from '../deliver/deliveryBuffer.js';
@@ -9,7 +9,7 @@ import type { LineSink } from '../deliver/sink.js';
 import { SpoolBuffer } from '../deliver/spool/spoolBuffer.js';
 import { moveRootSegments } from '../deliver/spool/spoolMigration.js';
 import { streamSink } from '../deliver/streamSink.js';
-import type { Logger } from '../model/logger.js';
+import { type Logger, silentLogger } from '../model/logger.js';
 import { lineProtocolSink } from './lineProtocolSink.js';
 
 /** SPOOL_DIR cannot be used: names the folder and why. */
@@ -92,25 +92,44 @@ function tellReplay(config: Config, dir: string) {
   };
 }
 
+/** The disk refuses to make a folder now (read-only, full): not a mistake of the configuration. */
+const DISK_REFUSES = new Set(['EROFS', 'ENOSPC', 'EDQUOT', 'EIO']);
+
+/**
+ * SPOOL_DIR/<sink name>, made now. When the disk refuses to make it (a read-only disk at start),
+ * the first sink spools in SPOOL_DIR itself, as an earlier version did, and the spool works as
+ * on any refusing disk; a later start moves those segments into the sink's folder.
+ */
+function spoolFolder(config: Config, root: string, name: string, first: boolean, log: Logger): string {
+  const dir = join(root, name);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.R_OK | constants.X_OK);
+    return dir;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!first || !DISK_REFUSES.has(code) || !existsSync(root)) throw spoolError(config, error);
+    log.warn(
+      { spoolDir: root, code },
+      `SPOOL_DIR cannot make the folder of sink ${name}: spooling in SPOOL_DIR itself`,
+    );
+    return root;
+  }
+}
+
 /**
  * The buffer of one sink: memory only (MAX_BUFFER_SIZE), or with SPOOL_DIR its own spool in
  * SPOOL_DIR/<sink name> (MAX_SPOOL_SIZE each). The first sink takes over what an earlier version
  * spooled directly in SPOOL_DIR. The folder is checked now, so that a bad SPOOL_DIR stops the
  * start with its name; it is opened when the sink is subscribed.
  */
-function bufferOf(config: Config, name: string, first: boolean): () => DeliveryBuffer {
+function bufferOf(config: Config, name: string, first: boolean, log: Logger): () => DeliveryBuffer {
   const root = config.spoolDir;
   if (root === undefined) return () => new PointBuffer(config.maxBufferSize, config.bufferPolicy);
-  const dir = join(root, name);
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.R_OK | constants.W_OK);
-  } catch (error) {
-    throw spoolError(config, error);
-  }
+  const dir = spoolFolder(config, root, name, first, log);
   return () => {
     try {
-      if (first) moveRootSegments(root, dir);
+      if (dir !== root) moveRootSegments(root, dir);
       const options = { maxBytes: config.maxSpoolSize, windowBytes: config.maxBufferSize, syncMs: config.spoolSync };
       return new SpoolBuffer({ dir, ...options, policy: config.bufferPolicy });
     } catch (error) {
@@ -127,7 +146,7 @@ export function sinksFor(config: Config, deps: { log?: Logger } = {}): PointSink
   return lineTargets(config).map((target, i) =>
     lineProtocolSink({
       ...target,
-      buffer: bufferOf(config, target.name, i === 0),
+      buffer: bufferOf(config, target.name, i === 0, deps.log ?? silentLogger),
       batch: { size: config.batchSize, intervalMs: config.flushInterval, maxBatchSize: config.maxBatchSize },
       retry: { maxRetries: config.maxRetries },
       pressure: config.bufferPolicy === 'block',
