@@ -52,6 +52,7 @@ export { type BufferPolicy, PointBuffer } from './deliver/pointBuffer.js';
 export type { LineSink } from './deliver/sink.js';
 export { type InfluxTarget, influxSink } from './deliver/influxSink.js';
 export { streamSink } from './deliver/streamSink.js';
+export type { PointSink, SinkControls } from './deliver/pointSink.js';
 export { type WriteBatchesOptions, writeBatches } from './deliver/writeBatches.js';
 export { type RetryBackoffOptions, type RetryVerdict, retryBackoff } from './rx/retryBackoff.js';
 export { type ConcurrencyGate, concurrencyGate } from './rx/concurrencyGate.js';
@@ -60,7 +61,13 @@ export type { ContainerRow, DeviceRow, InterfaceRow } from './view/containerRow.
 export { containerRows } from './view/containerRows.js';
 export { settledRows } from './view/settledRows.js';
 // telemetry, configuration, the whole service
-export { type TelemetryState, foldTelemetry, health, initialTelemetry } from './telemetry/telemetryState.js';
+export {
+  type DeliveryCounters,
+  type TelemetryState,
+  foldTelemetry,
+  health,
+  initialTelemetry,
+} from './telemetry/telemetryState.js';
 export { METRICS, type MetricSpec } from './telemetry/catalogue.js';
 export { Config } from './config/keys.js';
 export { resolveConfig } from './config/resolveConfig.js';
@@ -69,3 +76,5 @@ export { type TelemetryBus, telemetryBus } from './app/telemetryBus.js';
 export { type Delivery, type DeliveryDeps, openDelivery } from './app/delivery.js';
 export { type DaemonDeps, ForcedStopError, runDaemon } from './daemon/runDaemon.js';
 export { type PointsDeps, enginePoints } from './app/enginePoints.js';
+export { type LineProtocolSinkOptions, lineProtocolSink } from './app/lineProtocolSink.js';
+export { SpoolError, sinksFor } from './app/sinksFor.js';

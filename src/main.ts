@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import type { Logger as Pino } from 'pino';
 import { fromEvent, map, merge } from 'rxjs';
-import { SpoolError } from './app/bufferFor.js';
+import { SpoolError } from './app/sinksFor.js';
 import { CommanderError, parseCli } from './config/cli.js';
 import type { Config } from './config/keys.js';
 import { ConfigError } from './config/resolveConfig.js';

@@ -1,109 +1,80 @@
 import {
+  BehaviorSubject,
   type Observable,
   type OperatorFunction,
   type SchedulerLike,
   Subject,
-  filter,
-  map,
-  pipe,
-  startWith,
+  distinctUntilChanged,
+  merge,
+  share,
   tap,
 } from 'rxjs';
-import { batchLines } from '../batch/batchLines.js';
 import type { Config } from '../config/keys.js';
-import type { DeliveryBuffer } from '../deliver/deliveryBuffer.js';
-import type { LineSink } from '../deliver/sink.js';
-import { writeBatches } from '../deliver/writeBatches.js';
-import { toLineProtocol } from '../encode/toLineProtocol.js';
+import type { PointSink } from '../deliver/pointSink.js';
 import type { Logger } from '../model/logger.js';
 import type { Point } from '../model/point.js';
 import type { DeliveryEvent, TelemetrySink } from '../model/telemetry.js';
-import { bufferFor } from './bufferFor.js';
-import { sinkFor } from './sinkFor.js';
+import type { TelemetryState } from '../telemetry/telemetryState.js';
+import { sinksFor } from './sinksFor.js';
 
 export interface DeliveryDeps {
   readonly log: Logger;
-  readonly telemetry: TelemetrySink;
+  readonly telemetry: TelemetrySink & { state(): TelemetryState };
   readonly scheduler: SchedulerLike;
-  /** Where batches go; default: what the config says (`sinkFor`). */
-  readonly sink?: LineSink | undefined;
-  /** Where batches wait; default: what the config says (`bufferFor`: memory, or the disk spool). */
-  readonly buffer?: DeliveryBuffer | undefined;
+  /** Where points go, each sink with its own batching, buffer and retries; default: what the config says (`sinksFor`). */
+  readonly sinks?: readonly PointSink[] | undefined;
 }
 
-/** The daemon's delivery, open: its sink and buffer taken, until `close`. */
+/** The daemon's delivery: its sinks, named and checked, opened when `deliver` is subscribed. */
 export interface Delivery {
   /** Where the points go, for the log (credentials masked). */
   readonly description: string;
-  /** A full buffer with BUFFER_POLICY=block, for the sources to pause; else undefined. */
+  /** While any sink's buffer is full with BUFFER_POLICY=block, for the sources to pause; else undefined. */
   readonly pressure$: Observable<boolean> | undefined;
-  /** Points waiting in the buffer now. */
+  /** Points waiting in the sinks' buffers now (once they closed, what they left). */
   buffered(): number;
-  /** Points -> line protocol -> batches -> buffer -> sink; completes once the points end and all is written. */
+  /** Points -> every sink (each encodes, batches, buffers and writes); completes once the points end and all is written. */
   readonly deliver: OperatorFunction<Point, DeliveryEvent>;
   /** Writes what waits now (SIGUSR1). */
   flush(): void;
-  /** Closes the buffer once (a spool keeps its files); answers the points its disk refused, at every call. */
+  /** The points the sinks' spool disks refused, told by their `sink-closed` events (each sink lets go of its files itself). */
   closeBuffer(): number;
-  /** Closes the sink. */
-  closeSink(): void;
-}
-
-const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
-
-/** Tells what a spool left from the last run, and warns when its disk has less room than MAX_SPOOL_SIZE. */
-function tellReplay(config: Config, buffer: DeliveryBuffer, { log, telemetry }: DeliveryDeps): void {
-  const replayed = buffer.replay;
-  if (!replayed) return;
-  telemetry.next({ type: 'spool-opened', points: replayed.points, corrupt: replayed.corrupt });
-  telemetry.next({ type: 'buffer-level', points: buffer.points, bytes: buffer.bytes, inFlight: 0 });
-  if (replayed.points > 0 || replayed.corrupt > 0)
-    log.info(replayed, 'disk spool: sending what the last run left first');
-  if (replayed.roomBytes < buffer.maxBytes)
-    log.warn(
-      { maxSpoolSize: buffer.maxBytes, roomBytes: replayed.roomBytes, spoolDir: config.spoolDir },
-      `MAX_SPOOL_SIZE (${megabytes(buffer.maxBytes)}) is more than the disk has for the spool ` +
-        `(${megabytes(replayed.roomBytes)}: free space and what is spooled); when it fills, new points wait in memory ` +
-        'up to MAX_BUFFER_SIZE and then the oldest are dropped',
-    );
 }
 
 /**
- * The one place the daemon's points are delivered: opens the sink and the buffer the
- * configuration names (throws SpoolError on a SPOOL_DIR it cannot use) and returns the operator
- * that encodes, batches and writes through them. Called inside the run's subscription, which
- * closes it when it ends.
+ * The one place the daemon's points are delivered: the sinks the configuration names (throws
+ * SpoolError on a SPOOL_DIR it cannot use), and the operator that feeds them all one
+ * subscription to the points. Nothing is opened until `deliver` is subscribed; each sink lets go
+ * of what it holds when its subscription ends.
  */
 export function openDelivery(config: Config, deps: DeliveryDeps): Delivery {
-  const { log, telemetry, scheduler } = deps;
-  const sink = deps.sink ?? sinkFor(config);
-  const buffer = deps.buffer ?? bufferFor(config);
-  tellReplay(config, buffer, deps);
+  const { telemetry, scheduler } = deps;
+  const sinks = deps.sinks ?? sinksFor(config, { log: deps.log });
   const flush$ = new Subject<void>();
-  const batches = {
-    size: config.batchSize,
-    intervalMs: config.flushInterval,
-    maxBatchSize: config.maxBatchSize,
-    flush$,
-    gzip: sink.gzip,
+  // Left in the buffers and lost from memory when each sink closed, by sink name.
+  const closed = new Map<string, { points: number; lost: number }>();
+  const sum = (key: 'points' | 'lost'): number => [...closed.values()].reduce((n, c) => n + c[key], 0);
+  const full = new Map<string, boolean>();
+  const fullness = new BehaviorSubject(false);
+  const told = (event: DeliveryEvent): void => {
+    telemetry.next(event);
+    if (event.type === 'sink-closed') closed.set(event.sink ?? '', event);
+    if (event.type === 'buffer-pressure') {
+      full.set(event.sink ?? '', event.full);
+      fullness.next([...full.values()].some(Boolean));
+    }
   };
-  // What a previous run spooled is sent at once, before the first batch of this one.
-  const drains$ = (buffer.replay?.points ?? 0) > 0 ? flush$.pipe(startWith(undefined)) : flush$;
-  const writes = { buffer, flush$: drains$, log, retry: { maxRetries: config.maxRetries } };
-  let refused: number | undefined;
+  const controls = { flush$ };
   return {
-    description: sink.description,
-    pressure$: config.bufferPolicy === 'block' ? buffer.pressure$ : undefined,
-    buffered: () => buffer.points,
-    deliver: pipe(
-      map(toLineProtocol),
-      filter((line): line is string => line !== undefined),
-      batchLines(batches, scheduler),
-      writeBatches(sink, writes, scheduler),
-      tap((event) => telemetry.next(event)),
-    ),
+    description: sinks.map((sink) => sink.description).join(', '),
+    pressure$: config.bufferPolicy === 'block' ? fullness.pipe(distinctUntilChanged()) : undefined,
+    buffered: () => (closed.size === sinks.length ? sum('points') : telemetry.state().bufferPoints),
+    deliver: (points$) => {
+      // One sink reads the points itself; several share one subscription to the sources.
+      const shared$ = sinks.length === 1 ? points$ : points$.pipe(share());
+      return merge(...sinks.map((sink) => sink.deliver(shared$, controls, scheduler))).pipe(tap(told));
+    },
     flush: () => flush$.next(),
-    closeBuffer: () => (refused ??= buffer.close?.() ?? 0),
-    closeSink: () => sink.close(),
+    closeBuffer: () => sum('lost'),
   };
 }

@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import { SpoolError } from '../app/bufferFor.js';
+import { SpoolError } from '../app/sinksFor.js';
 import type { Logger } from '../model/logger.js';
 import { type SpoolLock, SpoolLockedError, lockSpool } from '../deliver/spool/spoolLock.js';
 import { RELOCK_EVERY_MS, relockSpool } from '../deliver/spool/spoolRelock.js';

@@ -26,8 +26,7 @@ import { collect, connectEngines } from '../app/collect.js';
 import { type Delivery, openDelivery } from '../app/delivery.js';
 import { telemetryBus } from '../app/telemetryBus.js';
 import type { Config } from '../config/keys.js';
-import type { DeliveryBuffer } from '../deliver/deliveryBuffer.js';
-import type { LineSink } from '../deliver/sink.js';
+import type { PointSink } from '../deliver/pointSink.js';
 import type { SpoolLock } from '../deliver/spool/spoolLock.js';
 import type { Engine } from '../sources/engine/engine.js';
 import type { Logger } from '../model/logger.js';
@@ -53,9 +52,8 @@ export interface DaemonDeps {
   readonly flush$?: Observable<unknown>;
   /** Ends the run at once, as stopped (stdout's reader went away). */
   readonly quit$?: Observable<unknown>;
-  /** Where batches go and wait; default: what the config says. */
-  readonly sink?: LineSink;
-  readonly buffer?: DeliveryBuffer;
+  /** Where points go, each sink with its own buffer; default: what the config says (`sinksFor`). */
+  readonly sinks?: readonly PointSink[];
 }
 
 /** A second request to stop: the run ended at once, without waiting for the flush. */
@@ -97,8 +95,6 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
     let forcedBy: string | undefined;
     let spoolTaken = false;
     let released = false;
-    // Points the spool's disk refused to the end, once the buffer is closed.
-    let lost: number | undefined;
 
     const totals = (): StopTotals => {
       const s = telemetry.state();
@@ -114,10 +110,7 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
       released = true;
       held.relock?.unsubscribe();
       held.flushes?.unsubscribe();
-      if (held.delivery && lost === undefined && (lost = held.delivery.closeBuffer()) > 0)
-        log.error({ points: lost }, 'the spool disk refused points held in memory: they are lost with the process');
       held.lock?.release();
-      held.delivery?.closeSink();
       held.metrics?.close();
       Object.assign(held, {
         relock: undefined,
@@ -137,8 +130,7 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
         log,
         telemetry,
         scheduler,
-        sink: deps.sink,
-        buffer: deps.buffer,
+        sinks: deps.sinks,
       }));
       const engines = connectEngines(config, deps.env);
       held.metrics = await serveMetrics(config, telemetry);
@@ -170,7 +162,7 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
     };
     const summary$ = (delivery: Delivery): Observable<never> =>
       defer(() => {
-        lost = delivery.closeBuffer();
+        const lost = delivery.closeBuffer();
         const { level, fields, msg } = stopSummary(
           totals(),
           delivery.buffered() - lost,

@@ -11,16 +11,22 @@ import { type TelemetryState, health } from '../telemetry/telemetryState.js';
  */
 export const EVENT_LOOP_SAMPLE_MS = 100;
 
-/** A catalogue metric as a prom-client collector that reads the latest state at each scrape. */
+type Put = (labels: Record<string, string>, n: number) => void;
+
+/**
+ * A catalogue metric as a prom-client collector that reads the latest state at each scrape. A
+ * delivery metric has one series per sink (`sink` label) once the events name their sinks.
+ */
 function register(metric: MetricSpec, registry: Registry, state: () => TelemetryState): void {
   const name = `dss_${metric.name}`;
-  const labelNames = metric.label ? [metric.label] : [];
-  const set = (
-    value: number | Readonly<Record<string, number>>,
-    put: (labels: Record<string, string>, n: number) => void,
-  ): void => {
-    if (typeof value === 'number') put({}, value);
-    else for (const [label, n] of Object.entries(value)) put({ [metric.label!]: label }, n);
+  const labelNames = [...(metric.label ? [metric.label] : []), ...(metric.perSink ? ['sink'] : [])];
+  const put = (value: number | Readonly<Record<string, number>>, to: Put, sink: Record<string, string>): void => {
+    if (typeof value === 'number') to(sink, value);
+    else for (const [label, n] of Object.entries(value)) to({ [metric.label!]: label, ...sink }, n);
+  };
+  const set = (s: TelemetryState, to: Put): void => {
+    if (!metric.perSink || s.sinks.size === 0) return put(metric.read(s), to, {});
+    for (const [sink, counters] of s.sinks) put(metric.perSink(counters), to, { sink });
   };
   if (metric.kind === 'counter') {
     new Counter({
@@ -30,7 +36,7 @@ function register(metric: MetricSpec, registry: Registry, state: () => Telemetry
       registers: [registry],
       collect() {
         this.reset();
-        set(metric.read(state()), (labels, n) => this.inc(labels, n));
+        set(state(), (labels, n) => this.inc(labels, n));
       },
     });
   } else {
@@ -40,7 +46,7 @@ function register(metric: MetricSpec, registry: Registry, state: () => Telemetry
       labelNames,
       registers: [registry],
       collect() {
-        set(metric.read(state()), (labels, n) => this.set(labels, n));
+        set(state(), (labels, n) => this.set(labels, n));
       },
     });
   }
@@ -61,9 +67,18 @@ function registerReadiness(registry: Registry, state: () => TelemetryState): voi
   gauge('dss_ready', '1 while /readyz answers 200: every engine answers and the sink writes.', (s) =>
     health(s).ok ? 1 : 0,
   );
-  gauge('dss_sink_failing', '1 while writes to the database fail (past their retries).', (s) =>
-    s.failing === undefined ? 0 : 1,
-  );
+  new Gauge({
+    name: 'dss_sink_failing',
+    help: '1 while writes to the database fail (past their retries); by sink.',
+    labelNames: ['sink'],
+    registers: [registry],
+    collect() {
+      const s = state();
+      this.reset();
+      if (s.sinks.size === 0) this.set(s.failing === undefined ? 0 : 1);
+      for (const [sink, c] of s.sinks) this.set({ sink }, c.failing === undefined ? 0 : 1);
+    },
+  });
   gauge(
     'dss_engines_unreachable',
     'Engines whose last event said they do not answer.',
@@ -98,18 +113,21 @@ export function selfMetrics(
     name: 'dss_batch_size_points',
     help: 'Points per written batch.',
     buckets: [1, 10, 100, 500, 1000, 2000, 5000, 10000],
+    labelNames: ['sink'],
     registers: [registry],
   });
   const latency = new Histogram({
     name: 'dss_write_latency_seconds',
     help: 'Time of a successful write request.',
     buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    labelNames: ['sink'],
     registers: [registry],
   });
   telemetry$.subscribe((event) => {
     if (event.type !== 'batch-written') return;
-    batchSize.observe(event.points);
-    latency.observe(event.latencyMs / 1000);
+    const labels = event.sink === undefined ? {} : { sink: event.sink };
+    batchSize.observe(labels, event.points);
+    latency.observe(labels, event.latencyMs / 1000);
   });
   return registry;
 }

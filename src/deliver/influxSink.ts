@@ -31,7 +31,7 @@ export interface InfluxTarget {
  * The write path, a description for logs (never the password, nor credentials in the URL) and
  * the 1.x basic authentication header.
  */
-function endpoint(target: InfluxTarget): { path: string; description: string; auth: Record<string, string> } {
+export function endpoint(target: InfluxTarget): { path: string; description: string; auth: Record<string, string> } {
   const { v1 } = target;
   const url = redactUrl(target.url);
   if (!v1) {

@@ -12,8 +12,15 @@ export const DROP_REASONS: readonly DropReason[] = ['buffer_full', 'spool_full',
 /** What the spool does on disk that can fail: appending records (and acks), and making them durable. */
 export type SpoolOperation = 'append' | 'sync' | 'read';
 
-/** What the delivery stage tells about the batches it takes in and writes. */
-export type DeliveryEvent =
+/**
+ * What the delivery stage tells about the batches it takes in and writes. `sink`: the sink's
+ * name (`influxdb`, `stdout`, `file`), set by the point sink that delivered it (`deliver`); the
+ * delivery driver itself (`writeBatches`) knows no names and leaves it out.
+ */
+export type DeliveryEvent = DeliveryFact & { readonly sink?: string };
+
+/** A delivery event without the sink that told it. */
+export type DeliveryFact =
   | { readonly type: 'batch-accepted'; readonly reason: FlushReason; readonly points: number }
   | { readonly type: 'batch-written'; readonly points: number; readonly latencyMs: number; readonly at: number }
   /** A batch that could not be written now went back to the buffer; `refused`: 401/403/404. */
@@ -30,7 +37,14 @@ export type DeliveryEvent =
   | { readonly type: 'spool-corrupt'; readonly records: number }
   /** The disk refused the spool (`code`: ENOSPC, EROFS, EIO, short write): told once an episode. */
   | { readonly type: 'spool-fault'; readonly operation: SpoolOperation; readonly code: string }
-  | { readonly type: 'spool-recovered'; readonly operation: SpoolOperation };
+  | { readonly type: 'spool-recovered'; readonly operation: SpoolOperation }
+  /** The buffer turned full (`BUFFER_POLICY=block`: the sources pause) or has room again. */
+  | { readonly type: 'buffer-pressure'; readonly full: boolean }
+  /**
+   * The sink let go of its buffer after its points ended: `points` left in it (a spool keeps them
+   * for the next start), `lost` of those only in memory because the spool's disk refused them.
+   */
+  | { readonly type: 'sink-closed'; readonly points: number; readonly lost: number };
 
 /** What the sources tell about engines and container streams. */
 export type SourceEvent =

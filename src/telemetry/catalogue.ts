@@ -1,5 +1,5 @@
 import { type Fields, int } from '../model/point.js';
-import { type TelemetryState, activeStreams } from './telemetryState.js';
+import { type DeliveryCounters, type TelemetryState, activeStreams } from './telemetryState.js';
 
 /** A number the pipeline exposes: on /metrics as `dss_<name>`, and in the `internal` measurement. */
 export interface MetricSpec {
@@ -15,7 +15,16 @@ export interface MetricSpec {
   readonly ratio?: true;
   /** A per-label metric whose sum is also a field of the `internal` measurement (`points_dropped`). */
   readonly total?: true;
+  /** A delivery metric: the value of one sink, served with a `sink` label when the sinks are named. */
+  readonly perSink?: (s: DeliveryCounters) => number | Readonly<Record<string, number>>;
 }
+
+/** A delivery metric: read from the totals, and from each sink's counters. */
+const delivery = (
+  spec: Omit<MetricSpec, 'read' | 'perSink'> & {
+    read: (s: DeliveryCounters) => number | Readonly<Record<string, number>>;
+  },
+): MetricSpec => ({ ...spec, perSink: spec.read });
 
 /** The one list of the pipeline's metrics: /metrics and the `internal` measurement both come from it. */
 export const METRICS: readonly MetricSpec[] = [
@@ -31,63 +40,63 @@ export const METRICS: readonly MetricSpec[] = [
     help: 'Points made (container stats and lifecycle, the internal measurement), and points a previous run spooled.',
     read: (s) => s.pointsCollected,
   },
-  {
+  delivery({
     name: 'points_written_total',
     kind: 'counter',
     help: 'Points the database accepted.',
     read: (s) => s.pointsWritten,
-  },
-  {
+  }),
+  delivery({
     name: 'points_replayed_total',
     kind: 'counter',
     help: 'Points a previous run left in the disk spool, sent by this one (included in points_collected_total).',
     read: (s) => s.pointsReplayed,
-  },
-  {
+  }),
+  delivery({
     name: 'spool_corrupt_records_total',
     kind: 'counter',
     help: 'Damaged spool records skipped at start-up or when read back.',
     read: (s) => s.spoolCorrupt,
-  },
-  {
+  }),
+  delivery({
     name: 'points_dropped_total',
     kind: 'counter',
     help: 'Points dropped, by reason: buffer_full (MAX_BUFFER_SIZE), spool_full (MAX_SPOOL_SIZE), disk_error (the disk refused the spool and memory was full), corrupt (a spool record damaged on disk).',
     label: 'reason',
     read: (s) => s.droppedBy,
     total: true,
-  },
-  {
+  }),
+  delivery({
     name: 'points_rejected_total',
     kind: 'counter',
     help: 'Points the database refused (400/422, or too large alone).',
     read: (s) => s.pointsRejected,
-  },
-  {
+  }),
+  delivery({
     name: 'points_retried_total',
     kind: 'counter',
     help: 'Points whose write was retried.',
     read: (s) => s.pointsRetried,
-  },
-  {
+  }),
+  delivery({
     name: 'spool_disk_faults',
     kind: 'gauge',
     help: 'Spool operations (append, sync) the disk refuses now (0 when the spool writes): chunks wait in memory meanwhile.',
     read: (s) => s.spoolFaults.size,
-  },
+  }),
   {
     name: 'decode_errors_total',
     kind: 'counter',
     help: 'Stats records skipped because they did not decode.',
     read: (s) => s.decodeErrors,
   },
-  { name: 'batches_written_total', kind: 'counter', help: 'Batches written.', read: (s) => s.batchesWritten },
-  {
+  delivery({ name: 'batches_written_total', kind: 'counter', help: 'Batches written.', read: (s) => s.batchesWritten }),
+  delivery({
     name: 'batches_failed_total',
     kind: 'counter',
     help: 'Batches put back in the buffer after failing.',
     read: (s) => s.batchesFailed,
-  },
+  }),
   {
     name: 'flushes_total',
     kind: 'counter',
@@ -95,20 +104,25 @@ export const METRICS: readonly MetricSpec[] = [
     label: 'reason',
     read: (s) => s.flushes,
   },
-  {
+  delivery({
     name: 'write_success_ratio',
     kind: 'gauge',
     help: 'Batches written / batches attempted (1 before any).',
     read: successRatio,
     ratio: true,
-  },
-  { name: 'buffer_points', kind: 'gauge', help: 'Points waiting in the buffer.', read: (s) => s.bufferPoints },
-  {
+  }),
+  delivery({
+    name: 'buffer_points',
+    kind: 'gauge',
+    help: 'Points waiting in the buffer.',
+    read: (s) => s.bufferPoints,
+  }),
+  delivery({
     name: 'buffer_bytes',
     kind: 'gauge',
     help: 'Bytes of line protocol waiting in the buffer.',
     read: (s) => s.bufferBytes,
-  },
+  }),
   { name: 'active_streams', kind: 'gauge', help: 'Container stats streams open.', read: activeStreams },
   {
     name: 'streams',
@@ -119,7 +133,7 @@ export const METRICS: readonly MetricSpec[] = [
   },
 ];
 
-function successRatio(s: TelemetryState): number {
+function successRatio(s: DeliveryCounters): number {
   const tried = s.batchesWritten + s.batchesFailed;
   return tried === 0 ? 1 : s.batchesWritten / tried;
 }

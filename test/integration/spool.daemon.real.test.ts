@@ -91,13 +91,14 @@ describe('the daemon and its spool (issue 23)', () => {
     let third: RunningDaemon | undefined;
     try {
       expect(await eventually(() => started(first), 20_000)).toBe(true);
-      expect(await eventually(() => readdirSync(dir).some((f) => f.endsWith('.seg')), 10_000)).toBe(true);
-      const segments = readdirSync(dir).filter((f) => f.endsWith('.seg'));
+      const sinkDir = join(dir, 'influxdb'); // each sink spools in its own folder
+      expect(await eventually(() => readdirSync(sinkDir).some((f) => f.endsWith('.seg')), 10_000)).toBe(true);
+      const segments = readdirSync(sinkDir).filter((f) => f.endsWith('.seg'));
       const second = spawnDaemon((await spoolingDaemon(dir)).env);
       expect(await second.exited).toBe(2);
       expect(second.stderr).toContain(`SPOOL_DIR=${JSON.stringify(dir)} is in use by another docker-stats-service`);
       expect(second.stderr).toContain(`pid ${first.process.pid}`);
-      for (const segment of segments) expect(readdirSync(dir)).toContain(segment); // nothing of the first's deleted
+      for (const segment of segments) expect(readdirSync(sinkDir)).toContain(segment); // nothing of the first's deleted
       first.process.kill('SIGKILL');
       await first.exited;
       const { port, env } = await spoolingDaemon(dir);

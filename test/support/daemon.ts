@@ -45,16 +45,29 @@ export const logLines = (d: RunningDaemon): Array<Record<string, unknown>> =>
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
+/** The samples of `metric` whose labels include every one of `wanted` (`reason="time"`, ...), summed. */
+function sumWithLabels(text: string, metric: string, wanted: readonly string[]): number {
+  let sum = Number.NaN;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)\{(.*)\} (\S+)$/.exec(line);
+    if (m?.[1] !== metric) continue;
+    const labels = m[2]!.split(/,(?=[a-zA-Z_]\w*=")/);
+    if (wanted.every((label) => labels.includes(label))) sum = (Number.isNaN(sum) ? 0 : sum) + Number(m[3]);
+  }
+  return sum;
+}
+
 /**
- * One sample from a daemon's /metrics by its name and labels as printed, or by its name alone
- * summed over its labels (NaN while it does not answer, or has no such metric).
+ * One sample from a daemon's /metrics by its name and labels, summed over the labels not given
+ * (the delivery metrics have a `sink` label too), or by its name alone summed over its labels
+ * (NaN while it does not answer, or has no such metric).
  */
 export async function scrapeMetric(port: number, name: string): Promise<number> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     if (!name.includes('{')) return parseMetrics(text).get(name) ?? Number.NaN;
-    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-    return Number(line?.slice(name.length + 1) ?? Number.NaN);
+    const [metric, labels] = [name.slice(0, name.indexOf('{')), name.slice(name.indexOf('{') + 1, -1)];
+    return sumWithLabels(text, metric, labels.split(/,(?=[a-zA-Z_]\w*=")/));
   } catch {
     return Number.NaN;
   }

@@ -1,0 +1,157 @@
+import { accessSync, constants, createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/keys.js';
+import type { DeliveryBuffer } from '../deliver/deliveryBuffer.js';
+import { type InfluxTarget, endpoint, influxSink } from '../deliver/influxSink.js';
+import { PointBuffer } from '../deliver/pointBuffer.js';
+import type { PointSink } from '../deliver/pointSink.js';
+import type { LineSink } from '../deliver/sink.js';
+import { SpoolBuffer } from '../deliver/spool/spoolBuffer.js';
+import { moveRootSegments } from '../deliver/spool/spoolMigration.js';
+import { streamSink } from '../deliver/streamSink.js';
+import { type Logger, silentLogger } from '../model/logger.js';
+import { lineProtocolSink } from './lineProtocolSink.js';
+
+/** SPOOL_DIR cannot be used: names the folder and why. */
+export class SpoolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SpoolError';
+  }
+}
+
+/** Where a sink's line protocol goes, before anything is opened. */
+interface LineTarget {
+  readonly name: string;
+  readonly description: string;
+  readonly open: () => LineSink;
+}
+
+function influxTarget(config: Config): InfluxTarget {
+  return {
+    url: config.influxUrl!,
+    org: config.influxOrg,
+    bucket: config.influxBucket,
+    compression: config.compression,
+    ...(config.influxToken ? { token: config.influxToken } : {}),
+    ...(config.influxDb
+      ? {
+          v1: {
+            db: config.influxDb,
+            ...(config.influxRetentionPolicy ? { retentionPolicy: config.influxRetentionPolicy } : {}),
+            ...(config.influxUsername !== undefined ? { username: config.influxUsername } : {}),
+            ...(config.influxPassword !== undefined ? { password: config.influxPassword } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * The line-protocol targets a configuration names: InfluxDB when INFLUX_URL is set (1.x's
+ * /write with INFLUX_DB), else stdout or a file (appended). One today; each has its own name.
+ */
+function lineTargets(config: Config): LineTarget[] {
+  if (config.influxUrl) {
+    const target = influxTarget(config);
+    return [{ name: 'influxdb', description: endpoint(target).description, open: () => influxSink(target) }];
+  }
+  if (config.output === 'stdout')
+    return [{ name: 'stdout', description: 'stdout', open: () => streamSink(process.stdout, 'stdout') }];
+  const path = config.output.slice('file:'.length);
+  const open = (): LineSink => {
+    const stream = createWriteStream(path, { flags: 'a' });
+    // Ended when the sink lets go: what was written is flushed; an error after that has no one to tell.
+    const close = (): void => void stream.once('error', () => undefined).end();
+    return { ...streamSink(stream, path), close };
+  };
+  return [{ name: 'file', description: path, open }];
+}
+
+const spoolError = (config: Config, error: unknown): SpoolError => {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new SpoolError(`invalid config: SPOOL_DIR=${JSON.stringify(config.spoolDir)}: cannot use it (${code})`);
+};
+
+const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** Logs what a spool found at its start: what the last run left, and a bound larger than its disk. */
+function tellReplay(config: Config, dir: string) {
+  return (buffer: DeliveryBuffer, log: Logger): void => {
+    const replayed = buffer.replay;
+    if (!replayed) return;
+    if (replayed.points > 0 || replayed.corrupt > 0)
+      log.info({ ...replayed, spoolDir: dir }, 'disk spool: sending what the last run left first');
+    if (replayed.roomBytes < buffer.maxBytes)
+      log.warn(
+        { maxSpoolSize: buffer.maxBytes, roomBytes: replayed.roomBytes, spoolDir: dir },
+        `MAX_SPOOL_SIZE (${megabytes(buffer.maxBytes)}) is more than the disk has for the spool ` +
+          `(${megabytes(replayed.roomBytes)}: free space and what is spooled); when it fills, new points wait in memory ` +
+          'up to MAX_BUFFER_SIZE and then the oldest are dropped',
+      );
+  };
+}
+
+/** The disk refuses to make a folder now (read-only, full): not a mistake of the configuration. */
+const DISK_REFUSES = new Set(['EROFS', 'ENOSPC', 'EDQUOT', 'EIO']);
+
+/**
+ * SPOOL_DIR/<sink name>, made now. When the disk refuses to make it (a read-only disk at start),
+ * the first sink spools in SPOOL_DIR itself, as an earlier version did, and the spool works as
+ * on any refusing disk; a later start moves those segments into the sink's folder.
+ */
+function spoolFolder(config: Config, root: string, name: string, first: boolean, log: Logger): string {
+  const dir = join(root, name);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.R_OK | constants.X_OK);
+    return dir;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!first || !DISK_REFUSES.has(code) || !existsSync(root)) throw spoolError(config, error);
+    log.warn(
+      { spoolDir: root, code },
+      `SPOOL_DIR cannot make the folder of sink ${name}: spooling in SPOOL_DIR itself`,
+    );
+    return root;
+  }
+}
+
+/**
+ * The buffer of one sink: memory only (MAX_BUFFER_SIZE), or with SPOOL_DIR its own spool in
+ * SPOOL_DIR/<sink name> (MAX_SPOOL_SIZE each). The first sink takes over what an earlier version
+ * spooled directly in SPOOL_DIR. The folder is checked now, so that a bad SPOOL_DIR stops the
+ * start with its name; it is opened when the sink is subscribed.
+ */
+function bufferOf(config: Config, name: string, first: boolean, log: Logger): () => DeliveryBuffer {
+  const root = config.spoolDir;
+  if (root === undefined) return () => new PointBuffer(config.maxBufferSize, config.bufferPolicy);
+  const dir = spoolFolder(config, root, name, first, log);
+  return () => {
+    try {
+      if (dir !== root) moveRootSegments(root, dir);
+      const options = { maxBytes: config.maxSpoolSize, windowBytes: config.maxBufferSize, syncMs: config.spoolSync };
+      return new SpoolBuffer({ dir, ...options, policy: config.bufferPolicy });
+    } catch (error) {
+      throw spoolError(config, error);
+    }
+  };
+}
+
+/**
+ * The sinks a configuration names, each with its own batching, retries and buffer (or spool);
+ * nothing is opened until a sink is subscribed. Throws `SpoolError` when SPOOL_DIR cannot be used.
+ */
+export function sinksFor(config: Config, deps: { log?: Logger } = {}): PointSink[] {
+  return lineTargets(config).map((target, i) =>
+    lineProtocolSink({
+      ...target,
+      buffer: bufferOf(config, target.name, i === 0, deps.log ?? silentLogger),
+      batch: { size: config.batchSize, intervalMs: config.flushInterval, maxBatchSize: config.maxBatchSize },
+      retry: { maxRetries: config.maxRetries },
+      pressure: config.bufferPolicy === 'block',
+      ...(config.spoolDir !== undefined ? { opened: tellReplay(config, join(config.spoolDir, target.name)) } : {}),
+      ...(deps.log ? { log: deps.log } : {}),
+    }),
+  );
+}

@@ -1,0 +1,81 @@
+import { Subject } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { selfMetrics } from '../../src/daemon/selfMetrics.js';
+import type { TelemetryEvent } from '../../src/model/telemetry.js';
+import { foldTelemetry, health, initialTelemetry } from '../../src/telemetry/telemetryState.js';
+import { folded } from '../support/telemetry.js';
+
+// Two sinks fed the same 5 points: influxdb writes them, file fails once and then writes them.
+const run: TelemetryEvent[] = [
+  { type: 'engine-up', engine: 'unix:///a.sock', watched: 1 },
+  { type: 'record-transformed', points: 5 },
+  { type: 'batch-accepted', reason: 'size', points: 5, sink: 'influxdb' },
+  { type: 'batch-accepted', reason: 'size', points: 5, sink: 'file' },
+  { type: 'buffer-level', points: 5, bytes: 100, inFlight: 0, sink: 'influxdb' },
+  { type: 'buffer-level', points: 5, bytes: 110, inFlight: 0, sink: 'file' },
+  { type: 'buffer-level', points: 0, bytes: 0, inFlight: 5, sink: 'influxdb' },
+  { type: 'batch-written', points: 5, latencyMs: 3, at: 10, sink: 'influxdb' },
+  { type: 'batch-failed', points: 5, reason: 'EACCES', refused: false, sink: 'file' },
+  { type: 'spool-fault', operation: 'append', code: 'ENOSPC', sink: 'file' },
+];
+const recovered: TelemetryEvent[] = [
+  { type: 'spool-recovered', operation: 'append', sink: 'file' },
+  { type: 'batch-written', points: 5, latencyMs: 4, at: 20, sink: 'file' },
+  { type: 'buffer-level', points: 0, bytes: 0, inFlight: 0, sink: 'file' },
+  { type: 'buffer-level', points: 0, bytes: 0, inFlight: 0, sink: 'influxdb' },
+];
+
+describe('telemetry of several sinks', () => {
+  it('counts each sink apart, and the totals over them', () => {
+    const s = folded(run);
+    expect(s.sinks.get('influxdb')).toMatchObject({ pointsWritten: 5, batchesWritten: 1, failing: undefined });
+    expect(s.sinks.get('file')).toMatchObject({ pointsWritten: 0, batchesFailed: 1, failing: 'EACCES' });
+    expect([s.pointsWritten, s.batchesFailed, s.bufferPoints, s.bufferBytes, s.inFlightPoints]).toEqual([
+      5, 1, 5, 110, 5,
+    ]);
+    expect(s.flushes.size).toBe(2);
+    expect(s.spoolFaults.size).toBe(1);
+    const after = folded([...run, ...recovered]);
+    expect([after.pointsWritten, after.bufferPoints, after.inFlightPoints, after.failing]).toEqual([
+      10,
+      0,
+      0,
+      undefined,
+    ]);
+    expect(after.spoolFaults.size).toBe(0);
+  });
+
+  it('is not ready while one sink fails, naming it; ready again when it writes', () => {
+    expect(health(folded(run))).toEqual({ ok: false, reasons: ['sink file: EACCES'] });
+    expect(health(folded([...run, ...recovered]))).toEqual({ ok: true, reasons: [] });
+  });
+
+  it('folds into a new state each event and leaves the previous one as it was', () => {
+    const states = [initialTelemetry()];
+    for (const e of run) states.push(foldTelemetry(states.at(-1)!, e));
+    for (let i = 1; i < states.length; i++) expect(states[i]).not.toBe(states[i - 1]);
+    // the state before the write still reads as before it: nothing was changed in place
+    const beforeWrite = states[7]!;
+    expect([beforeWrite.pointsWritten, beforeWrite.sinks.get('influxdb')?.pointsWritten]).toEqual([0, 0]);
+    expect(states[1]!.engines.size).toBe(1);
+    expect(states[0]!.engines.size).toBe(0);
+    // a map that the event does not change is the same map
+    expect(states[2]!.engines).toBe(states[1]!.engines);
+  });
+
+  it('serves the delivery metrics with a sink label, one series per sink', async () => {
+    const telemetry$ = new Subject<TelemetryEvent>();
+    const registry = selfMetrics(() => folded(run), telemetry$);
+    for (const e of run) telemetry$.next(e);
+    const text = await registry.metrics();
+    expect(text).toContain('dss_points_written_total{sink="influxdb"} 5');
+    expect(text).toContain('dss_points_written_total{sink="file"} 0');
+    expect(text).toContain('dss_points_dropped_total{reason="buffer_full",sink="file"} 0');
+    // batching's own count, over every sink
+    expect(text).toContain('dss_flushes_total{reason="size"} 2');
+    expect(text).toContain('dss_sink_failing{sink="file"} 1');
+    expect(text).toContain('dss_sink_failing{sink="influxdb"} 0');
+    expect(text).toContain('dss_batch_size_points_count{sink="influxdb"} 1');
+    expect(text).toContain('dss_points_collected_total 5');
+  });
+});
