@@ -21,7 +21,7 @@ export interface DeliveryDeps {
   readonly log: Logger;
   readonly telemetry: TelemetrySink & { state(): TelemetryState };
   readonly scheduler: SchedulerLike;
-  /** Where points go, each sink with its own batching, buffer and retries; default: what the config says (`sinksFor`). */
+  /** Where points go, each with its own batching, buffer and retries; default: the config's (`sinksFor`). */
   readonly sinks?: readonly PointSink[] | undefined;
 }
 
@@ -33,11 +33,11 @@ export interface Delivery {
   readonly pressure$: Observable<boolean> | undefined;
   /** Points waiting in the sinks' buffers now (once they closed, what they left). */
   buffered(): number;
-  /** Points -> every sink (each encodes, batches, buffers and writes); completes once the points end and all is written. */
+  /** Points -> every sink (each encodes, batches, buffers, writes); completes once all is written. */
   readonly deliver: OperatorFunction<Point, DeliveryEvent>;
   /** Writes what waits now (SIGUSR1). */
   flush(): void;
-  /** The points the sinks' spool disks refused, told by their `sink-closed` events (each sink lets go of its files itself). */
+  /** The points the sinks' spool disks refused, told by their `sink-closed` events (each closes itself). */
   closeBuffer(): number;
 }
 

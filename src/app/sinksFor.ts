@@ -95,6 +95,17 @@ function tellReplay(config: Config, dir: string) {
 /** The disk refuses to make a folder now (read-only, full): not a mistake of the configuration. */
 const DISK_REFUSES = new Set(['EROFS', 'ENOSPC', 'EDQUOT', 'EIO']);
 
+/** Makes `dir` (and SPOOL_DIR above it when missing): a recursive mkdir says ENOENT, not EROFS, on a read-only disk. */
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') mkdirSync(dir, { recursive: true });
+    else if (code !== 'EEXIST') throw error;
+  }
+}
+
 /**
  * SPOOL_DIR/<sink name>, made now. When the disk refuses to make it (a read-only disk at start),
  * the first sink spools in SPOOL_DIR itself, as an earlier version did, and the spool works as
@@ -103,7 +114,7 @@ const DISK_REFUSES = new Set(['EROFS', 'ENOSPC', 'EDQUOT', 'EIO']);
 function spoolFolder(config: Config, root: string, name: string, first: boolean, log: Logger): string {
   const dir = join(root, name);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
     accessSync(dir, constants.R_OK | constants.X_OK);
     return dir;
   } catch (error) {
