@@ -1,7 +1,7 @@
 import { defer } from 'rxjs';
 import { describe, it } from 'vitest';
 import { concurrencyGate } from '../src/rx/concurrencyGate.js';
-import { gatedInspect } from '../src/sources/containerStates.js';
+import { gatedInspect } from '../src/sources/containerLifecycle.js';
 import { testScheduler } from './testScheduler.js';
 
 // With random() = 0.5 the waits are half the ceilings 200, 400, 800 and 1600 ms: 100, 200, 400, 800.

@@ -6,7 +6,7 @@ import type { Point } from '../model/point.js';
 import type { TelemetrySink } from '../model/telemetry.js';
 import { type AllStatsOptions, apiSource } from '../sources/apiSource.js';
 import { cgroupSource } from '../sources/cgroupSource.js';
-import { containerStates$ } from '../sources/containerStates.js';
+import { lifecycle$ } from '../sources/containerLifecycle.js';
 import { type Engine, engineIsLocal } from '../sources/engine/engine.js';
 import { type StatsSource, statsReadFrom } from '../sources/statsSource.js';
 import { sysfsDeviceNamer } from '../sources/sysfsDeviceNames.js';
@@ -95,7 +95,7 @@ export function enginePoints(
     // per sample: no object per sample to join them.
     const limits = new Map<string, CpuLimit>();
     const states$ = wantsLifecycle
-      ? containerStates$(engine, states, scheduler).pipe(
+      ? lifecycle$(engine, states, scheduler).pipe(
           tap((status) => foldCpuLimits(limits, status)),
           share(),
         )
@@ -110,8 +110,8 @@ export function enginePoints(
         ...(engineIsLocal(engine.address) ? { deviceName: sysfsDeviceNamer() } : {}),
       }),
     );
-    const lifecycle$ = states$.pipe(toContainerPoints({ tags: { host }, containerTags, select, telemetry }));
-    return merge(stats$, lifecycle$);
+    const statuses$ = states$.pipe(toContainerPoints({ tags: { host }, containerTags, select, telemetry }));
+    return merge(stats$, statuses$);
   };
   return (engine, configuredHost) =>
     defer(() => {

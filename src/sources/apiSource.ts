@@ -7,7 +7,7 @@ import type { RetryBackoffOptions } from '../rx/retryBackoff.js';
 import { decodeStats } from '../validate/decodeStats.js';
 import type { StatsSource } from './statsSource.js';
 import { watchContainers } from './watchContainers.js';
-import { type ContainerStatsOptions, containerStats$ } from './engine/containerStats.js';
+import { type RawStatsOptions, rawStats$ } from './engine/rawStats.js';
 import { containers$ } from './engine/containers.js';
 import type { Engine } from './engine/engine.js';
 import type { ContainerFilters } from './engine/filters.js';
@@ -18,7 +18,7 @@ import type { ContainerFilters } from './engine/filters.js';
  */
 export const DEFAULT_MAX_CONCURRENT_POLLS = 128;
 
-export interface AllStatsOptions extends Omit<ContainerStatsOptions, 'pollGate'> {
+export interface AllStatsOptions extends Omit<RawStatsOptions, 'pollGate'> {
   readonly filters?: ContainerFilters;
   /** Poll mode: engine requests under way at once, across all containers. */
   readonly maxConcurrentPolls?: number;
@@ -36,7 +36,7 @@ export interface AllStatsOptions extends Omit<ContainerStatsOptions, 'pollGate'>
  * together (one wake-up a poll interval rather than one per container: docs/benchmarks.md,
  * section 2). Made per subscription.
  */
-export function sharedPolling(options: AllStatsOptions, scheduler: SchedulerLike): ContainerStatsOptions {
+export function sharedPolling(options: AllStatsOptions, scheduler: SchedulerLike): RawStatsOptions {
   if (options.mode !== 'poll') return options;
   return {
     ...options,
@@ -50,7 +50,7 @@ const raw = (container: RawRecord['container'], line: string): RawRecord => ({ c
 /**
  * The raw stats records of every watched container of one engine, each with its container's
  * identity: `watchContainers` over the engine's discovery (`containers$`) and each container's
- * stats endpoint (`containerStats$`). In poll mode one gate caps the requests under way across
+ * stats endpoint (`rawStats$`). In poll mode one gate caps the requests under way across
  * all containers.
  *
  * ```
@@ -68,7 +68,7 @@ export function allStats$(
     const watch = { ...options, engine: engine.address, source: 'api' };
     return watchContainers(
       containers$(engine, options.filters, { ...(options.log ? { log: options.log } : {}), scheduler }),
-      (c) => containerStats$(engine.docker, c.id, statsOptions, scheduler),
+      (c) => rawStats$(engine.docker, c.id, statsOptions, scheduler),
       raw,
       watch,
       scheduler,

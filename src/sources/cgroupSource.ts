@@ -14,7 +14,7 @@ import type { CgroupTarget, HostView } from './cgroup/cgroupSample.js';
 import { cgroupSampler } from './cgroup/cgroupSampler.js';
 import { hostFiles, pathExists } from './cgroup/hostFiles.js';
 import { CgroupReadFailed } from './cgroup/readFaults.js';
-import { containerStats$ } from './engine/containerStats.js';
+import { rawStats$ } from './engine/rawStats.js';
 import { containers$ } from './engine/containers.js';
 import { type Engine, engineIsLocal } from './engine/engine.js';
 import type { InspectedContainer } from './engine/engineCodecs.js';
@@ -124,7 +124,7 @@ export function cgroupSource(options: CgroupSourceOptions, scheduler: SchedulerL
             ),
           );
           return reportStream(
-            containerStats$(engine.docker, container.id, apiOptions, scheduler),
+            rawStats$(engine.docker, container.id, apiOptions, scheduler),
             telemetry,
             engine.address,
             'api',

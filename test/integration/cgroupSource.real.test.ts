@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerSample } from '../../src/model/containerSample.js';
 import type { TelemetryEvent } from '../../src/model/telemetry.js';
 import { cgroupSource } from '../../src/sources/cgroupSource.js';
-import { containerStats$ } from '../../src/sources/engine/containerStats.js';
+import { rawStats$ } from '../../src/sources/engine/rawStats.js';
 import type { Engine } from '../../src/sources/engine/engine.js';
 import { decodeRecord } from '../../src/validate/decodeStats.js';
 import type { StatsRecord } from '../../src/validate/engineStats.js';
@@ -108,7 +108,7 @@ describe('the cgroup source against the Engine API, same containers, nearly the 
     const ours = await firstValueFrom(source.stats$(engine).pipe(take(4), toArray(), timeout(20_000)));
     const [listed] = await engine.docker.listContainers({ filters: { name: [name('busy')] } });
     const apiRecords = await firstValueFrom(
-      containerStats$(engine.docker, listed!.Id).pipe(
+      rawStats$(engine.docker, listed!.Id).pipe(
         map((line) => toSample(ours[0]!.container, decodeRecord(line) as StatsRecord)),
         take(4),
         toArray(),

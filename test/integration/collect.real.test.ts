@@ -4,7 +4,7 @@ import type { RawRecord } from '../../src/model/records.js';
 import type { TelemetryEvent } from '../../src/model/telemetry.js';
 import { allStats$ } from '../../src/sources/apiSource.js';
 import { type Engine, EngineUnreachableError, checkEngine, connectEngine } from '../../src/sources/engine/engine.js';
-import { containerStats$ } from '../../src/sources/engine/containerStats.js';
+import { rawStats$ } from '../../src/sources/engine/rawStats.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { eventually, openHandles, realEngine, testContainers } from '../support/realEngine.js';
 
@@ -20,7 +20,7 @@ afterAll(() => boxes.removeAll());
 const named = (name: string) => filter((s: RawRecord) => s.container.name === `${boxes.prefix}${name}`);
 const onlyMine = { includeNames: [`${boxes.prefix}*`] };
 
-describe('containerStats$ and allStats$ on the real engine', () => {
+describe('rawStats$ and allStats$ on the real engine', () => {
   it('delivers records for each of 3 running containers within 3 s, with their identity', async () => {
     const started = await Promise.all(['a', 'b', 'c'].map((n) => boxes.run(n, ['sleep', '600'])));
     const seen = new Map<string, RawRecord>();
@@ -60,8 +60,8 @@ describe('containerStats$ and allStats$ on the real engine', () => {
   it('completes the stream of a container that stops, and emits no zeroed record', async () => {
     const box = await boxes.run('stopping', ['sleep', '600']);
     const records: string[] = [];
-    const done = lastValueFrom(containerStats$(engine.docker, box.id).pipe(toArray()));
-    const sub = containerStats$(engine.docker, box.id).subscribe((l) => records.push(l));
+    const done = lastValueFrom(rawStats$(engine.docker, box.id).pipe(toArray()));
+    const sub = rawStats$(engine.docker, box.id).subscribe((l) => records.push(l));
     expect(await eventually(() => records.length >= 2)).toBe(true);
     await box.kill();
     const all = await done; // completes by itself: the engine's first zeroed record ends it
@@ -69,15 +69,13 @@ describe('containerStats$ and allStats$ on the real engine', () => {
     expect(all.length).toBeGreaterThanOrEqual(1);
     for (const line of all) expect(JSON.parse(line).read).not.toBe('0001-01-01T00:00:00Z');
     // A stream opened on the now stopped container completes at once, empty.
-    expect(await lastValueFrom(containerStats$(engine.docker, box.id).pipe(toArray()))).toEqual([]);
+    expect(await lastValueFrom(rawStats$(engine.docker, box.id).pipe(toArray()))).toEqual([]);
   });
 
   it('ends the stream of a removed container (404) instead of retrying', async () => {
     const box = await boxes.create('removed', ['sleep', '600']);
     await box.remove({ force: true });
-    const lines = await lastValueFrom(
-      containerStats$(engine.docker, box.id, { retry: { baseMs: 10 } }).pipe(toArray()),
-    );
+    const lines = await lastValueFrom(rawStats$(engine.docker, box.id, { retry: { baseMs: 10 } }).pipe(toArray()));
     expect(lines).toEqual([]);
   });
 

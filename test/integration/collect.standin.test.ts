@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RawRecord } from '../../src/model/records.js';
 import type { TelemetryEvent } from '../../src/model/telemetry.js';
 import { allStats$ } from '../../src/sources/apiSource.js';
-import { containerStats$ } from '../../src/sources/engine/containerStats.js';
+import { rawStats$ } from '../../src/sources/engine/rawStats.js';
 import { connectEngine } from '../../src/sources/engine/engine.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { eventually } from '../support/realEngine.js';
@@ -154,7 +154,7 @@ describe('backpressure (read windows, buffer policy block)', () => {
     const engine = await standIn(1, { streamIntervalMs: 1, record });
     const paused$ = new BehaviorSubject(false);
     const reads: number[] = [];
-    const sub = containerStats$(connectEngine({ DOCKER_HOST: engine.address }).docker, fakeId(1), {
+    const sub = rawStats$(connectEngine({ DOCKER_HOST: engine.address }).docker, fakeId(1), {
       paused$,
     }).subscribe((line) => reads.push(Date.parse(JSON.parse(line).read)));
     try {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { StatusRecord } from '../../src/model/lifecycle.js';
 import type { Logger } from '../../src/model/logger.js';
 import type { Instant } from '../../src/model/timestamp.js';
-import { containerStates$ } from '../../src/sources/containerStates.js';
+import { lifecycle$ } from '../../src/sources/containerLifecycle.js';
 import { type Engine, connectEngine } from '../../src/sources/engine/engine.js';
 import { FaultyEngineProxy } from './faultyEngineProxy.js';
 import { TEST_LABEL, control, realEngine } from './realEngine.js';
@@ -22,7 +22,7 @@ export interface Seen {
 
 export const nsOf = (at: Instant): number => at.seconds * 1e9 + at.nanos;
 
-/** `containerStates$` of an engine for the containers named `<prefix>*`, every status kept. */
+/** `lifecycle$` of an engine for the containers named `<prefix>*`, every status kept. */
 export function watchStates(
   engine: Engine,
   prefix: string,
@@ -31,16 +31,15 @@ export function watchStates(
 ): { seen: Seen[]; stop: () => void } {
   const seen: Seen[] = [];
   const filters = { includeNames: [`${prefix}*`] };
-  const sub: Subscription = containerStates$(engine, { filters, intervalMs, ...(log ? { log } : {}) }).subscribe(
-    (record) =>
-      seen.push({
-        id: record.status.container.id,
-        ns: nsOf(record.at),
-        state: record.status.state,
-        exitCode: record.status.exitCode,
-        receivedAt: Date.now(),
-        record,
-      }),
+  const sub: Subscription = lifecycle$(engine, { filters, intervalMs, ...(log ? { log } : {}) }).subscribe((record) =>
+    seen.push({
+      id: record.status.container.id,
+      ns: nsOf(record.at),
+      state: record.status.state,
+      exitCode: record.status.exitCode,
+      receivedAt: Date.now(),
+      record,
+    }),
   );
   return { seen, stop: () => sub.unsubscribe() };
 }

@@ -19,7 +19,7 @@ export const MAX_CONCURRENT_LIFECYCLE_INSPECTS = 16;
 /** Containers whose failed inspect was told, at most: the log says it once per container. */
 const TOLD_MAX = 1000;
 
-export interface ContainerStatesOptions {
+export interface LifecycleOptions {
   readonly filters?: ContainerFilters;
   /** ms between the periodic statuses of every watched container. */
   readonly intervalMs: number;
@@ -64,9 +64,9 @@ export function gatedInspect<T>(
  * result:   -----1----2---(12)-1---2---    -G--2-   (1: c1's status; at d, exit_code 3; G: c1 gone)
  * ```
  */
-export function containerStates$(
+export function lifecycle$(
   engine: Engine,
-  options: ContainerStatesOptions,
+  options: LifecycleOptions,
   scheduler: SchedulerLike = asyncScheduler,
 ): Observable<StatusRecord> {
   const log = options.log ?? silentLogger;

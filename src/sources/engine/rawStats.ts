@@ -9,7 +9,7 @@ import { isZeroedRecord } from './zeroedRecord.js';
 
 export type StatsMode = 'stream' | 'poll';
 
-export interface ContainerStatsOptions {
+export interface RawStatsOptions {
   /** `stream`: the engine pushes a record a second; `poll`: one one-shot request every `pollIntervalMs`. */
   readonly mode?: StatsMode;
   readonly pollIntervalMs?: number;
@@ -74,7 +74,7 @@ function streamRecords$(
 /** Poll mode: a one-shot request every `pollIntervalMs` through the gate, up to the first zeroed record. */
 function polled$(
   request: (query: Record<string, unknown>) => Observable<NodeJS.ReadableStream>,
-  options: ContainerStatsOptions,
+  options: RawStatsOptions,
   scheduler: SchedulerLike | undefined,
 ): Observable<string> {
   const oneShot$ = request({ stream: false, 'one-shot': true }).pipe(
@@ -100,10 +100,10 @@ function polled$(
  * result:       r------------------------r-----------------r...
  * ```
  */
-export function containerStats$(
+export function rawStats$(
   docker: Docker,
   containerId: string,
-  options: ContainerStatsOptions = {},
+  options: RawStatsOptions = {},
   scheduler?: SchedulerLike,
 ): Observable<string> {
   const request = (query: Record<string, unknown>): Observable<NodeJS.ReadableStream> =>
