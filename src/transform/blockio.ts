@@ -20,7 +20,15 @@ export function blockioFields(
     if (d.readOps !== undefined) fields.read_ops = int(d.readOps);
     if (d.writeOps !== undefined) fields.write_ops = int(d.writeOps);
     const name = typeof d.device === 'string' ? d.device : nameDevice(d.device.major, d.device.minor);
-    if (Object.keys(fields).length > 0) out.push([name, fields]);
+    if (Object.keys(fields).length === 0) continue;
+    // Two devices one name (a namer that maps both to it): one point, summed, as one series can hold.
+    const same = out.find(([n]) => n === name);
+    if (same) addFields(same[1], fields);
+    else out.push([name, fields]);
   }
   return out;
+}
+
+function addFields(into: Fields, more: Fields): void {
+  for (const [key, value] of Object.entries(more)) into[key] = int(Number(into[key] ?? 0) + Number(value));
 }

@@ -188,6 +188,19 @@ describe('blockio', () => {
     ).toEqual([['sda', { read_bytes: int(7) }]]);
   });
 
+  it('sums two devices the namer gives one name: one series, one point, as before the sample type', () => {
+    const twoDevices = edit(v2, (r) => {
+      r.blkio_stats.io_service_bytes_recursive = [
+        { major: 8, minor: 0, op: 'read', value: 1 },
+        { major: 8, minor: 1, op: 'read', value: 2 },
+        { major: 8, minor: 1, op: 'write', value: 8 },
+      ];
+    });
+    expect(blockioFields(sampled(twoDevices).blockio, () => 'sda')).toEqual([
+      ['sda', { read_bytes: int(3), write_bytes: int(8) }],
+    ]);
+  });
+
   it('writes nothing for the empty or null lists of this kernel and of a stopped container', () => {
     expect(
       blockioFields(
