@@ -121,11 +121,17 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
       });
       telemetry.close();
     };
+    // Unsubscribed while a step of the start-up waited: let go and go no further (from() ignores the error).
+    const abandonIfReleased = (): void => {
+      if (!released) return;
+      release();
+      throw new Error('unsubscribed while starting');
+    };
 
     const start = async (): Promise<{ delivery: Delivery; engines: Engine[] }> => {
       const dir = config.spoolDir;
       if (dir !== undefined) held.lock = await lockSpoolDir(dir, log);
-      if (released) release();
+      abandonIfReleased();
       const delivery = (held.delivery = openDelivery(config, {
         log,
         telemetry,
@@ -134,7 +140,7 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
       }));
       const engines = connectEngines(config, deps.env);
       held.metrics = await serveMetrics(config, telemetry);
-      if (released) release();
+      abandonIfReleased();
       log.info(
         {
           engines: config.dockerHost,

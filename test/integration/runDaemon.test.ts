@@ -78,3 +78,21 @@ describe('runDaemon: what it holds is taken on subscription and let go of when i
     (await lockSpool(second.spool)).release();
   });
 });
+
+describe('runDaemon: unsubscribed while it starts', () => {
+  // Without SPOOL_DIR the start-up first waits on /metrics; with it, on the spool's lock.
+  it.each([
+    ['while /metrics opens', false],
+    ['while the spool is locked', true],
+  ])('%s: it never says it started, holds no flush$ subscriber, and lets go of the lock', async (_name, spooled) => {
+    const { spool, config, log } = setUp(`abandoned-${spooled}`);
+    const flush$ = new Subject<void>();
+    const subscription = runDaemon(spooled ? config : { ...config, spoolDir: undefined }, { log, flush$ }).subscribe();
+    subscription.unsubscribe();
+    // Long enough for the lock and the port to have been taken had the start-up gone on.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(log.entries.map((e) => e.msg)).not.toContain('docker-stats-service started');
+    expect(flush$.observed).toBe(false);
+    if (spooled) (await lockSpool(spool)).release();
+  });
+});
