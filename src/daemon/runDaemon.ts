@@ -77,7 +77,8 @@ interface Held {
  * The daemon: collect -> deliver, with everything it holds taken on subscription, in this
  * order (the order its start-up errors are found in): the spool's lock (SpoolLockedError,
  * SpoolError), the sink and buffer (SpoolError), the engines' clients (EngineConfigError),
- * /metrics (MetricsPortError); then it logs that it started and collects. It completes after
+ * /metrics (MetricsPortError); then it subscribes the sinks, which open their spools (SpoolError),
+ * logs that it started, and collects. It completes after
  * a stop once the buffer is written (logging what became of the points), or at
  * SHUTDOWN_TIMEOUT, or at `quit$`; fails with ForcedStopError on a second stop, SpoolTakenError
  * when another daemon took the spool. Whatever way it ends, it lets go of what it holds.
@@ -141,15 +142,6 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
       const engines = connectEngines(config, deps.env);
       held.metrics = await serveMetrics(config, telemetry);
       abandonIfReleased();
-      log.info(
-        {
-          engines: config.dockerHost,
-          sink: delivery.description,
-          mode: config.mode,
-          metricsPort: config.metricsPort || 'off',
-        },
-        'docker-stats-service started',
-      );
       if (held.lock?.unlocked && dir !== undefined)
         held.relock = relockSpoolDir(
           dir,
@@ -178,12 +170,26 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
         log[level](fields, msg);
         return EMPTY;
       });
+    // Said once the sinks took their spools (subscribed first in the merge): a spool that is refused is no start.
+    const announce$ = (delivery: Delivery): Observable<never> =>
+      defer(() => {
+        log.info(
+          {
+            engines: config.dockerHost,
+            sink: delivery.description,
+            mode: config.mode,
+            metricsPort: config.metricsPort || 'off',
+          },
+          'docker-stats-service started',
+        );
+        return EMPTY;
+      });
     const delivered$ = from(start()).pipe(
       switchMap(({ delivery, engines }) => {
         const { clock, env } = deps;
         const options = { log, telemetry, engines, pressure$: delivery.pressure$, scheduler, env, clock };
         const points$ = collect(config, options).pipe(takeUntil(stopReading$));
-        return concat(points$.pipe(delivery.deliver), summary$(delivery));
+        return concat(merge(points$.pipe(delivery.deliver), announce$(delivery)), summary$(delivery));
       }),
     );
 

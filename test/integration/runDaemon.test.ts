@@ -3,10 +3,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Subject, lastValueFrom } from 'rxjs';
+import { Subject, lastValueFrom, throwError } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolveConfig.js';
 import { ForcedStopError, runDaemon } from '../../src/daemon/runDaemon.js';
+import type { PointSink } from '../../src/deliver/pointSink.js';
 import { SpoolLockedError, lockSpool } from '../../src/deliver/spool/spoolLock.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { eventually } from '../support/realEngine.js';
@@ -94,5 +95,19 @@ describe('runDaemon: unsubscribed while it starts', () => {
     expect(log.entries.map((e) => e.msg)).not.toContain('docker-stats-service started');
     expect(flush$.observed).toBe(false);
     if (spooled) (await lockSpool(spool)).release();
+  });
+});
+
+describe('runDaemon: a sink that refuses to open', () => {
+  it('fails the run with its error and never says it started', async () => {
+    const { config, log } = setUp('refused');
+    const refused: PointSink = {
+      name: 'refusing',
+      description: 'a sink whose spool is refused',
+      deliver: () => throwError(() => new Error('spool refused')),
+    };
+    await expect(lastValueFrom(runDaemon(config, { log, sinks: [refused] }))).rejects.toThrow('spool refused');
+    expect(log.entries.map((e) => e.msg)).not.toContain('docker-stats-service started');
+    (await lockSpool(join(dir, 'refused-spool'))).release();
   });
 });
