@@ -18,6 +18,8 @@ export type {
   CpuSample,
   MemorySample,
   NetworkSample,
+  PressureSample,
+  PressureSamples,
   PreviousCpu,
 } from './model/containerSample.js';
 export type { ContainerStatus, CpuLimit, StatusRecord } from './model/lifecycle.js';

@@ -59,6 +59,13 @@ export const SELECTION_KEYS = {
     default: [],
     doc: 'globs of label keys never copied as tags',
   }),
+  composeTags: key({
+    codec: onOff,
+    env: 'COMPOSE_TAGS',
+    flag: '--compose-tags',
+    default: true,
+    doc: 'the `compose_project` and `compose_service` tags, from the com.docker.compose.project / .service labels, on every point of a container that has them',
+  }),
   imageTag: key({
     codec: onOff,
     env: 'IMAGE_TAG',

@@ -17,6 +17,8 @@ export const OWN_TAG_KEYS: ReadonlySet<string> = new Set([
   'container_id',
   'container_name',
   'image',
+  'compose_project',
+  'compose_service',
   'interface',
   'device',
 ]);

@@ -25,6 +25,29 @@ export interface ContainerSample {
   readonly networks?: readonly NetworkSample[];
   /** Per block device. */
   readonly blockio?: readonly BlockDeviceSample[];
+  /**
+   * Pressure stall information (PSI), per resource, where the kernel has it for the container's
+   * cgroup (cgroup v2, or the unified hierarchy of a hybrid v1 host): the cgroup source reads it,
+   * the Engine API has none.
+   */
+  readonly pressure?: PressureSamples;
+}
+
+export interface PressureSamples {
+  readonly cpu?: PressureSample;
+  readonly memory?: PressureSample;
+  readonly io?: PressureSample;
+}
+
+/**
+ * One resource's PSI totals since the cgroup was made, in ns (the kernel counts µs): the time
+ * some of the cgroup's tasks were stalled on it (cAdvisor's `..._waiting_seconds_total`), and the
+ * time all its non-idle tasks were at once (`..._stalled_seconds_total`), where the kernel gives
+ * it (cpu.pressure has no `full` line before Linux 5.13).
+ */
+export interface PressureSample {
+  readonly someNs: number;
+  readonly fullNs?: number;
 }
 
 /** A CPU sample and when it was read: the base the next sample's CPU deltas are taken against. */

@@ -11,6 +11,7 @@ import { cpuBase, cpuFields } from './cpu.js';
 import { withLimit } from './cpuLimit.js';
 import { memoryFields } from './memory.js';
 import { networkFields } from './network.js';
+import { addPressure, ioPressureFields } from './pressure.js';
 import { SampleMemory, tagsWith } from './sampleMemory.js';
 
 export interface ToPointsOptions {
@@ -35,8 +36,9 @@ export interface ToPointsOptions {
 
 /**
  * The points of one sample: `cpu`, `memory`, one `network` per interface, one `blockio` per
- * device, each tagged with the container and stamped with the sample's time in ns. A sample at
- * or before the epoch (the engine's zeroed record of a stopped container) yields none.
+ * device, and one `blockio` with no device for its io pressure (PSI), each tagged with the
+ * container and stamped with the sample's time in ns. A sample at or before the epoch (the
+ * engine's zeroed record of a stopped container) yields none.
  */
 export function samplePoints(sample: ContainerSample, memory: SampleMemory, options: ToPointsOptions = {}): Point[] {
   const { container, at } = sample;
@@ -51,13 +53,17 @@ export function samplePoints(sample: ContainerSample, memory: SampleMemory, opti
     const point = select ? select({ measurement, tags, fields, timestamp }) : { measurement, tags, fields, timestamp };
     if (point) points.push(point);
   };
+  const { pressure } = sample;
   const cpu = cpuFields(sample, previous);
-  push('cpu', cpuLimitOf ? withLimit(cpu, sample, cpuLimitOf(container.id)) : cpu);
-  push('memory', memoryFields(sample.memory));
+  const cpuPoint = cpuLimitOf ? withLimit(cpu, sample, cpuLimitOf(container.id)) : cpu;
+  push('cpu', pressure && cpuPoint ? addPressure(cpuPoint, pressure.cpu) : cpuPoint);
+  const mem = memoryFields(sample.memory);
+  push('memory', pressure && mem ? addPressure(mem, pressure.memory) : mem);
   for (const [name, fields] of networkFields(sample.networks))
     push('network', fields, tagsWith(entry, 'interface', name));
   for (const [device, fields] of blockioFields(sample.blockio, options.deviceName))
     push('blockio', fields, tagsWith(entry, 'device', device));
+  if (pressure) push('blockio', ioPressureFields(pressure.io));
   return points;
 }
 

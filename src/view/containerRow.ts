@@ -116,7 +116,8 @@ export function foldPoint(known: Map<string, RowEntry>, point: Point): void {
       break;
     }
     case 'blockio': {
-      const name = point.tags.device ?? '';
+      if (point.tags.device === undefined) break; // the container's io pressure, not a device
+      const name = point.tags.device;
       count(entry, `read:${name}`, f.read_bytes, at);
       count(entry, `write:${name}`, f.write_bytes, at);
       entry.devices.set(name, Math.max(at, entry.devices.get(name) ?? at));

@@ -93,6 +93,24 @@ export class FakeHost {
     return this.write(c('blkio', 'blkio.throttle.io_serviced'), '8:0 Read 1\n8:0 Write 2\n8:0 Total 3\nTotal 3\n');
   }
 
+  /**
+   * The PSI files of a v2 directory (a v2 container's, or a hybrid host's `unified/<path>`), as
+   * Documentation/accounting/psi.rst shows them: each resource's `some` and `full` totals in µs
+   * (`full` undefined: no such line, as cpu.pressure before Linux 5.13), or the file's own text.
+   */
+  pressure(dir: string, files: Partial<Record<'cpu' | 'memory' | 'io', [number, number?] | string>>): this {
+    for (const [resource, value] of Object.entries(files)) {
+      const line = (kind: string, total: number): string =>
+        `${kind} avg10=0.00 avg60=1.25 avg300=0.30 total=${total}\n`;
+      const text =
+        typeof value === 'string'
+          ? value
+          : line('some', value[0]) + (value[1] === undefined ? '' : line('full', value[1]));
+      this.write(`${dir}/${resource}.pressure`, text);
+    }
+    return this;
+  }
+
   /** A cgroup v2 container at `<dir>` under the unified root, files as cgroup-v2.rst documents them. */
   v2Container(
     dir: string,

@@ -2,9 +2,17 @@
 const V1_CONTROLLERS = ['cpu', 'cpuacct', 'memory', 'pids', 'blkio'] as const;
 type V1Controller = (typeof V1_CONTROLLERS)[number];
 
-/** Where one container's cgroup files are. */
+/**
+ * Where one container's cgroup files are. On a hybrid host, v1 also has `unified`: the
+ * container's directory in the v2 hierarchy systemd mounts beside the controllers, which has no
+ * controller but the kernel's pressure (PSI) files.
+ */
 export type CgroupLayout =
-  | { readonly version: 1; readonly dirs: Readonly<Record<V1Controller, string | undefined>> }
+  | {
+      readonly version: 1;
+      readonly dirs: Readonly<Record<V1Controller, string | undefined>>;
+      readonly unified?: string;
+    }
   | { readonly version: 2; readonly dir: string };
 
 /** One line of /proc/<pid>/cgroup: `hierarchy-ID:controller-list:cgroup-path`. */
@@ -78,7 +86,8 @@ export function resolveLayout(
     }
     if (!dirs.cpuacct || (byController('memory') && !dirs.memory))
       throw new CgroupUnreadable(`its cgroup v1 directories are not under ${root} (HOST_CGROUP)`);
-    return { version: 1, dirs };
+    const unified = hybridDir(entries, containerId, root, exists);
+    return unified === undefined ? { version: 1, dirs } : { version: 1, dirs, unified };
   }
   const unified = entries.find((e) => e.controllers.length === 0);
   if (!unified) throw new CgroupUnreadable('its init process is in no cgroup this collector can read');
@@ -87,4 +96,22 @@ export function resolveLayout(
   const dir = `${base}${unified.path}`;
   if (!exists(dir)) throw new CgroupUnreadable(`its cgroup v2 directory ${dir} does not exist (HOST_CGROUP=${root})`);
   return { version: 2, dir };
+}
+
+/**
+ * A v1 container's directory in the unified hierarchy of a hybrid host (`root/unified`, where
+ * systemd mounts it), from the `0::` line, as the v1 controllers' paths are found: only its
+ * pressure files are read there, so a path that does not name the container, or is not there
+ * (a v1-only host, an older systemd), is no PSI rather than a refusal.
+ */
+function hybridDir(
+  entries: readonly CgroupEntry[],
+  containerId: string,
+  root: string,
+  exists: (path: string) => boolean,
+): string | undefined {
+  const entry = entries.find((e) => e.controllers.length === 0);
+  if (!entry || entry.path.startsWith('/..') || !entry.path.includes(containerId)) return undefined;
+  const dir = `${root}/unified${entry.path}`;
+  return exists(dir) ? dir : undefined;
 }

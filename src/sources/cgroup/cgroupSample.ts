@@ -10,6 +10,7 @@ import type { Instant } from '../../model/timestamp.js';
 import { type BlkioLine, blockDevices } from '../../validate/blockDevices.js';
 import { inactiveFile } from '../../validate/inactiveFile.js';
 import type { CgroupLayout } from './cgroupPaths.js';
+import { readPressure } from './cgroupPressure.js';
 import { ContainerFiles, type FileOpener } from './containerFiles.js';
 import {
   type SystemCpu,
@@ -46,7 +47,7 @@ export interface HostView extends FileOpener {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** A sample without its container, time and previous, which `readSample` adds. */
-type Counters = Pick<ContainerSample, 'cpu' | 'memory' | 'pids' | 'blockio'>;
+type Counters = Pick<ContainerSample, 'cpu' | 'memory' | 'pids' | 'blockio' | 'pressure'>;
 
 const V1_MEMORY = ['total_inactive_file', 'inactive_file', 'total_rss', 'total_cache'] as const;
 const V2_MEMORY = ['inactive_file', 'anon', 'file'] as const;
@@ -76,10 +77,12 @@ const defined = <T extends object>(o: T): T => {
  * - v2: `cpu.stat`, which the kernel makes in every cgroup, the controller enabled or not.
  *   Optional: the memory, pids and io controllers (not enabled for the cgroup: rootless engines
  *   get the ones systemd delegates); `memory.max` and `pids.max` say whether theirs is.
+ * - Both: the PSI files of the v2 directory (`readPressure`), extras that leave out only their
+ *   own fields, whatever stops them being read.
  * A required file that is absent means the cgroup is gone: ENOENT ends the container's stream.
  */
 function v1Counters(
-  dirs: Extract<CgroupLayout, { version: 1 }>['dirs'],
+  { dirs, unified }: Extract<CgroupLayout, { version: 1 }>,
   cfq: boolean,
   f: ContainerFiles,
   system: SystemCpu,
@@ -105,6 +108,7 @@ function v1Counters(
     memory: dirs.memory === undefined ? undefined : v1Memory(dirs.memory, f, memTotal),
     pids: pids(dirs.pids, f),
     blockio: v1Blkio(dirs.blkio, cfq, f),
+    pressure: readPressure(unified, f),
   });
 }
 
@@ -206,6 +210,7 @@ function v2Counters(dir: string, f: ContainerFiles, system: SystemCpu, memTotal:
     memory,
     pids: pids(dir, f),
     blockio: io === undefined ? undefined : devicesOf(parseIoStat(io), undefined),
+    pressure: readPressure(dir, f),
   });
 }
 
@@ -227,7 +232,7 @@ export function readSample(
   const { layout } = target;
   const counters =
     layout.version === 1
-      ? v1Counters(layout.dirs, target.blkioCfq === true, f, system, host.memTotal)
+      ? v1Counters(layout, target.blkioCfq === true, f, system, host.memTotal)
       : v2Counters(layout.dir, f, system, host.memTotal);
   f.sampled();
   const networks = target.networks ? parseNetDev(f.text(`${host.proc}/${target.pid}`, 'net/dev')) : undefined;

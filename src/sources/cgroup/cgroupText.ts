@@ -1,4 +1,4 @@
-import type { NetworkSample } from '../../model/containerSample.js';
+import type { NetworkSample, PressureSample } from '../../model/containerSample.js';
 import type { BlkioLine } from '../../validate/blockDevices.js';
 
 /**
@@ -105,6 +105,37 @@ export function parseIoStat(text: string): BlkioLine[] {
     );
   }
   return entries;
+}
+
+/**
+ * One line of a PSI file: `some` or `full`, then `key=value` pairs of which `total` (µs) is the
+ * one we keep; pairs a later kernel may add are let through, anything else is not a PSI line.
+ */
+const PSI_LINE = /^(some|full)(?: [a-z0-9]+=[0-9.]+)* total=(\d+)(?: [a-z0-9]+=[0-9.]+)*$/;
+
+/**
+ * A `<resource>.pressure` file (Documentation/accounting/psi.rst): the `some` total, and the
+ * `full` one where the file has that line (cpu.pressure before Linux 5.13 has none), in ns. A
+ * file that is not one (no `some` line, a line of anything else, a line twice) is none.
+ */
+export function parsePressure(text: string): PressureSample | undefined {
+  let someNs: number | undefined;
+  let fullNs: number | undefined;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const m = PSI_LINE.exec(line.trimEnd());
+    if (!m) return undefined;
+    const ns = Number(m[2]) * 1000;
+    if (m[1] === 'some') {
+      if (someNs !== undefined) return undefined;
+      someNs = ns;
+    } else {
+      if (fullNs !== undefined) return undefined;
+      fullNs = ns;
+    }
+  }
+  if (someNs === undefined) return undefined;
+  return fullNs === undefined ? { someNs } : { someNs, fullNs };
 }
 
 /**

@@ -87,6 +87,24 @@ export class ContainerFiles {
     }
   }
 
+  /**
+   * The text of a file whose fields are extras (the PSI files), or undefined when it cannot be
+   * read, for any reason: absent (a kernel without PSI, a v1-only host) or refused (a kernel
+   * booted with psi=0 answers EOPNOTSUPP). Only its own fields are lost, never the container's
+   * sample; it is looked for again when the slow files are due, as an absent optional file is.
+   */
+  extraText(dir: string, name: string): string | undefined {
+    if (this.absent.size > 0 && this.absent.has(name) && !this.due()) return undefined;
+    try {
+      const text = this.text(dir, name);
+      if (this.absent.size > 0) this.absent.delete(name);
+      return text;
+    } catch {
+      this.absent.add(name);
+      return undefined;
+    }
+  }
+
   private due(): boolean {
     return this.samples % SLOW_EVERY === 0;
   }
