@@ -27,7 +27,13 @@ export type { DeviceNamer } from './model/device.js';
 export type { DeliveryEvent, FlushReason, TelemetryEvent, TelemetrySink } from './model/telemetry.js';
 export { type Logger, silentLogger } from './model/logger.js';
 // sources: samples and the lifecycle, from the Engine API or the cgroup files
-export { type Engine, EngineUnreachableError, checkEngine, connectEngine } from './sources/engine/engine.js';
+export {
+  type Engine,
+  EngineUnreachableError,
+  checkEngine,
+  closeEngine,
+  connectEngine,
+} from './sources/engine/engine.js';
 export type { ContainerFilters } from './sources/engine/filters.js';
 export type { DiscoveryEvent } from './sources/engine/discovery.js';
 export { containers$ } from './sources/engine/containers.js';

@@ -106,6 +106,15 @@ function engineAddress(env: DockerEnv): string {
   return env.DOCKER_HOST?.trim() || `unix://${DEFAULT_SOCKET}`;
 }
 
+/**
+ * Lets go of the client's sockets (its keep-alive agent's); whoever made the client with
+ * `connectEngine` closes it when done, as `collect`, `top` and the daemon do on unsubscribe.
+ */
+export function closeEngine(engine: Engine): void {
+  const modem: unknown = engine.docker.modem;
+  if (modem instanceof EngineModem) modem.close();
+}
+
 /** Resolves once the engine answers /_ping; rejects with an EngineUnreachableError otherwise. */
 export async function checkEngine(engine: Engine): Promise<void> {
   try {
