@@ -1,6 +1,7 @@
-import { accessSync, constants, createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/keys.js';
+import { ConfigError } from '../config/resolveConfig.js';
 import type { DeliveryBuffer } from '../deliver/deliveryBuffer.js';
 import { type InfluxTarget, endpoint, influxSink } from '../deliver/influxSink.js';
 import { PointBuffer } from '../deliver/pointBuffer.js';
@@ -60,9 +61,20 @@ function lineTargets(config: Config): LineTarget[] {
     return [{ name: 'stdout', description: 'stdout', open: () => streamSink(process.stdout, 'stdout') }];
   const path = config.output.slice('file:'.length);
   const open = (): LineSink => {
-    const stream = createWriteStream(path, { flags: 'a' });
-    // Ended when the sink lets go: what was written is flushed; an error after that has no one to tell.
-    const close = (): void => void stream.once('error', () => undefined).end();
+    // Opened now, so that a path that cannot be opened stops the start with its name; a stream
+    // opening it itself would emit the error later, unhandled, and crash the process.
+    let fd: number;
+    try {
+      fd = openSync(path, 'a');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new ConfigError(`invalid config: OUTPUT=${JSON.stringify(config.output)}: cannot open it (${code})`);
+    }
+    const stream = createWriteStream(path, { fd, flags: 'a' });
+    // A failed write is told to its callback (the batch is retried): the event is not a crash.
+    stream.on('error', () => undefined);
+    // Ended when the sink lets go: what was written is flushed.
+    const close = (): void => void stream.end();
     return { ...streamSink(stream, path), close };
   };
   return [{ name: 'file', description: path, open }];
