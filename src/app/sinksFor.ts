@@ -8,6 +8,7 @@ import { PointBuffer } from '../deliver/pointBuffer.js';
 import type { PointSink } from '../deliver/pointSink.js';
 import type { LineSink } from '../deliver/sink.js';
 import { SpoolBuffer } from '../deliver/spool/spoolBuffer.js';
+import { listSegments } from '../deliver/spool/segmentFiles.js';
 import { moveRootSegments } from '../deliver/spool/spoolMigration.js';
 import { streamSink } from '../deliver/streamSink.js';
 import { type Logger, silentLogger } from '../model/logger.js';
@@ -141,6 +142,27 @@ function spoolFolder(config: Config, root: string, name: string, first: boolean,
 }
 
 /**
+ * Where a sink spools once an earlier version's segments in SPOOL_DIR are moved into its folder:
+ * the folder; or, when the disk refuses the move (read-only now, though the folder was made by
+ * an earlier start), SPOOL_DIR itself, whose log is sent from there as on any refusing disk,
+ * and moved at a later start. Refusing the start would leave those points unsent.
+ */
+function movedInto(root: string, dir: string, name: string, log: Logger): string {
+  try {
+    moveRootSegments(root, dir);
+    return dir;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!DISK_REFUSES.has(code) || listSegments(root).length === 0) throw error;
+    log.warn(
+      { spoolDir: root, code },
+      `SPOOL_DIR cannot move the spool of an earlier version into the folder of sink ${name}: spooling in SPOOL_DIR itself`,
+    );
+    return root;
+  }
+}
+
+/**
  * The buffer of one sink: memory only (MAX_BUFFER_SIZE), or with SPOOL_DIR its own spool in
  * SPOOL_DIR/<sink name> (MAX_SPOOL_SIZE each). The first sink takes over what an earlier version
  * spooled directly in SPOOL_DIR. The folder is checked now, so that a bad SPOOL_DIR stops the
@@ -152,9 +174,9 @@ function bufferOf(config: Config, name: string, first: boolean, log: Logger): ()
   const dir = spoolFolder(config, root, name, first, log);
   return () => {
     try {
-      if (dir !== root) moveRootSegments(root, dir);
+      const at = dir !== root ? movedInto(root, dir, name, log) : root;
       const options = { maxBytes: config.maxSpoolSize, windowBytes: config.maxBufferSize, syncMs: config.spoolSync };
-      return new SpoolBuffer({ dir, ...options, policy: config.bufferPolicy });
+      return new SpoolBuffer({ dir: at, ...options, policy: config.bufferPolicy });
     } catch (error) {
       throw spoolError(config, error);
     }
