@@ -25,41 +25,48 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `cycle` `times` times and says whether the process's sockets are back where they were. */
+/** Runs `cycle` `times` times and says whether the process's sockets and handles (timers) are back where they were. */
 async function socketsBack(cycle: () => Promise<unknown>, times = 4): Promise<string | undefined> {
-  const before = openHandles().sockets;
+  const before = openHandles();
   for (let i = 0; i < times; i++) await cycle();
-  const back = await eventually(() => openHandles().sockets <= before, 3000);
-  return back ? undefined : `sockets ${openHandles().sockets}, before ${before}, after ${times} subscriptions`;
+  const back = await eventually(() => {
+    const now = openHandles();
+    return now.sockets <= before.sockets && now.resources <= before.resources;
+  }, 3000);
+  const now = JSON.stringify(openHandles());
+  return back ? undefined : `${now}, before ${JSON.stringify(before)}, after ${times} subscriptions`;
 }
 
-describe.each(['api', 'cgroup'])('every engine socket is let go of on unsubscribe (STATS_SOURCE=%s)', (source) => {
-  const env = { STATS_SOURCE: source, ...onlyMine };
+describe.each(['api', 'cgroup'])(
+  'every engine socket and timer is let go of on unsubscribe (STATS_SOURCE=%s)',
+  (source) => {
+    const env = { STATS_SOURCE: source, ...onlyMine };
 
-  it('collect(config), which makes its own engine clients', async () => {
-    const config = resolveConfig({ env });
-    const leak = await socketsBack(() => firstValueFrom(collect(config).pipe(take(4), toArray(), timeout(15_000))));
-    expect(leak).toBeUndefined();
-  }, 90_000);
+    it('collect(config), which makes its own engine clients', async () => {
+      const config = resolveConfig({ env });
+      const leak = await socketsBack(() => firstValueFrom(collect(config).pipe(take(4), toArray(), timeout(15_000))));
+      expect(leak).toBeUndefined();
+    }, 90_000);
 
-  it("top's viewFeed", async () => {
-    const config = resolveConfig({ env: { ...env, READ_INTERVAL_MS: '200' } });
-    const feed$ = viewFeed(config, { log: captureLogger() });
-    const leak = await socketsBack(() => firstValueFrom(feed$.pipe(take(2), toArray(), timeout(15_000))));
-    expect(leak).toBeUndefined();
-  }, 90_000);
+    it("top's viewFeed", async () => {
+      const config = resolveConfig({ env: { ...env, READ_INTERVAL_MS: '200' } });
+      const feed$ = viewFeed(config, { log: captureLogger() });
+      const leak = await socketsBack(() => firstValueFrom(feed$.pipe(take(2), toArray(), timeout(15_000))));
+      expect(leak).toBeUndefined();
+    }, 90_000);
 
-  it('runDaemon', async () => {
-    const out = join(dir, `${source}.lp`);
-    const config = resolveConfig({ env: { ...env, OUTPUT: `file:${out}`, METRICS_PORT: '0' } });
-    const leak = await socketsBack(async () => {
-      const log = captureLogger();
-      const sub = runDaemon(config, { log }).subscribe();
-      await eventually(() => log.entries.some((e) => e.msg === 'docker-stats-service started'));
-      // Streams open and records read before it ends.
-      await new Promise((r) => setTimeout(r, 1500));
-      sub.unsubscribe();
-    });
-    expect(leak).toBeUndefined();
-  }, 90_000);
-});
+    it('runDaemon', async () => {
+      const out = join(dir, `${source}.lp`);
+      const config = resolveConfig({ env: { ...env, OUTPUT: `file:${out}`, METRICS_PORT: '0' } });
+      const leak = await socketsBack(async () => {
+        const log = captureLogger();
+        const sub = runDaemon(config, { log }).subscribe();
+        await eventually(() => log.entries.some((e) => e.msg === 'docker-stats-service started'));
+        // Streams open and records read before it ends.
+        await new Promise((r) => setTimeout(r, 1500));
+        sub.unsubscribe();
+      });
+      expect(leak).toBeUndefined();
+    }, 90_000);
+  },
+);
