@@ -1,4 +1,4 @@
-import { accessSync, constants, createWriteStream, existsSync, mkdirSync, openSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/keys.js';
 import { ConfigError } from '../config/resolveConfig.js';
@@ -81,9 +81,11 @@ function lineTargets(config: Config): LineTarget[] {
   return [{ name: 'file', description: path, open }];
 }
 
-const spoolError = (config: Config, error: unknown): SpoolError => {
+/** SPOOL_DIR cannot be used; `folder`, when given, is the sink's folder in it that cannot. */
+const spoolError = (config: Config, error: unknown, folder?: string): SpoolError => {
   const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  return new SpoolError(`invalid config: SPOOL_DIR=${JSON.stringify(config.spoolDir)}: cannot use it (${code})`);
+  const what = folder === undefined ? 'it' : folder;
+  return new SpoolError(`invalid config: SPOOL_DIR=${JSON.stringify(config.spoolDir)}: cannot use ${what} (${code})`);
 };
 
 const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -128,11 +130,13 @@ function spoolFolder(config: Config, root: string, name: string, first: boolean,
   const dir = join(root, name);
   try {
     makeFolder(dir);
+    // A file of that name passes an access check as root (EACCES only for lack of x): say what it is.
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' });
     accessSync(dir, constants.R_OK | constants.X_OK);
     return dir;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (!first || !DISK_REFUSES.has(code) || !existsSync(root)) throw spoolError(config, error);
+    if (!first || !DISK_REFUSES.has(code) || !existsSync(root)) throw spoolError(config, error, dir);
     log.warn(
       { spoolDir: root, code },
       `SPOOL_DIR cannot make the folder of sink ${name}: spooling in SPOOL_DIR itself`,
