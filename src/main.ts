@@ -84,6 +84,7 @@ function usageMessage(error: unknown): string | undefined {
   if (error instanceof SpoolError || error instanceof SpoolLockedError || error instanceof MetricsPortError)
     return error.message;
   if (error instanceof EngineConfigError) return `invalid config: ${error.message}`;
+  if (error instanceof ConfigError) return error.message; // an OUTPUT file that cannot be opened
   return undefined;
 }
 

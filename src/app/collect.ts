@@ -17,7 +17,7 @@ import type { Config } from '../config/keys.js';
 import { type Logger, silentLogger } from '../model/logger.js';
 import type { Point } from '../model/point.js';
 import { toNanoString } from '../model/timestamp.js';
-import { type Engine, connectEngine } from '../sources/engine/engine.js';
+import { type Engine, closeEngine, connectEngine } from '../sources/engine/engine.js';
 import { readWindowsWhileFew } from '../sources/readWindows.js';
 import { metricFields } from '../telemetry/catalogue.js';
 import { openStreams } from '../telemetry/openStreams.js';
@@ -99,6 +99,8 @@ export function collect(config: Config, deps: CollectDeps = {}): Observable<Poin
       finalize(() => {
         streams.subscription.unsubscribe();
         if (deps.telemetry === undefined) telemetry.close();
+        // Clients made here are this subscription's: their keep-alive sockets go with it.
+        if (deps.engines === undefined) engines.forEach(closeEngine);
       }),
     );
   });

@@ -4,9 +4,9 @@ import {
   type OperatorFunction,
   type SchedulerLike,
   Subject,
+  connect,
   distinctUntilChanged,
   merge,
-  share,
   tap,
 } from 'rxjs';
 import type { Config } from '../config/keys.js';
@@ -50,6 +50,9 @@ export interface Delivery {
 export function openDelivery(config: Config, deps: DeliveryDeps): Delivery {
   const { telemetry, scheduler } = deps;
   const sinks = deps.sinks ?? sinksFor(config, { log: deps.log });
+  // A name keys a sink's counters, its closing and its spool folder: two would be taken for one.
+  const twice = sinks.find((sink, i) => sinks.findIndex((other) => other.name === sink.name) !== i);
+  if (twice) throw new Error(`two sinks named ${JSON.stringify(twice.name)}: each sink needs a name of its own`);
   const flush$ = new Subject<void>();
   // Left in the buffers and lost from memory when each sink closed, by sink name.
   const closed = new Map<string, { points: number; lost: number }>();
@@ -70,9 +73,12 @@ export function openDelivery(config: Config, deps: DeliveryDeps): Delivery {
     pressure$: config.bufferPolicy === 'block' ? fullness.pipe(distinctUntilChanged()) : undefined,
     buffered: () => (closed.size === sinks.length ? sum('points') : telemetry.state().bufferPoints),
     deliver: (points$) => {
-      // One sink reads the points itself; several share one subscription to the sources.
-      const shared$ = sinks.length === 1 ? points$ : points$.pipe(share());
-      return merge(...sinks.map((sink) => sink.deliver(shared$, controls, scheduler))).pipe(tap(told));
+      const to = (shared$: Observable<Point>): Observable<DeliveryEvent> =>
+        merge(...sinks.map((sink) => sink.deliver(shared$, controls, scheduler)));
+      // One sink reads the points itself; several share one subscription to the sources, made
+      // once every sink has subscribed (share() would start the sources at the first sink's, and
+      // start them again for the next when they had already ended: collected twice).
+      return (sinks.length === 1 ? to(points$) : points$.pipe(connect(to))).pipe(tap(told));
     },
     flush: () => flush$.next(),
     closeBuffer: () => sum('lost'),

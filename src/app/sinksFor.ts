@@ -1,12 +1,14 @@
-import { accessSync, constants, createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/keys.js';
+import { ConfigError } from '../config/resolveConfig.js';
 import type { DeliveryBuffer } from '../deliver/deliveryBuffer.js';
 import { type InfluxTarget, endpoint, influxSink } from '../deliver/influxSink.js';
 import { PointBuffer } from '../deliver/pointBuffer.js';
 import type { PointSink } from '../deliver/pointSink.js';
 import type { LineSink } from '../deliver/sink.js';
 import { SpoolBuffer } from '../deliver/spool/spoolBuffer.js';
+import { listSegments } from '../deliver/spool/segmentFiles.js';
 import { moveRootSegments } from '../deliver/spool/spoolMigration.js';
 import { streamSink } from '../deliver/streamSink.js';
 import { type Logger, silentLogger } from '../model/logger.js';
@@ -60,17 +62,30 @@ function lineTargets(config: Config): LineTarget[] {
     return [{ name: 'stdout', description: 'stdout', open: () => streamSink(process.stdout, 'stdout') }];
   const path = config.output.slice('file:'.length);
   const open = (): LineSink => {
-    const stream = createWriteStream(path, { flags: 'a' });
-    // Ended when the sink lets go: what was written is flushed; an error after that has no one to tell.
-    const close = (): void => void stream.once('error', () => undefined).end();
+    // Opened now, so that a path that cannot be opened stops the start with its name; a stream
+    // opening it itself would emit the error later, unhandled, and crash the process.
+    let fd: number;
+    try {
+      fd = openSync(path, 'a');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new ConfigError(`invalid config: OUTPUT=${JSON.stringify(config.output)}: cannot open it (${code})`);
+    }
+    const stream = createWriteStream(path, { fd, flags: 'a' });
+    // A failed write is told to its callback (the batch is retried): the event is not a crash.
+    stream.on('error', () => undefined);
+    // Ended when the sink lets go: what was written is flushed.
+    const close = (): void => void stream.end();
     return { ...streamSink(stream, path), close };
   };
   return [{ name: 'file', description: path, open }];
 }
 
-const spoolError = (config: Config, error: unknown): SpoolError => {
+/** SPOOL_DIR cannot be used; `folder`, when given, is the sink's folder in it that cannot. */
+const spoolError = (config: Config, error: unknown, folder?: string): SpoolError => {
   const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  return new SpoolError(`invalid config: SPOOL_DIR=${JSON.stringify(config.spoolDir)}: cannot use it (${code})`);
+  const what = folder === undefined ? 'it' : folder;
+  return new SpoolError(`invalid config: SPOOL_DIR=${JSON.stringify(config.spoolDir)}: cannot use ${what} (${code})`);
 };
 
 const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -115,14 +130,37 @@ function spoolFolder(config: Config, root: string, name: string, first: boolean,
   const dir = join(root, name);
   try {
     makeFolder(dir);
+    // A file of that name passes an access check as root (EACCES only for lack of x): say what it is.
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' });
     accessSync(dir, constants.R_OK | constants.X_OK);
     return dir;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (!first || !DISK_REFUSES.has(code) || !existsSync(root)) throw spoolError(config, error);
+    if (!first || !DISK_REFUSES.has(code) || !existsSync(root)) throw spoolError(config, error, dir);
     log.warn(
       { spoolDir: root, code },
       `SPOOL_DIR cannot make the folder of sink ${name}: spooling in SPOOL_DIR itself`,
+    );
+    return root;
+  }
+}
+
+/**
+ * Where a sink spools once an earlier version's segments in SPOOL_DIR are moved into its folder:
+ * the folder; or, when the disk refuses the move (read-only now, though the folder was made by
+ * an earlier start), SPOOL_DIR itself, whose log is sent from there as on any refusing disk,
+ * and moved at a later start. Refusing the start would leave those points unsent.
+ */
+function movedInto(root: string, dir: string, name: string, log: Logger): string {
+  try {
+    moveRootSegments(root, dir);
+    return dir;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!DISK_REFUSES.has(code) || listSegments(root).length === 0) throw error;
+    log.warn(
+      { spoolDir: root, code },
+      `SPOOL_DIR cannot move the spool of an earlier version into the folder of sink ${name}: spooling in SPOOL_DIR itself`,
     );
     return root;
   }
@@ -140,9 +178,9 @@ function bufferOf(config: Config, name: string, first: boolean, log: Logger): ()
   const dir = spoolFolder(config, root, name, first, log);
   return () => {
     try {
-      if (dir !== root) moveRootSegments(root, dir);
+      const at = dir !== root ? movedInto(root, dir, name, log) : root;
       const options = { maxBytes: config.maxSpoolSize, windowBytes: config.maxBufferSize, syncMs: config.spoolSync };
-      return new SpoolBuffer({ dir, ...options, policy: config.bufferPolicy });
+      return new SpoolBuffer({ dir: at, ...options, policy: config.bufferPolicy });
     } catch (error) {
       throw spoolError(config, error);
     }

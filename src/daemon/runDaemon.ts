@@ -28,7 +28,7 @@ import { telemetryBus } from '../app/telemetryBus.js';
 import type { Config } from '../config/keys.js';
 import type { PointSink } from '../deliver/pointSink.js';
 import type { SpoolLock } from '../deliver/spool/spoolLock.js';
-import type { Engine } from '../sources/engine/engine.js';
+import { type Engine, closeEngine } from '../sources/engine/engine.js';
 import type { Logger } from '../model/logger.js';
 import type { DeliveryEvent } from '../model/telemetry.js';
 import { logEngines } from '../telemetry/logEngines.js';
@@ -71,6 +71,7 @@ interface Held {
   delivery?: Delivery | undefined;
   lock?: SpoolLock | undefined;
   metrics?: MetricsServing | undefined;
+  engines?: readonly Engine[] | undefined;
 }
 
 /**
@@ -113,12 +114,14 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
       held.flushes?.unsubscribe();
       held.lock?.release();
       held.metrics?.close();
+      held.engines?.forEach(closeEngine);
       Object.assign(held, {
         relock: undefined,
         flushes: undefined,
         delivery: undefined,
         lock: undefined,
         metrics: undefined,
+        engines: undefined,
       });
       telemetry.close();
     };
@@ -139,7 +142,7 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
         scheduler,
         sinks: deps.sinks,
       }));
-      const engines = connectEngines(config, deps.env);
+      const engines = (held.engines = connectEngines(config, deps.env));
       held.metrics = await serveMetrics(config, telemetry);
       abandonIfReleased();
       if (held.lock?.unlocked && dir !== undefined)

@@ -46,6 +46,9 @@ function register(metric: MetricSpec, registry: Registry, state: () => Telemetry
       labelNames,
       registers: [registry],
       collect() {
+        // Reset as the counters are: a series of an earlier scrape (unlabeled, before the sinks
+        // were named; a label value since gone) would stay, stale, beside the new ones.
+        this.reset();
         set(state(), (labels, n) => this.set(labels, n));
       },
     });

@@ -6,7 +6,7 @@ import { CommanderError } from '../config/cli.js';
 import type { Config } from '../config/keys.js';
 import { ConfigError } from '../config/resolveConfig.js';
 import { writeStderr } from '../daemon/logger.js';
-import { EngineConfigError } from '../sources/engine/engine.js';
+import { type Engine, EngineConfigError, closeEngine } from '../sources/engine/engine.js';
 import type { Logger } from '../model/logger.js';
 import { settledRows } from '../view/settledRows.js';
 import { jsonLines, plainTable } from '../view/snapshot.js';
@@ -53,8 +53,9 @@ export async function runTop(argv: readonly string[]): Promise<number> {
   const interactive = !once && process.stdout.isTTY === true && process.stdin.isTTY === true;
   // On the live screen the last warning shows in the header; a snapshot writes them to stderr.
   let view$: Observable<ViewData>;
+  let engines: Engine[] = [];
   try {
-    const engines = connectEngines(config);
+    engines = connectEngines(config);
     view$ = viewFeed(config, { engines, ...(daemon ? { daemon } : {}), ...(interactive ? {} : { log: plainLogger }) });
   } catch (error) {
     if (!(error instanceof EngineConfigError)) throw error;
@@ -66,6 +67,8 @@ export async function runTop(argv: readonly string[]): Promise<number> {
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));
     return 1;
+  } finally {
+    engines.forEach(closeEngine); // made here, given to the feed: this command lets them go
   }
 }
 

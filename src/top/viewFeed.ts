@@ -18,7 +18,7 @@ import { statusIntervalMs } from '../app/enginePoints.js';
 import { telemetryBus } from '../app/telemetryBus.js';
 import type { Config } from '../config/keys.js';
 import type { Logger } from '../model/logger.js';
-import type { Engine } from '../sources/engine/engine.js';
+import { type Engine, closeEngine } from '../sources/engine/engine.js';
 import type { ContainerRow } from '../view/containerRow.js';
 import { containerRows } from '../view/containerRows.js';
 import type { HeaderInfo } from '../view/screenLines.js';
@@ -107,7 +107,10 @@ export function viewFeed(
           },
         };
       }),
-      finalize(() => telemetry.close()),
+      finalize(() => {
+        telemetry.close();
+        if (options.engines === undefined) engines.forEach(closeEngine);
+      }),
     );
   });
 }

@@ -25,7 +25,7 @@ function mayMatchUnder(pattern: string, prefix: string): boolean {
   return head.startsWith(prefix) || prefix.startsWith(head);
 }
 
-type Choose = (p: Point) => Point | undefined;
+export type Choose = (p: Point) => Point | undefined;
 
 const dropAll: Choose = () => undefined;
 

@@ -201,4 +201,15 @@ describe('the built CLI: exit codes and messages', () => {
     expect(await exitWithin(token, 10_000)).toBe(2);
     expect(token.stderr).toContain('INFLUX_TOKEN_FILE="/nonexistent/token": cannot read it (ENOENT)');
   });
+
+  it('an OUTPUT file that cannot be opened: exits 2 naming it, no unhandled stream error', async () => {
+    const daemon = spawnDaemon({
+      OUTPUT: 'file:/nonexistent/dss/out.lp',
+      INCLUDE_NAMES: `${boxes.prefix}*`,
+      METRICS_PORT: '0',
+    });
+    expect(await exitWithin(daemon, 10_000)).toBe(2);
+    expect(daemon.stderr).toContain('invalid config: OUTPUT="file:/nonexistent/dss/out.lp": cannot open it (ENOENT)');
+    expect(daemon.stderr).not.toContain("Unhandled 'error' event");
+  });
 });

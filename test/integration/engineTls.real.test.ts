@@ -8,7 +8,7 @@ import { type Server, createServer } from 'node:tls';
 import { firstValueFrom, mergeMap } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dial$ } from '../../src/sources/engine/dial.js';
-import { checkEngine, connectEngine } from '../../src/sources/engine/engine.js';
+import { EngineConfigError, checkEngine, connectEngine } from '../../src/sources/engine/engine.js';
 import { realEngine } from '../support/realEngine.js';
 
 let certs: string;
@@ -146,6 +146,22 @@ describe('DOCKER_TLS_VERIFY as the docker CLI reads it, against the real engine 
   it('a ca.pem missing from DOCKER_CERT_PATH is named when the client is made', () => {
     const env = { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: empty };
     expect(() => connectEngine(env)).toThrow(`cannot read ${join(empty, 'ca.pem')} (ENOENT)`);
+  });
+
+  it('TLS files that are not PEM, or a key not of the certificate, are named when the client is made', () => {
+    const bad = mkdtempSync(join(tmpdir(), 'dss-test-tls-bad-'));
+    try {
+      const env = { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: bad };
+      writeFileSync(join(bad, 'ca.pem'), 'not a certificate\n');
+      expect(() => connectEngine(env)).toThrow(EngineConfigError);
+      expect(() => connectEngine(env)).toThrow(`DOCKER_CERT_PATH=${JSON.stringify(bad)}: `);
+      copyFileSync(join(certs, 'ca.pem'), join(bad, 'ca.pem'));
+      copyFileSync(join(certs, 'cert.pem'), join(bad, 'cert.pem'));
+      copyFileSync(join(otherCa, 'ca-key.pem'), join(bad, 'key.pem')); // another key
+      expect(() => connectEngine(env)).toThrow(EngineConfigError);
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
   });
 
   it('DOCKER_TLS_VERIFY with ca.pem alone verifies the engine and sends no client certificate, as the CLI', async () => {

@@ -78,4 +78,17 @@ describe('telemetry of several sinks', () => {
     expect(text).toContain('dss_batch_size_points_count{sink="influxdb"} 1');
     expect(text).toContain('dss_points_collected_total 5');
   });
+
+  it('a scrape before the sinks are named leaves no unlabeled series behind once they are', async () => {
+    // A scrape in the first seconds (a probe, `top --daemon`) before the first delivery event.
+    let state = folded([{ type: 'engine-up', engine: 'unix:///a.sock', watched: 1 }]);
+    const registry = selfMetrics(() => state, new Subject<TelemetryEvent>());
+    expect(await registry.metrics()).toContain('dss_buffer_points 0');
+    state = folded(run);
+    const text = await registry.metrics();
+    expect(text).toContain('dss_buffer_points{sink="file"} 5');
+    // The unlabeled series of the first scrape would be summed with the sinks' and never change.
+    expect(text).not.toMatch(/^dss_(buffer_points|buffer_bytes|write_success_ratio|spool_disk_faults) /m);
+    expect(text).not.toMatch(/^dss_sink_failing /m);
+  });
 });

@@ -83,4 +83,11 @@ describe('the spool of an earlier version (segments directly in SPOOL_DIR)', () 
     expect(segments(root)).toEqual(before);
     expect(segments(dir).length).toBe(1);
   });
+
+  it('a file where the sink folder goes is refused at start, naming that folder, not SPOOL_DIR alone', () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'file'), 'not a folder');
+    const config = resolveConfig({ env: { SPOOL_DIR: root, OUTPUT: `file:${join(tempDir(), 'out.lp')}` } });
+    expect(() => sinksFor(config)).toThrow(`cannot use ${join(root, 'file')} (ENOTDIR)`);
+  });
 });

@@ -1,5 +1,7 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { createSecureContext } from 'node:tls';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { isLeft } from 'fp-ts/lib/Either.js';
@@ -88,6 +90,22 @@ function withTlsFiles(endpoint: EngineEndpoint, folderName: string): DialEndpoin
       `${folderName}=${JSON.stringify(folder)}: ${cert ? 'cert.pem without key.pem' : 'key.pem without cert.pem'}: ` +
         'a client certificate needs both',
     );
+  // Parsed now, as the CLI does when it loads them: else a file that is not PEM, or a key of
+  // another certificate, reads as an engine that never answers, retried for ever.
+  const refuse = (what: string, error: unknown): EngineConfigError =>
+    new EngineConfigError(
+      `${folderName}=${JSON.stringify(folder)}: ${what} (${error instanceof Error ? error.message : String(error)})`,
+    );
+  try {
+    if (ca) new X509Certificate(ca);
+  } catch (error) {
+    throw refuse(`${join(folder, 'ca.pem')} is not a PEM certificate`, error);
+  }
+  try {
+    if (cert && key) createSecureContext({ cert, key });
+  } catch (error) {
+    throw refuse(`cert.pem and key.pem are not a certificate and its key`, error);
+  }
   return { ...endpoint, files: { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) } };
 }
 
@@ -104,6 +122,15 @@ const withModem = (modem: EngineModem): WithModem => ({ modem });
 
 function engineAddress(env: DockerEnv): string {
   return env.DOCKER_HOST?.trim() || `unix://${DEFAULT_SOCKET}`;
+}
+
+/**
+ * Lets go of the client's sockets (its keep-alive agent's); whoever made the client with
+ * `connectEngine` closes it when done, as `collect`, `top` and the daemon do on unsubscribe.
+ */
+export function closeEngine(engine: Engine): void {
+  const modem: unknown = engine.docker.modem;
+  if (modem instanceof EngineModem) modem.close();
 }
 
 /** Resolves once the engine answers /_ping; rejects with an EngineUnreachableError otherwise. */

@@ -32,12 +32,13 @@ export type Send = (
 ) => ClientRequest;
 
 /** Node's HTTP client on one keep-alive agent, to the endpoint: a socket, or TCP with its TLS files. */
-function sender(endpoint: DialEndpoint): Send {
+function sender(endpoint: DialEndpoint): { send: Send; agent: HttpAgent } {
   if (endpoint.kind === 'socket') {
     const { socketPath } = endpoint;
     const agent = new HttpAgent({ keepAlive: true });
-    return (path, onResponse, method = 'GET', signal) =>
+    const send: Send = (path, onResponse, method = 'GET', signal) =>
       httpRequest({ socketPath, path, agent, method, ...(signal ? { signal } : {}) }, onResponse);
+    return { send, agent };
   }
   const { host, port, tls, files } = endpoint;
   const make = tls ? httpsRequest : httpRequest;
@@ -45,8 +46,9 @@ function sender(endpoint: DialEndpoint): Send {
   const agent = tls
     ? new HttpsAgent({ keepAlive: true, ...files, rejectUnauthorized: tls.verify })
     : new HttpAgent({ keepAlive: true });
-  return (path, onResponse, method = 'GET', signal) =>
+  const send: Send = (path, onResponse, method = 'GET', signal) =>
     make({ host, port, path, agent, method, ...(signal ? { signal } : {}) }, onResponse);
+  return { send, agent };
 }
 
 /** The query as the Engine API takes it (as docker-modem builds it): objects (filters) as JSON, arrays repeated. */
@@ -106,9 +108,19 @@ export class EngineModem implements ModemContract {
   /** dockerode sets it to the Promise it was given. */
   Promise: typeof Promise = Promise;
   readonly send: Send;
+  private readonly agent: HttpAgent;
 
   constructor(readonly endpoint: DialEndpoint) {
-    this.send = sender(endpoint);
+    ({ send: this.send, agent: this.agent } = sender(endpoint));
+  }
+
+  /**
+   * Closes the agent's sockets, idle and in use: a keep-alive socket is unref'd, so it never
+   * holds the process open, but it stays open (an fd) until the engine closes it, which dockerd
+   * and podman never do. A request sent afterwards opens a new socket.
+   */
+  close(): void {
+    this.agent.destroy();
   }
 
   dial(request: DockerModem.DialOptions, callback: DockerModem.RequestCallback = () => undefined): void {
