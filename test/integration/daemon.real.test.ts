@@ -74,7 +74,12 @@ describe('the docker-stats-service CLI on the real engine and VictoriaMetrics', 
     expect(await daemon.exited).toBe(0);
     const points = daemon.stdout.filter((l) => l !== '').map(parseLineProtocol);
     expect(new Set(points.map((p) => p.tags.container_name))).toEqual(new Set(names));
-    expect(new Set(points.map((p) => p.measurement))).toEqual(new Set(['cpu', 'memory', 'network', 'container']));
+    // busybox sleep does no block I/O: its only blockio points are the device-less io pressure (PSI) of this host.
+    const blockio = points.filter((p) => p.measurement === 'blockio');
+    expect(blockio.every((p) => p.tags.device === undefined && 'pressure_some_time_ns' in p.fields)).toBe(true);
+    expect(new Set(points.map((p) => p.measurement))).toEqual(
+      new Set(['cpu', 'memory', 'network', 'container', ...(blockio.length > 0 ? ['blockio'] : [])]),
+    );
     expect(logLines(daemon).some((l) => l.msg === 'docker-stats-service started')).toBe(true);
   });
 
