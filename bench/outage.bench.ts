@@ -20,8 +20,13 @@ export async function outageBench(
   spool = false,
 ): Promise<void> {
   const spoolDir = spool ? mkdtempSync(join(tmpdir(), 'dss-bench-spool-')) : undefined;
-  const spoolMb = (): number =>
-    spoolDir ? readdirSync(spoolDir).reduce((n, f) => n + statSync(join(spoolDir, f)).size, 0) / 1e6 : 0;
+  // Every file below SPOOL_DIR: each sink spools in a folder of its own there.
+  const bytesIn = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce(
+      (n, f) => n + (f.isDirectory() ? bytesIn(join(dir, f.name)) : statSync(join(dir, f.name)).size),
+      0,
+    );
+  const spoolMb = (): number => (spoolDir ? bytesIn(spoolDir) / 1e6 : 0);
   const {
     daemon,
     port,
