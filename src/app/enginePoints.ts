@@ -1,4 +1,4 @@
-import { EMPTY, type Observable, type SchedulerLike, defer, merge, share, switchMap, tap } from 'rxjs';
+import { EMPTY, type Observable, type SchedulerLike, defer, ignoreElements, merge, share, switchMap, tap } from 'rxjs';
 import type { Config } from '../config/keys.js';
 import type { CpuLimit } from '../model/lifecycle.js';
 import type { Logger } from '../model/logger.js';
@@ -80,9 +80,9 @@ export function enginePoints(
   const selection: FieldSelection = config;
   const select = fieldChooser(selection);
   // The lifecycle stream (an event stream and an inspect per container) runs only when its output is wanted.
-  const wantsLifecycle = [...CONTAINER_FIELDS.map((f) => `container.${f}`), 'cpu.limit_percent', 'cpu.limit_cpus'].some(
-    (name) => writesField(selection, name),
-  );
+  const wantsContainerPoints = CONTAINER_FIELDS.some((f) => writesField(selection, `container.${f}`));
+  const wantsLifecycle =
+    wantsContainerPoints || ['cpu.limit_percent', 'cpu.limit_cpus'].some((name) => writesField(selection, name));
   const states = {
     filters: apiOptions.filters ?? {},
     intervalMs: statusIntervalMs(config),
@@ -110,7 +110,11 @@ export function enginePoints(
         ...(engineIsLocal(engine.address) ? { deviceName: sysfsDeviceNamer() } : {}),
       }),
     );
-    const statuses$ = states$.pipe(toContainerPoints({ tags: { host }, containerTags, select, telemetry }));
+    // Statuses wanted only for the CPU limits make no `container` point only to drop it: every
+    // container's, at every tick, that was a point's worth of garbage per container per second.
+    const statuses$ = wantsContainerPoints
+      ? states$.pipe(toContainerPoints({ tags: { host }, containerTags, select, telemetry }))
+      : states$.pipe(ignoreElements());
     return merge(stats$, statuses$);
   };
   return (engine, configuredHost) =>

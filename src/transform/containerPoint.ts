@@ -1,8 +1,9 @@
-import { type OperatorFunction, mergeMap } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { ContainerRef } from '../model/container.js';
 import type { StatusRecord } from '../model/lifecycle.js';
 import { type TelemetrySink, noTelemetry } from '../model/telemetry.js';
 import { containerTagger } from './containerTags.js';
+import { eachOf } from './eachOf.js';
 import { type Fields, type Point, int } from '../model/point.js';
 import { type Instant, nanosBetween, toNanoString } from '../model/timestamp.js';
 
@@ -75,7 +76,8 @@ export function toContainerPoints(options: ContainerPointOptions = {}): Operator
     if (!tags) tagSets.set(container, (tags = { ...options.tags, ...tagsOf(container) }));
     return tags;
   };
-  return mergeMap((record) => {
+  // eachOf: no inner subscription per status (every container's, at every tick).
+  return eachOf((record) => {
     const point = containerPoint(record, tagsFor(record.status.container));
     const selected = options.select ? options.select(point) : point;
     telemetry.next({ type: 'status-transformed', points: selected ? 1 : 0 });

@@ -9,7 +9,8 @@ export interface ContainerEntry {
   readonly name: string;
   /** The container's tag set, and one per interface or device: the same objects every record. */
   readonly tags: Readonly<Record<string, string>>;
-  readonly extraTags: Map<string, Readonly<Record<string, string>>>;
+  /** By the extra tag's key, then its value. */
+  readonly extraTags: Map<string, Map<string, Readonly<Record<string, string>>>>;
 }
 
 /**
@@ -61,8 +62,10 @@ export class SampleMemory {
 
 /** The tags of a container's points with one more (interface, device): the same object every record. */
 export function tagsWith(entry: ContainerEntry, key: string, value: string): Readonly<Record<string, string>> {
-  const id = `${key}=${value}`;
-  let tags = entry.extraTags.get(id);
-  if (!tags) entry.extraTags.set(id, (tags = { ...entry.tags, [key]: value }));
+  // Two lookups rather than one by `key=value`: no string made per point to find the object.
+  let byValue = entry.extraTags.get(key);
+  if (!byValue) entry.extraTags.set(key, (byValue = new Map()));
+  let tags = byValue.get(value);
+  if (!tags) byValue.set(value, (tags = { ...entry.tags, [key]: value }));
   return tags;
 }

@@ -1,4 +1,4 @@
-import { type OperatorFunction, defer, mergeMap } from 'rxjs';
+import { type OperatorFunction, defer } from 'rxjs';
 import type { ContainerRef } from '../model/container.js';
 import type { ContainerSample } from '../model/containerSample.js';
 import type { DeviceNamer } from '../model/device.js';
@@ -9,6 +9,7 @@ import { toNanoString } from '../model/timestamp.js';
 import { blockioFields } from './blockio.js';
 import { cpuBase, cpuFields } from './cpu.js';
 import { withLimit } from './cpuLimit.js';
+import { eachOf } from './eachOf.js';
 import { memoryFields } from './memory.js';
 import { networkFields } from './network.js';
 import { addPressure, ioPressureFields } from './pressure.js';
@@ -81,8 +82,9 @@ export function toPoints(options: ToPointsOptions = {}): OperatorFunction<Contai
     defer(() => {
       // one per subscription
       const memory = new SampleMemory(options.forgetAfterMs, options.tags, options.containerTags);
+      // eachOf, not mergeMap: no inner subscription per record (eachOf.ts says why that counts).
       return source.pipe(
-        mergeMap((sample) => {
+        eachOf((sample) => {
           const points = samplePoints(sample, memory, options);
           telemetry.next({ type: 'record-transformed', points: points.length });
           return points;

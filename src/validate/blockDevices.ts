@@ -9,6 +9,8 @@ export interface BlkioLine {
   readonly value: number;
 }
 
+const NO_DEVICES: readonly BlockDeviceSample[] = Object.freeze([]);
+
 type Counter = 'readBytes' | 'writeBytes' | 'readOps' | 'writeOps';
 type Device = { device: { major: number; minor: number } } & { [K in Counter]?: number };
 
@@ -20,7 +22,9 @@ type Device = { device: { major: number; minor: number } } & { [K in Counter]?: 
 export function blockDevices(
   bytes: readonly BlkioLine[] | null | undefined,
   ops: readonly BlkioLine[] | null | undefined,
-): BlockDeviceSample[] {
+): readonly BlockDeviceSample[] {
+  // Most records have empty lists (no I/O yet, or none the cgroup counts): no array made for them.
+  if (!bytes?.length && !ops?.length) return NO_DEVICES;
   const devices: Device[] = [];
   add(devices, bytes, 'readBytes', 'writeBytes');
   add(devices, ops, 'readOps', 'writeOps');

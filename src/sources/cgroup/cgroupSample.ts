@@ -144,7 +144,7 @@ function v1Memory(memory: string, f: ContainerFiles, memTotal: number | undefine
  * Block I/O as the engine's reader takes it: the CFQ `*_recursive` files where the kernel has them
  * and they list something, else the `throttle.` ones (containerd/cgroups cgroup1/blkio.go).
  */
-function v1Blkio(dir: string | undefined, cfq: boolean, f: ContainerFiles): BlockDeviceSample[] | undefined {
+function v1Blkio(dir: string | undefined, cfq: boolean, f: ContainerFiles): readonly BlockDeviceSample[] | undefined {
   if (dir === undefined) return undefined;
   // A list that is still empty (no block I/O yet: most containers) is looked at again with the
   // slow files; once it lists a device, at every sample, through a file kept open.
@@ -163,7 +163,10 @@ function v1Blkio(dir: string | undefined, cfq: boolean, f: ContainerFiles): Bloc
 }
 
 /** The devices of the lists read, none when there were none to read; an empty list (no I/O yet) is no device. */
-const devicesOf = (bytes: BlkioLine[] | undefined, ops: BlkioLine[] | undefined): BlockDeviceSample[] | undefined => {
+const devicesOf = (
+  bytes: BlkioLine[] | undefined,
+  ops: BlkioLine[] | undefined,
+): readonly BlockDeviceSample[] | undefined => {
   if (bytes === undefined && ops === undefined) return undefined;
   const devices = blockDevices(bytes, ops);
   return devices.length > 0 ? devices : undefined;

@@ -83,7 +83,9 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
   const periodic = containerMatcher(filters);
   const { includeStates: _i, excludeStates: _e, ...identity } = filters;
   const watched = containerMatcher({ ...identity, includeStates: ['*'] });
-  const matches = (s: ContainerStatus, match: typeof watched): boolean => match({ ...s.container, state: s.state });
+  // The three keys a filter reads, not a spread of the container: this runs for every container at every tick.
+  const matches = (s: ContainerStatus, match: typeof watched): boolean =>
+    match({ name: s.container.name, state: s.state, labels: s.container.labels });
   const listedMatches = (c: ListedContainer): boolean =>
     periodic({ name: stripSlash(c.Names?.[0] ?? ''), state: c.State, labels: c.Labels ?? {} });
   const none: LifecycleStep = { out: [], work: [] };
