@@ -21,6 +21,7 @@ export function eachOf<T, R>(project: (value: T) => readonly R[]): OperatorFunct
       // RxJS's operators do), not a plain observer: a source that emits as it is subscribed
       // (of, from, range) sees an unsubscribe or an error downstream at once; with a plain
       // observer its subscription is only known once `subscribe` returns, so it ran to its end.
+      // (RxJS 7 exports no other way to chain one: `operate` is internal; v8 will need another.)
       source.subscribe(new EachOfSubscriber(subscriber, project));
     });
 }
