@@ -1,5 +1,5 @@
-import { map, take } from 'rxjs';
-import { describe, it } from 'vitest';
+import { map, mergeMap, range, take, tap } from 'rxjs';
+import { describe, expect, it } from 'vitest';
 import { eachOf } from '../src/transform/eachOf.js';
 import { testScheduler } from './testScheduler.js';
 
@@ -57,5 +57,24 @@ describe('eachOf: each value to its list’s items, without an inner subscriptio
       expectObservable(lists).toBe('-(aA)-|');
       expectSubscriptions(source.subscriptions).toBe(['^-----!', '^-----!']);
     });
+  });
+
+  it('lets go of a synchronous source when the subscriber stops during its first emissions, as mergeMap does', () => {
+    // take(1) after eachOf on a source that emits as it is subscribed (from(), of(), a library
+    // user's replayed samples): the source must see the unsubscribe at once, not run to its end.
+    const pulled = (flatten: typeof eachOf): number => {
+      let count = 0;
+      range(0, 1000)
+        .pipe(
+          tap(() => count++),
+          flatten((x: number) => [x, x]),
+          take(1),
+        )
+        .subscribe();
+      return count;
+    };
+    const viaMergeMap = pulled((project) => mergeMap(project));
+    expect(viaMergeMap).toBe(1);
+    expect(pulled(eachOf)).toBe(viaMergeMap);
   });
 });

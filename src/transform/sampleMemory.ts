@@ -60,12 +60,20 @@ export class SampleMemory {
   }
 }
 
+/** Tag objects kept per container and extra key (interface, device): far more than a container has at once. */
+const MAX_TAG_OBJECTS = 1024;
+
 /** The tags of a container's points with one more (interface, device): the same object every record. */
 export function tagsWith(entry: ContainerEntry, key: string, value: string): Readonly<Record<string, string>> {
   // Two lookups rather than one by `key=value`: no string made per point to find the object.
   let byValue = entry.extraTags.get(key);
   if (!byValue) entry.extraTags.set(key, (byValue = new Map()));
   let tags = byValue.get(value);
-  if (!tags) byValue.set(value, (tags = { ...entry.tags, [key]: value }));
+  if (!tags) {
+    // Names come and go in a long-lived container (a veth per inner container of a DinD or kind
+    // node): past the bound the objects are made anew, once each, rather than kept for ever.
+    if (byValue.size >= MAX_TAG_OBJECTS) byValue.clear();
+    byValue.set(value, (tags = { ...entry.tags, [key]: value }));
+  }
   return tags;
 }
