@@ -7,6 +7,16 @@ import { dirname, join } from 'node:path';
  * documented formats (Documentation/admin-guide/cgroup-v1/*.rst, cgroup-v2.rst, proc(5)): for the
  * cgroup v2, systemd-driver and hybrid layouts this machine's engine cannot show.
  */
+/** /proc/<pid>/cgroup of a cgroup v1 container under `path` (cgroupfs driver), with the unified line last. */
+export const v1CgroupLines = (path: string): string[] => [
+  `12:pids:${path}`,
+  `11:cpu,cpuacct:${path}`,
+  `10:memory:${path}`,
+  `9:blkio:${path}`,
+  `1:name=systemd:${path}`,
+  `0::${path}`,
+];
+
 export class FakeHost {
   readonly proc: string;
   readonly cgroup: string;

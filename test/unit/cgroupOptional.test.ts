@@ -5,18 +5,12 @@ import { parseInstant } from '../../src/model/timestamp.js';
 import { type CgroupTarget, readSample } from '../../src/sources/cgroup/cgroupSample.js';
 import { ContainerFiles, SLOW_EVERY } from '../../src/sources/cgroup/containerFiles.js';
 import { hostFiles } from '../../src/sources/cgroup/hostFiles.js';
-import { FakeHost } from '../support/fakeCgroupTree.js';
+import { FakeHost, v1CgroupLines } from '../support/fakeCgroupTree.js';
 
 const ID = 'feed'.repeat(16);
 const system = { systemCpuUsage: 1_000_000_000, onlineCpus: 2 };
 const V1_PATH = `/docker/${ID}`;
-const V1_LINES = [
-  `12:pids:${V1_PATH}`,
-  `11:cpu,cpuacct:${V1_PATH}`,
-  `10:memory:${V1_PATH}`,
-  `9:blkio:${V1_PATH}`,
-  `0::${V1_PATH}`,
-];
+const V1_LINES = v1CgroupLines(V1_PATH);
 const V1_VALUES = { usage: 5_000_000_000, user: 300, system: 200, memory: 10_000_000, inactiveFile: 0, pids: 3 };
 
 const container = { id: ID, name: 'optional', image: 'local/busybox', labels: {} };

@@ -6,20 +6,13 @@ import { type CgroupTarget, readSample } from '../../src/sources/cgroup/cgroupSa
 import { parsePressure } from '../../src/sources/cgroup/cgroupText.js';
 import { ContainerFiles, SLOW_EVERY } from '../../src/sources/cgroup/containerFiles.js';
 import { hostFiles } from '../../src/sources/cgroup/hostFiles.js';
-import { FakeHost } from '../support/fakeCgroupTree.js';
+import { FakeHost, v1CgroupLines } from '../support/fakeCgroupTree.js';
 
 const ID = 'beef'.repeat(16);
 const system = { systemCpuUsage: 1_000_000_000, onlineCpus: 2 };
 const container = { id: ID, name: 'psi', image: 'local/busybox', labels: {} };
 const V1_PATH = `/docker/${ID}`;
-const V1_LINES = [
-  `12:pids:${V1_PATH}`,
-  `11:cpu,cpuacct:${V1_PATH}`,
-  `10:memory:${V1_PATH}`,
-  `9:blkio:${V1_PATH}`,
-  `1:name=systemd:${V1_PATH}`,
-  `0::${V1_PATH}`,
-];
+const V1_LINES = v1CgroupLines(V1_PATH);
 const V1_VALUES = { usage: 5_000_000_000, user: 300, system: 200, memory: 10_000_000, inactiveFile: 0, pids: 3 };
 
 /** This machine's kernel (6.18, hybrid) wrote these for a running busybox container. */
