@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Spawner } from '../support/daemon.js';
+import { ofType } from '../support/spoolFaultKit.js';
 import { type SpoolDisk, type SpoolProcess, spoolProcess } from '../support/spoolProcess.js';
 
 /** The spool in processes of its own (test/support/spoolDriver.ts): killed -9, measured, traced. */
@@ -30,6 +31,30 @@ async function drainTags(spool: SpoolProcess): Promise<Set<string>> {
   }
   return tagsOf(lines);
 }
+
+/**
+ * A spool process whose record writes (pwritev) fail with EIO at the calls `when` names
+ * (strace's syntax); `trace` gets strace's log, where each failed call says INJECTED.
+ */
+const failingWrites =
+  (when: string, trace = '/dev/null'): Spawner =>
+  (command, args, options) =>
+    spawn(
+      'strace',
+      [
+        '-f',
+        '-qq',
+        '-o',
+        trace,
+        '-e',
+        'trace=pwritev',
+        '-e',
+        `inject=pwritev:error=EIO:when=${when}`,
+        command,
+        ...args,
+      ],
+      options,
+    );
 
 describe('the disk spool in a process of its own', () => {
   it('opening a 256 MB spool keeps an index, not the files: its peak memory stays within 60 MB of an idle process', async () => {
@@ -130,5 +155,60 @@ describe('the disk spool in a process of its own', () => {
     expect(created).toBeGreaterThanOrEqual(3);
     expect(deleted).toBeGreaterThanOrEqual(2);
     expect(waiting, readFileSync(trace, 'utf8')).toEqual([]);
+  }, 60_000);
+  it('EIO from the disk (strace fault injection): appends wait in memory, the spool resumes by itself, nothing lost', async () => {
+    // The 3rd to 6th record writes (pwritev) fail with EIO, as a failing disk's do; then the disk answers again.
+    const eio: Spawner = (command, args, options) =>
+      spawn(
+        'strace',
+        [
+          '-f',
+          '-qq',
+          '-o',
+          '/dev/null',
+          '-e',
+          'trace=pwritev',
+          '-e',
+          'inject=pwritev:error=EIO:when=3..6',
+          command,
+          ...args,
+        ],
+        options,
+      );
+    const spool = spoolIn(plainDisk(eio));
+    await spool.open({ windowBytes: 2 ** 20 });
+    for (const tag of ['a', 'b', 'c', 'd', 'e', 'f']) await spool.push(tag, 100);
+    const during = await spool.state();
+    expect(ofType(during.events, 'spool-fault')).toEqual([{ type: 'spool-fault', operation: 'append', code: 'EIO' }]);
+    expect(during.dropped).toBe(0); // within MAX_BUFFER_SIZE: held in memory, not dropped
+    expect(during.points).toBe(600);
+    await spool.push('g', 100); // the disk answers: what waited is written with it
+    expect(ofType((await spool.state()).events, 'spool-recovered')).toHaveLength(1);
+    const sent = await drainTags(spool);
+    expect([...sent].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    expect((await spool.state()).isEmpty).toBe(true);
+  }, 60_000);
+
+  it('EIO on every write once the points are on disk: their acks are held in memory, each chunk is handed out once', async () => {
+    const trace = join(mkdtempSync(join(tmpdir(), 'dss-strace-')), 'trace');
+    cleanups.push(() => rmSync(join(trace, '..'), { recursive: true, force: true }));
+    const spool = spoolIn(plainDisk(failingWrites('4+', trace))); // the three appends go through, nothing after
+    await spool.open({ windowBytes: 0 }); // read back from disk
+    for (const tag of ['a', 'b', 'c']) await spool.push(tag, 100);
+    const handed: string[] = [];
+    for (let c = await spool.shift(); c.lines; c = await spool.shift()) {
+      handed.push(...c.lines);
+      await spool.done(); // an ack record the disk refuses
+    }
+    expect(handed.length).toBe(300);
+    expect(tagsOf(handed)).toEqual(new Set(['a', 'b', 'c']));
+    const after = await spool.state();
+    expect(after.isEmpty).toBe(true);
+    expect(after.dropped).toBe(0);
+    await spool.kill();
+    const refused = readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('EIO') && l.includes('INJECTED'));
+    expect(refused.length).toBeGreaterThanOrEqual(3); // the acks were written, and refused
   }, 60_000);
 });
