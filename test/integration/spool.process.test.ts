@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Spawner } from '../support/daemon.js';
+import { eventually } from '../support/realEngine.js';
 import { ofType } from '../support/spoolFaultKit.js';
 import { type SpoolDisk, type SpoolProcess, spoolProcess } from '../support/spoolProcess.js';
 
@@ -36,8 +37,8 @@ async function drainTags(spool: SpoolProcess): Promise<Set<string>> {
  * A spool process whose record writes (pwritev) fail with EIO at the calls `when` names
  * (strace's syntax); `trace` gets strace's log, where each failed call says INJECTED.
  */
-const failingWrites =
-  (when: string, trace = '/dev/null'): Spawner =>
+const failing =
+  (call: 'pwritev' | 'pread64', when: string, trace = '/dev/null'): Spawner =>
   (command, args, options) =>
     spawn(
       'strace',
@@ -47,14 +48,15 @@ const failingWrites =
         '-o',
         trace,
         '-e',
-        'trace=pwritev',
+        `trace=${call}`,
         '-e',
-        `inject=pwritev:error=EIO:when=${when}`,
+        `inject=${call}:error=EIO:when=${when}`,
         command,
         ...args,
       ],
       options,
     );
+const failingWrites = (when: string, trace?: string): Spawner => failing('pwritev', when, trace);
 
 describe('the disk spool in a process of its own', () => {
   it('opening a 256 MB spool keeps an index, not the files: its peak memory stays within 60 MB of an idle process', async () => {
@@ -210,5 +212,43 @@ describe('the disk spool in a process of its own', () => {
       .split('\n')
       .filter((l) => l.includes('EIO') && l.includes('INJECTED'));
     expect(refused.length).toBeGreaterThanOrEqual(3); // the acks were written, and refused
+  }, 60_000);
+
+  it('EIO on every read of a record: tried READ_TRIES (3) times, then dropped as disk_error and counted, the next one read', async () => {
+    const spool = spoolIn(plainDisk());
+    await spool.open({ windowBytes: 0 }); // nothing kept in memory: every chunk is read back from disk
+    for (const tag of ['a', 'b']) await spool.push(tag, 100);
+    // strace attached now, past the loader's reads: the next three reads (the first record's) fail.
+    const strace = spawn('strace', [
+      '-qq',
+      '-o',
+      '/dev/null',
+      '-p',
+      String(spool.process.pid),
+      '-e',
+      'trace=pread64',
+      '-e',
+      'inject=pread64:error=EIO:when=1..3',
+    ]);
+    cleanups.push(() => void strace.kill());
+    const tracer = (): string =>
+      /TracerPid:\s+(\d+)/.exec(readFileSync(`/proc/${spool.process.pid}/status`, 'utf8'))![1]!;
+    expect(await eventually(() => tracer() !== '0')).toBe(true);
+    const handed: string[] = [];
+    for (let i = 0; i < 10 && handed.length < 100; i++) {
+      const c = await spool.shift();
+      if (c.lines) {
+        handed.push(...c.lines);
+        await spool.done();
+      }
+    }
+    expect(tagsOf(handed)).toEqual(new Set(['b']));
+    const after = await spool.state();
+    expect(ofType(after.events, 'points-dropped')).toEqual([
+      expect.objectContaining({ reason: 'disk_error', points: 100 }),
+    ]);
+    expect(ofType(after.events, 'spool-fault')).toEqual([{ type: 'spool-fault', operation: 'read', code: 'EIO' }]);
+    expect(after.dropped).toBe(100);
+    expect(after.isEmpty).toBe(true);
   }, 60_000);
 });
