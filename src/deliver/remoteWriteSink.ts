@@ -1,10 +1,17 @@
 import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Observable } from 'rxjs';
+import { Observable, from, switchMap } from 'rxjs';
 import type { Chunk } from '../model/chunk.js';
 import { redactUrl } from '../model/redactUrl.js';
-import { remoteWriteBody } from './remoteWriteRequest.js';
 import type { LineSink } from './sink.js';
+
+type Codec = typeof import('./remoteWriteRequest.js');
+let codec: Promise<Codec> | undefined;
+/**
+ * The protobuf and snappy code, loaded at the first write: a daemon without REMOTE_WRITE_URL
+ * never evaluates protobufjs (the bundle keeps it behind this import; RSS, docs/benchmarks.md).
+ */
+const loadCodec = (): Promise<Codec> => (codec ??= import('./remoteWriteRequest.js'));
 
 /** Where remote write goes, and how it authenticates. */
 export interface RemoteWriteTarget {
@@ -84,40 +91,41 @@ export function remoteWriteSink(target: RemoteWriteTarget): LineSink {
   const request = https ? httpsRequest : httpRequest;
   const headers = requestHeaders(target);
   const timeout = target.timeoutMs ?? 10_000;
+  /** One POST of a body: its answer, or the error the delivery policy reads. */
+  const post = (body: Buffer): Observable<void> =>
+    new Observable<void>((subscriber) => {
+      const req = request(target.url, { method: 'POST', agent, headers, timeout }, (res) => {
+        const pieces: Buffer[] = [];
+        let size = 0;
+        res.on('data', (piece: Buffer) => {
+          // Only the start of a body is kept: it is for the log.
+          if (size < BODY_SHOWN) pieces.push(piece);
+          size += piece.length;
+        });
+        res.on('error', (error) => subscriber.error(error));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) {
+            subscriber.next();
+            subscriber.complete();
+            return;
+          }
+          const text = Buffer.concat(pieces).toString('utf8').slice(0, BODY_SHOWN).trim();
+          subscriber.error(new RemoteWriteError(status, res.headers, text));
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer from the remote-write URL within ${timeout} ms`)));
+      req.on('error', (error) => subscriber.error(error));
+      req.end(body);
+      return () => {
+        if (!subscriber.closed) req.destroy();
+      };
+    });
   return {
     description: remoteWriteDescription(target),
     // The body is compressed by snappy when written; the chunk itself stays plain lines.
     gzip: false,
-    write: (chunk: Chunk) =>
-      new Observable<void>((subscriber) => {
-        const body = remoteWriteBody(chunk);
-        const req = request(target.url, { method: 'POST', agent, headers, timeout }, (res) => {
-          const pieces: Buffer[] = [];
-          let size = 0;
-          res.on('data', (piece: Buffer) => {
-            // Only the start of a body is kept: it is for the log.
-            if (size < BODY_SHOWN) pieces.push(piece);
-            size += piece.length;
-          });
-          res.on('error', (error) => subscriber.error(error));
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) {
-              subscriber.next();
-              subscriber.complete();
-              return;
-            }
-            const text = Buffer.concat(pieces).toString('utf8').slice(0, BODY_SHOWN).trim();
-            subscriber.error(new RemoteWriteError(status, res.headers, text));
-          });
-        });
-        req.on('timeout', () => req.destroy(new Error(`no answer from the remote-write URL within ${timeout} ms`)));
-        req.on('error', (error) => subscriber.error(error));
-        req.end(body);
-        return () => {
-          if (!subscriber.closed) req.destroy();
-        };
-      }),
+    write: (chunk: Chunk) => from(loadCodec()).pipe(switchMap(({ remoteWriteBody }) => post(remoteWriteBody(chunk)))),
     close: () => agent.destroy(),
   };
 }
