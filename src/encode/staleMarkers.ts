@@ -10,8 +10,15 @@ import { nanosToMs, samplesOf } from './toSamples.js';
  */
 const GONE = new Set(['exited', 'dead', 'removing']);
 
-/** A container's series: per label set (one array per tag object), the metric names sent with it. */
-type SeriesBook = Map<readonly string[], Set<string>>;
+/** How many staled containers are remembered for their late points (the oldest forgotten first). */
+const MAX_STALED = 10_000;
+
+/**
+ * A container's series: per label set, the labels and the metric names sent with them. Keyed by
+ * the labels' text: a container's points may carry equal tags in different objects (a new one
+ * after an event), which must make one series, and so one marker.
+ */
+type SeriesBook = Map<string, { readonly labels: readonly string[]; readonly names: Set<string> }>;
 
 const goneId = (point: Point): string | undefined => {
   if (point.measurement !== 'container') return undefined;
@@ -25,12 +32,16 @@ function seriesBook(): {
   markers: (id: string, ms: number) => PointSamples[];
 } {
   const books = new Map<string, SeriesBook>();
+  // A label set's text, made once per labels array (once per tag object).
+  const keys = new WeakMap<readonly string[], string>();
 
   const remember = (id: string, samples: PointSamples): void => {
     let book = books.get(id);
     if (!book) books.set(id, (book = new Map()));
-    let names = book.get(samples.labels);
-    if (!names) book.set(samples.labels, (names = new Set()));
+    let text = keys.get(samples.labels);
+    if (text === undefined) keys.set(samples.labels, (text = samples.labels.join('\0')));
+    let names = book.get(text)?.names;
+    if (!names) book.set(text, { labels: samples.labels, names: (names = new Set()) });
     for (let i = 0; i < samples.samples.length; i += 2) names.add(samples.samples[i] as string);
   };
 
@@ -38,7 +49,11 @@ function seriesBook(): {
     const book = books.get(id);
     books.delete(id);
     if (!book) return [];
-    return [...book].map(([labels, names]) => ({ ms: ms + 1, labels, samples: [...names].flatMap((n) => [n, STALE]) }));
+    return [...book.values()].map(({ labels, names }) => ({
+      ms: ms + 1,
+      labels,
+      samples: [...names].flatMap((n) => [n, STALE]),
+    }));
   };
 
   return { remember, markers };
@@ -65,17 +80,35 @@ export function staleMarkers(): OperatorFunction<Point, PointSamples> {
     new Observable<PointSamples>((subscriber) => {
       const toSamples = samplesOf();
       const { remember, markers } = seriesBook();
+      // Containers staled lately, with their markers' time: a point of theirs up to then (the
+      // exit told twice: its event, then the re-listing) would land before the markers, which
+      // Prometheus refuses as out of order; a later one (a restart) starts the series again.
+      const staled = new Map<string, number>();
+      const late = (id: string, point: Point): boolean => {
+        const at = staled.get(id);
+        if (at === undefined) return false;
+        if (nanosToMs(point.timestamp) <= at) return true;
+        staled.delete(id);
+        return false;
+      };
+      const stale = (id: string, ms: number): PointSamples[] => {
+        staled.delete(id); // re-inserted last: the oldest go first past the bound
+        staled.set(id, ms + 1);
+        if (staled.size > MAX_STALED) staled.delete(staled.keys().next().value!);
+        return markers(id, ms);
+      };
       return points$.subscribe({
         next: (point) => {
-          const samples = toSamples(point);
           const id = point.tags.container_id;
+          if (id !== undefined && late(id, point)) return;
+          const samples = toSamples(point);
           if (samples) {
             if (id !== undefined) remember(id, samples);
             subscriber.next(samples);
           }
           const gone = goneId(point);
           if (gone === undefined) return;
-          for (const marker of markers(gone, samples?.ms ?? nanosToMs(point.timestamp))) subscriber.next(marker);
+          for (const marker of stale(gone, samples?.ms ?? nanosToMs(point.timestamp))) subscriber.next(marker);
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),

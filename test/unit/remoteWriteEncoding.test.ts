@@ -133,6 +133,30 @@ describe('remote write encoding', () => {
     expect(usage!.samples.filter((s) => Number.isNaN(s.value))).toHaveLength(1);
   });
 
+  it('sends one marker per series when equal tags came in different objects (a new one after an event)', async () => {
+    const series = await roundTrip([container(T0, 'running'), container(T0 + 500, 'exited', { ...tags })]);
+    const [running] = named(series, 'container_running');
+    expect(running!.samples.filter((s) => Number.isNaN(s.value))).toHaveLength(1);
+  });
+
+  it('drops a point of a staled container up to its markers (the exit told twice), not after (a restart)', async () => {
+    const series = await roundTrip([
+      cpu(T0, 5),
+      container(T0 + 1000, 'exited'),
+      container(T0 + 1000, 'exited'),
+      container(T0 + 1001, 'exited'),
+      cpu(T0 + 5000, 9),
+    ]);
+    const [running] = named(series, 'container_running');
+    expect(running!.samples.map((s) => s.timestamp)).toEqual([T0 + 1000, T0 + 1001]);
+    const [usage] = named(series, 'cpu_usage_percent');
+    expect(usage!.samples.map((s) => [s.timestamp, Number.isNaN(s.value) ? 'stale' : s.value])).toEqual([
+      [T0, 5],
+      [T0 + 1001, 'stale'],
+      [T0 + 5000, 9],
+    ]);
+  });
+
   it('writes the stale marker on the wire as the bits of the spec (raw protobuf, not through JS numbers)', () => {
     const body = remoteWriteBody(encodeChunk(['[5,["a","b"],["m",null]]']));
     const raw = Buffer.from(snappy.uncompress(body));
