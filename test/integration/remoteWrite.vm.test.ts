@@ -1,6 +1,8 @@
+import { once } from 'node:events';
+import { type Server, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logLines, spawnDaemon } from '../support/daemon.js';
-import { OwnVictoriaMetrics } from '../support/ownVictoriaMetrics.js';
+import { logLines, scrapeMetric, spawnDaemon } from '../support/daemon.js';
+import { OwnVictoriaMetrics, freePort } from '../support/ownVictoriaMetrics.js';
 import { TEST_LABEL, control, eventually, realEngine, testContainers } from '../support/realEngine.js';
 import { type ExportedSeries, VM_URL, exportSeries, requireVictoriaMetrics } from '../support/victoriaMetrics.js';
 
@@ -106,4 +108,49 @@ describe('remote write beside line protocol, into real VictoriaMetrics', () => {
     const last = [...rw.values()].map((s) => s.timestamps.at(-1)!);
     expect(Math.min(...last)).toBeGreaterThanOrEqual(exitedAt - 1000);
   }, 90_000);
+
+  it('a remote-write server that never answers: line protocol goes on, each sink counted apart, and SIGTERM ends within SHUTDOWN_TIMEOUT', async () => {
+    // a container to watch again (the first test removed it)
+    const container = await control.createContainer({
+      Image: 'local/busybox',
+      name: BOX,
+      Cmd: ['sleep', '600'],
+      Labels: { [TEST_LABEL]: SUITE },
+      StopTimeout: 0,
+    });
+    await container.start();
+    const silent: Server = createServer(() => undefined).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const { port } = silent.address() as { port: number };
+    const metricsPort = await freePort();
+    const daemon = spawnDaemon({
+      INCLUDE_NAMES: BOX,
+      INFLUX_URL: VM_URL,
+      INFLUX_ORG: 'dss',
+      INFLUX_BUCKET: SUITE,
+      REMOTE_WRITE_URL: `http://127.0.0.1:${port}/api/v1/write`,
+      REMOTE_WRITE_BEARER_TOKEN: 's3cret-bearer',
+      FLUSH_INTERVAL_MS: '500',
+      SAMPLE_INTERVAL_MS: '500',
+      SHUTDOWN_TIMEOUT_MS: '2000',
+      METRICS_PORT: String(metricsPort),
+    });
+    try {
+      const influxWritten = async (): Promise<boolean> =>
+        (await scrapeMetric(metricsPort, 'dss_points_written_total{sink="influxdb"}')) > 0;
+      expect(await eventually(influxWritten, 30_000), daemon.stderr).toBe(true);
+      expect(await scrapeMetric(metricsPort, 'dss_points_written_total{sink="remote_write"}')).toBe(0);
+      const started = Date.now();
+      daemon.process.kill('SIGTERM');
+      const timer = setTimeout(() => daemon.process.kill('SIGKILL'), 15_000);
+      expect(await daemon.exited).toBe(0);
+      clearTimeout(timer);
+      expect(Date.now() - started).toBeLessThan(2000 + 3000);
+      expect(logLines(daemon).some((l) => l.msg === 'shutdown timeout: exiting with points not delivered')).toBe(true);
+      expect(daemon.stderr).not.toContain('s3cret');
+    } finally {
+      daemon.process.kill('SIGKILL');
+      silent.close();
+    }
+  }, 60_000);
 });
