@@ -1,5 +1,8 @@
 import { once } from 'node:events';
-import { type Server, createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLines, scrapeMetric, spawnDaemon } from '../support/daemon.js';
 import { OwnVictoriaMetrics, freePort } from '../support/ownVictoriaMetrics.js';
@@ -119,7 +122,11 @@ describe('remote write beside line protocol, into real VictoriaMetrics', () => {
       StopTimeout: 0,
     });
     await container.start();
-    const silent: Server = createServer(() => undefined).listen(0, '127.0.0.1');
+    // takes each request, keeps its headers, never answers
+    const heard: IncomingHttpHeaders[] = [];
+    const silent: Server = createServer((req) => void heard.push(req.headers)).listen(0, '127.0.0.1');
+    const secrets = mkdtempSync(join(tmpdir(), 'dss-rw-'));
+    writeFileSync(join(secrets, 'token'), 's3cret-bearer\n');
     await once(silent, 'listening');
     const { port } = silent.address() as { port: number };
     const metricsPort = await freePort();
@@ -129,7 +136,8 @@ describe('remote write beside line protocol, into real VictoriaMetrics', () => {
       INFLUX_ORG: 'dss',
       INFLUX_BUCKET: SUITE,
       REMOTE_WRITE_URL: `http://127.0.0.1:${port}/api/v1/write`,
-      REMOTE_WRITE_BEARER_TOKEN: 's3cret-bearer',
+      REMOTE_WRITE_BEARER_TOKEN_FILE: join(secrets, 'token'),
+      REMOTE_WRITE_HEADERS: 'X-Scope-OrgID=team1',
       FLUSH_INTERVAL_MS: '500',
       SAMPLE_INTERVAL_MS: '500',
       SHUTDOWN_TIMEOUT_MS: '2000',
@@ -140,6 +148,14 @@ describe('remote write beside line protocol, into real VictoriaMetrics', () => {
         (await scrapeMetric(metricsPort, 'dss_points_written_total{sink="influxdb"}')) > 0;
       expect(await eventually(influxWritten, 30_000), daemon.stderr).toBe(true);
       expect(await scrapeMetric(metricsPort, 'dss_points_written_total{sink="remote_write"}')).toBe(0);
+      // the token from its file, the extra header, the protocol's own
+      expect(await eventually(() => heard.length > 0, 10_000)).toBe(true);
+      expect(heard[0]).toMatchObject({
+        authorization: 'Bearer s3cret-bearer',
+        'x-scope-orgid': 'team1',
+        'content-encoding': 'snappy',
+        'x-prometheus-remote-write-version': '0.1.0',
+      });
       const started = Date.now();
       daemon.process.kill('SIGTERM');
       const timer = setTimeout(() => daemon.process.kill('SIGKILL'), 15_000);
@@ -150,7 +166,9 @@ describe('remote write beside line protocol, into real VictoriaMetrics', () => {
       expect(daemon.stderr).not.toContain('s3cret');
     } finally {
       daemon.process.kill('SIGKILL');
+      silent.closeAllConnections();
       silent.close();
+      rmSync(secrets, { recursive: true, force: true });
     }
   }, 60_000);
 });
