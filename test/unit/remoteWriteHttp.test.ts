@@ -10,7 +10,23 @@ import { BODY_SHOWN, remoteWriteSink } from '../../src/deliver/remoteWriteSink.j
 import { retryAfterMs } from '../../src/deliver/writeFailure.js';
 import type { Point } from '../../src/model/point.js';
 import type { DeliveryEvent } from '../../src/model/telemetry.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { sinksFor } from '../../src/app/sinksFor.js';
+import { resolveConfig } from '../../src/config/resolveConfig.js';
 import { captureLogger } from '../support/captureLogger.js';
+import { tempDirs } from '../support/tempDirs.js';
+
+const tempDir = tempDirs('dss-rw-spool-');
+
+/** A loopback port nobody listens on now. */
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => probe.once('listening', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 /** One answer of the loopback server: status, headers, body; or `hang` (never answers). */
 type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
@@ -148,5 +164,30 @@ describe('remote write over HTTP (loopback server)', () => {
     const failed = ofType(events, 'batch-failed');
     expect(failed.at(-1)?.reason).toMatch(/no answer from the remote-write URL within 200 ms/);
     expect(ofType(events, 'sink-closed')[0]!.points).toBe(3); // still in the buffer, not dropped
+  });
+
+  it('spools in SPOOL_DIR/remote_write, beside the InfluxDB sink, and sends what the last run left first', async () => {
+    const spoolDir = tempDir();
+    const dead = `http://127.0.0.1:${await freePort()}/api/v1/write`; // nobody listens: refused
+    const env = (url: string) => ({
+      INFLUX_URL: 'http://127.0.0.1:1',
+      REMOTE_WRITE_URL: url,
+      SPOOL_DIR: spoolDir,
+      MAX_RETRIES: '0',
+    });
+    const remoteWrite = (url: string) =>
+      sinksFor(resolveConfig({ env: env(url) })).find((s) => s.name === 'remote_write')!;
+    expect(sinksFor(resolveConfig({ env: env(dead) })).map((s) => s.name)).toEqual(['influxdb', 'remote_write']);
+    expect(existsSync(join(spoolDir, 'remote_write'))).toBe(true);
+    expect(existsSync(join(spoolDir, 'influxdb'))).toBe(true);
+    const first = await lastValueFrom(remoteWrite(dead).deliver(from(points)).pipe(toArray()));
+    expect(written(first)).toBe(0);
+    expect(ofType(first, 'sink-closed')[0]!.points).toBe(3); // kept on disk
+    const { url, received } = await loopback([{ status: 204 }]);
+    const second = await lastValueFrom(remoteWrite(url).deliver(from([])).pipe(toArray()));
+    expect(ofType(second, 'spool-opened')[0]!.points).toBe(3);
+    expect(written(second)).toBe(3);
+    const [series] = decodeRemoteWriteBody(received[0]!.body);
+    expect(series!.samples.map((s) => s.value)).toEqual([1, 2, 3]);
   });
 });
