@@ -80,16 +80,21 @@ export function staleMarkers(): OperatorFunction<Point, PointSamples> {
     new Observable<PointSamples>((subscriber) => {
       const toSamples = samplesOf();
       const { remember, markers } = seriesBook();
-      // Containers staled lately, with their markers' time: a point of theirs up to then (the
-      // exit told twice: its event, then the re-listing) would land before the markers, which
-      // Prometheus refuses as out of order; a later one (a restart) starts the series again.
+      // Containers staled lately, with their markers' time. Until a `container` point says the
+      // container lives again (a restart), its points are late: a stats sample read after the
+      // exit would bring a series back with no marker to end it, and a point up to the markers'
+      // time (the exit told twice: its event, then the re-listing) Prometheus refuses as out of
+      // order. A later exit (a periodic status) is sent, and marked again.
       const staled = new Map<string, number>();
       const late = (id: string, point: Point): boolean => {
         const at = staled.get(id);
         if (at === undefined) return false;
-        if (nanosToMs(point.timestamp) <= at) return true;
-        staled.delete(id);
-        return false;
+        const isStatus = point.measurement === 'container' && typeof point.fields.state === 'string';
+        if (isStatus && !GONE.has(point.fields.state as string)) {
+          staled.delete(id);
+          return false;
+        }
+        return !isStatus || nanosToMs(point.timestamp) <= at;
       };
       const stale = (id: string, ms: number): PointSamples[] => {
         staled.delete(id); // re-inserted last: the oldest go first past the bound

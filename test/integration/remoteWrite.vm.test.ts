@@ -107,6 +107,8 @@ describe('remote write beside line protocol, into real VictoriaMetrics', () => {
       for (const [t, v] of live) expect(lpValues.get(t), `${k} at ${t}`).toBe(v);
       expect(live.length, k).toBe(other.timestamps.length);
     }
+    // every series ends in its stale marker (VictoriaMetrics exports it as null): nothing after it
+    for (const [k, series] of rw) expect(series.values.at(-1), k).toBeNull();
     // the stale markers: the last sample of every series is the exit + 1 ms, after the exit
     const last = [...rw.values()].map((s) => s.timestamps.at(-1)!);
     expect(Math.min(...last)).toBeGreaterThanOrEqual(exitedAt - 1000);

@@ -139,21 +139,27 @@ describe('remote write encoding', () => {
     expect(running!.samples.filter((s) => Number.isNaN(s.value))).toHaveLength(1);
   });
 
-  it('drops a point of a staled container up to its markers (the exit told twice), not after (a restart)', async () => {
+  it('drops points of a staled container (the exit told twice, stats read after it) until it runs again', async () => {
     const series = await roundTrip([
       cpu(T0, 5),
       container(T0 + 1000, 'exited'),
       container(T0 + 1000, 'exited'),
+      cpu(T0 + 1500, 8), // read after the exit: no marker would end it
       container(T0 + 1001, 'exited'),
-      cpu(T0 + 5000, 9),
+      container(T0 + 5000, 'running'),
+      cpu(T0 + 5500, 9),
     ]);
     const [running] = named(series, 'container_running');
-    expect(running!.samples.map((s) => s.timestamp)).toEqual([T0 + 1000, T0 + 1001]);
+    expect(running!.samples.map((s) => [s.timestamp, Number.isNaN(s.value) ? 'stale' : s.value])).toEqual([
+      [T0 + 1000, 0],
+      [T0 + 1001, 'stale'],
+      [T0 + 5000, 1],
+    ]);
     const [usage] = named(series, 'cpu_usage_percent');
     expect(usage!.samples.map((s) => [s.timestamp, Number.isNaN(s.value) ? 'stale' : s.value])).toEqual([
       [T0, 5],
       [T0 + 1001, 'stale'],
-      [T0 + 5000, 9],
+      [T0 + 5500, 9],
     ]);
   });
 
