@@ -53,32 +53,38 @@ export interface TimeSeries {
  */
 export function timeSeriesOf(lines: readonly string[]): TimeSeries[] {
   const stale = staleNaN();
-  const series = new Map<string, TimeSeries>();
+  // By label set, then by name: the labels' text is made once per line, not once per sample.
+  const series = new Map<string, Map<string, TimeSeries>>();
+  const all: TimeSeries[] = [];
   for (const line of lines) {
     const point = readSampleLine(line);
     if (!point) continue;
     const tagKey = point.labels.join('\0');
+    let byName = series.get(tagKey);
+    if (!byName) series.set(tagKey, (byName = new Map()));
     for (const { name, value, stale: isStale } of point.samples) {
-      const key = `${name}\0${tagKey}`;
-      let one = series.get(key);
+      let one = byName.get(name);
       if (!one) {
         const labels: Label[] = [{ name: '__name__', value: name }];
         for (let i = 0; i + 1 < point.labels.length; i += 2)
           labels.push({ name: point.labels[i]!, value: point.labels[i + 1]! });
         labels.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        series.set(key, (one = { labels, samples: [] }));
+        byName.set(name, (one = { labels, samples: [] }));
+        all.push(one);
       }
       one.samples.push({ value: isStale ? stale : value, timestamp: point.ms });
     }
   }
-  const all = [...series.values()];
   for (const one of all) one.samples.sort((a, b) => a.timestamp - b.timestamp);
   return all;
 }
 
-/** The protobuf WriteRequest of some series, not yet compressed. */
+/**
+ * The protobuf WriteRequest of some series, not yet compressed. The plain objects have the
+ * message's shape: encoded as they are, without `fromObject`'s copy (a third of the cost).
+ */
 export const encodeWriteRequest = (timeseries: readonly TimeSeries[]): Uint8Array =>
-  WriteRequestType.encode(WriteRequestType.fromObject({ timeseries })).finish();
+  WriteRequestType.encode({ timeseries }).finish();
 
 /**
  * A chunk of sample lines as a remote-write body: a protobuf WriteRequest in snappy's block

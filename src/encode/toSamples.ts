@@ -21,13 +21,22 @@ export function nanosToMs(timestamp: string): number {
  */
 export function samplesOf(): (point: Point) => PointSamples | undefined {
   const labelSets = new WeakMap<object, readonly string[]>();
+  // A metric's name per measurement and field, made once: sanitizing is a regex per field.
+  const names = new Map<string, Map<string, string>>();
+  const nameOf = (measurement: string, field: string): string => {
+    let fields = names.get(measurement);
+    if (!fields) names.set(measurement, (fields = new Map()));
+    let name = fields.get(field);
+    if (name === undefined) fields.set(field, (name = metricName(measurement, field)));
+    return name;
+  };
   return (point) => {
     let labels = labelSets.get(point.tags);
     if (!labels) labelSets.set(point.tags, (labels = promLabels(point.tags)));
     const samples: (string | number)[] = [];
     for (const field of Object.keys(point.fields)) {
       const value = sampleValue(point.fields[field]!);
-      if (value !== undefined) samples.push(metricName(point.measurement, field), value);
+      if (value !== undefined) samples.push(nameOf(point.measurement, field), value);
     }
     return samples.length > 0 ? { ms: nanosToMs(point.timestamp), labels, samples } : undefined;
   };
