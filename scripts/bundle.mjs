@@ -19,15 +19,22 @@ await build({
   format: 'esm',
   target: 'node20',
   external: ['pino', 'pino-pretty'],
-  alias: Object.fromEntries(
-    ['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'ssh2'].map((name) => [name, absent]),
-  ),
+  alias: Object.fromEntries(['@grpc/grpc-js', '@grpc/proto-loader', 'ssh2'].map((name) => [name, absent])),
   // CommonJS packages inside an ES module bundle still call require().
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   // `top` (src/top, with ink and react) stays outside: the daemon never loads it.
   plugins: [
+    // protobufjs whole (dockerode's BuildKit, with its .proto parser) stands in as absent too;
+    // its light build, which remote write encodes with, is bundled, evaluated at the first
+    // remote write (src/deliver/remoteWriteSink.ts). An alias would also take the subpath.
+    {
+      name: 'protobufjs-whole-absent',
+      setup(b) {
+        b.onResolve({ filter: /^protobufjs$/ }, () => ({ path: absent }));
+      },
+    },
     {
       name: 'top-outside',
       setup(b) {

@@ -5,7 +5,7 @@ import type { Logger as Pino } from 'pino';
 import { fromEvent, map, merge } from 'rxjs';
 import { SpoolError } from './app/sinksFor.js';
 import { CommanderError, parseCli } from './config/cli.js';
-import type { Config } from './config/keys.js';
+import { type Config, type ConfigKey, keySpec } from './config/keys.js';
 import { ConfigError } from './config/resolveConfig.js';
 import { printable } from './config/secrets.js';
 import { SpoolLockedError } from './deliver/spool/spoolLock.js';
@@ -53,24 +53,28 @@ function readConfig(): Config {
   return parsed.config;
 }
 
-/** A secret read from its file (INFLUX_TOKEN_FILE, INFLUX_PASSWORD_FILE) unless given itself. */
-function withSecretFile(config: Config, secret: 'influxToken' | 'influxPassword', file: string | undefined): Config {
+/** Each key read from a file (INFLUX_TOKEN_FILE, ...), and the file key that names it. */
+const SECRET_FILES = [
+  ['influxToken', 'influxTokenFile'],
+  ['influxPassword', 'influxPasswordFile'],
+  ['remoteWriteUsername', 'remoteWriteUsernameFile'],
+  ['remoteWritePassword', 'remoteWritePasswordFile'],
+  ['remoteWriteBearerToken', 'remoteWriteBearerTokenFile'],
+] as const satisfies readonly (readonly [ConfigKey, ConfigKey])[];
+
+/** A secret read from its file unless given itself. */
+function withSecretFile(config: Config, [secret, fileKey]: (typeof SECRET_FILES)[number]): Config {
+  const file = config[fileKey];
   if (config[secret] !== undefined || file === undefined) return config;
   try {
     return { ...config, [secret]: readFileSync(file, 'utf8').trim() };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    const name = secret === 'influxToken' ? 'INFLUX_TOKEN_FILE' : 'INFLUX_PASSWORD_FILE';
-    fail(`invalid config: ${name}=${JSON.stringify(file)}: cannot read it (${code})`);
+    fail(`invalid config: ${keySpec(fileKey).env}=${JSON.stringify(file)}: cannot read it (${code})`);
   }
 }
 
-const withSecrets = (config: Config): Config =>
-  withSecretFile(
-    withSecretFile(config, 'influxToken', config.influxTokenFile),
-    'influxPassword',
-    config.influxPasswordFile,
-  );
+const withSecrets = (config: Config): Config => SECRET_FILES.reduce(withSecretFile, config);
 
 async function logger(config: Config): Promise<Pino> {
   const log = daemonLogger(config.logLevel, process.stderr.isTTY === true);

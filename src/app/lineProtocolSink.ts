@@ -1,6 +1,7 @@
 import {
   NEVER,
   type Observable,
+  type OperatorFunction,
   type SchedulerLike,
   type Unsubscribable,
   asyncScheduler,
@@ -42,6 +43,11 @@ export interface LineProtocolSinkOptions {
   readonly log?: Logger;
   /** Told once the buffer is open (a spool's replay), before the first point. */
   readonly opened?: (buffer: DeliveryBuffer, log: Logger) => void;
+  /**
+   * Points -> the lines batched (default: line protocol). Remote write gives its sample lines
+   * here, so that it batches, buffers, spools and retries as the line-protocol sinks do.
+   */
+  readonly encode?: OperatorFunction<Point, string>;
 }
 
 /** What a subscription holds: the stream or client and the buffer, let go once. */
@@ -83,6 +89,9 @@ class Held implements Unsubscribable {
 
 const isLine = (line: string | undefined): line is string => line !== undefined;
 
+/** Points as line protocol (a point with no field writes no line). */
+const lineProtocol: OperatorFunction<Point, string> = (points$) => points$.pipe(map(toLineProtocol), filter(isLine));
+
 /**
  * A point sink that writes line protocol (InfluxDB, VictoriaMetrics, stdout, a file): points ->
  * `toLineProtocol` -> `batchLines` (bytes written into the batch as lines arrive) ->
@@ -115,8 +124,7 @@ export function lineProtocolSink(options: LineProtocolSinkOptions): PointSink {
         const batches = { ...options.batch, flush$, gzip: line.gzip };
         const delivery = { buffer, flush$: drains$, log, ...(options.retry ? { retry: options.retry } : {}) };
         const written$ = points$.pipe(
-          map(toLineProtocol),
-          filter(isLine),
+          options.encode ?? lineProtocol,
           batchLines(batches, scheduler),
           writeBatches(line, delivery, scheduler),
         );

@@ -1,6 +1,8 @@
+import type { OperatorFunction } from 'rxjs';
 import { accessSync, constants, createWriteStream, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/keys.js';
+import { parseHeaders } from '../config/inputCodecs.js';
 import { ConfigError } from '../config/resolveConfig.js';
 import type { DeliveryBuffer } from '../deliver/deliveryBuffer.js';
 import { type InfluxTarget, endpoint, influxSink } from '../deliver/influxSink.js';
@@ -11,8 +13,11 @@ import { SpoolBuffer } from '../deliver/spool/spoolBuffer.js';
 import { listSegments } from '../deliver/spool/segmentFiles.js';
 import { moveRootSegments } from '../deliver/spool/spoolMigration.js';
 import { streamSink } from '../deliver/streamSink.js';
+import { type RemoteWriteTarget, remoteWriteDescription, remoteWriteSink } from '../deliver/remoteWriteSink.js';
+import type { Point } from '../model/point.js';
 import { type Logger, silentLogger } from '../model/logger.js';
 import { lineProtocolSink } from './lineProtocolSink.js';
+import { remoteWriteLines } from './remoteWritePoints.js';
 
 /** SPOOL_DIR cannot be used: names the folder and why. */
 export class SpoolError extends Error {
@@ -27,6 +32,8 @@ interface LineTarget {
   readonly name: string;
   readonly description: string;
   readonly open: () => LineSink;
+  /** Points -> lines (default: line protocol). */
+  readonly encode?: OperatorFunction<Point, string>;
 }
 
 function influxTarget(config: Config): InfluxTarget {
@@ -79,6 +86,35 @@ function lineTargets(config: Config): LineTarget[] {
     return { ...streamSink(stream, path), close };
   };
   return [{ name: 'file', description: path, open }];
+}
+
+/** REMOTE_WRITE_HEADERS as a map (resolveConfig has checked it). */
+const remoteWriteHeaders = (text: string): Record<string, string> => {
+  const headers = parseHeaders(text);
+  return typeof headers === 'string' ? {} : headers;
+};
+
+/**
+ * Prometheus remote write, beside the line-protocol target when REMOTE_WRITE_URL is set: its
+ * sample lines go through a buffer (or spool folder, SPOOL_DIR/remote_write) of their own.
+ */
+function remoteWriteTargets(config: Config): LineTarget[] {
+  if (!config.remoteWriteUrl) return [];
+  const target: RemoteWriteTarget = {
+    url: config.remoteWriteUrl,
+    ...(config.remoteWriteUsername !== undefined ? { username: config.remoteWriteUsername } : {}),
+    ...(config.remoteWritePassword !== undefined ? { password: config.remoteWritePassword } : {}),
+    ...(config.remoteWriteBearerToken !== undefined ? { bearerToken: config.remoteWriteBearerToken } : {}),
+    ...(config.remoteWriteHeaders ? { headers: remoteWriteHeaders(config.remoteWriteHeaders) } : {}),
+  };
+  return [
+    {
+      name: 'remote_write',
+      description: remoteWriteDescription(target),
+      open: () => remoteWriteSink(target),
+      encode: remoteWriteLines(),
+    },
+  ];
 }
 
 /** SPOOL_DIR cannot be used; `folder`, when given, is the sink's folder in it that cannot. */
@@ -192,7 +228,7 @@ function bufferOf(config: Config, name: string, first: boolean, log: Logger): ()
  * nothing is opened until a sink is subscribed. Throws `SpoolError` when SPOOL_DIR cannot be used.
  */
 export function sinksFor(config: Config, deps: { log?: Logger } = {}): PointSink[] {
-  return lineTargets(config).map((target, i) =>
+  return [...lineTargets(config), ...remoteWriteTargets(config)].map((target, i) =>
     lineProtocolSink({
       ...target,
       buffer: bufferOf(config, target.name, i === 0, deps.log ?? silentLogger),

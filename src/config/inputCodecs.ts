@@ -135,3 +135,25 @@ export const optional = <A>(codec: t.Type<A, A, unknown>): t.Type<A | undefined,
     (u, c) => (u === undefined ? t.success(undefined) : codec.validate(u, c)),
     t.identity,
   );
+
+/** An HTTP header name (RFC 9110's token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Extra HTTP headers from `Name=value,Name=value` (a value cannot hold a comma); a text that is
+ * not that gives the reason, without the values (they may be credentials).
+ */
+export function parseHeaders(u: string): Record<string, string> | string {
+  const headers: Record<string, string> = {};
+  for (const piece of u.split(',')) {
+    if (piece.trim() === '') continue;
+    const at = piece.indexOf('=');
+    const name = (at < 0 ? piece : piece.slice(0, at)).trim();
+    if (at < 0 || !HEADER_NAME.test(name))
+      return `expected Name=value,Name=value (piece ${Object.keys(headers).length + 1} is not)`;
+    const value = piece.slice(at + 1).trim();
+    if (/[\r\n]/.test(value)) return `expected no line break in the value of ${name}`;
+    headers[name] = value;
+  }
+  return headers;
+}

@@ -4,6 +4,7 @@ import { DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT } from '../deliver/writeBatches.
 import { DEFAULT_MAX_CONCURRENT_POLLS } from '../sources/apiSource.js';
 import { type KeySpec, key } from './keySpec.js';
 import { SELECTION_KEYS } from './selectionKeys.js';
+import { REMOTE_WRITE_KEYS } from './remoteWriteKeys.js';
 import { SINK_KEYS } from './sinkKeys.js';
 import { byteSize, engineAddresses, list, onOff, oneOf, optional, output, text, wholeNumber } from './inputCodecs.js';
 
@@ -31,6 +32,7 @@ export const KEYS = {
     doc: "the `host` tag of each engine's points, comma-separated in DOCKER_HOST's order; default: the engine's name",
   }),
   ...SINK_KEYS,
+  ...REMOTE_WRITE_KEYS,
   batchSize: key({
     codec: wholeNumber(1, 1_000_000),
     env: 'BATCH_SIZE',

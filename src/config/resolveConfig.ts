@@ -1,6 +1,7 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { parseDockerHost } from '../sources/engine/dockerHost.js';
 import { type Config, type ConfigKey, configKeys, keySpec } from './keys.js';
+import { parseHeaders } from './inputCodecs.js';
 import { shown, withoutValue } from './secrets.js';
 
 /** The values each source gave, before validation. */
@@ -83,5 +84,47 @@ export function resolveConfig(sources: ConfigSources): Config {
   if (resolved.influxDb !== undefined && resolved.influxUrl === undefined) {
     throw new ConfigError(`invalid config: ${origin.influxDb}: expected INFLUX_URL too (the InfluxDB 1.x server)`);
   }
+  remoteWriteChecks(resolved, origin);
   return resolved;
+}
+
+/** The protocol's own headers, and the authentication's: REMOTE_WRITE_HEADERS cannot set them. */
+const OWN_HEADERS = new Set([
+  'content-encoding',
+  'content-type',
+  'user-agent',
+  'x-prometheus-remote-write-version',
+  'authorization',
+]);
+
+/** Remote write's keys, together: a URL for the rest, one way to authenticate, no protocol header replaced. */
+function remoteWriteChecks(config: Config, origin: Readonly<Record<string, string>>): void {
+  const set = (key: ConfigKey): boolean => config[key] !== undefined;
+  const needsUrl: ConfigKey[] = [
+    'remoteWriteUsername',
+    'remoteWriteUsernameFile',
+    'remoteWritePassword',
+    'remoteWritePasswordFile',
+    'remoteWriteBearerToken',
+    'remoteWriteBearerTokenFile',
+    'remoteWriteHeaders',
+  ];
+  const lone = needsUrl.find(set);
+  if (lone && !set('remoteWriteUrl'))
+    throw new ConfigError(`invalid config: ${origin[lone]}: expected REMOTE_WRITE_URL too (the remote-write endpoint)`);
+  const basic = (
+    ['remoteWriteUsername', 'remoteWriteUsernameFile', 'remoteWritePassword', 'remoteWritePasswordFile'] as const
+  ).find(set);
+  const bearer = (['remoteWriteBearerToken', 'remoteWriteBearerTokenFile'] as const).find(set);
+  if (basic && bearer)
+    throw new ConfigError(
+      `invalid config: ${origin[bearer]}: expected either a bearer token or a user name and password for remote write, not both (${keySpec(basic).env} is set too)`,
+    );
+  const headers = parseHeaders(config.remoteWriteHeaders ?? '');
+  if (typeof headers === 'string') throw new ConfigError(`invalid config: REMOTE_WRITE_HEADERS: ${headers}`);
+  const own = Object.keys(headers).find((name) => OWN_HEADERS.has(name.toLowerCase()));
+  if (own)
+    throw new ConfigError(
+      `invalid config: REMOTE_WRITE_HEADERS: ${JSON.stringify(own)} is remote write's own header (set by the protocol or the authentication keys); expected other headers`,
+    );
 }

@@ -26,6 +26,8 @@ function answerTexts(error: unknown): string[] {
 }
 
 export function classifyWriteFailure(error: unknown): WriteFailureKind {
+  // A sink whose protocol forbids retrying a 4xx (remote write) marks the failure `rejected`.
+  if ((error as { rejected?: unknown } | null)?.rejected === true) return 'rejected';
   const status = statusOf(error);
   if (status === undefined || status === 429 || status >= 500) return 'retry';
   if (status === 400 || status === 422) return 'rejected';

@@ -13,8 +13,16 @@ describe('the daemon bundle', () => {
   });
 
   it('leaves out what dockerode and docker-modem load but the daemon never uses', () => {
-    for (const name of ['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'ssh2'])
-      expect(bundled, name).not.toContain(name);
+    for (const name of ['@grpc/grpc-js', '@grpc/proto-loader', 'ssh2']) expect(bundled, name).not.toContain(name);
+    // protobufjs whole (its .proto parser, what BuildKit loads) stays out; remote write's light build is in
+    expect(bundle).not.toMatch(/^\/\/ node_modules\/protobufjs\/(index\.js|src\/parse\.js)/m);
+    expect(bundle).toMatch(/^\/\/ node_modules\/protobufjs\/light\.js/m);
+  });
+
+  it('evaluates the remote-write codec (protobufjs) only at the first remote write', () => {
+    expect(bundle).toMatch(
+      /loadCodec = \(\) => codec \?\?= Promise\.resolve\(\)\.then\(\(\) => \(init_remoteWriteRequest\(\)/,
+    );
   });
 
   it('leaves `top` and its terminal library outside: the daemon never loads them', () => {

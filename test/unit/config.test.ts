@@ -188,7 +188,7 @@ describe('configuration', () => {
       Object.entries(KEYS)
         .filter(([, spec]) => 'secret' in spec)
         .map(([key]) => key),
-    ).toEqual(['influxToken', 'influxPassword']);
+    ).toEqual(['influxToken', 'influxPassword', 'remoteWritePassword', 'remoteWriteBearerToken', 'remoteWriteHeaders']);
     const config = resolveConfig({ env: { INFLUX_TOKEN: 's3cret' } });
     expect(config.influxToken).toBe('s3cret');
     expect(JSON.stringify(printable(config))).not.toContain('s3cret');
