@@ -55,6 +55,12 @@ beforeAll(async () => {
     SAMPLE_INTERVAL_MS: '500',
     OUTPUT: 'file:/dev/null',
   });
+  const answers = async (): Promise<boolean> =>
+    fetch(`http://127.0.0.1:${port}/livez`).then(
+      () => true,
+      () => false,
+    );
+  expect(await eventually(answers, 15_000), daemon.stderr).toBe(true);
 }, 30_000);
 afterAll(async () => {
   daemon?.process.kill('SIGTERM');
