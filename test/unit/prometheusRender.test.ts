@@ -182,11 +182,13 @@ describe('the containers on /metrics (cAdvisor names)', () => {
       const text = render(latest);
       return [performance.now() - started, text];
     };
-    const [first] = timeIt(); // renders the label blocks once
-    const [ms, text] = timeIt();
+    const [first] = timeIt(); // the code not optimized yet
+    const times = [timeIt(), timeIt(), timeIt()];
+    const ms = Math.min(...times.map(([t]) => t));
+    const text = times[0]![1];
     const series = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
     console.log(
-      `10,000 containers: ${series} series, ${(text.length / 1e6).toFixed(1)} MB, first scrape ${first.toFixed(0)} ms, next ${ms.toFixed(0)} ms`,
+      `10,000 containers: ${series} series, ${(text.length / 1e6).toFixed(1)} MB, first scrape ${first.toFixed(0)} ms, best of the next three ${ms.toFixed(0)} ms`,
     );
     expect(series).toBeGreaterThan(10_000 * 25);
   });

@@ -1,11 +1,12 @@
 import type { Fields, Point } from '../../model/point.js';
+import { labelBlock } from './labels.js';
 
 /** One container's latest fields, by measurement: what /metrics renders at scrape time. */
 export interface ContainerLatest {
   readonly id: string;
   /** The tags of its latest point (the container's own and its chosen labels). */
   tags: Readonly<Record<string, string>>;
-  /** Its label block, rendered once per tags object (the tags of a container are one object until they change). */
+  /** Its label block (`labelBlock`), rendered once per tags object (one object until they change). */
   labels: string;
   labelsOf: Readonly<Record<string, string>> | undefined;
   cpu?: Fields | undefined;
@@ -59,7 +60,7 @@ export class LatestSeries {
     if (point.measurement === 'container') return this.putStatus(entry, point);
     if (!STATS.has(point.measurement)) return;
     if (entry.stoppedAt !== undefined && notAfter(point.timestamp, entry.stoppedAt)) return;
-    entry.tags = point.tags;
+    this.tag(entry, point.tags);
     entry.lastSeen = Number(point.timestamp) / 1e9;
     switch (point.measurement) {
       case 'cpu':
@@ -104,11 +105,23 @@ export class LatestSeries {
     return entry;
   }
 
+  /**
+   * The container's tags, and its label block rendered now when they changed (a container's
+   * tags are one object until then): a scrape only concatenates, however many containers came.
+   */
+  private tag(entry: ContainerLatest, tags: Readonly<Record<string, string>>): void {
+    entry.tags = tags;
+    if (entry.labelsOf !== tags) {
+      entry.labels = labelBlock(tags);
+      entry.labelsOf = tags;
+    }
+  }
+
   private putStatus(entry: ContainerLatest, point: Point): void {
     const { fields } = point;
     entry.status = fields;
     // The stats points' tags while there are any: one object per container, its labels rendered once.
-    if (entry.lastSeen === undefined) entry.tags = point.tags;
+    if (entry.lastSeen === undefined) this.tag(entry, point.tags);
     // Counted where it turns true: the `oom` event's point, then the `die` and interval points keep saying it.
     const oom = fields.oom_killed === true;
     if (oom && !entry.oomKilled) entry.oomEvents += 1;

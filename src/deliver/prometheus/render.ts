@@ -1,19 +1,13 @@
 import { FAMILIES, type Family } from './families.js';
-import { escapeHelp, escapeLabelValue, labelBlock } from './labels.js';
+import { escapeHelp, escapeLabelValue } from './labels.js';
 import type { ContainerLatest } from './latestSeries.js';
 
 /** A sample value as the text format writes it (Go's ParseFloat reads JavaScript's numbers, but not `Infinity`). */
 const formatValue = (n: number): string =>
   Number.isFinite(n) ? String(n) : Number.isNaN(n) ? 'NaN' : n > 0 ? '+Inf' : '-Inf';
 
-/** The container's label block, rendered again only when its tags object changed. */
-function labelsOf(c: ContainerLatest): string {
-  if (c.labelsOf !== c.tags) {
-    c.labels = labelBlock(c.tags);
-    c.labelsOf = c.tags;
-  }
-  return c.labels;
-}
+/** The container's label block, rendered when its tags came (`LatestSeries`). */
+const labelsOf = (c: ContainerLatest): string => c.labels;
 
 /** One family's series, `''` when no container has it (then no HELP or TYPE either). */
 function familySeries(family: Family, containers: readonly ContainerLatest[]): string {
@@ -44,7 +38,7 @@ function familySeries(family: Family, containers: readonly ContainerLatest[]): s
  * Written here rather than through prom-client: at 10,000 containers that is ~300,000 labelled
  * series, and prom-client keeps each as an object in a hash keyed by its sorted labels, rebuilt on
  * every `set` and rendered by sorting and escaping every label at every scrape; here the label
- * block of a container is escaped once and the text is a string concatenation (test
+ * block of a container is escaped once, when its tags come, and the text is a string concatenation (test
  * `prometheusRender.test.ts` prints the time of 10,000 containers).
  */
 export function renderContainers(containers: Iterable<ContainerLatest>): string {
