@@ -37,6 +37,8 @@ export interface Delivery {
   readonly deliver: OperatorFunction<Point, DeliveryEvent>;
   /** Writes what waits now (SIGUSR1). */
   flush(): void;
+  /** The series of the sinks read at scrape time (`PointSink.render`), for /metrics; '' when none. */
+  exposition(): string;
   /** The points the sinks' spool disks refused, told by their `sink-closed` events (each closes itself). */
   closeBuffer(): number;
 }
@@ -81,6 +83,7 @@ export function openDelivery(config: Config, deps: DeliveryDeps): Delivery {
       return (sinks.length === 1 ? to(points$) : points$.pipe(connect(to))).pipe(tap(told));
     },
     flush: () => flush$.next(),
+    exposition: () => sinks.map((sink) => sink.render?.() ?? '').join(''),
     closeBuffer: () => sum('lost'),
   };
 }

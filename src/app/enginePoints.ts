@@ -106,6 +106,7 @@ export function enginePoints(
         containerTags,
         select,
         telemetry,
+        counters: config.exposeContainerMetrics,
         ...(wantsLifecycle ? { cpuLimitOf: (id: string) => limits.get(id) } : {}),
         ...(engineIsLocal(engine.address) ? { deviceName: sysfsDeviceNamer() } : {}),
       }),

@@ -8,6 +8,7 @@ import type { DeliveryBuffer } from '../deliver/deliveryBuffer.js';
 import { type InfluxTarget, endpoint, influxSink } from '../deliver/influxSink.js';
 import { PointBuffer } from '../deliver/pointBuffer.js';
 import type { PointSink } from '../deliver/pointSink.js';
+import { prometheusSink } from '../deliver/prometheusSink.js';
 import type { LineSink } from '../deliver/sink.js';
 import { SpoolBuffer } from '../deliver/spool/spoolBuffer.js';
 import { listSegments } from '../deliver/spool/segmentFiles.js';
@@ -228,7 +229,8 @@ function bufferOf(config: Config, name: string, first: boolean, log: Logger): ()
  * nothing is opened until a sink is subscribed. Throws `SpoolError` when SPOOL_DIR cannot be used.
  */
 export function sinksFor(config: Config, deps: { log?: Logger } = {}): PointSink[] {
-  return [...lineTargets(config), ...remoteWriteTargets(config)].map((target, i) =>
+  const exposed = config.exposeContainerMetrics ? [prometheusSink({ staleAfterMs: staleAfterMs(config) })] : [];
+  const lines = [...lineTargets(config), ...remoteWriteTargets(config)].map((target, i) =>
     lineProtocolSink({
       ...target,
       buffer: bufferOf(config, target.name, i === 0, deps.log ?? silentLogger),
@@ -239,4 +241,13 @@ export function sinksFor(config: Config, deps: { log?: Logger } = {}): PointSink
       ...(deps.log ? { log: deps.log } : {}),
     }),
   );
+  return [...lines, ...exposed];
 }
+
+/**
+ * How long a container that sends nothing stays on /metrics: three sampling intervals (a running
+ * container sends stats and a `container` point each), at least 5 s. One that stops leaves at
+ * once, on the status that says so; this is for one that vanished without a word.
+ */
+const staleAfterMs = (config: Config): number =>
+  Math.max(5_000, 3 * Math.max(config.sampleInterval, config.statsSource === 'api' ? config.pollInterval : 0));

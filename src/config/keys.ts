@@ -175,6 +175,13 @@ export const KEYS = {
     default: 9417,
     doc: 'port of /metrics and the probes (/livez, /readyz, /healthz) on all interfaces (0: off)',
   }),
+  exposeContainerMetrics: key({
+    codec: onOff,
+    env: 'EXPOSE_CONTAINER_METRICS',
+    flag: '--expose-container-metrics',
+    default: false,
+    doc: 'also serve every container\'s metrics on /metrics, under cAdvisor\'s names (README, "Prometheus"); adds the cumulative `cpu.usage_total_ns`, `user_total_ns`, `system_total_ns` and `memory.total_usage_bytes` fields',
+  }),
   shutdownTimeout: key({
     codec: wholeNumber(0, 3_600_000),
     env: 'SHUTDOWN_TIMEOUT_MS',

@@ -43,13 +43,20 @@ export const PROBE_PATHS: Readonly<Record<string, keyof Probes>> = {
  * (readiness): 200, or 503 with the reasons. Resolves once it listens; rejects with a
  * MetricsPortError when it cannot.
  */
-export async function metricsServer(port: number, registry: Registry, probes: Probes): Promise<Server> {
+export async function metricsServer(
+  port: number,
+  registry: Registry,
+  probes: Probes,
+  /** More series for /metrics, after the registry's (the containers', EXPOSE_CONTAINER_METRICS). */
+  exposition?: () => string,
+): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const probe = PROBE_PATHS[path];
     if (path === '/metrics') {
       registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        (text) =>
+          res.writeHead(200, { 'content-type': registry.contentType }).end(exposition ? text + exposition() : text),
         (error: unknown) => res.writeHead(500).end(String(error)),
       );
     } else if (probe !== undefined) {

@@ -143,7 +143,7 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
         sinks: deps.sinks,
       }));
       const engines = (held.engines = connectEngines(config, deps.env));
-      held.metrics = await serveMetrics(config, telemetry);
+      held.metrics = await serveMetrics(config, telemetry, delivery.exposition);
       abandonIfReleased();
       if (held.lock?.unlocked && dir !== undefined)
         held.relock = relockSpoolDir(

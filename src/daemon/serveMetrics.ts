@@ -11,7 +11,11 @@ export interface MetricsServing {
  * /metrics and the probes on METRICS_PORT, from the run's telemetry; undefined when the port is 0.
  * Rejects with MetricsPortError when the port cannot be listened on.
  */
-export async function serveMetrics(config: Config, telemetry: TelemetryBus): Promise<MetricsServing | undefined> {
+export async function serveMetrics(
+  config: Config,
+  telemetry: TelemetryBus,
+  exposition?: () => string,
+): Promise<MetricsServing | undefined> {
   if (config.metricsPort === 0) return undefined;
   // prom-client adds resident memory (docs/benchmarks.md, section 2): loaded only when /metrics is served.
   const { selfMetrics } = await import('./selfMetrics.js');
@@ -22,10 +26,15 @@ export async function serveMetrics(config: Config, telemetry: TelemetryBus): Pro
   // Liveness is the event loop's alone: an outage of the database or an engine is readiness's.
   const heartbeat = loopHeartbeat();
   try {
-    const server = await metricsServer(config.metricsPort, registry, {
-      live: heartbeat.check,
-      ready: () => health(telemetry.state()),
-    });
+    const server = await metricsServer(
+      config.metricsPort,
+      registry,
+      {
+        live: heartbeat.check,
+        ready: () => health(telemetry.state()),
+      },
+      exposition,
+    );
     return {
       close: () => {
         heartbeat.stop();

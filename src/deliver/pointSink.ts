@@ -31,4 +31,9 @@ export interface PointSink {
    * ```
    */
   deliver(points$: Observable<Point>, controls?: SinkControls, scheduler?: SchedulerLike): Observable<DeliveryEvent>;
+  /**
+   * A sink read rather than written (`prometheusSink`): its series in the Prometheus text format,
+   * served on /metrics beside the daemon's own at each scrape.
+   */
+  render?(): string;
 }

@@ -7,6 +7,7 @@ import type { Fields, Point } from '../model/point.js';
 import { type TelemetrySink, noTelemetry } from '../model/telemetry.js';
 import { toNanoString } from '../model/timestamp.js';
 import { blockioFields } from './blockio.js';
+import { addCpuCounters, addMemoryCounters } from './counters.js';
 import { cpuBase, cpuFields } from './cpu.js';
 import { withLimit } from './cpuLimit.js';
 import { eachOf } from './eachOf.js';
@@ -33,6 +34,8 @@ export interface ToPointsOptions {
    * Looked up per sample, so that joining it costs no object per sample.
    */
   readonly cpuLimitOf?: (containerId: string) => CpuLimit | undefined;
+  /** Also the cumulative counters (`addCpuCounters`, `addMemoryCounters`): EXPOSE_CONTAINER_METRICS. */
+  readonly counters?: boolean;
 }
 
 /**
@@ -48,17 +51,19 @@ export function samplePoints(sample: ContainerSample, memory: SampleMemory, opti
   const previous = memory.swap(entry, sample.cpu && { at, cpu: cpuBase(sample.cpu) }, at.seconds);
   const timestamp = toNanoString(at);
   const points: Point[] = [];
-  const { select, cpuLimitOf } = options;
+  const { select, cpuLimitOf, counters } = options;
   const push = (measurement: string, fields: Fields | undefined, tags = entry.tags): void => {
     if (!fields) return;
     const point = select ? select({ measurement, tags, fields, timestamp }) : { measurement, tags, fields, timestamp };
     if (point) points.push(point);
   };
   const { pressure } = sample;
-  const cpu = cpuFields(sample, previous);
+  const cpuNow = cpuFields(sample, previous);
+  const cpu = counters && cpuNow ? addCpuCounters(cpuNow, sample.cpu) : cpuNow;
   const cpuPoint = cpuLimitOf ? withLimit(cpu, sample, cpuLimitOf(container.id)) : cpu;
   push('cpu', pressure && cpuPoint ? addPressure(cpuPoint, pressure.cpu) : cpuPoint);
-  const mem = memoryFields(sample.memory);
+  const memNow = memoryFields(sample.memory);
+  const mem = counters && memNow ? addMemoryCounters(memNow, sample.memory) : memNow;
   push('memory', pressure && mem ? addPressure(mem, pressure.memory) : mem);
   for (const [name, fields] of networkFields(sample.networks))
     push('network', fields, tagsWith(entry, 'interface', name));

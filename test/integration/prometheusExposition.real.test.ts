@@ -1,0 +1,128 @@
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningDaemon, spawnDaemon } from '../support/daemon.js';
+import { dockerCli, dockerStatsBytes as bytes } from '../support/dockerCli.js';
+import { control, eventually, realEngine, testContainers } from '../support/realEngine.js';
+
+// EXPOSE_CONTAINER_METRICS through the built daemon on the real engine: its /metrics scraped as
+// Prometheus would, under cAdvisor's names, compared with the limits given and docker stats.
+const boxes = testContainers('promexp');
+const BUSY = `${boxes.prefix}busy`;
+const SHM = `${boxes.prefix}shm`;
+const IDLE = `${boxes.prefix}idle`;
+const LIMIT = 64 * 1024 * 1024;
+let daemon: RunningDaemon | undefined;
+let port = 0;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port: free } = server.address() as { port: number };
+  server.close();
+  return free;
+}
+
+/** The samples of one metric, by the `name` label, with their other labels as text. */
+async function scrape(metric: string): Promise<Map<string, { labels: string; value: number }>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const found = new Map<string, { labels: string; value: number }>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${metric}{`)) continue;
+    const name = /[{,]name="([^"]*)"/.exec(line)?.[1];
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (name !== undefined) found.set(name, { labels: line.slice(metric.length, line.lastIndexOf(' ')), value });
+  }
+  return found;
+}
+const valueOf = async (metric: string, name: string): Promise<number | undefined> =>
+  (await scrape(metric)).get(name)?.value;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  await realEngine();
+  await boxes.removeAll();
+  await boxes.run('busy', ['sh', '-c', 'while :; do :; done'], { NanoCpus: 500_000_000, Memory: LIMIT });
+  await boxes.run('shm', ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=64 2>/dev/null; sleep 600'], {
+    ShmSize: 256 * 1024 * 1024,
+  });
+  await boxes.run('idle', ['sleep', '600']);
+  port = await freePort();
+  daemon = spawnDaemon({
+    INCLUDE_NAMES: `${boxes.prefix}*`,
+    EXPOSE_CONTAINER_METRICS: 'true',
+    METRICS_PORT: String(port),
+    SAMPLE_INTERVAL_MS: '500',
+    OUTPUT: 'file:/dev/null',
+  });
+  const answers = async (): Promise<boolean> =>
+    fetch(`http://127.0.0.1:${port}/livez`).then(
+      () => true,
+      () => false,
+    );
+  expect(await eventually(answers, 15_000), daemon.stderr).toBe(true);
+}, 30_000);
+afterAll(async () => {
+  daemon?.process.kill('SIGTERM');
+  await daemon?.exited;
+  await boxes.removeAll();
+});
+
+describe('container metrics on the daemon /metrics (EXPOSE_CONTAINER_METRICS=true), real engine', () => {
+  it('a busy container held to --cpus 0.5: container_cpu_usage_seconds_total rises at about 0.5/s, one cpu="total" series', async () => {
+    expect(
+      await eventually(async () => (await valueOf('container_cpu_usage_seconds_total', BUSY)) !== undefined, 20_000),
+      daemon!.stderr,
+    ).toBe(true);
+    await sleep(2_000); // past the loop's first, partial, second
+    const first = {
+      cpu: await valueOf('container_cpu_usage_seconds_total', BUSY),
+      at: await valueOf('container_last_seen', BUSY),
+    };
+    await sleep(6_000);
+    const cpus = await scrape('container_cpu_usage_seconds_total');
+    const second = { cpu: cpus.get(BUSY)!.value, at: await valueOf('container_last_seen', BUSY) };
+    // The counter's rise over the samples' own times (container_last_seen), as rate() takes it.
+    const rate = (second.cpu - first.cpu!) / (second.at! - first.at!);
+    expect(rate).toBeGreaterThan(0.4);
+    expect(rate).toBeLessThan(0.6);
+    expect(cpus.get(BUSY)!.labels).toMatch(/,cpu="total"\}$/);
+    expect(cpus.get(BUSY)!.labels).toContain(`id="/docker/`);
+    expect(cpus.get(BUSY)!.labels).toContain(`image="local/busybox"`);
+  }, 40_000);
+
+  it('container_spec_memory_limit_bytes is --memory', async () => {
+    expect(await valueOf('container_spec_memory_limit_bytes', BUSY)).toBe(LIMIT);
+  });
+
+  it('container_memory_working_set_bytes is within 5 % of docker stats --no-stream', async () => {
+    expect(
+      await eventually(
+        async () => ((await valueOf('container_memory_working_set_bytes', SHM)) ?? 0) > 60 * 2 ** 20,
+        15_000,
+      ),
+    ).toBe(true);
+    const stdout = await dockerCli('stats', '--no-stream', '--format', '{{.MemUsage}}', SHM);
+    const cli = bytes(stdout.split('/')[0]!);
+    const ours = (await valueOf('container_memory_working_set_bytes', SHM))!;
+    expect(Math.abs(ours - cli) / cli).toBeLessThanOrEqual(0.05);
+  }, 20_000);
+
+  it('container_last_seen for every running test container', async () => {
+    const seen = await scrape('container_last_seen');
+    for (const name of [BUSY, SHM, IDLE]) {
+      expect(seen.get(name), name).toBeDefined();
+      expect(Math.abs(seen.get(name)!.value - Date.now() / 1000)).toBeLessThan(10);
+    }
+  });
+
+  it("after docker rm -f, the container's series leave /metrics", async () => {
+    await control.getContainer(IDLE).remove({ force: true });
+    const gone = async (): Promise<boolean> => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return !text.includes(`name="${IDLE}"`);
+    };
+    expect(await eventually(gone, 15_000)).toBe(true);
+    expect(await valueOf('container_last_seen', BUSY)).toBeDefined();
+  }, 20_000);
+});
