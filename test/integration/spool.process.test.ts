@@ -106,7 +106,10 @@ describe('the disk spool in a process of its own', () => {
       }
       const again = spoolIn(disk);
       const { replay } = await again.open({});
-      expect(replay.corrupt, `run ${run}`).toBe(0);
+      // SIGKILL can cut a write of several pages short (the kernel stops between pages on a fatal
+      // signal): only a record being written when killed may be torn, and a torn tail is counted once.
+      const writing = inFlight !== undefined || acking !== undefined;
+      expect(replay.corrupt, `run ${run}`).toBeLessThanOrEqual(writing ? 1 : 0);
       const sent = await drainTags(again);
       for (const tag of pushed)
         if (!acked.has(tag) && tag !== acking) expect(sent.has(tag), `run ${run}: ${tag} lost`).toBe(true);
