@@ -8,17 +8,10 @@ import { type CgroupTarget, readSample } from '../../src/sources/cgroup/cgroupSa
 import { parseProcStat } from '../../src/sources/cgroup/cgroupText.js';
 import { hostFiles as hostView } from '../../src/sources/cgroup/hostFiles.js';
 import { toPoints } from '../../src/transform/toPoints.js';
-import { FakeHost } from '../support/fakeCgroupTree.js';
+import { FakeHost, v1CgroupLines } from '../support/fakeCgroupTree.js';
 
 const ID = 'c0ffee'.repeat(10) + 'abcd';
-const V1_LINES = (path: string): string[] => [
-  `12:pids:${path}`,
-  `11:cpu,cpuacct:${path}`,
-  `10:memory:${path}`,
-  `9:blkio:${path}`,
-  `1:name=systemd:${path}`,
-  `0::${path}`,
-];
+const V1_LINES = v1CgroupLines;
 const layoutOf = (host: FakeHost, lines: string[]) =>
   resolveLayout(parseProcCgroup(lines.join('\n')), ID, host.cgroup, existsSync);
 const container = { id: ID, name: 'web', image: 'img', labels: {} };
