@@ -13,6 +13,9 @@ export function promName(name: string): string {
   return /^[0-9]/.test(clean) ? `_${clean}` : clean;
 }
 
+/** A surrogate without its other half: protobufjs would write it as bytes that are no UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /** The metric name of a point's field. */
 export const metricName = (measurement: string, field: string): string => promName(`${measurement}_${field}`);
 
@@ -21,6 +24,8 @@ export const metricName = (measurement: string, field: string): string => promNa
  * value is empty is left out (Prometheus reads an empty label as none), and so is one whose
  * name starts with `__` (reserved: `__name__` is the metric's); two tags that sanitize to the
  * same name keep the first in the sorted order of their own names, so that the choice is stable.
+ * A lone surrogate in a value becomes U+FFFD, as Node's own UTF-8 does: a receiver that checks
+ * UTF-8 rejects the whole batch otherwise.
  */
 export function promLabels(tags: Readonly<Record<string, string>>): string[] {
   const byName = new Map<string, string>();
@@ -28,7 +33,7 @@ export function promLabels(tags: Readonly<Record<string, string>>): string[] {
     const value = tags[key]!;
     const name = promName(key);
     if (key === '' || value === '' || name.startsWith('__') || byName.has(name)) continue;
-    byName.set(name, value);
+    byName.set(name, value.replace(LONE_SURROGATE, '\uFFFD'));
   }
   return [...byName.keys()].sort().flatMap((name) => [name, byName.get(name)!]);
 }
