@@ -65,6 +65,23 @@ export function requestHeaders(target: RemoteWriteTarget): Record<string, string
   return { ...headers, ...PROTOCOL_HEADERS, ...(target.userAgent ? { 'user-agent': target.userAgent } : {}) };
 }
 
+/**
+ * The secrets a target sends, longest first: the password, the token, the Authorization header's
+ * value and the extra headers' values (a tenant id may be a key). A proxy may echo them in a body.
+ */
+export function targetSecrets(target: RemoteWriteTarget): string[] {
+  const sent = requestHeaders(target);
+  const values = [target.password, target.bearerToken, sent.authorization, ...Object.values(target.headers ?? {})];
+  return [...new Set(values.filter((v): v is string => !!v))].sort((a, b) => b.length - a.length);
+}
+
+/** An answer's body for the log: each secret as ***, then cut to `BODY_SHOWN` (no half secret left). */
+export function shownBody(body: string, secrets: readonly string[]): string {
+  let text = body;
+  for (const secret of secrets) text = text.split(secret).join('***');
+  return text.slice(0, BODY_SHOWN).trim();
+}
+
 /** For logs: the URL (credentials masked) and how it authenticates, never the secret itself. */
 export function remoteWriteDescription(target: RemoteWriteTarget): string {
   const auth =
@@ -91,6 +108,9 @@ export function remoteWriteSink(target: RemoteWriteTarget): LineSink {
   const request = https ? httpsRequest : httpRequest;
   const headers = requestHeaders(target);
   const timeout = target.timeoutMs ?? 10_000;
+  const secrets = targetSecrets(target);
+  // Enough of a body to mask a secret that straddles the cut before cutting.
+  const kept = BODY_SHOWN + Buffer.byteLength(secrets[0] ?? '');
   /** One POST of a body: its answer, or the error the delivery policy reads. */
   const post = (body: Buffer): Observable<void> =>
     new Observable<void>((subscriber) => {
@@ -99,7 +119,7 @@ export function remoteWriteSink(target: RemoteWriteTarget): LineSink {
         let size = 0;
         res.on('data', (piece: Buffer) => {
           // Only the start of a body is kept: it is for the log.
-          if (size < BODY_SHOWN) pieces.push(piece);
+          if (size < kept) pieces.push(piece);
           size += piece.length;
         });
         res.on('error', (error) => subscriber.error(error));
@@ -110,7 +130,7 @@ export function remoteWriteSink(target: RemoteWriteTarget): LineSink {
             subscriber.complete();
             return;
           }
-          const text = Buffer.concat(pieces).toString('utf8').slice(0, BODY_SHOWN).trim();
+          const text = shownBody(Buffer.concat(pieces).subarray(0, kept).toString('utf8'), secrets);
           subscriber.error(new RemoteWriteError(status, res.headers, text));
         });
       });
