@@ -32,12 +32,15 @@ function seriesBook(): {
   markers: (id: string, ms: number) => PointSamples[];
 } {
   const books = new Map<string, SeriesBook>();
+  // A container's latest sample time: a stats sample may be later than its exit's event time.
+  const latest = new Map<string, number>();
   // A label set's text, made once per labels array (once per tag object).
   const keys = new WeakMap<readonly string[], string>();
 
   const remember = (id: string, samples: PointSamples): void => {
     let book = books.get(id);
     if (!book) books.set(id, (book = new Map()));
+    if (samples.ms > (latest.get(id) ?? -Infinity)) latest.set(id, samples.ms);
     let text = keys.get(samples.labels);
     if (text === undefined) keys.set(samples.labels, (text = samples.labels.join('\0')));
     let names = book.get(text)?.names;
@@ -47,10 +50,12 @@ function seriesBook(): {
 
   const markers = (id: string, ms: number): PointSamples[] => {
     const book = books.get(id);
+    const at = Math.max(ms, latest.get(id) ?? ms) + 1;
     books.delete(id);
+    latest.delete(id);
     if (!book) return [];
     return [...book.values()].map(({ labels, names }) => ({
-      ms: ms + 1,
+      ms: at,
       labels,
       samples: [...names].flatMap((n) => [n, STALE]),
     }));
@@ -62,7 +67,8 @@ function seriesBook(): {
 /**
  * Points -> Prometheus samples (`samplesOf`), with a stale marker for every series of a
  * container that goes away: when its `container` point says `exited`, `dead` or `removing`, that
- * point's samples go out, then one ms later a stale marker for each series the container was
+ * point's samples go out, then one ms later (later than its latest sample, if a stats sample
+ * came stamped after the exit's event) a stale marker for each series the container was
  * sent with (its stats and its `container_*` series), so that Prometheus drops them from instant
  * queries at once instead of after its 5-minute lookback. The exit's values (`container_exit_code`)
  * stay in the database, one ms before the markers. A series is remembered per container id
@@ -97,10 +103,11 @@ export function staleMarkers(): OperatorFunction<Point, PointSamples> {
         return !isStatus || nanosToMs(point.timestamp) <= at;
       };
       const stale = (id: string, ms: number): PointSamples[] => {
+        const marked = markers(id, ms);
         staled.delete(id); // re-inserted last: the oldest go first past the bound
-        staled.set(id, ms + 1);
+        staled.set(id, marked[0]?.ms ?? ms + 1);
         if (staled.size > MAX_STALED) staled.delete(staled.keys().next().value!);
-        return markers(id, ms);
+        return marked;
       };
       return points$.subscribe({
         next: (point) => {
