@@ -229,7 +229,8 @@ function bufferOf(config: Config, name: string, first: boolean, log: Logger): ()
  * nothing is opened until a sink is subscribed. Throws `SpoolError` when SPOOL_DIR cannot be used.
  */
 export function sinksFor(config: Config, deps: { log?: Logger } = {}): PointSink[] {
-  const exposed = config.exposeContainerMetrics ? [prometheusSink({ staleAfterMs: staleAfterMs(config) })] : [];
+  const staleAfterMs = containerStaleAfterMs(config);
+  const exposed = config.exposeContainerMetrics ? [prometheusSink({ staleAfterMs })] : [];
   const lines = [...lineTargets(config), ...remoteWriteTargets(config)].map((target, i) =>
     lineProtocolSink({
       ...target,
@@ -244,10 +245,17 @@ export function sinksFor(config: Config, deps: { log?: Logger } = {}): PointSink
   return [...lines, ...exposed];
 }
 
+/** The engine's stats stream pushes a record a second (its collection tick), whatever POLL_INTERVAL_MS. */
+const ENGINE_STREAM_MS = 1_000;
+
 /**
- * How long a container that sends nothing stays on /metrics: three sampling intervals (a running
- * container sends stats and a `container` point each), at least 5 s. One that stops leaves at
- * once, on the status that says so; this is for one that vanished without a word.
+ * How long a container that sends nothing stays on /metrics: three of its intervals (a running
+ * container sends stats and a `container` point each), at least 5 s. Statuses and the cgroup
+ * source come every SAMPLE_INTERVAL_MS; the Engine API's stats (`api`, and `auto` for a remote
+ * engine) a second apart in stream mode, POLL_INTERVAL_MS apart in poll mode. One that stops
+ * leaves at once, on the status that says so; this is for one that vanished without a word.
  */
-const staleAfterMs = (config: Config): number =>
-  Math.max(5_000, 3 * Math.max(config.sampleInterval, config.statsSource === 'api' ? config.pollInterval : 0));
+export const containerStaleAfterMs = (config: Config): number => {
+  const api = config.statsSource === 'cgroup' ? 0 : config.mode === 'poll' ? config.pollInterval : ENGINE_STREAM_MS;
+  return Math.max(5_000, 3 * Math.max(config.sampleInterval, api));
+};

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { NEVER, Subject, asyncScheduler, lastValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDelivery } from '../../src/app/delivery.js';
-import { sinksFor } from '../../src/app/sinksFor.js';
+import { containerStaleAfterMs, sinksFor } from '../../src/app/sinksFor.js';
 import { telemetryBus } from '../../src/app/telemetryBus.js';
 import { resolveConfig } from '../../src/config/resolveConfig.js';
 import { metricsServer } from '../../src/daemon/metricsServer.js';
@@ -66,5 +66,18 @@ describe('EXPOSE_CONTAINER_METRICS', () => {
     points$.complete();
     await done;
     telemetry.close();
+  });
+
+  it("forgets a silent container after three of its source's intervals: the engine's 1 s push in stream mode, not POLL_INTERVAL_MS", () => {
+    const stale = (env: Record<string, string>): number => containerStaleAfterMs(resolveConfig({ env }));
+    // api stream: the engine pushes a record a second and the statuses come every SAMPLE_INTERVAL_MS.
+    expect(stale({ STATS_SOURCE: 'api', POLL_INTERVAL_MS: '20000' })).toBe(5_000);
+    expect(stale({ STATS_SOURCE: 'api', SAMPLE_INTERVAL_MS: '4000', POLL_INTERVAL_MS: '20000' })).toBe(12_000);
+    // poll mode: a record every POLL_INTERVAL_MS, from the Engine API (api, or auto's remote engines).
+    expect(stale({ STATS_SOURCE: 'api', MODE: 'poll', POLL_INTERVAL_MS: '20000' })).toBe(60_000);
+    expect(stale({ STATS_SOURCE: 'auto', MODE: 'poll', POLL_INTERVAL_MS: '20000' })).toBe(60_000);
+    // cgroup: every SAMPLE_INTERVAL_MS, whatever MODE says.
+    expect(stale({ STATS_SOURCE: 'cgroup', MODE: 'poll', POLL_INTERVAL_MS: '20000' })).toBe(5_000);
+    expect(stale({ STATS_SOURCE: 'cgroup', SAMPLE_INTERVAL_MS: '3000' })).toBe(9_000);
   });
 });
