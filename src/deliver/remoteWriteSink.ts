@@ -1,8 +1,8 @@
-import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Observable, from, switchMap } from 'rxjs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { from, switchMap } from 'rxjs';
 import type { Chunk } from '../model/chunk.js';
 import { redactUrl } from '../model/redactUrl.js';
+import { httpPoster } from './httpPost.js';
 import type { LineSink } from './sink.js';
 
 type Codec = typeof import('./remoteWriteRequest.js');
@@ -33,8 +33,7 @@ export const PROTOCOL_HEADERS = {
   'x-prometheus-remote-write-version': '0.1.0',
 } as const;
 
-/** How much of an answer's body goes into the error (and the log). */
-export const BODY_SHOWN = 512;
+export { BODY_SHOWN, shownBody } from './httpPost.js';
 
 /**
  * A failed write as the delivery policy reads it (`classifyWriteFailure`): the status and
@@ -75,13 +74,6 @@ export function targetSecrets(target: RemoteWriteTarget): string[] {
   return [...new Set(values.filter((v): v is string => !!v))].sort((a, b) => b.length - a.length);
 }
 
-/** An answer's body for the log: each secret as ***, then cut to `BODY_SHOWN` (no half secret left). */
-export function shownBody(body: string, secrets: readonly string[]): string {
-  let text = body;
-  for (const secret of secrets) text = text.split(secret).join('***');
-  return text.slice(0, BODY_SHOWN).trim();
-}
-
 /** For logs: the URL (credentials masked) and how it authenticates, never the secret itself. */
 export function remoteWriteDescription(target: RemoteWriteTarget): string {
   const auth =
@@ -101,51 +93,19 @@ export function remoteWriteDescription(target: RemoteWriteTarget): string {
  * failure does (retried). Unsubscribing aborts the request.
  */
 export function remoteWriteSink(target: RemoteWriteTarget): LineSink {
-  const https = target.url.startsWith('https:');
-  const agent = https
-    ? new HttpsAgent({ keepAlive: true, maxSockets: 2 })
-    : new HttpAgent({ keepAlive: true, maxSockets: 2 });
-  const request = https ? httpsRequest : httpRequest;
-  const headers = requestHeaders(target);
-  const timeout = target.timeoutMs ?? 10_000;
-  const secrets = targetSecrets(target);
-  // Enough of a body to mask a secret that straddles the cut before cutting.
-  const kept = BODY_SHOWN + Buffer.byteLength(secrets[0] ?? '');
-  /** One POST of a body: its answer, or the error the delivery policy reads. */
-  const post = (body: Buffer): Observable<void> =>
-    new Observable<void>((subscriber) => {
-      const req = request(target.url, { method: 'POST', agent, headers, timeout }, (res) => {
-        const pieces: Buffer[] = [];
-        let size = 0;
-        res.on('data', (piece: Buffer) => {
-          // Only the start of a body is kept: it is for the log.
-          if (size < kept) pieces.push(piece);
-          size += piece.length;
-        });
-        res.on('error', (error) => subscriber.error(error));
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            subscriber.next();
-            subscriber.complete();
-            return;
-          }
-          const text = shownBody(Buffer.concat(pieces).subarray(0, kept).toString('utf8'), secrets);
-          subscriber.error(new RemoteWriteError(status, res.headers, text));
-        });
-      });
-      req.on('timeout', () => req.destroy(new Error(`no answer from the remote-write URL within ${timeout} ms`)));
-      req.on('error', (error) => subscriber.error(error));
-      req.end(body);
-      return () => {
-        if (!subscriber.closed) req.destroy();
-      };
-    });
+  const poster = httpPoster(target.url, {
+    headers: requestHeaders(target),
+    timeoutMs: target.timeoutMs ?? 10_000,
+    what: 'remote-write URL',
+    answerError: (status, headers, body) => new RemoteWriteError(status, headers, body),
+    secrets: targetSecrets(target),
+  });
   return {
     description: remoteWriteDescription(target),
     // The body is compressed by snappy when written; the chunk itself stays plain lines.
     gzip: false,
-    write: (chunk: Chunk) => from(loadCodec()).pipe(switchMap(({ remoteWriteBody }) => post(remoteWriteBody(chunk)))),
-    close: () => agent.destroy(),
+    write: (chunk: Chunk) =>
+      from(loadCodec()).pipe(switchMap(({ remoteWriteBody }) => poster.post(remoteWriteBody(chunk)))),
+    close: () => poster.close(),
   };
 }
