@@ -4,7 +4,9 @@ import { inspectLoadBench } from './inspectLoad.bench.js';
 import { lineProtocolBench } from './lineProtocol.bench.js';
 import { outageBench } from './outage.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
+import { remoteWriteBench } from './remoteWrite.bench.js';
 import { cgroupScaleBench, scaleBench } from './scale.bench.js';
+import { scrapeBench } from './scrape.bench.js';
 import { soakBench } from './soak.bench.js';
 import { spoolOpenBench } from './spoolOpen.bench.js';
 import { topBench } from './top.bench.js';
@@ -13,7 +15,7 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 
 /**
  * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool] [spool-open] [top]
- * [inspect-load] [api-cost] [soak]`
+ * [inspect-load] [api-cost] [scrape] [remote-write] [soak]`
  * (all but soak by default; soak runs 30 min, BENCH_SOAK_S):
  * prints figures; never part of `npm test`. Needs the test bed (scripts/testbed.sh) for all but
  * pipeline. Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30),
@@ -22,7 +24,9 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
  * (inspect-load: another build of the daemon to measure); BENCH_HOST_SCENARIOS (e.g. `e,f,f0,g`:
  * some of the host scenarios); api-cost: BENCH_BASELINE (the commit to compare with, built in a
  * clone under the temp folder: 023ca86), BENCH_API_COST_CONTAINERS (1000), BENCH_API_COST_ROUNDS (3),
- * BENCH_API_COST_WARMUP_S (20), BENCH_API_COST_S (30).
+ * BENCH_API_COST_WARMUP_S (20), BENCH_API_COST_S (30); scrape: BENCH_SCRAPE_REAL (100 real containers),
+ * BENCH_SCRAPE_STANDINS (`1000,10000`), BENCH_SCRAPE_ROUNDS (7); remote-write: BENCH_CONTAINERS (100),
+ * BENCH_RW_ROUNDS (2), BENCH_WARMUP_S, BENCH_WINDOW_S.
  */
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
@@ -52,6 +56,14 @@ async function main(): Promise<void> {
   if (want('api-cost')) {
     const [n, rounds] = [env('BENCH_API_COST_CONTAINERS', 1000), env('BENCH_API_COST_ROUNDS', 3)];
     await apiCostBench(n, rounds, env('BENCH_API_COST_WARMUP_S', 20), env('BENCH_API_COST_S', 30));
+  }
+  if (want('scrape')) {
+    const standIns = (process.env.BENCH_SCRAPE_STANDINS ?? '1000,10000').split(',').filter(Boolean).map(Number);
+    await scrapeBench(env('BENCH_SCRAPE_REAL', 100), standIns, env('BENCH_SCRAPE_ROUNDS', 7));
+  }
+  if (want('remote-write')) {
+    const [n, rounds] = [env('BENCH_CONTAINERS', 100), env('BENCH_RW_ROUNDS', 2)];
+    await remoteWriteBench(n, rounds, env('BENCH_WARMUP_S', 30), env('BENCH_WINDOW_S', 60));
   }
 }
 

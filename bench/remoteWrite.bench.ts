@@ -1,0 +1,67 @@
+import Docker from 'dockerode';
+import { VM_URL } from '../test/support/victoriaMetrics.js';
+import { sleep, startDaemon, stop } from './daemonRun.js';
+import { removeContainers, startContainers } from './hostOverhead.bench.js';
+import { fmt } from './measure.js';
+import { cpuSeconds, peakRssMb } from './procStats.js';
+
+const LABEL = 'dss-b26-rw';
+
+/** The daemon writing line protocol to VictoriaMetrics, and with `remote` remote write beside it. */
+const env = (remote: boolean): Record<string, string> => ({
+  INCLUDE_LABELS: LABEL,
+  INFLUX_URL: VM_URL,
+  INFLUX_ORG: 'bench',
+  INFLUX_BUCKET: 'remotewrite',
+  HOST_TAG: 'remotewrite-bench',
+  METRICS_PORT: '0',
+  FLUSH_INTERVAL_MS: '1000',
+  LOG_LEVEL: 'warn',
+  ...(remote ? { REMOTE_WRITE_URL: `${VM_URL}/api/v1/write` } : {}),
+});
+
+/** Collector CPU (% of a core) over `windowS` after `warmUpS`. */
+async function cpuPercent(remote: boolean, warmUpS: number, windowS: number): Promise<number> {
+  const daemon = startDaemon(env(remote));
+  try {
+    await sleep(warmUpS * 1000);
+    const pid = daemon.process.pid!;
+    if (daemon.process.exitCode !== null) throw new Error(`daemon exited: ${daemon.stderr}`);
+    const [c0, t0] = [cpuSeconds(pid), performance.now()];
+    await sleep(windowS * 1000);
+    const percent = (100 * (cpuSeconds(pid) - c0)) / ((performance.now() - t0) / 1000);
+    console.log(
+      `  ${remote ? 'line protocol + remote write' : 'line protocol alone        '}: collector CPU ${fmt(percent, 2)} % of a core, peak RSS ${fmt(peakRssMb(pid), 0)} MB`,
+    );
+    return percent;
+  } finally {
+    await stop(daemon);
+  }
+}
+
+/**
+ * Remote write's cost: the daemon's CPU with REMOTE_WRITE_URL (VictoriaMetrics' /api/v1/write)
+ * beside line protocol (its /api/v2/write) against line protocol alone, `n` busybox containers,
+ * the two alternated `rounds` times in one run. Target: at most 1.5x.
+ */
+export async function remoteWriteBench(n: number, rounds: number, warmUpS: number, windowS: number): Promise<void> {
+  const docker = new Docker();
+  console.log(
+    `remote write: ${n} busybox sleep containers; ${rounds} rounds of each, ${warmUpS} s warm-up, ${windowS} s measured`,
+  );
+  await startContainers(docker, n, LABEL);
+  try {
+    await sleep(5000);
+    const ratios: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const alone = await cpuPercent(false, warmUpS, windowS);
+      const both = await cpuPercent(true, warmUpS, windowS);
+      ratios.push(both / alone);
+    }
+    console.log(
+      `  ratio (line protocol + remote write) / line protocol: ${ratios.map((r) => fmt(r)).join(', ')} (target <= 1.5)`,
+    );
+  } finally {
+    await removeContainers(docker, LABEL);
+  }
+}
