@@ -3,7 +3,8 @@
 # socket, data root, exec root and bridge of its own (for the tests of two engines and of a
 # restart), Podman's Docker-compatible API, VictoriaMetrics
 # (InfluxDB /api/v2/write on loopback), InfluxDB 1.6 (its /write, with authentication, on
-# loopback) and the local/busybox image. Idempotent, and quiet
+# loopback) and the local/busybox image; installs Prometheus and Alertmanager, which the tests
+# start themselves. Idempotent, and quiet
 # when everything already answers. Prints where things are in `testbed.env` for the tests.
 #
 #   scripts/testbed.sh          # bring everything up (installs as root when missing)
@@ -50,6 +51,11 @@ if [ $want_vm = 1 ] && ! command -v tmux >/dev/null; then missing+=(tmux); fi
 # The spool's fault tests: strace watches its fsyncs, mkfs.ext4 makes a disk whose writeback fails.
 if [ $want_vm = 1 ] && ! command -v strace >/dev/null; then missing+=(strace); fi
 if [ $want_vm = 1 ] && ! command -v mkfs.ext4 >/dev/null; then missing+=(e2fsprogs); fi
+# Prometheus (2.42) scrapes /metrics and receives remote write in the PromQL tests, and
+# Alertmanager takes the alerts; the tests start their own on free loopback ports, never these
+# packages' services (which Debian may start on 9090 and 9093: nothing here uses those ports).
+if [ $want_vm = 1 ] && ! command -v prometheus >/dev/null; then missing+=(prometheus); fi
+if [ $want_vm = 1 ] && ! command -v prometheus-alertmanager >/dev/null; then missing+=(prometheus-alertmanager); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     die "missing ${missing[*]}; as root run: apt-get update && apt-get install -y ${missing[*]}"

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { priorityCgroup } from '../support/cpuPriority.js';
 import { type RunningDaemon, spawnDaemon } from '../support/daemon.js';
 import { dockerCli, dockerStatsBytes as bytes } from '../support/dockerCli.js';
 import { control, eventually, realEngine, testContainers } from '../support/realEngine.js';
@@ -12,6 +13,8 @@ const BUSY = `${boxes.prefix}busy`;
 const SHM = `${boxes.prefix}shm`;
 const IDLE = `${boxes.prefix}idle`;
 const LIMIT = 64 * 1024 * 1024;
+// The busy loop's cgroup parent, weighted above the rest of the loaded machine: it gets its half CPU.
+const priority = priorityCgroup(`${boxes.prefix}cpu`);
 let daemon: RunningDaemon | undefined;
 let port = 0;
 
@@ -42,7 +45,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 beforeAll(async () => {
   await realEngine();
   await boxes.removeAll();
-  await boxes.run('busy', ['sh', '-c', 'while :; do :; done'], { NanoCpus: 500_000_000, Memory: LIMIT });
+  await boxes.run('busy', ['sh', '-c', 'while :; do :; done'], {
+    NanoCpus: 500_000_000,
+    Memory: LIMIT,
+    CgroupParent: priority.parent,
+  });
   await boxes.run('shm', ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=64 2>/dev/null; sleep 600'], {
     ShmSize: 256 * 1024 * 1024,
   });
@@ -66,6 +73,7 @@ afterAll(async () => {
   daemon?.process.kill('SIGTERM');
   await daemon?.exited;
   await boxes.removeAll();
+  await priority.remove();
 });
 
 describe('container metrics on the daemon /metrics (EXPOSE_CONTAINER_METRICS=true), real engine', () => {
