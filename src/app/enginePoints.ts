@@ -1,6 +1,6 @@
 import { EMPTY, type Observable, type SchedulerLike, defer, ignoreElements, merge, share, switchMap, tap } from 'rxjs';
 import type { Config } from '../config/keys.js';
-import type { CpuLimit } from '../model/lifecycle.js';
+import type { Limits } from '../model/lifecycle.js';
 import type { Logger } from '../model/logger.js';
 import type { Point } from '../model/point.js';
 import type { TelemetrySink } from '../model/telemetry.js';
@@ -12,7 +12,7 @@ import { type StatsSource, statsReadFrom } from '../sources/statsSource.js';
 import { sysfsDeviceNamer } from '../sources/sysfsDeviceNames.js';
 import { CONTAINER_FIELDS, toContainerPoints } from '../transform/containerPoint.js';
 import { containerTagger } from '../transform/containerTags.js';
-import { foldCpuLimits } from '../transform/cpuLimit.js';
+import { foldLimits } from '../transform/limits.js';
 import { type FieldSelection, fieldChooser, writesField } from '../transform/selectFields.js';
 import { toPoints } from '../transform/toPoints.js';
 import { hostTagOf } from './hostTag.js';
@@ -28,6 +28,15 @@ export interface PointsDeps {
   /** A full buffer with BUFFER_POLICY=block: the cgroup source skips samples meanwhile. */
   readonly pressure$?: Observable<boolean> | undefined;
 }
+
+/** The stats fields that come from the containers' inspects (`limits.ts`): the lifecycle runs for them. */
+const FROM_INSPECT = [
+  'cpu.limit_percent',
+  'cpu.limit_cpus',
+  'cpu.cfs_quota_us',
+  'cpu.cfs_period_us',
+  'memory.spec_limit_bytes',
+];
 
 /** The statuses' interval: the poll interval in API poll mode, else the sampling interval. */
 export const statusIntervalMs = (config: Config): number =>
@@ -81,8 +90,7 @@ export function enginePoints(
   const select = fieldChooser(selection);
   // The lifecycle stream (an event stream and an inspect per container) runs only when its output is wanted.
   const wantsContainerPoints = CONTAINER_FIELDS.some((f) => writesField(selection, `container.${f}`));
-  const wantsLifecycle =
-    wantsContainerPoints || ['cpu.limit_percent', 'cpu.limit_cpus'].some((name) => writesField(selection, name));
+  const wantsLifecycle = wantsContainerPoints || FROM_INSPECT.some((name) => writesField(selection, name));
   const states = {
     filters: apiOptions.filters ?? {},
     intervalMs: statusIntervalMs(config),
@@ -91,12 +99,12 @@ export function enginePoints(
   };
 
   const points$ = (engine: Engine, host: string): Observable<Point> => {
-    // The CPU limits of this subscription's containers, folded from their statuses and looked up
+    // The limits of this subscription's containers, folded from their statuses and looked up
     // per sample: no object per sample to join them.
-    const limits = new Map<string, CpuLimit>();
+    const limits = new Map<string, Limits>();
     const states$ = wantsLifecycle
       ? lifecycle$(engine, states, scheduler).pipe(
-          tap((status) => foldCpuLimits(limits, status)),
+          tap((status) => foldLimits(limits, status)),
           share(),
         )
       : EMPTY;
@@ -107,11 +115,11 @@ export function enginePoints(
         select,
         telemetry,
         counters: config.exposeContainerMetrics,
-        ...(wantsLifecycle ? { cpuLimitOf: (id: string) => limits.get(id) } : {}),
+        ...(wantsLifecycle ? { limitsOf: (id: string) => limits.get(id) } : {}),
         ...(engineIsLocal(engine.address) ? { deviceName: sysfsDeviceNamer() } : {}),
       }),
     );
-    // Statuses wanted only for the CPU limits make no `container` point only to drop it: every
+    // Statuses wanted only for the limits make no `container` point only to drop it: every
     // container's, at every tick, that was a point's worth of garbage per container per second.
     const statuses$ = wantsContainerPoints
       ? states$.pipe(toContainerPoints({ tags: { host }, containerTags, select, telemetry }))

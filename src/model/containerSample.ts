@@ -104,6 +104,11 @@ export interface MemorySample {
   readonly cacheBytes?: number;
   readonly anonBytes?: number;
   readonly fileBytes?: number;
+  /**
+   * Swap the container's pages take (cAdvisor's `container_memory_swap`): v1 `total_swap` of
+   * memory.stat, v2 `memory.swap.current`; absent where the kernel keeps no swap accounting.
+   */
+  readonly swapBytes?: number;
   /** Windows' commit charge and its peak. */
   readonly commitBytes?: number;
   readonly commitPeakBytes?: number;

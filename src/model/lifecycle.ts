@@ -1,13 +1,24 @@
 import type { ContainerRef } from './container.js';
 import type { Instant } from './timestamp.js';
 
-/** What bounds a container's CPU, from its inspect (refreshed on the engine's `update` event). */
-export interface CpuLimit {
+/** What bounds a container's CPU and memory, from its inspect (refreshed on the engine's `update` event). */
+export interface Limits {
   /** CPUs it may use: `NanoCpus` / 1e9, else `CpuQuota` / `CpuPeriod`. */
   readonly cpus?: number;
   /** CPUs in its cpuset; a limit only when fewer than the host's (known from the stats record). */
   readonly cpusetCpus?: number;
+  /**
+   * Its CFS quota and period in µs, as the kernel has them (`cpu.cfs_quota_us`, `cpu.max`), only
+   * with a quota: `CpuQuota` / `CpuPeriod` (0: 100,000), else `NanoCpus` × 100,000 / 1e9 over 100,000.
+   */
+  readonly cpuQuotaUs?: number;
+  readonly cpuPeriodUs?: number;
+  /** Its memory limit (`--memory`, `HostConfig.Memory`), 0 without one; absent where inspect did not say. */
+  readonly memoryBytes?: number;
 }
+
+/** @deprecated The name of `Limits` before it had the memory limit. */
+export type CpuLimit = Limits;
 
 /** A container's healthcheck state, for containers that have one. */
 export interface HealthState {
@@ -28,7 +39,7 @@ export interface ContainerStatus {
   readonly exitCode?: number;
   readonly oomKilled?: boolean;
   readonly health?: HealthState;
-  readonly cpuLimit: CpuLimit;
+  readonly limits: Limits;
 }
 
 /** A container's status at a moment: on each lifecycle event, and once a sampling interval. */

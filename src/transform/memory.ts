@@ -22,6 +22,7 @@ export function memoryFields(memory: MemorySample | undefined): Fields | undefin
   if (memory.cacheBytes !== undefined) fields.cache_bytes = int(memory.cacheBytes);
   if (memory.anonBytes !== undefined) fields.anon_bytes = int(memory.anonBytes);
   if (memory.fileBytes !== undefined) fields.file_bytes = int(memory.fileBytes);
+  if (memory.swapBytes !== undefined) fields.swap_bytes = int(memory.swapBytes);
   if (memory.commitBytes !== undefined) fields.commit_bytes = int(memory.commitBytes);
   if (memory.commitPeakBytes !== undefined) fields.commit_peak_bytes = int(memory.commitPeakBytes);
   return fields;

@@ -2,15 +2,15 @@ import { type OperatorFunction, defer } from 'rxjs';
 import type { ContainerRef } from '../model/container.js';
 import type { ContainerSample } from '../model/containerSample.js';
 import type { DeviceNamer } from '../model/device.js';
-import type { CpuLimit } from '../model/lifecycle.js';
+import type { Limits } from '../model/lifecycle.js';
 import type { Fields, Point } from '../model/point.js';
 import { type TelemetrySink, noTelemetry } from '../model/telemetry.js';
 import { toNanoString } from '../model/timestamp.js';
 import { blockioFields } from './blockio.js';
 import { addCpuCounters, addMemoryCounters } from './counters.js';
 import { cpuBase, cpuFields } from './cpu.js';
-import { withLimit } from './cpuLimit.js';
 import { eachOf } from './eachOf.js';
+import { withLimit, withMemoryLimit } from './limits.js';
 import { memoryFields } from './memory.js';
 import { networkFields } from './network.js';
 import { addPressure, ioPressureFields } from './pressure.js';
@@ -30,10 +30,11 @@ export interface ToPointsOptions {
   /** Told `record-transformed` with the number of points of each record. */
   readonly telemetry?: TelemetrySink;
   /**
-   * A container's CPU limit, by its id, when known (from its inspect): for `cpu.limit_percent`.
-   * Looked up per sample, so that joining it costs no object per sample.
+   * A container's limits, by its id, when known (from its inspect): for `cpu.limit_percent`,
+   * `cpu.cfs_quota_us`, `memory.spec_limit_bytes`. Looked up per sample, so that joining them
+   * costs no object per sample.
    */
-  readonly cpuLimitOf?: (containerId: string) => CpuLimit | undefined;
+  readonly limitsOf?: (containerId: string) => Limits | undefined;
   /** Also the cumulative counters (`addCpuCounters`, `addMemoryCounters`): EXPOSE_CONTAINER_METRICS. */
   readonly counters?: boolean;
 }
@@ -51,7 +52,8 @@ export function samplePoints(sample: ContainerSample, memory: SampleMemory, opti
   const previous = memory.swap(entry, sample.cpu && { at, cpu: cpuBase(sample.cpu) }, at.seconds);
   const timestamp = toNanoString(at);
   const points: Point[] = [];
-  const { select, cpuLimitOf, counters } = options;
+  const { select, limitsOf, counters } = options;
+  const limits = limitsOf?.(container.id);
   const push = (measurement: string, fields: Fields | undefined, tags = entry.tags): void => {
     if (!fields) return;
     const point = select ? select({ measurement, tags, fields, timestamp }) : { measurement, tags, fields, timestamp };
@@ -60,10 +62,11 @@ export function samplePoints(sample: ContainerSample, memory: SampleMemory, opti
   const { pressure } = sample;
   const cpuNow = cpuFields(sample, previous);
   const cpu = counters && cpuNow ? addCpuCounters(cpuNow, sample.cpu) : cpuNow;
-  const cpuPoint = cpuLimitOf ? withLimit(cpu, sample, cpuLimitOf(container.id)) : cpu;
+  const cpuPoint = limits ? withLimit(cpu, sample, limits) : cpu;
   push('cpu', pressure && cpuPoint ? addPressure(cpuPoint, pressure.cpu) : cpuPoint);
   const memNow = memoryFields(sample.memory);
-  const mem = counters && memNow ? addMemoryCounters(memNow, sample.memory) : memNow;
+  const memCounted = counters && memNow ? addMemoryCounters(memNow, sample.memory) : memNow;
+  const mem = limits ? withMemoryLimit(memCounted, limits) : memCounted;
   push('memory', pressure && mem ? addPressure(mem, pressure.memory) : mem);
   for (const [name, fields] of networkFields(sample.networks))
     push('network', fields, tagsWith(entry, 'interface', name));

@@ -53,6 +53,8 @@ const MemoryStats = t.partial({
     total_cache: t.number, // v1
     anon: t.number, // v2
     file: t.number, // v2
+    total_swap: t.number, // v1 with swap accounting, from engines that pass memory.stat on (not Docker 20.10)
+    swap: t.number, // v1, non-hierarchical
   }),
   privateworkingset: t.number, // Windows
   commitbytes: t.number, // Windows

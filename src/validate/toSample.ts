@@ -125,6 +125,9 @@ function memorySample(memory: MemoryStats | undefined): MemorySample | undefined
   if (stats?.total_cache !== undefined) sample.cacheBytes = stats.total_cache;
   if (stats?.anon !== undefined) sample.anonBytes = stats.anon;
   if (stats?.file !== undefined) sample.fileBytes = stats.file;
+  // cAdvisor's rule: the hierarchy's total where memory.stat has it, else the cgroup's own.
+  const swap = stats?.total_swap ?? stats?.swap;
+  if (swap !== undefined) sample.swapBytes = swap;
   return sample;
 }
 

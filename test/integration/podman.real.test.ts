@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Point } from '../../src/model/point.js';
 import { type RunningDaemon, logLines, spawnDaemon } from '../support/daemon.js';
@@ -48,6 +49,22 @@ describe('Podman as a real engine (DOCKER_HOST=its socket)', () => {
       podman('run', '-d', ...PODMAN_ULIMITS, '--name', name(n), '--label', label, 'localhost/local/busybox', ...cmd);
     await run('busy', 'sh', '-c', 'while :; do :; done');
     await run('shm', 'sh', '-c', 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=48 && exec sleep 3600');
+    await podman(
+      'run',
+      '-d',
+      ...PODMAN_ULIMITS,
+      '--cpus',
+      '0.5',
+      '--memory',
+      '64m',
+      '--name',
+      name('limited'),
+      '--label',
+      label,
+      'localhost/local/busybox',
+      'sleep',
+      '3600',
+    );
   }, 60_000);
   afterAll(removeAll);
 
@@ -74,6 +91,42 @@ describe('Podman as a real engine (DOCKER_HOST=its socket)', () => {
       expect(Math.abs(memory - cli.shm.memory) / cli.shm.memory).toBeLessThanOrEqual(0.05);
       const fromFiles = logLines(d).some((l) => l.msg === 'reading container stats from cgroup files');
       expect(fromFiles).toBe(env.STATS_SOURCE === 'cgroup');
+    },
+    90_000,
+  );
+
+  it.each([
+    ['the Engine API', { STATS_SOURCE: 'api' }],
+    ['the cgroup source', { STATS_SOURCE: 'cgroup' }],
+  ])(
+    '%s: the inspect’s CFS quota and period (--cpus 0.5) and memory limit (0 without one); swap only from cgroup files',
+    async (_, env) => {
+      const d = await collect(env, (points) =>
+        ['limited', 'busy'].every((n) =>
+          ['cpu', 'memory'].every((m) =>
+            points.some(
+              (p) => p.measurement === m && p.tags.container_name === name(n) && p.fields.usage_percent !== undefined,
+            ),
+          ),
+        ),
+      );
+      // Podman's compat inspect: NanoCpus 5e8 with CpuQuota 50000 and CpuPeriod 100000; Memory 64 MiB.
+      const [limitedCpu, limitedMemory] = [
+        pointsOf(d, 'cpu', 'limited').at(-1)!,
+        pointsOf(d, 'memory', 'limited').at(-1)!,
+      ];
+      expect([limitedCpu.fields.cfs_quota_us, limitedCpu.fields.cfs_period_us].map(Number)).toEqual([50_000, 100_000]);
+      expect(Number(limitedMemory.fields.spec_limit_bytes)).toBe(64 * 2 ** 20);
+      const [busyCpu, busyMemory] = [pointsOf(d, 'cpu', 'busy').at(-1)!, pointsOf(d, 'memory', 'busy').at(-1)!];
+      expect(busyCpu.fields).not.toHaveProperty('cfs_quota_us');
+      expect(Number(busyMemory.fields.spec_limit_bytes)).toBe(0);
+      // Podman's compat stats have an empty memory_stats.stats: no swap through the API; the
+      // cgroup files of this host (cgroup v1 with swap accounting) have it.
+      const swap = busyMemory.fields.swap_bytes;
+      console.log(`Podman, ${env.STATS_SOURCE}: swap_bytes ${String(swap)}`);
+      if (env.STATS_SOURCE === 'api') expect(swap).toBeUndefined();
+      else if (existsSync('/sys/fs/cgroup/memory/libpod_parent/memory.memsw.usage_in_bytes'))
+        expect(Number(swap)).toBeGreaterThanOrEqual(0);
     },
     90_000,
   );

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,8 @@ import { dockerCli, dockerStatsBytes as bytes } from '../support/dockerCli.js';
 import { control, eventually, realEngine, testContainers } from '../support/realEngine.js';
 
 // EXPOSE_CONTAINER_METRICS through the built daemon on the real engine: its /metrics scraped as
-// Prometheus would, under cAdvisor's names, compared with the limits given and docker stats.
+// Prometheus would, under cAdvisor's names, compared with the limits given and docker stats; the
+// spec and swap series also from a second daemon reading the Engine API (STATS_SOURCE=api).
 const boxes = testContainers('promexp');
 const BUSY = `${boxes.prefix}busy`;
 const SHM = `${boxes.prefix}shm`;
@@ -16,7 +18,9 @@ const LIMIT = 64 * 1024 * 1024;
 // The busy loop's cgroup parent, weighted above the rest of the loaded machine: it gets its half CPU.
 const priority = priorityCgroup(`${boxes.prefix}cpu`);
 let daemon: RunningDaemon | undefined;
+let apiDaemon: RunningDaemon | undefined;
 let port = 0;
+let apiPort = 0;
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -27,8 +31,8 @@ async function freePort(): Promise<number> {
 }
 
 /** The samples of one metric, by the `name` label, with their other labels as text. */
-async function scrape(metric: string): Promise<Map<string, { labels: string; value: number }>> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+async function scrape(metric: string, from = port): Promise<Map<string, { labels: string; value: number }>> {
+  const text = await (await fetch(`http://127.0.0.1:${from}/metrics`)).text();
   const found = new Map<string, { labels: string; value: number }>();
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${metric}{`)) continue;
@@ -38,8 +42,8 @@ async function scrape(metric: string): Promise<Map<string, { labels: string; val
   }
   return found;
 }
-const valueOf = async (metric: string, name: string): Promise<number | undefined> =>
-  (await scrape(metric)).get(name)?.value;
+const valueOf = async (metric: string, name: string, from = port): Promise<number | undefined> =>
+  (await scrape(metric, from)).get(name)?.value;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
@@ -55,23 +59,21 @@ beforeAll(async () => {
   });
   await boxes.run('idle', ['sleep', '600']);
   port = await freePort();
-  daemon = spawnDaemon({
-    INCLUDE_NAMES: `${boxes.prefix}*`,
-    EXPOSE_CONTAINER_METRICS: 'true',
-    METRICS_PORT: String(port),
-    SAMPLE_INTERVAL_MS: '500',
-    OUTPUT: 'file:/dev/null',
-  });
-  const answers = async (): Promise<boolean> =>
-    fetch(`http://127.0.0.1:${port}/livez`).then(
+  apiPort = await freePort();
+  const env = { INCLUDE_NAMES: `${boxes.prefix}*`, EXPOSE_CONTAINER_METRICS: 'true', OUTPUT: 'file:/dev/null' };
+  daemon = spawnDaemon({ ...env, METRICS_PORT: String(port), SAMPLE_INTERVAL_MS: '500' });
+  apiDaemon = spawnDaemon({ ...env, METRICS_PORT: String(apiPort), STATS_SOURCE: 'api' });
+  const answers = (at: number) => async (): Promise<boolean> =>
+    fetch(`http://127.0.0.1:${at}/livez`).then(
       () => true,
       () => false,
     );
-  expect(await eventually(answers, 15_000), daemon.stderr).toBe(true);
+  expect(await eventually(answers(port), 15_000), daemon.stderr).toBe(true);
+  expect(await eventually(answers(apiPort), 15_000), apiDaemon.stderr).toBe(true);
 }, 30_000);
 afterAll(async () => {
-  daemon?.process.kill('SIGTERM');
-  await daemon?.exited;
+  for (const d of [daemon, apiDaemon]) d?.process.kill('SIGTERM');
+  await Promise.all([daemon?.exited, apiDaemon?.exited]);
   await boxes.removeAll();
   await priority.remove();
 });
@@ -99,9 +101,71 @@ describe('container metrics on the daemon /metrics (EXPOSE_CONTAINER_METRICS=tru
     expect(cpus.get(BUSY)!.labels).toContain(`image="local/busybox"`);
   }, 40_000);
 
-  it('container_spec_memory_limit_bytes is --memory', async () => {
+  it('container_spec_memory_limit_bytes is --memory, and 0 (as cAdvisor) without a limit', async () => {
     expect(await valueOf('container_spec_memory_limit_bytes', BUSY)).toBe(LIMIT);
+    expect(await valueOf('container_spec_memory_limit_bytes', IDLE)).toBe(0);
   });
+
+  for (const source of ['cgroup', 'api'] as const) {
+    const at = (): number => (source === 'cgroup' ? port : apiPort);
+    const logs = (): string => (source === 'cgroup' ? daemon : apiDaemon)!.stderr;
+
+    it(`${source}: container_spec_cpu_quota 50000 / container_spec_cpu_period 100000 (µs) for --cpus 0.5, none unlimited`, async () => {
+      const quotas = async () => scrape('container_spec_cpu_quota', at());
+      expect(await eventually(async () => (await quotas()).has(BUSY), 20_000), logs()).toBe(true);
+      const mine = [...(await quotas()).keys()].filter((name) => name.startsWith(boxes.prefix));
+      expect(mine).toEqual([BUSY]);
+      expect((await quotas()).get(BUSY)!.value).toBe(50_000);
+      const periods = await scrape('container_spec_cpu_period', at());
+      expect([...periods.keys()].filter((name) => name.startsWith(boxes.prefix))).toEqual([BUSY]);
+      expect(periods.get(BUSY)!.value).toBe(100_000);
+      // The kernel's own, as cAdvisor reads them (cgroup v1 cpu controller).
+      const id = (await control.getContainer(BUSY).inspect()).Id;
+      const cpuDir = `/sys/fs/cgroup/cpu/docker/${id}`;
+      if (existsSync(cpuDir)) {
+        expect(Number(readFileSync(`${cpuDir}/cpu.cfs_quota_us`, 'utf8'))).toBe(50_000);
+        expect(Number(readFileSync(`${cpuDir}/cpu.cfs_period_us`, 'utf8'))).toBe(100_000);
+      }
+    }, 30_000);
+
+    it(`${source}: container_spec_memory_limit_bytes --memory and 0 unlimited`, async () => {
+      const limits = async () => scrape('container_spec_memory_limit_bytes', at());
+      expect(await eventually(async () => (await limits()).has(IDLE), 20_000), logs()).toBe(true);
+      expect((await limits()).get(BUSY)?.value).toBe(LIMIT);
+      expect((await limits()).get(IDLE)?.value).toBe(0);
+      expect((await limits()).get(SHM)?.value).toBe(0);
+    }, 30_000);
+
+    it(`${source}: container_memory_swap where the source has swap accounting, no series where it has none`, async () => {
+      const id = (await control.getContainer(IDLE).inspect()).Id;
+      // cgroup v1 keeps swap accounting where the kernel has the memsw files (swapaccount=1);
+      // the Engine API passes memory.stat's total_swap on only where the engine does.
+      const stats = (await control.getContainer(IDLE).stats({ stream: false })) as unknown as {
+        memory_stats?: { stats?: Record<string, number> };
+      };
+      const has =
+        source === 'cgroup'
+          ? existsSync(`/sys/fs/cgroup/memory/docker/${id}/memory.memsw.usage_in_bytes`)
+          : stats.memory_stats?.stats?.total_swap !== undefined || stats.memory_stats?.stats?.swap !== undefined;
+      console.log(`${source}: swap accounting ${has ? 'present' : 'absent'}`);
+      expect(
+        await eventually(
+          async () => (await valueOf('container_memory_working_set_bytes', IDLE, at())) !== undefined,
+          20_000,
+        ),
+      ).toBe(true);
+      const swap = await valueOf('container_memory_swap', IDLE, at());
+      if (!has) {
+        expect(swap).toBeUndefined();
+        return;
+      }
+      const stat = readFileSync(`/sys/fs/cgroup/memory/docker/${id}/memory.stat`, 'utf8');
+      const total = Number(/^total_swap (\d+)$/m.exec(stat)?.[1]);
+      // A sleeping busybox is not swapped out on a host without pressure: both 0 here, else close.
+      expect(swap).toBeDefined();
+      expect(Math.abs(swap! - total)).toBeLessThanOrEqual(64 * 1024);
+    }, 30_000);
+  }
 
   it('container_memory_working_set_bytes is within 5 % of docker stats --no-stream', async () => {
     expect(

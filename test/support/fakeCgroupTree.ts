@@ -80,6 +80,8 @@ export class FakeHost {
       quota?: number;
       pids: number;
       pidsMax?: number;
+      /** With swap accounting (swapaccount=1): the memsw files and memory.stat's swap lines; else none. */
+      swap?: number;
     },
   ): this {
     const c = (controller: string, file: string): string => `${this.cgroup}/${controller}${path}/${file}`;
@@ -90,10 +92,15 @@ export class FakeHost {
     this.write(c('memory', 'memory.usage_in_bytes'), `${v.memory}\n`);
     this.write(c('memory', 'memory.max_usage_in_bytes'), `${v.memory * 2}\n`);
     this.write(c('memory', 'memory.limit_in_bytes'), `${v.limit ?? 9223372036854771712}\n`);
+    const swap = v.swap === undefined ? ['', ''] : [`swap ${v.swap}\n`, `total_swap ${v.swap}\n`];
     this.write(
       c('memory', 'memory.stat'),
-      `cache 0\nrss 100\ninactive_file ${v.inactiveFile}\ntotal_cache 4096\ntotal_rss 8192\ntotal_inactive_file ${v.inactiveFile}\n`,
+      `cache 0\nrss 100\n${swap[0]}inactive_file ${v.inactiveFile}\ntotal_cache 4096\ntotal_rss 8192\n${swap[1]}total_inactive_file ${v.inactiveFile}\n`,
     );
+    if (v.swap !== undefined) {
+      this.write(c('memory', 'memory.memsw.usage_in_bytes'), `${v.memory + v.swap}\n`);
+      this.write(c('memory', 'memory.memsw.limit_in_bytes'), '9223372036854771712\n');
+    }
     this.write(c('pids', 'pids.current'), `${v.pids}\n`);
     this.write(c('pids', 'pids.max'), `${v.pidsMax ?? 'max'}\n`);
     this.write(
@@ -124,7 +131,7 @@ export class FakeHost {
   /** A cgroup v2 container at `<dir>` under the unified root, files as cgroup-v2.rst documents them. */
   v2Container(
     dir: string,
-    v: { usageUsec: number; memory: number; inactiveFile: number; max?: number; pids: number },
+    v: { usageUsec: number; memory: number; inactiveFile: number; max?: number; pids: number; swap?: number },
   ): this {
     const f = (file: string): string => `${dir}/${file}`;
     this.write(
@@ -133,6 +140,8 @@ export class FakeHost {
     );
     this.write(f('memory.current'), `${v.memory}\n`);
     this.write(f('memory.max'), `${v.max ?? 'max'}\n`);
+    // Only with swap accounting (CONFIG_MEMCG_SWAP): memory.swap.current and memory.swap.max.
+    if (v.swap !== undefined) this.write(f('memory.swap.current'), `${v.swap}\n`).write(f('memory.swap.max'), 'max\n');
     this.write(f('memory.stat'), `anon 1000\nfile 2000\ninactive_file ${v.inactiveFile}\nactive_file 50\n`);
     this.write(f('pids.current'), `${v.pids}\n`);
     this.write(f('pids.max'), 'max\n');

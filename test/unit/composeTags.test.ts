@@ -93,7 +93,7 @@ describe('compose tags', () => {
     expect(stats.map((p) => p.measurement)).toEqual(['cpu', 'memory', 'network', 'blockio', 'blockio']);
     const status: StatusRecord = {
       at: at(2),
-      status: { container: web, state: 'running', restartCount: 0, cpuLimit: {} },
+      status: { container: web, state: 'running', restartCount: 0, limits: {} },
     };
     const lifecycle = await firstValueFrom(
       of(status).pipe(toContainerPoints({ tags: { host: 'h' }, containerTags: tagger }), toArray()),

@@ -36,7 +36,7 @@ async function allPoints(): Promise<Point[]> {
     container: { ...container, id: String(i).repeat(64).slice(0, 64) },
     line,
   }));
-  const limited = { cpuLimitOf: () => ({ cpus: 0.5 }) };
+  const limited = { limitsOf: () => ({ cpus: 0.5 }) };
   const stats = await lastValueFrom(
     from(lines).pipe(decodeStats(), toPoints({ tags: { host: 'h' }, ...limited }), toArray()),
   );

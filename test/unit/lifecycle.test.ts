@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toLineProtocol } from '../../src/encode/toLineProtocol.js';
 import type { ContainerStatus } from '../../src/model/lifecycle.js';
-import { Int } from '../../src/model/point.js';
+import { Int, int } from '../../src/model/point.js';
 import {
-  cpuLimitOf,
+  limitsOf,
   cpusetSize,
   statusAfterEvent,
   statusFromInspect,
@@ -13,7 +13,7 @@ import {
 import type { EngineEvent, InspectedContainer } from '../../src/sources/engine/engineCodecs.js';
 import { containerPoint } from '../../src/transform/containerPoint.js';
 import { containerTagger, imageName } from '../../src/transform/containerTags.js';
-import { limitCpus, withLimit } from '../../src/transform/cpuLimit.js';
+import { limitCpus, withLimit, withMemoryLimit } from '../../src/transform/limits.js';
 import { parseLineProtocol } from '../support/parseLineProtocol.js';
 import { storedPoint } from '../support/storedPoint.js';
 import { tricky } from '../support/arbitraryPoint.js';
@@ -114,13 +114,53 @@ describe('the container measurement', () => {
 
 describe('CPU against the limit', () => {
   it('reads --cpus, else the quota over the period (0: the kernel’s 100 ms), and the cpuset', () => {
-    expect(cpuLimitOf({ NanoCpus: 500_000_000 })).toEqual({ cpus: 0.5 });
-    expect(cpuLimitOf({ NanoCpus: 0, CpuQuota: 150_000, CpuPeriod: 100_000 })).toEqual({ cpus: 1.5 });
-    expect(cpuLimitOf({ CpuQuota: 25_000, CpuPeriod: 0 })).toEqual({ cpus: 0.25 });
-    expect(cpuLimitOf({ CpuQuota: -1, CpusetCpus: '0-1,3' })).toEqual({ cpusetCpus: 3 });
-    expect(cpuLimitOf({})).toEqual({});
+    expect(limitsOf({ NanoCpus: 500_000_000 })).toEqual({ cpus: 0.5, cpuQuotaUs: 50_000, cpuPeriodUs: 100_000 });
+    expect(limitsOf({ NanoCpus: 0, CpuQuota: 150_000, CpuPeriod: 100_000 })).toEqual({
+      cpus: 1.5,
+      cpuQuotaUs: 150_000,
+      cpuPeriodUs: 100_000,
+    });
+    expect(limitsOf({ CpuQuota: 25_000, CpuPeriod: 0 })).toEqual({
+      cpus: 0.25,
+      cpuQuotaUs: 25_000,
+      cpuPeriodUs: 100_000,
+    });
+    expect(limitsOf({ CpuQuota: -1, CpusetCpus: '0-1,3' })).toEqual({ cpusetCpus: 3 });
+    expect(limitsOf({})).toEqual({});
     expect(cpusetSize('0-3,6')).toBe(5);
     expect(cpusetSize('x')).toBeUndefined();
+  });
+
+  it('the CFS quota and period as the kernel gets them: Docker turns --cpus into whole µs of 100 ms, Podman says both', () => {
+    // Docker: NanoCpus alone (daemon/oci_linux.go: quota = NanoCPUs × 100000 / 1e9, integer division).
+    expect(limitsOf({ NanoCpus: 333_333_333, CpuQuota: 0, CpuPeriod: 0 })).toMatchObject({
+      cpuQuotaUs: 33_333,
+      cpuPeriodUs: 100_000,
+    });
+    // Podman's compat inspect of --cpus 0.5 has the quota and period beside NanoCpus;
+    // --cpu-period alone bounds nothing.
+    expect(limitsOf({ NanoCpus: 500_000_000, CpuQuota: 50_000, CpuPeriod: 100_000 })).toMatchObject({
+      cpuQuotaUs: 50_000,
+      cpuPeriodUs: 100_000,
+    });
+    expect(limitsOf({ CpuQuota: 20_000, CpuPeriod: 50_000 })).toMatchObject({
+      cpuQuotaUs: 20_000,
+      cpuPeriodUs: 50_000,
+    });
+    expect(limitsOf({ CpuQuota: 0, CpuPeriod: 50_000 })).toEqual({});
+  });
+
+  it('the memory limit: --memory, else 0 (cAdvisor’s no limit); unknown when inspect has no Memory', () => {
+    expect(limitsOf({ Memory: 64 * 2 ** 20 })).toEqual({ memoryBytes: 64 * 2 ** 20 });
+    expect(limitsOf({ Memory: 0 })).toEqual({ memoryBytes: 0 });
+    expect(limitsOf({ Memory: null })).toEqual({});
+    expect(withMemoryLimit({ usage_bytes: int(5), limit_bytes: int(25_276_157_952) }, { memoryBytes: 0 })).toEqual({
+      usage_bytes: int(5),
+      limit_bytes: int(25_276_157_952),
+      spec_limit_bytes: int(0),
+    });
+    expect(withMemoryLimit({ usage_bytes: int(5) }, {})).toEqual({ usage_bytes: int(5) });
+    expect(withMemoryLimit(undefined, { memoryBytes: 0 })).toBeUndefined();
   });
 
   it('limit_percent is usage over the CPUs it may use; a cpuset counts only when smaller than the host', () => {
@@ -129,6 +169,18 @@ describe('CPU against the limit', () => {
       usage_percent: 50,
       limit_cpus: 0.5,
       limit_percent: 100,
+    });
+    expect(withLimit({ usage_percent: 50 }, record, { cpus: 0.5, cpuQuotaUs: 50_000, cpuPeriodUs: 100_000 })).toEqual({
+      usage_percent: 50,
+      limit_cpus: 0.5,
+      limit_percent: 100,
+      cfs_quota_us: int(50_000),
+      cfs_period_us: int(100_000),
+    });
+    expect(withLimit({ usage_percent: 50 }, record, { cpusetCpus: 1 })).toEqual({
+      usage_percent: 50,
+      limit_cpus: 1,
+      limit_percent: 50,
     });
     expect(limitCpus({ cpusetCpus: 1 }, record)).toBe(1);
     expect(limitCpus({ cpusetCpus: 2 }, record)).toBeUndefined();

@@ -7,6 +7,7 @@ import { escapeLabelValue, labelBlock } from '../../src/deliver/prometheus/label
 import { type Fields, type Point, int } from '../../src/model/point.js';
 
 const ID = 'a'.repeat(64);
+const LIMIT = 64 * 1024 * 1024;
 const tagsOf = (id: string, extra: Record<string, string> = {}): Record<string, string> => ({
   host: 'h',
   container_id: id,
@@ -49,6 +50,7 @@ const memory = (tags: Record<string, string>): Point =>
     usage_bytes: int(1000),
     total_usage_bytes: int(1500),
     limit_bytes: int(64 * 1024 * 1024),
+    spec_limit_bytes: int(64 * 1024 * 1024),
     usage_percent: 1,
     rss_bytes: int(800),
     cache_bytes: int(500),
@@ -91,7 +93,60 @@ describe('the containers on /metrics (cAdvisor names)', () => {
       expect(text.split('\n').filter((l) => l === `# TYPE ${name} counter`)).toHaveLength(1);
     // No family without a value: no pressure `full`, no swap.
     expect(text).not.toContain('container_pressure_cpu_stalled_seconds_total');
+    expect(text).not.toContain('container_memory_swap');
+    expect(text).not.toContain('container_spec_cpu_');
     expect(text).not.toMatch(/cpu="cpu\d+"/);
+  });
+
+  it('container_spec_*: the quota and period in µs with a quota, the memory limit 0 without one; none before the inspect', () => {
+    const latest = new LatestSeries(60_000, () => 0);
+    const [limited, unlimited, unknown] = ['a', 'b', 'c'].map((c) => tagsOf(c.repeat(64)));
+    const host = int(25_276_157_952);
+    latest.put(point('cpu', limited!, { usage_percent: 50, cfs_quota_us: int(50_000), cfs_period_us: int(100_000) }));
+    latest.put(
+      point('memory', limited!, { usage_bytes: int(1), limit_bytes: int(LIMIT), spec_limit_bytes: int(LIMIT) }),
+    );
+    latest.put(point('cpu', unlimited!, { usage_percent: 50 }));
+    latest.put(point('memory', unlimited!, { usage_bytes: int(1), limit_bytes: host, spec_limit_bytes: int(0) }));
+    latest.put(point('memory', unknown!, { usage_bytes: int(1), limit_bytes: host }));
+    const text = render(latest);
+    const labels = (c: string): string => `id="/docker/${c.repeat(64)}",image="local/busybox",name="c-${c.repeat(4)}"`;
+    expect(text).toContain('# TYPE container_spec_cpu_quota gauge\n');
+    expect(linesOf(text, 'container_spec_cpu_quota')).toEqual([`container_spec_cpu_quota{${labels('a')}} 50000`]);
+    expect(linesOf(text, 'container_spec_cpu_period')).toEqual([`container_spec_cpu_period{${labels('a')}} 100000`]);
+    expect(linesOf(text, 'container_spec_memory_limit_bytes')).toEqual([
+      `container_spec_memory_limit_bytes{${labels('a')}} ${LIMIT}`,
+      `container_spec_memory_limit_bytes{${labels('b')}} 0`,
+    ]);
+  });
+
+  it('container_memory_swap where the source has swap accounting, and no series where it has none', () => {
+    const latest = new LatestSeries(60_000, () => 0);
+    const [swapping, without] = ['a', 'b'].map((c) => tagsOf(c.repeat(64)));
+    latest.put(point('memory', swapping!, { usage_bytes: int(1), swap_bytes: int(4096) }));
+    latest.put(point('memory', without!, { usage_bytes: int(1) }));
+    const text = render(latest);
+    expect(text).toContain('# HELP container_memory_swap Container swap usage in bytes.\n');
+    expect(linesOf(text, 'container_memory_swap')).toEqual([
+      `container_memory_swap{id="/docker/${'a'.repeat(64)}",image="local/busybox",name="c-aaaa"} 4096`,
+    ]);
+  });
+
+  it('container_last_seen for every container with stats: the time of its latest stats point, whichever kind', () => {
+    const latest = new LatestSeries(60_000, () => 0);
+    const ids = ['1', '2', '3', '4'].map((c) => c.repeat(64));
+    latest.put(cpu(tagsOf(ids[0]!), '1700000001000000000'));
+    latest.put(memory(tagsOf(ids[0]!)));
+    latest.put(point('memory', tagsOf(ids[1]!), { usage_bytes: int(1) }, '1700000002500000000'));
+    latest.put(network(tagsOf(ids[2]!), 'eth0'));
+    latest.put(point('blockio', { ...tagsOf(ids[3]!), device: 'sda' }, { read_bytes: int(1) }, '1700000004000000000'));
+    const seen = linesOf(render(latest), 'container_last_seen');
+    expect(seen).toHaveLength(ids.length);
+    const at = (id: string): number | undefined => {
+      const line = seen.find((l) => l.includes(`id="/docker/${id}"`));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    expect(ids.map(at)).toEqual([2_000_000_000, 1_700_000_002.5, 2_000_000_000, 1_700_000_004]);
   });
 
   it('escapes hostile label values (quote, backslash, newline) as the text format says', () => {

@@ -125,7 +125,12 @@ export const FAMILIES: readonly Family[] = [
     'Number of bytes of page cache memory.',
     either('memory', 'cache_bytes', 'file_bytes'),
   ),
-  gauge('container_spec_memory_limit_bytes', 'Memory limit for the container.', from('memory', 'limit_bytes')),
+  gauge('container_memory_swap', 'Container swap usage in bytes.', from('memory', 'swap_bytes')),
+  // cAdvisor's spec: 0 without a limit (not docker stats' host memory), from the inspect.
+  gauge('container_spec_memory_limit_bytes', 'Memory limit for the container.', from('memory', 'spec_limit_bytes')),
+  // Only with a quota: cAdvisor leaves the quota out without one (its period it serves anyway).
+  gauge('container_spec_cpu_quota', 'CPU quota of the container.', from('cpu', 'cfs_quota_us')),
+  gauge('container_spec_cpu_period', 'CPU period of the container.', from('cpu', 'cfs_period_us')),
   perInterface('container_network_receive_bytes_total', 'Cumulative count of bytes received', 'rx_bytes'),
   perInterface(
     'container_network_receive_errors_total',

@@ -49,7 +49,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** A sample without its container, time and previous, which `readSample` adds. */
 type Counters = Pick<ContainerSample, 'cpu' | 'memory' | 'pids' | 'blockio' | 'pressure'>;
 
-const V1_MEMORY = ['total_inactive_file', 'inactive_file', 'total_rss', 'total_cache'] as const;
+const V1_MEMORY = ['total_inactive_file', 'inactive_file', 'total_rss', 'total_cache', 'total_swap', 'swap'] as const;
 const V2_MEMORY = ['inactive_file', 'anon', 'file'] as const;
 const V1_THROTTLING = ['nr_periods', 'nr_throttled', 'throttled_time'] as const;
 const V2_CPU = ['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec'] as const;
@@ -60,6 +60,9 @@ const V2_CPU = ['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_thro
  */
 const capped = (limit: number | undefined, memTotal: number | undefined): number | undefined =>
   memTotal !== undefined && memTotal > 0 && (limit === undefined || limit > memTotal) ? memTotal : limit;
+
+const optionalNumber = (text: string | undefined): number | undefined =>
+  text === undefined ? undefined : parseNumber(text);
 
 /** The object without its undefined keys, built by adding (a `delete` would turn it into a slow dictionary object). */
 const defined = <T extends object>(o: T): T => {
@@ -76,7 +79,8 @@ const defined = <T extends object>(o: T): T => {
  *   the pids and blkio controllers (not mounted, or no CFQ or throttling files).
  * - v2: `cpu.stat`, which the kernel makes in every cgroup, the controller enabled or not.
  *   Optional: the memory, pids and io controllers (not enabled for the cgroup: rootless engines
- *   get the ones systemd delegates); `memory.max` and `pids.max` say whether theirs is.
+ *   get the ones systemd delegates); `memory.max` and `pids.max` say whether theirs is;
+ *   `memory.swap.current`, absent without swap accounting (a kernel without CONFIG_MEMCG_SWAP).
  * - Both: the PSI files of the v2 directory (`readPressure`), extras that leave out only their
  *   own fields, whatever stops them being read.
  * A required file that is absent means the cgroup is gone: ENOENT ends the container's stream.
@@ -137,6 +141,8 @@ function v1Memory(memory: string, f: ContainerFiles, memTotal: number | undefine
     maxUsageBytes: maxUsage,
     rssBytes: stats.total_rss,
     cacheBytes: stats.total_cache,
+    // Only with swap accounting (the memsw files) has memory.stat these lines: cAdvisor's rule.
+    swapBytes: stats.total_swap ?? stats.swap,
   });
 }
 
@@ -205,6 +211,8 @@ function v2Counters(dir: string, f: ContainerFiles, system: SystemCpu, memTotal:
         limitBytes: capped(parseNumber(limit), memTotal),
         anonBytes: stats.anon,
         fileBytes: stats.file,
+        // cAdvisor: runc's memsw usage (swap + memory) - memory; absent without swap accounting.
+        swapBytes: optionalNumber(f.optionalText(dir, 'memory.swap.current')),
       });
   }
   const io = f.optionalText(dir, 'io.stat');

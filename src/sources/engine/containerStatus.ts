@@ -1,7 +1,9 @@
 import type { ContainerRef } from '../../model/container.js';
-import type { ContainerStatus, CpuLimit } from '../../model/lifecycle.js';
+import type { ContainerStatus, Limits } from '../../model/lifecycle.js';
 import { type Instant, parseInstant } from '../../model/timestamp.js';
 import { type EngineEvent, type InspectedContainer, type ListedContainer, stripSlash } from './engineCodecs.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The engine writes Go's zero time (0001-01-01T00:00:00Z) for "never": that is unknown, not a time. */
 function knownTime(text: string | undefined): Instant | undefined {
@@ -20,13 +22,29 @@ export function cpusetSize(list: string): number | undefined {
   return n > 0 ? n : undefined;
 }
 
-/** The CPU limit in inspect: `NanoCpus` (--cpus), else `CpuQuota`/`CpuPeriod` (0: 100 ms), and the cpuset. */
-export function cpuLimitOf(host: InspectedContainer['HostConfig']): CpuLimit {
-  const limit: { cpus?: number; cpusetCpus?: number } = {};
+/** The kernel's CFS period when none is given: 100 ms. */
+const DEFAULT_PERIOD_US = 100_000;
+
+/**
+ * The limits in inspect: CPUs, `NanoCpus` (--cpus), else `CpuQuota`/`CpuPeriod` (0: 100 ms); the
+ * CFS quota and period as the engine gives them to the kernel, `CpuQuota`/`CpuPeriod` first (Podman
+ * sets them beside `NanoCpus`), else `NanoCpus` over 100 ms as Docker turns it into a quota (whole
+ * µs); the cpuset; and the memory limit, 0 without one (`Memory`: 0), as cAdvisor serves it.
+ */
+export function limitsOf(host: InspectedContainer['HostConfig']): Limits {
+  const limit: Mutable<Limits> = {};
   if (host.NanoCpus) limit.cpus = host.NanoCpus / 1e9;
-  else if (host.CpuQuota && host.CpuQuota > 0) limit.cpus = host.CpuQuota / (host.CpuPeriod || 100_000);
+  else if (host.CpuQuota && host.CpuQuota > 0) limit.cpus = host.CpuQuota / (host.CpuPeriod || DEFAULT_PERIOD_US);
+  if (host.CpuQuota && host.CpuQuota > 0) {
+    limit.cpuQuotaUs = host.CpuQuota;
+    limit.cpuPeriodUs = host.CpuPeriod || DEFAULT_PERIOD_US;
+  } else if (host.NanoCpus && host.NanoCpus > 0) {
+    limit.cpuQuotaUs = Math.trunc((host.NanoCpus * DEFAULT_PERIOD_US) / 1e9);
+    limit.cpuPeriodUs = DEFAULT_PERIOD_US;
+  }
   const cpuset = host.CpusetCpus ? cpusetSize(host.CpusetCpus) : undefined;
   if (cpuset !== undefined) limit.cpusetCpus = cpuset;
+  if (host.Memory !== undefined && host.Memory !== null) limit.memoryBytes = host.Memory > 0 ? host.Memory : 0;
   return limit;
 }
 
@@ -61,7 +79,7 @@ export function statusFromInspect(info: InspectedContainer, known?: ContainerRef
     ...(ended && s.ExitCode !== undefined ? { exitCode: s.ExitCode } : {}),
     ...(ended && s.OOMKilled !== undefined ? { oomKilled: s.OOMKilled } : {}),
     ...(s.Health ? { health: { status: s.Health.Status, failingStreak: s.Health.FailingStreak ?? 0 } } : {}),
-    cpuLimit: cpuLimitOf(info.HostConfig),
+    limits: limitsOf(info.HostConfig),
   };
 }
 
@@ -74,8 +92,6 @@ const STATE_AFTER: Readonly<Record<string, string>> = {
   pause: 'paused',
   die: 'exited',
 };
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Whether an event says the state it leaves (`start`: running); `update`, `rename`, `oom`, `health_status` do not. */
 export const carriesState = (event: EngineEvent): boolean => STATE_AFTER[event.Action.split(':')[0]!] !== undefined;
@@ -115,7 +131,7 @@ export function statusAfterEvent(status: ContainerStatus, event: EngineEvent, at
 
 /**
  * The status an event left, with the details its inspect adds: names, image, labels, restart
- * count, CPU limit, the health's failing streak; never the state (see `statusAfterEvent`).
+ * count, limits, the health's failing streak; never the state (see `statusAfterEvent`).
  */
 export function withDetails(status: ContainerStatus, info: InspectedContainer, event?: EngineEvent): ContainerStatus {
   const fresh = statusFromInspect(info, status.container);
@@ -123,7 +139,7 @@ export function withDetails(status: ContainerStatus, info: InspectedContainer, e
     ...status,
     container: fresh.container,
     restartCount: fresh.restartCount,
-    cpuLimit: fresh.cpuLimit,
+    limits: fresh.limits,
   };
   // The engine's StartedAt is the run's own (ms before its event); a later one is a later run's.
   if (fresh.startedAt && (!next.startedAt || !after(fresh.startedAt, next.startedAt))) next.startedAt = fresh.startedAt;
@@ -168,7 +184,7 @@ export function statusFromListing(c: ListedContainer, known?: ContainerStatus): 
     labels: c.Labels ?? {},
   };
   if (known?.state === c.State) return { ...known, container };
-  return { container, state: c.State, restartCount: known?.restartCount ?? 0, cpuLimit: known?.cpuLimit ?? {} };
+  return { container, state: c.State, restartCount: known?.restartCount ?? 0, limits: known?.limits ?? {} };
 }
 
 const LIVE = new Set(['running', 'paused', 'restarting']);

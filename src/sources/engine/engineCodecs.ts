@@ -36,7 +36,7 @@ const Health = t.type({ Status: t.string, FailingStreak: orNull(t.number) });
 
 /**
  * The parts of `GET /containers/{id}/json` (inspect) that the sources use: the init pid and
- * network mode (cgroup source), the lifecycle (`container` measurement) and the CPU limits.
+ * network mode (cgroup source), the lifecycle (`container` measurement) and the CPU and memory limits.
  */
 export const InspectedContainer = t.intersection([
   t.type({
@@ -58,6 +58,7 @@ export const InspectedContainer = t.intersection([
       CpuQuota: orNull(t.number),
       CpuPeriod: orNull(t.number),
       CpusetCpus: orNull(t.string),
+      Memory: orNull(t.number),
     }),
   }),
   t.partial({

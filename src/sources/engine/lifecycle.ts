@@ -63,14 +63,14 @@ const unknownStatus = (event: EngineEvent): ContainerStatus => ({
   container: fromEvent(event),
   state: 'unknown',
   restartCount: 0,
-  cpuLimit: {},
+  limits: {},
 });
 
 /**
  * The lifecycle state machine: given the book and one input, the statuses to write and the
  * inspects to make. An event's status is what the event says (start: running; die: exited with
  * its exit code, at its time; oom: killed) from the moment it arrives, so that the interval's
- * statuses say it too; the inspect after it adds details (names, labels, CPU limit, restarts,
+ * statuses say it too; the inspect after it adds details (names, labels, limits, restarts,
  * health) to the status written at the event's time, and the state only when the event carries
  * none (update, rename, health_status, oom) and the container was not known. A listing's inspect
  * counts unless an event that says a state came since. `destroy` forgets a container and keeps a
