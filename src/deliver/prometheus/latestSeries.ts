@@ -42,6 +42,12 @@ const STATS = new Set(['cpu', 'memory', 'network', 'blockio']);
  */
 export class LatestSeries {
   private readonly containers = new Map<string, ContainerLatest>();
+  /**
+   * The label block of each tags object seen. A container's points alternate between several
+   * (its own, and one per interface and device, which the block leaves out): each is rendered
+   * once, not at every point of another kind (10,000 containers' ticks: ~1.3 s of CPU before).
+   */
+  private readonly blocks = new WeakMap<object, string>();
 
   constructor(
     private readonly staleAfterMs: number,
@@ -106,13 +112,15 @@ export class LatestSeries {
   }
 
   /**
-   * The container's tags, and its label block rendered now when they changed (a container's
-   * tags are one object until then): a scrape only concatenates, however many containers came.
+   * The container's tags, and its label block: rendered when a tags object first comes (a
+   * container's tags are one object until they change): a scrape only concatenates.
    */
   private tag(entry: ContainerLatest, tags: Readonly<Record<string, string>>): void {
     entry.tags = tags;
     if (entry.labelsOf !== tags) {
-      entry.labels = labelBlock(tags);
+      let labels = this.blocks.get(tags);
+      if (labels === undefined) this.blocks.set(tags, (labels = labelBlock(tags)));
+      entry.labels = labels;
       entry.labelsOf = tags;
     }
   }
