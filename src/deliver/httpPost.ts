@@ -35,9 +35,9 @@ export function shownBody(body: string, secrets: readonly string[]): string {
 }
 
 /**
- * POSTs to one URL: 2xx is done; any other answer errors with `answerError`; no answer within
- * `timeoutMs` errors as a network failure does. The shared HTTP edge of the sinks that speak
- * plain HTTP (remote write, alerts).
+ * POSTs to one URL: 2xx is done; any other answer errors with `answerError`; no whole
+ * answer (its status and body) within `timeoutMs` errors as a network failure does. The
+ * shared HTTP edge of the sinks that speak plain HTTP (remote write, alerts).
  */
 export function httpPoster(url: string, options: HttpPostOptions): HttpPoster {
   const https = url.startsWith('https:');
@@ -73,10 +73,16 @@ export function httpPoster(url: string, options: HttpPostOptions): HttpPoster {
           subscriber.error(options.answerError(status, res.headers, text));
         });
       });
-      req.on('timeout', () => req.destroy(new Error(`no answer from the ${options.what} within ${timeout} ms`)));
+      const late = () => new Error(`no answer from the ${options.what} within ${timeout} ms`);
+      // `timeout` is the socket's idle time: a server that trickles its answer a byte at a time
+      // never lets it pass. The deadline bounds the whole request, answer and body included.
+      const deadline = setTimeout(() => req.destroy(late()), timeout);
+      req.on('timeout', () => req.destroy(late()));
       req.on('error', (error) => subscriber.error(error));
+      req.on('close', () => clearTimeout(deadline));
       req.end(body);
       return () => {
+        clearTimeout(deadline);
         if (!subscriber.closed) req.destroy();
       };
     });

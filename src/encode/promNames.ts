@@ -5,6 +5,8 @@
  * stored from the line protocol reads the same series from remote write.
  */
 
+import { OWN_TAG_KEYS } from '../model/container.js';
+
 const INVALID_NAME = /[^a-zA-Z0-9_]/g;
 
 /** A name Prometheus takes, [a-zA-Z_][a-zA-Z0-9_]*: others as `_`, a leading digit behind a `_`. */
@@ -23,13 +25,17 @@ export const metricName = (measurement: string, field: string): string => promNa
  * A tag set as labels: names sanitized, sorted, flattened (name, value, ...). A tag whose name or
  * value is empty is left out (Prometheus reads an empty label as none), and so is one whose
  * name starts with `__` (reserved: `__name__` is the metric's); two tags that sanitize to the
- * same name keep the first in the sorted order of their own names, so that the choice is stable.
+ * same name keep the collector's own tag (`OWN_TAG_KEYS`), else the first in the sorted order of
+ * their own names, so that the choice is stable.
  * A lone surrogate in a value becomes U+FFFD, as Node's own UTF-8 does: a receiver that checks
  * UTF-8 rejects the whole batch otherwise.
  */
 export function promLabels(tags: Readonly<Record<string, string>>): string[] {
   const byName = new Map<string, string>();
-  for (const key of Object.keys(tags).sort()) {
+  // The point's own tags first: a label's key that sanitizes to one of them (`container.id`)
+  // never takes its name, which would make every container with that label value one series.
+  const keys = Object.keys(tags).sort();
+  for (const key of [...keys.filter((k) => OWN_TAG_KEYS.has(k)), ...keys.filter((k) => !OWN_TAG_KEYS.has(k))]) {
     const value = tags[key]!;
     const name = promName(key);
     if (key === '' || value === '' || name.startsWith('__') || byName.has(name)) continue;

@@ -204,6 +204,31 @@ describe('the containers on /metrics (cAdvisor names)', () => {
     expect(latest.size).toBe(0);
   });
 
+  it('drops an interface or device that a running container no longer has (docker network disconnect)', () => {
+    const latest = new LatestSeries(60_000, () => 0);
+    const tags = tagsOf(ID);
+    const sample = (ts: string, interfaces: string[], devices: string[]): void => {
+      latest.put(cpu(tags, ts));
+      for (const name of interfaces) latest.put({ ...network(tags, name), timestamp: ts });
+      for (const device of devices) latest.put({ ...blockio(tags), tags: { ...tags, device }, timestamp: ts });
+    };
+    const interfaces = () =>
+      linesOf(render(latest), 'container_network_receive_bytes_total').map((l) => /interface="(\w+)"/.exec(l)![1]);
+    const devices = () =>
+      linesOf(render(latest), 'container_fs_reads_bytes_total').map((l) => /device="(\w+)"/.exec(l)![1]);
+    sample('1000000000', ['eth0', 'eth1'], ['sda', 'sdb']);
+    expect(interfaces()).toEqual(['eth0', 'eth1']);
+    sample('2000000000', ['eth0'], ['sda']);
+    sample('3000000000', ['eth0'], ['sda']);
+    // eth1's frozen counter was served as long as the container ran
+    expect(interfaces()).toEqual(['eth0']);
+    expect(devices()).toEqual(['sda']);
+    // the next sample's first point does not take away what its later points will bring again
+    latest.put(cpu(tags, '4000000000'));
+    expect(interfaces()).toEqual(['eth0']);
+    expect(devices()).toEqual(['sda']);
+  });
+
   it('counts an OOM kill once, where oom_killed turns true', () => {
     const latest = new LatestSeries(60_000, () => 0);
     const tags = tagsOf(ID);

@@ -76,6 +76,30 @@ describe('remote write encoding', () => {
     expect(promLabels({ 'a-b': '1', a_b: '2', __name__: 'x', é: 'e' })).toEqual(['_', 'e', 'a_b', '1']);
   });
 
+  it("keeps the container's own labels when a chosen label's key sanitizes to one of them", () => {
+    // TAG_LABELS=* on a container labelled container.id=x: `container.id` sorts before
+    // `container_id` and took its name, so every container labelled x was one series.
+    const tags = {
+      host: 'h',
+      container_id: 'abc',
+      container_name: 'web',
+      compose_project: 'shop',
+      'container.id': 'evil',
+      'container-name': 'also-evil',
+      'compose.project': 'other',
+    };
+    expect(promLabels(tags)).toEqual([
+      'compose_project',
+      'shop',
+      'container_id',
+      'abc',
+      'container_name',
+      'web',
+      'host',
+      'h',
+    ]);
+  });
+
   it("puts each series' samples in time order, whatever order the batch had", async () => {
     const series = await roundTrip([cpu(T0 + 2000, 3), cpu(T0, 1), cpu(T0 + 1000, 2)]);
     const [usage] = named(series, 'cpu_usage_percent');

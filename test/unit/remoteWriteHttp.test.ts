@@ -28,8 +28,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** One answer of the loopback server: status, headers, body; or `hang` (never answers). */
-type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+/**
+ * One answer of the loopback server: status, headers, body; or `hang` (never answers), or
+ * `trickle` (200 and its headers at once, then a byte of body every 50 ms, never ending).
+ */
+type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'hang' | 'trickle';
 
 interface Received {
   readonly headers: IncomingMessage['headers'];
@@ -54,6 +57,12 @@ async function loopback(answers: Answer[]): Promise<{ url: string; received: Rec
       received.push({ headers: req.headers, body: Buffer.concat(pieces), at: Date.now() });
       const answer = answers[Math.min(received.length - 1, answers.length - 1)]!;
       if (answer === 'hang') return;
+      if (answer === 'trickle') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        const drip = setInterval(() => res.write(' '), 50);
+        res.on('close', () => clearInterval(drip));
+        return;
+      }
       res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
     });
   });
@@ -165,6 +174,17 @@ describe('remote write over HTTP (loopback server)', () => {
     expect(failed.at(-1)?.reason).toMatch(/no answer from the remote-write URL within 200 ms/);
     expect(ofType(events, 'sink-closed')[0]!.points).toBe(3); // still in the buffer, not dropped
   });
+
+  it('a server that trickles its answer (a byte at a time, never ending): timed out as one that never answers', async () => {
+    // The socket is never idle for the timeout: only a deadline on the whole request ends it.
+    const { url, received } = await loopback(['trickle']);
+    const { events } = await deliverTo(url, 300);
+    expect(written(events)).toBe(0);
+    expect(received.length).toBe(8);
+    const failed = ofType(events, 'batch-failed');
+    expect(failed.at(-1)?.reason).toMatch(/no answer from the remote-write URL within 300 ms/);
+    expect(ofType(events, 'sink-closed')[0]!.points).toBe(3);
+  }, 60_000);
 
   it('spools in SPOOL_DIR/remote_write, beside the InfluxDB sink, and sends what the last run left first', async () => {
     const spoolDir = tempDir();

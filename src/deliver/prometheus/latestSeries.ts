@@ -15,6 +15,11 @@ export interface ContainerLatest {
   io?: Fields | undefined;
   readonly networks: Map<string, Fields>;
   readonly devices: Map<string, Fields>;
+  /** The timestamp of each interface's and device's latest point (`n:eth0`, `d:sda`). */
+  readonly seenAt: Map<string, string>;
+  /** The timestamps of its latest stats sample and of the one before. */
+  sampleAt?: string | undefined;
+  previousAt?: string | undefined;
   /** Its latest `container` point's fields (the lifecycle). */
   status?: Fields | undefined;
   /** Seconds since the epoch of its latest stats point. */
@@ -34,6 +39,24 @@ const notAfter = (a: string, b: string): boolean => (a.length !== b.length ? a.l
 const STATS = new Set(['cpu', 'memory', 'network', 'blockio']);
 
 /**
+ * A stats point of a new sample (a later timestamp): the interfaces and devices the previous
+ * sample did not have are dropped (`docker network disconnect`; a running container's frozen
+ * eth1 was served until it stopped). Those of the previous sample stay until this one's points
+ * replace them: a scrape between its cpu and its network points still sees them.
+ */
+function nextSample(entry: ContainerLatest, at: string): void {
+  entry.previousAt = entry.sampleAt;
+  entry.sampleAt = at;
+  const previous = entry.previousAt;
+  if (previous === undefined) return;
+  for (const [key, seen] of entry.seenAt) {
+    if (seen === previous || !notAfter(seen, previous)) continue;
+    entry.seenAt.delete(key);
+    (key.startsWith('n:') ? entry.networks : entry.devices).delete(key.slice(2));
+  }
+}
+
+/**
  * The latest value per series, keyed by container: each point replaces its measurement's fields
  * (and its interface's or device's). A container whose status says it is not running loses its
  * stats series at once (cAdvisor shows the running); one that sends nothing for `staleAfterMs`
@@ -42,6 +65,12 @@ const STATS = new Set(['cpu', 'memory', 'network', 'blockio']);
  */
 export class LatestSeries {
   private readonly containers = new Map<string, ContainerLatest>();
+  /**
+   * The label block of each tags object seen. A container's points alternate between several
+   * (its own, and one per interface and device, which the block leaves out): each is rendered
+   * once, not at every point of another kind (10,000 containers' ticks: ~1.3 s of CPU before).
+   */
+  private readonly blocks = new WeakMap<object, string>();
 
   constructor(
     private readonly staleAfterMs: number,
@@ -62,6 +91,7 @@ export class LatestSeries {
     if (entry.stoppedAt !== undefined && notAfter(point.timestamp, entry.stoppedAt)) return;
     this.tag(entry, point.tags);
     entry.lastSeen = Number(point.timestamp) / 1e9;
+    if (entry.sampleAt === undefined || !notAfter(point.timestamp, entry.sampleAt)) nextSample(entry, point.timestamp);
     switch (point.measurement) {
       case 'cpu':
         entry.cpu = point.fields;
@@ -70,11 +100,17 @@ export class LatestSeries {
         entry.memory = point.fields;
         break;
       case 'network':
-        if (point.tags.interface !== undefined) entry.networks.set(point.tags.interface, point.fields);
+        if (point.tags.interface === undefined) break;
+        entry.networks.set(point.tags.interface, point.fields);
+        entry.seenAt.set(`n:${point.tags.interface}`, point.timestamp);
         break;
       default:
-        if (point.tags.device !== undefined) entry.devices.set(point.tags.device, point.fields);
-        else entry.io = point.fields;
+        if (point.tags.device === undefined) {
+          entry.io = point.fields;
+          break;
+        }
+        entry.devices.set(point.tags.device, point.fields);
+        entry.seenAt.set(`d:${point.tags.device}`, point.timestamp);
     }
   }
 
@@ -97,6 +133,7 @@ export class LatestSeries {
       labelsOf: undefined,
       networks: new Map(),
       devices: new Map(),
+      seenAt: new Map(),
       oomEvents: 0,
       oomKilled: false,
       touchedMs: 0,
@@ -106,13 +143,15 @@ export class LatestSeries {
   }
 
   /**
-   * The container's tags, and its label block rendered now when they changed (a container's
-   * tags are one object until then): a scrape only concatenates, however many containers came.
+   * The container's tags, and its label block: rendered when a tags object first comes (a
+   * container's tags are one object until they change): a scrape only concatenates.
    */
   private tag(entry: ContainerLatest, tags: Readonly<Record<string, string>>): void {
     entry.tags = tags;
     if (entry.labelsOf !== tags) {
-      entry.labels = labelBlock(tags);
+      let labels = this.blocks.get(tags);
+      if (labels === undefined) this.blocks.set(tags, (labels = labelBlock(tags)));
+      entry.labels = labels;
       entry.labelsOf = tags;
     }
   }
@@ -131,6 +170,8 @@ export class LatestSeries {
       entry.cpu = entry.memory = entry.io = entry.lastSeen = undefined;
       entry.networks.clear();
       entry.devices.clear();
+      entry.seenAt.clear();
+      entry.sampleAt = entry.previousAt = undefined;
     } else if (fields.running === true) entry.stoppedAt = undefined;
   }
 }
