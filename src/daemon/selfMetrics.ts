@@ -72,7 +72,7 @@ function registerReadiness(registry: Registry, state: () => TelemetryState): voi
   );
   new Gauge({
     name: 'dss_sink_failing',
-    help: '1 while writes to the database fail (past their retries); by sink.',
+    help: '1 while writes to the database fail (past their retries) or are rejected, until one is written; by sink.',
     labelNames: ['sink'],
     registers: [registry],
     collect() {

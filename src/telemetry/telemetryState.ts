@@ -33,7 +33,10 @@ export interface DeliveryCounters {
   readonly inFlightPoints: number;
   /** When the last write succeeded (scheduler time), for health checks. */
   readonly lastSuccessAt: number | undefined;
-  /** Set while writes keep failing: the database's answer (of every sink together: one failing sink's). */
+  /**
+   * Set while writes keep failing or being rejected, until a batch is written: the database's
+   * answer (of every sink together: one failing sink's).
+   */
   readonly failing: string | undefined;
   /** The spool's disk operations the disk refuses now, with its answer (ENOSPC, EROFS, EIO, ...). */
   readonly spoolFaults: ReadonlyMap<string, string>;
@@ -122,7 +125,9 @@ function foldDelivery<C extends DeliveryCounters>(c: C, e: DeliveryEvent, fault:
     case 'batch-failed':
       return { ...c, batchesFailed: c.batchesFailed + 1, failing: e.reason };
     case 'points-rejected':
-      return { ...c, pointsRejected: c.pointsRejected + e.points };
+      // Failing until a batch is written again: a receiver that refuses every write (wrong
+      // credentials, a Prometheus without its receiver: 404) loses everything while it answers.
+      return { ...c, pointsRejected: c.pointsRejected + e.points, failing: `rejected: ${e.reason}` };
     case 'points-retried':
       return { ...c, pointsRetried: c.pointsRetried + e.points };
     case 'points-dropped':

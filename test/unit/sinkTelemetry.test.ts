@@ -91,4 +91,21 @@ describe('telemetry of several sinks', () => {
     expect(text).not.toMatch(/^dss_(buffer_points|buffer_bytes|write_success_ratio|spool_disk_faults) /m);
     expect(text).not.toMatch(/^dss_sink_failing /m);
   });
+
+  it('reads a sink whose writes are all rejected as failing, until one is written', () => {
+    const rejected: TelemetryEvent[] = [
+      { type: 'batch-accepted', reason: 'size', points: 5, sink: 'remote-write' },
+      { type: 'points-rejected', points: 5, reason: 'HTTP 404: not found', sink: 'remote-write' },
+    ];
+    const s = folded([...run, ...recovered, ...rejected]);
+    expect(s.sinks.get('remote-write')?.failing).toBe('rejected: HTTP 404: not found');
+    expect(health(s)).toEqual({ ok: false, reasons: ['sink remote-write: rejected: HTTP 404: not found'] });
+    const written = folded([
+      ...run,
+      ...recovered,
+      ...rejected,
+      { type: 'batch-written', points: 5, latencyMs: 2, at: 30, sink: 'remote-write' },
+    ]);
+    expect(health(written)).toEqual({ ok: true, reasons: [] });
+  });
 });
