@@ -1,5 +1,5 @@
 import type { ContainerStatus, StatusRecord } from '../../model/lifecycle.js';
-import { type Instant, nanosBetween } from '../../model/timestamp.js';
+import type { Instant } from '../../model/timestamp.js';
 import {
   carriesState,
   changedState,
@@ -39,19 +39,6 @@ export const LIFECYCLE_ACTIONS = [
 const msOf = (at: Instant): number => at.seconds * 1000 + at.nanos / 1e6;
 
 /**
- * An event's stamp: its own time, unless a status of the container was written for that time or
- * later (an interval's, told before the event was read: the engine's stream lags on a busy host),
- * then 1 ms after it, so that the event's status is the series' last word: InfluxDB's `last()`
- * must not say running about a container that died. The event's own time stays in `started_at` /
- * `finished_at`.
- */
-function stampOf(at: Instant, told: Instant | undefined): Instant {
-  if (!told || nanosBetween(at, told) < 0) return at;
-  const nanos = told.nanos + 1_000_000;
-  return { seconds: told.seconds + Math.floor(nanos / 1e9), nanos: nanos % 1e9 };
-}
-
-/**
  * What a container is now, after its last event's inspect. An event that carries no state
  * (update, rename, health_status, oom) leaves the state inspect sees. One that does: what it
  * said, unless it said running and the inspect sees it ended with no event since (a container
@@ -84,9 +71,8 @@ const unknownStatus = (event: EngineEvent): ContainerStatus => ({
  * inspects to make. An event's status is what the event says (start: running; die: exited with
  * its exit code, at its time; oom: killed) from the moment it arrives, so that the interval's
  * statuses say it too; the inspect after it adds details (names, labels, CPU limit, restarts,
- * health) to the status written at the event's time (`stampOf`: after an interval's status of it
- * told before the event was read), and the state only when the event carries none (update,
- * rename, health_status, oom) and the container was not known. A listing's inspect
+ * health) to the status written at the event's time, and the state only when the event carries
+ * none (update, rename, health_status, oom) and the container was not known. A listing's inspect
  * counts unless an event that says a state came since. `destroy` forgets a container and keeps a
  * tombstone, so that nothing later brings it back, and so does an event's inspect that answers
  * 404; events from before a tombstone (replayed after a reconnect) are written, not kept. A
@@ -145,13 +131,12 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       return none;
     }
     const seq = ++book.seq;
-    const stamp = stampOf(at, known?.told);
     if (!stateFromInspect)
-      book.known.set(id, { status, seq, stateSeq: carriesState(e) ? seq : (known?.stateSeq ?? seq), told: stamp });
+      book.known.set(id, { status, seq, stateSeq: carriesState(e) ? seq : (known?.stateSeq ?? seq) });
     // A new container's name, image and labels are in its `create` event; the rest (limits,
     // health) matters from `start` on, whose inspect brings it: one inspect fewer per container.
-    if (e.Action === 'create') return { out: [{ status, at: stamp }], work: [] };
-    const work: EventWork = { kind: 'event', id, seq, event: e, at: stamp, status, stateFromInspect };
+    if (e.Action === 'create') return { out: [{ status, at }], work: [] };
+    const work: EventWork = { kind: 'event', id, seq, event: e, at, status, stateFromInspect };
     book.pending.set(id, [...(book.pending.get(id) ?? []), work]);
     return { out: [], work: [work] };
   };
@@ -184,12 +169,7 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       return none;
     } else if (mine) {
       const settled = settledAfter(status, info, work.event);
-      book.known.set(id, {
-        status: settled,
-        seq: Math.max(seq, known?.seq ?? 0),
-        stateSeq: seq,
-        told: known?.told ?? work.at,
-      });
+      book.known.set(id, { status: settled, seq: Math.max(seq, known?.seq ?? 0), stateSeq: seq });
     }
     return { out: [{ status, at: work.at }], work: [] };
   };
@@ -209,10 +189,9 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       book.known.delete(id);
       return none;
     }
+    book.known.set(id, { status, seq: Math.max(work.seq, known?.seq ?? 0), stateSeq: work.seq });
     // A re-listing after a reconnect: what changed while the events were down is told now.
     const changed = work.relisting && (known ? changedState(known.status, status) : true);
-    const told = changed ? input.at : known?.told;
-    book.known.set(id, { status, seq: Math.max(work.seq, known?.seq ?? 0), stateSeq: work.seq, told });
     return { out: changed ? [{ status, at: input.at }] : [], work: [] };
   };
 
@@ -227,11 +206,7 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       case 'tick': {
         book.tombstones.prune(msOf(input.at));
         const out: StatusRecord[] = [];
-        for (const known of book.known.values())
-          if (matches(known.status, periodic)) {
-            out.push({ status: known.status, at: input.at });
-            known.told = input.at;
-          }
+        for (const { status } of book.known.values()) if (matches(status, periodic)) out.push({ status, at: input.at });
         return { out, work: [] };
       }
     }

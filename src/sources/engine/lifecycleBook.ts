@@ -10,16 +10,12 @@ export const TOMBSTONES_MAX = 10_000;
 
 /**
  * A known container: its status, the sequence number of the last input applied to it, and that
- * of the last one that said its state (an event that carries one, or an inspect); `told`, the
- * time of the latest status written for it (an interval's, a re-listing's, an event's), set in
- * place by each interval: an event the engine sent before it but that was read after it is
- * stamped after it.
+ * of the last one that said its state (an event that carries one, or an inspect).
  */
 export interface Known {
   readonly status: ContainerStatus;
   readonly seq: number;
   readonly stateSeq: number;
-  told?: Instant | undefined;
 }
 
 /**
