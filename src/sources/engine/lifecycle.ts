@@ -1,5 +1,5 @@
 import type { ContainerStatus, StatusRecord } from '../../model/lifecycle.js';
-import type { Instant } from '../../model/timestamp.js';
+import { type Instant, nanosBetween } from '../../model/timestamp.js';
 import {
   carriesState,
   changedState,
@@ -39,6 +39,31 @@ export const LIFECYCLE_ACTIONS = [
 const msOf = (at: Instant): number => at.seconds * 1000 + at.nanos / 1e6;
 
 /**
+ * When an event's status is told again: never, unless a status of the container was written for
+ * a later time (an interval's, told before the event was read: the engine's stream
+ * lags on a busy host), then 1 ms after it, so that the event's status is the series' last word:
+ * InfluxDB's `last()` must not say running about a container that died. It is still written at
+ * its own time too (a die replayed after a reconnect is found there).
+ */
+function stampOf(at: Instant, told: Instant | undefined): Instant | undefined {
+  if (!told || nanosBetween(at, told) <= 0) return undefined;
+  const nanos = told.nanos + 1_000_000;
+  return { seconds: told.seconds + Math.floor(nanos / 1e9), nanos: nanos % 1e9 };
+}
+
+/**
+ * An event's status records: at a later stamp first (remote write's stale markers follow the
+ * first exit they see, and a point before them is late), then at the event's own time.
+ */
+const toldAt = (status: ContainerStatus, at: Instant, retold: Instant | undefined): StatusRecord[] =>
+  retold
+    ? [
+        { status, at: retold },
+        { status, at },
+      ]
+    : [{ status, at }];
+
+/**
  * What a container is now, after its last event's inspect. An event that carries no state
  * (update, rename, health_status, oom) leaves the state inspect sees. One that does: what it
  * said, unless it said running and the inspect sees it ended with no event since (a container
@@ -71,8 +96,9 @@ const unknownStatus = (event: EngineEvent): ContainerStatus => ({
  * inspects to make. An event's status is what the event says (start: running; die: exited with
  * its exit code, at its time; oom: killed) from the moment it arrives, so that the interval's
  * statuses say it too; the inspect after it adds details (names, labels, limits, restarts,
- * health) to the status written at the event's time, and the state only when the event carries
- * none (update, rename, health_status, oom) and the container was not known. A listing's inspect
+ * health) to the status written at the event's time (and again after an interval's status of it
+ * told before the event was read: `stampOf`), and the state only when the event carries none
+ * (update, rename, health_status, oom) and the container was not known. A listing's inspect
  * counts unless an event that says a state came since. `destroy` forgets a container and keeps a
  * tombstone, so that nothing later brings it back, and so does an event's inspect that answers
  * 404; events from before a tombstone (replayed after a reconnect) are written, not kept. A
@@ -131,12 +157,14 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       return none;
     }
     const seq = ++book.seq;
+    const retold = stampOf(at, known?.told);
+    const told = retold ?? at;
     if (!stateFromInspect)
-      book.known.set(id, { status, seq, stateSeq: carriesState(e) ? seq : (known?.stateSeq ?? seq) });
+      book.known.set(id, { status, seq, stateSeq: carriesState(e) ? seq : (known?.stateSeq ?? seq), told });
     // A new container's name, image and labels are in its `create` event; the rest (limits,
     // health) matters from `start` on, whose inspect brings it: one inspect fewer per container.
-    if (e.Action === 'create') return { out: [{ status, at }], work: [] };
-    const work: EventWork = { kind: 'event', id, seq, event: e, at, status, stateFromInspect };
+    if (e.Action === 'create') return { out: toldAt(status, at, retold), work: [] };
+    const work: EventWork = { kind: 'event', id, seq, event: e, at, retold, status, stateFromInspect };
     book.pending.set(id, [...(book.pending.get(id) ?? []), work]);
     return { out: [], work: [work] };
   };
@@ -169,9 +197,14 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       return none;
     } else if (mine) {
       const settled = settledAfter(status, info, work.event);
-      book.known.set(id, { status: settled, seq: Math.max(seq, known?.seq ?? 0), stateSeq: seq });
+      book.known.set(id, {
+        status: settled,
+        seq: Math.max(seq, known?.seq ?? 0),
+        stateSeq: seq,
+        told: known?.told ?? work.retold ?? work.at,
+      });
     }
-    return { out: [{ status, at: work.at }], work: [] };
+    return { out: toldAt(status, work.at, work.retold), work: [] };
   };
 
   const inspection = (book: LifecycleBook, input: Inspection): LifecycleStep => {
@@ -189,9 +222,10 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       book.known.delete(id);
       return none;
     }
-    book.known.set(id, { status, seq: Math.max(work.seq, known?.seq ?? 0), stateSeq: work.seq });
     // A re-listing after a reconnect: what changed while the events were down is told now.
     const changed = work.relisting && (known ? changedState(known.status, status) : true);
+    const told = changed ? input.at : known?.told;
+    book.known.set(id, { status, seq: Math.max(work.seq, known?.seq ?? 0), stateSeq: work.seq, told });
     return { out: changed ? [{ status, at: input.at }] : [], work: [] };
   };
 
@@ -206,7 +240,11 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       case 'tick': {
         book.tombstones.prune(msOf(input.at));
         const out: StatusRecord[] = [];
-        for (const { status } of book.known.values()) if (matches(status, periodic)) out.push({ status, at: input.at });
+        for (const known of book.known.values())
+          if (matches(known.status, periodic)) {
+            out.push({ status: known.status, at: input.at });
+            known.told = input.at;
+          }
         return { out, work: [] };
       }
     }

@@ -10,12 +10,16 @@ export const TOMBSTONES_MAX = 10_000;
 
 /**
  * A known container: its status, the sequence number of the last input applied to it, and that
- * of the last one that said its state (an event that carries one, or an inspect).
+ * of the last one that said its state (an event that carries one, or an inspect); `told`, the
+ * time of the latest status written for it (an interval's, a re-listing's, an event's), set in
+ * place by each interval: an event the engine sent before it but that was read after it is
+ * stamped after it.
  */
 export interface Known {
   readonly status: ContainerStatus;
   readonly seq: number;
   readonly stateSeq: number;
+  told?: Instant | undefined;
 }
 
 /**
@@ -74,6 +78,8 @@ export interface EventWork {
   readonly seq: number;
   readonly event: EngineEvent;
   readonly at: Instant;
+  /** Where the status is told again: after an interval's status told before the event was read. */
+  readonly retold?: Instant | undefined;
   readonly status: ContainerStatus;
   readonly stateFromInspect: boolean;
 }
