@@ -14,11 +14,11 @@ const GONE = new Set(['exited', 'dead', 'removing']);
 const MAX_STALED = 10_000;
 
 /**
- * A container's series: per label set, the labels and the metric names sent with them. Keyed by
- * the labels' text: a container's points may carry equal tags in different objects (a new one
- * after an event), which must make one series, and so one marker.
+ * A container's series: per label set, the labels and the metric names sent with them, each with
+ * its latest sample's ms. Keyed by the labels' text: a container's points may carry equal tags in
+ * different objects (a new one after an event), which must make one series, and so one marker.
  */
-type SeriesBook = Map<string, { readonly labels: readonly string[]; readonly names: Set<string> }>;
+type SeriesBook = Map<string, { readonly labels: readonly string[]; readonly names: Map<string, number> }>;
 
 const goneId = (point: Point): string | undefined => {
   if (point.measurement !== 'container') return undefined;
@@ -28,7 +28,7 @@ const goneId = (point: Point): string | undefined => {
 
 /** What one subscription remembers: the container's series, and how to stale them. */
 function seriesBook(): {
-  remember: (id: string, samples: PointSamples) => void;
+  remember: (id: string, samples: PointSamples) => PointSamples | undefined;
   markers: (id: string, ms: number) => PointSamples[];
 } {
   const books = new Map<string, SeriesBook>();
@@ -37,15 +37,31 @@ function seriesBook(): {
   // A label set's text, made once per labels array (once per tag object).
   const keys = new WeakMap<readonly string[], string>();
 
-  const remember = (id: string, samples: PointSamples): void => {
+  /**
+   * The samples to send: each series' only when later than its latest sent. Prometheus refuses a
+   * request with one sample out of order (or twice at a time), and drops all of it; a status
+   * told again after an interval's (`lifecycleReducer`) comes before the event's own.
+   */
+  const remember = (id: string, samples: PointSamples): PointSamples | undefined => {
     let book = books.get(id);
     if (!book) books.set(id, (book = new Map()));
     if (samples.ms > (latest.get(id) ?? -Infinity)) latest.set(id, samples.ms);
     let text = keys.get(samples.labels);
     if (text === undefined) keys.set(samples.labels, (text = samples.labels.join('\0')));
     let names = book.get(text)?.names;
-    if (!names) book.set(text, { labels: samples.labels, names: (names = new Set()) });
-    for (let i = 0; i < samples.samples.length; i += 2) names.add(samples.samples[i] as string);
+    if (!names) book.set(text, { labels: samples.labels, names: (names = new Map()) });
+    let kept: (string | number)[] | undefined;
+    for (let i = 0; i < samples.samples.length; i += 2) {
+      const name = samples.samples[i] as string;
+      const last = names.get(name);
+      if (last !== undefined && last >= samples.ms) kept ??= samples.samples.slice(0, i);
+      else {
+        names.set(name, samples.ms);
+        kept?.push(name, samples.samples[i + 1]!);
+      }
+    }
+    if (kept === undefined) return samples;
+    return kept.length > 0 ? { ...samples, samples: kept } : undefined;
   };
 
   const markers = (id: string, ms: number): PointSamples[] => {
@@ -57,7 +73,7 @@ function seriesBook(): {
     return [...book.values()].map(({ labels, names }) => ({
       ms: at,
       labels,
-      samples: [...names].flatMap((n) => [n, STALE]),
+      samples: [...names.keys()].flatMap((n) => [n, STALE]),
     }));
   };
 
@@ -113,14 +129,12 @@ export function staleMarkers(): OperatorFunction<Point, PointSamples> {
         next: (point) => {
           const id = point.tags.container_id;
           if (id !== undefined && late(id, point)) return;
-          const samples = toSamples(point);
-          if (samples) {
-            if (id !== undefined) remember(id, samples);
-            subscriber.next(samples);
-          }
+          const made = toSamples(point);
+          const samples = made && id !== undefined ? remember(id, made) : made;
+          if (samples) subscriber.next(samples);
           const gone = goneId(point);
           if (gone === undefined) return;
-          for (const marker of stale(gone, samples?.ms ?? nanosToMs(point.timestamp))) subscriber.next(marker);
+          for (const marker of stale(gone, made?.ms ?? nanosToMs(point.timestamp))) subscriber.next(marker);
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
