@@ -1,8 +1,9 @@
 import * as t from 'io-ts';
 import { formatDuration, parseDuration } from './alertDuration.js';
+import { ALERT_FIELDS, TEXT_FIELDS } from './alertFields.js';
 
 /** The measurements a threshold may name: those the transform writes. */
-export const ALERT_MEASUREMENTS = ['cpu', 'memory', 'network', 'blockio', 'container'] as const;
+export const ALERT_MEASUREMENTS = Object.keys(ALERT_FIELDS);
 
 export const COMPARISONS = ['>', '>=', '<', '<=', '==', '!='] as const;
 
@@ -32,6 +33,8 @@ export type Condition = t.TypeOf<typeof ConditionShape>;
 export type Threshold = Extract<Condition, { kind: 'threshold' }>;
 
 const THRESHOLD = /^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*(>=|<=|==|!=|>|<)\s*(\S+)$/i;
+/** A threshold's shape with some other word between the field and the number: a wrong operator. */
+const LOOSE_THRESHOLD = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\s*(\S+?)\s*[-+.\d]\S*$/i;
 const RESTARTS = /^restarts\s+(?:>=\s*)?(\S+)\s+in\s+(\S+)$/i;
 const WORDS: Record<string, Condition> = {
   exited: { kind: 'exited' },
@@ -58,8 +61,12 @@ export function parseCondition(text: string): Condition | string {
       Threshold['op'],
       string,
     ];
-    if (!(ALERT_MEASUREMENTS as readonly string[]).includes(measurement))
-      return `no measurement ${JSON.stringify(measurement)}: one of ${ALERT_MEASUREMENTS.join(', ')}`;
+    const fields = ALERT_FIELDS[measurement];
+    if (!fields) return `no measurement ${JSON.stringify(measurement)}: one of ${ALERT_MEASUREMENTS.join(', ')}`;
+    if (TEXT_FIELDS[measurement]?.includes(field))
+      return `${measurement}.${field} is a text: use a lifecycle condition (exited, oom_killed, unhealthy)`;
+    if (!fields.includes(field))
+      return `no field ${JSON.stringify(`${measurement}.${field}`)}: ${measurement} has ${fields.join(', ')}`;
     const value = Number(number);
     if (!Number.isFinite(value)) return `${JSON.stringify(number)} is not a number`;
     return { kind: 'threshold', measurement, field, op, value };
@@ -73,6 +80,8 @@ export function parseCondition(text: string): Condition | string {
       return `restarts in ${JSON.stringify(restarts[2])}: the window is a duration such as 10m`;
     return { kind: 'restarts', count, withinMs };
   }
+  const loose = LOOSE_THRESHOLD.exec(s);
+  if (loose) return `operator ${JSON.stringify(loose[1])}: one of ${COMPARISONS.join(' ')}`;
   return `expected ${CONDITION_GRAMMAR}`;
 }
 

@@ -1,5 +1,7 @@
-import { isLeft } from 'fp-ts/lib/Either.js';
+import { type Either, isLeft, right } from 'fp-ts/lib/Either.js';
 import { type AlertRule, alertRule } from './alertRule.js';
+import { loadAlertRules } from './alertRules.js';
+import type { ConfigError } from './resolveConfig.js';
 
 /**
  * The rules on when a receiver is set (ALERT_WEBHOOK_URL or ALERTMANAGER_URL), written as a rule
@@ -34,4 +36,18 @@ export function withDefaultRules(
   return [...defaults.map((r) => byName.get(r.name) ?? r), ...fileRules.filter((r) => !names.has(r.name))].filter(
     (r) => r.enabled,
   );
+}
+
+/**
+ * The rules in force from the configuration: with a receiver (ALERT_WEBHOOK_URL or
+ * ALERTMANAGER_URL) the defaults, with the rule file's (ALERT_RULES) added or replacing them by
+ * name; without one, only the file's (their alerts are still written and shown), none without a file.
+ */
+export function alertRulesInForce(settings: {
+  readonly receiver: boolean;
+  readonly rulesFile?: string;
+}): Either<ConfigError, readonly AlertRule[]> {
+  const fromFile = settings.rulesFile === undefined ? right([]) : loadAlertRules(settings.rulesFile);
+  if (isLeft(fromFile)) return fromFile;
+  return right(settings.receiver ? withDefaultRules(fromFile.right) : fromFile.right.filter((r) => r.enabled));
 }
