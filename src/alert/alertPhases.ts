@@ -2,6 +2,15 @@ import type { AlertRule } from '../config/alertRule.js';
 import type { AlertNotice } from '../model/alert.js';
 import type { AlertEntry } from './alertState.js';
 
+/** A rule with the evaluator's options folded in: the timings the phases read. */
+export interface TunedRule extends AlertRule {
+  /** Starting to fire this many times within `flapWindowMs` is flapping. */
+  readonly flapCount: number;
+  readonly flapWindowMs: number;
+  /** Threshold rules: a series with no point for this long no longer holds. */
+  readonly staleMs: number;
+}
+
 /** One entry after time `now`, and what it tells. */
 export interface Advanced {
   readonly entry: AlertEntry;
@@ -20,16 +29,24 @@ const notice = (e: AlertEntry, rule: AlertRule, status: AlertNotice['status'], n
   ...(e.host !== undefined && { host: e.host }),
 });
 
-const without = (e: AlertEntry, ...keys: ('notifiedAt' | 'clearedAt' | 'resolvedAt')[]): AlertEntry => {
+const without = (e: AlertEntry, ...keys: (keyof AlertEntry)[]): AlertEntry => {
   const copy: Record<string, unknown> = { ...e };
   for (const k of keys) delete copy[k];
   return copy as AlertEntry;
 };
 
+/** The starts of firing still within the flapping window at `now`. */
+export const firedWithin = (e: AlertEntry, rule: TunedRule, now: number): readonly number[] =>
+  (e.fired ?? []).filter((at) => now - at < rule.flapWindowMs);
+
+/** How long a clear alert goes on firing: `keep_firing_for`, or the flapping window for a flapping one. */
+const keepMs = (e: AlertEntry, rule: TunedRule): number =>
+  e.flapping ? Math.max(rule.keepFiringForMs, rule.flapWindowMs) : rule.keepFiringForMs;
+
 /** The resolved notice, then cooldown (or inactive with none). */
 export function resolve(e: AlertEntry, rule: AlertRule, now: number): Advanced {
   const told = notice(e, rule, 'resolved', now);
-  const rest = without(e, 'notifiedAt', 'clearedAt');
+  const rest = without(e, 'notifiedAt', 'clearedAt', 'flapping');
   return {
     entry: rule.cooldownMs > 0 ? { ...rest, phase: 'cooldown', resolvedAt: now } : { ...rest, phase: 'inactive' },
     notices: [told],
@@ -53,13 +70,15 @@ const repeated = (e: AlertEntry, rule: AlertRule, now: number): Advanced =>
  * - cooldown: for `cooldown` nothing fires; then inactive, so a condition that holds then
  *   must hold for `for` again.
  *
- * So a condition that flaps is told at most once firing and once resolved per
- * `for + keep_firing_for + cooldown`, whatever its rate.
+ * Flapping: an alert that started firing `flapCount` times within `flapWindowMs` is flapping;
+ * when it next goes clear it is held firing (resolving) for the whole flapping window instead of
+ * `keep_firing_for`, so a condition that flips on and off stays one alert, told again only at
+ * its repeat interval, until it has been quiet for the window.
  */
-export function advance(start: AlertEntry, rule: AlertRule, now: number): Advanced {
+export function advance(start: AlertEntry, rule: TunedRule, now: number): Advanced {
   let e = start;
   const notices: AlertNotice[] = [];
-  // At most inactive -> pending -> firing, or cooldown -> inactive -> pending -> firing, at one instant.
+  // At most cooldown -> inactive -> pending -> firing at one instant.
   for (let step = 0; step < 4; step++) {
     if (e.phase === 'inactive') {
       if (!e.holds) break;
@@ -70,7 +89,7 @@ export function advance(start: AlertEntry, rule: AlertRule, now: number): Advanc
         break;
       }
       if (now - e.since < rule.forMs) break;
-      e = { ...e, phase: 'firing', notifiedAt: now };
+      e = { ...e, phase: 'firing', notifiedAt: now, fired: [...firedWithin(e, rule, now), now] };
       notices.push(notice(e, rule, 'firing', now));
       break;
     } else if (e.phase === 'cooldown') {
@@ -78,9 +97,12 @@ export function advance(start: AlertEntry, rule: AlertRule, now: number): Advanc
       e = { ...without(e, 'resolvedAt'), phase: 'inactive' };
     } else {
       // firing or resolving
-      if (e.holds && e.phase === 'resolving') e = { ...without(e, 'clearedAt'), phase: 'firing' };
-      if (!e.holds && e.phase === 'firing') e = { ...e, phase: 'resolving', clearedAt: now };
-      if (e.phase === 'resolving' && now - (e.clearedAt ?? now) >= rule.keepFiringForMs) {
+      if (e.holds && e.phase === 'resolving') e = { ...without(e, 'clearedAt', 'flapping'), phase: 'firing' };
+      if (!e.holds && e.phase === 'firing') {
+        const flapping = firedWithin(e, rule, now).length >= rule.flapCount;
+        e = { ...e, phase: 'resolving', clearedAt: now, ...(flapping && { flapping }) };
+      }
+      if (e.phase === 'resolving' && now - (e.clearedAt ?? now) >= keepMs(e, rule)) {
         const resolved = resolve(e, rule, now);
         notices.push(...resolved.notices);
         e = resolved.entry;
@@ -96,13 +118,19 @@ export function advance(start: AlertEntry, rule: AlertRule, now: number): Advanc
 }
 
 /** When this entry next changes with time alone (ms), if it does. */
-export function dueOf(e: AlertEntry, rule: AlertRule): number | undefined {
-  const times: number[] = [];
-  if (e.phase === 'pending') times.push(e.since + rule.forMs);
+export function dueOf(e: AlertEntry, rule: TunedRule): number | undefined {
+  let due = Infinity;
+  const at = (time: number | undefined): void => {
+    if (time !== undefined && time < due) due = time;
+  };
+  if (e.phase === 'pending') at(e.since + rule.forMs);
   if ((e.phase === 'firing' || e.phase === 'resolving') && rule.repeatMs > 0 && e.notifiedAt !== undefined)
-    times.push(e.notifiedAt + rule.repeatMs);
-  if (e.phase === 'resolving' && e.clearedAt !== undefined) times.push(e.clearedAt + rule.keepFiringForMs);
-  if (e.phase === 'cooldown' && e.resolvedAt !== undefined) times.push(e.resolvedAt + rule.cooldownMs);
-  if (rule.when.kind === 'restarts' && e.restarts?.[0] !== undefined) times.push(e.restarts[0] + rule.when.withinMs);
-  return times.length > 0 ? Math.min(...times) : undefined;
+    at(e.notifiedAt + rule.repeatMs);
+  if (e.phase === 'resolving' && e.clearedAt !== undefined) at(e.clearedAt + keepMs(e, rule));
+  if (e.phase === 'cooldown' && e.resolvedAt !== undefined) at(e.resolvedAt + rule.cooldownMs);
+  if (rule.when.kind === 'restarts' && e.restarts?.[0] !== undefined) at(e.restarts[0] + rule.when.withinMs);
+  // An inactive entry kept for its flapping history: dropped once that leaves the window.
+  if (e.phase === 'inactive' && e.fired?.[0] !== undefined) at(e.fired[0] + rule.flapWindowMs);
+  if (rule.when.kind === 'threshold' && e.holds && e.seenAt !== undefined) at(e.seenAt + rule.staleMs);
+  return due === Infinity ? undefined : due;
 }

@@ -39,6 +39,12 @@ export const AlertEntry = t.readonly(
       clearedAt: t.number,
       /** cooldown: when it resolved. */
       resolvedAt: t.number,
+      /** resolving: it was flapping when it went clear, so it is held firing for the flapping window. */
+      flapping: t.boolean,
+      /** When it started firing, within the flapping window (ms): how flapping is told. */
+      fired: t.readonlyArray(t.number),
+      /** Threshold rules: when the last point of the container came (a series that stops goes stale). */
+      seenAt: t.number,
       /** Threshold rules: the series (interface, device; '' for the container's one) over the threshold. */
       holding: t.readonlyArray(t.string),
       /** Restart rules: the restarts within the window (ms), the restart count and start last seen. */
@@ -50,7 +56,26 @@ export const AlertEntry = t.readonly(
 );
 export type AlertEntry = t.TypeOf<typeof AlertEntry>;
 
-export const AlertState = t.readonly(t.type({ entries: t.readonly(t.record(t.string, AlertEntry)) }));
+/**
+ * `entries` by `alertKey`; `removed`: the ids of the containers that went away (ms), so that their
+ * late points bring no threshold back, and their entries go once resolved.
+ */
+export const AlertState = t.readonly(
+  t.intersection([
+    t.type({
+      entries: t.readonly(t.record(t.string, AlertEntry)),
+      removed: t.readonly(t.record(t.string, t.number)),
+    }),
+    /** With threshold rules: the containers that stopped, and when (ms): their late points count no more. */
+    t.partial({ stopped: t.readonly(t.record(t.string, t.number)) }),
+  ]),
+);
 export type AlertState = t.TypeOf<typeof AlertState>;
 
-export const EMPTY_ALERT_STATE: AlertState = { entries: {} };
+export const EMPTY_ALERT_STATE: AlertState = { entries: {}, removed: {} };
+
+/** A saved state read back (JSON.parse'd), or undefined when it is not one: then the evaluator starts afresh. */
+export function restoreAlertState(saved: unknown): AlertState | undefined {
+  const decoded = AlertState.decode(saved);
+  return decoded._tag === 'Right' ? decoded.right : undefined;
+}
