@@ -34,15 +34,16 @@ const TICK: AlertInput = { kind: 'tick' };
  * The alert rules over the pipeline's points, statuses and removals (`alertReducer`), with time
  * from the scheduler: a `tick` is sent to the reducer at the moment the state next changes with
  * time alone (a `for` held, a repeat due, `keep_firing_for` or a cooldown over), so nothing is
- * polled, and on virtual time every timing is exact. The state is ticked once at the start (synchronously):
- * what came due in a restored `initial` state while the daemon was down goes out then, and only that. It ends with
- * its source (an alert still firing is not resolved by the end: the state says it is firing).
+ * polled, and on virtual time every timing is exact. The state is ticked once at the start
+ * (synchronously): what came due in a restored `initial` state while the daemon was down goes
+ * out then, and only that. It ends with its source (an alert still firing is not resolved by the
+ * end: the state says it is firing).
  *
  * ```
- * rule:   hot: cpu.limit_percent > 80 for 3ms, cooldown 0
+ * rule:   hot: cpu.limit_percent > 80 for 3ms (marble-tests/evaluateAlerts.test.ts)
  * source: -h-h-h-h-l---|         (h: a point over 80, l: under)
  * timers:  ^--!                  (for 3ms from the first h)
- * result: ----F---R----|         (F: firing, startsAt the first h; R: resolved at l)
+ * result: ----F----R---|         (F: firing, startsAt the first h; R: resolved at l, keep_firing_for 0)
  * ```
  */
 export function evaluateAlerts(
