@@ -15,6 +15,7 @@ const LAYERS = [
   'top',
   'daemon',
   'app',
+  'alert',
   'config',
   'telemetry',
   'sources',

@@ -22,7 +22,8 @@ type Match = (subject: FilterSubject) => boolean;
 
 const globs = (patterns: readonly string[]): ((s: string) => boolean) => picomatch([...patterns], { dot: true });
 
-function labelMatcher(patterns: readonly string[]): Match {
+/** Label globs: `key=value` globs match a label, a bare key glob a label of any value. */
+export function labelMatcher(patterns: readonly string[]): (subject: Pick<FilterSubject, 'labels'>) => boolean {
   const pairs = globs(patterns.filter((p) => p.includes('=')));
   const keys = globs(patterns.filter((p) => !p.includes('=')));
   return ({ labels }) => Object.entries(labels).some(([k, v]) => pairs(`${k}=${v}`) || keys(k));
