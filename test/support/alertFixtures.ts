@@ -31,7 +31,7 @@ export const cpu = (c: ContainerRef, fields: Fields, sampledMs = 0): AlertInput 
 
 export const status = (c: ContainerRef, state: string, more: Partial<ContainerStatus> = {}): AlertInput =>
   statusInput({
-    status: { container: c, state, restartCount: 0, cpuLimit: {}, ...more },
+    status: { container: c, state, restartCount: 0, limits: {}, ...more },
     at: { seconds: 1, nanos: 0 },
   });
 
