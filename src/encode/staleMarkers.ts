@@ -34,6 +34,9 @@ function seriesBook(): {
   const books = new Map<string, SeriesBook>();
   // A container's latest sample time: a stats sample may be later than its exit's event time.
   const latest = new Map<string, number>();
+  // The markers' ms of containers staled lately (the oldest go first past the bound): a
+  // container back (a restart) sends nothing at or before them, in any series it was marked in.
+  const floors = new Map<string, number>();
   // A label set's text, made once per labels array (once per tag object).
   const keys = new WeakMap<readonly string[], string>();
 
@@ -53,7 +56,7 @@ function seriesBook(): {
     let kept: (string | number)[] | undefined;
     for (let i = 0; i < samples.samples.length; i += 2) {
       const name = samples.samples[i] as string;
-      const last = names.get(name);
+      const last = names.get(name) ?? floors.get(id);
       if (last !== undefined && last >= samples.ms) kept ??= samples.samples.slice(0, i);
       else {
         names.set(name, samples.ms);
@@ -69,6 +72,9 @@ function seriesBook(): {
     const at = Math.max(ms, latest.get(id) ?? ms) + 1;
     books.delete(id);
     latest.delete(id);
+    floors.delete(id);
+    floors.set(id, at);
+    if (floors.size > MAX_STALED) floors.delete(floors.keys().next().value!);
     if (!book) return [];
     return [...book.values()].map(({ labels, names }) => ({
       ms: at,

@@ -31,3 +31,33 @@ describe('stale markers: after the series last sample', () => {
     for (const marker of markers) expect(marker.ms).toBeGreaterThan(T0 + 500);
   });
 });
+
+/**
+ * A die and a start (a restart) sent before an interval but read after it: the lifecycle tells
+ * each again 1 ms after the last status told (the die at T+1, the start at T+2), and the die's
+ * markers go at T+2 too. Prometheus refuses a sample at a marker's time with another value
+ * (ErrDuplicateSampleForTimestamp: a 400, the whole request dropped).
+ */
+describe('stale markers: a container back after its markers', () => {
+  it('sends no sample of a series at or before its marker', async () => {
+    const T = T0 + 1000;
+    const points = [
+      status(T, 'running'), // the interval
+      status(T + 1, 'exited'), // the die, told again after it
+      status(T - 50, 'exited'), // and at its own time
+      status(T + 2, 'running'), // the start, told again after the die's
+      status(T - 20, 'running'),
+      cpu(T + 2),
+      cpu(T + 300),
+    ];
+    const out = await lastValueFrom(from(points).pipe(staleMarkers(), toArray()));
+    const last = new Map<string, number>();
+    for (const s of out)
+      for (let i = 0; i < s.samples.length; i += 2) {
+        const key = `${s.labels.join(',')}|${String(s.samples[i])}`;
+        expect(s.ms, key).toBeGreaterThan(last.get(key) ?? -Infinity);
+        last.set(key, s.ms);
+      }
+    expect(out.some((s) => s.ms === T + 300)).toBe(true); // the restarted container's stats go on
+  });
+});
