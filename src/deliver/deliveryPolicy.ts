@@ -1,6 +1,12 @@
 import { type Chunk, chunkLines, encodeChunk } from '../model/chunk.js';
 import type { DeliveryEvent } from '../model/telemetry.js';
-import { classifyWriteFailure, namedBadLines, partialWriteDropped, serverMessage } from './writeFailure.js';
+import {
+  classifyWriteFailure,
+  namedBadLines,
+  partialWriteDropped,
+  refusesTarget,
+  serverMessage,
+} from './writeFailure.js';
 
 /** A chunk to write; `lastChance`: what remained after the server named bad lines, tried once more. */
 export interface Job {
@@ -90,7 +96,10 @@ export function deliveryStep(queue: readonly Job[], outcome: WriteOutcome, gzip:
     // Each line counts once: a line the chunk holds twice, once per copy; named twice, once.
     const good = lines.filter((line) => !bad.has(line));
     if (bad.size === 0 || good.length === 0) {
-      return { queue: rest, events: [...events, { type: 'points-rejected', points, reason }] };
+      const rejected: DeliveryEvent = refusesTarget(outcome.error)
+        ? { type: 'points-rejected', points, reason, refused: true }
+        : { type: 'points-rejected', points, reason };
+      return { queue: rest, events: [...events, rejected] };
     }
     const again: Job = { chunk: encodeChunk(good, gzip), lastChance: true };
     return {

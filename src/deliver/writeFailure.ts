@@ -35,6 +35,16 @@ export function classifyWriteFailure(error: unknown): WriteFailureKind {
   return 'refused';
 }
 
+/**
+ * Whether a failure says the target or credentials are wrong (401, 403, 404 and other 4xx but
+ * 400, 413, 422, 429), not the points: a remote-write receiver's refusal is dropped as rejected,
+ * but the sink reads as failing until a write lands.
+ */
+export function refusesTarget(error: unknown): boolean {
+  const status = statusOf(error);
+  return status !== undefined && status >= 400 && status < 500 && ![400, 413, 422, 429].includes(status);
+}
+
 /** Retry-After as ms: delta-seconds or an HTTP date (RFC 9110); undefined when absent or unreadable. */
 export function retryAfterMs(error: unknown, now: number): number | undefined {
   const header = (error as HttpLike | null)?.headers?.['retry-after'];

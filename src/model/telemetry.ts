@@ -26,7 +26,8 @@ export type DeliveryFact =
   /** A batch that could not be written now went back to the buffer; `refused`: 401/403/404. */
   | { readonly type: 'batch-failed'; readonly points: number; readonly reason: string; readonly refused: boolean }
   | { readonly type: 'batch-split'; readonly points: number }
-  | { readonly type: 'points-rejected'; readonly points: number; readonly reason: string }
+  /** Points the server will not take; `refused`: it refuses the target itself (401/403/404), not them. */
+  | { readonly type: 'points-rejected'; readonly points: number; readonly reason: string; readonly refused?: boolean }
   | { readonly type: 'points-retried'; readonly points: number }
   | { readonly type: 'points-dropped'; readonly points: number; readonly reason: DropReason }
   /** The buffer's points and bytes, and the points taken from it that are being written (`inFlight`). */

@@ -125,9 +125,12 @@ function foldDelivery<C extends DeliveryCounters>(c: C, e: DeliveryEvent, fault:
     case 'batch-failed':
       return { ...c, batchesFailed: c.batchesFailed + 1, failing: e.reason };
     case 'points-rejected':
-      // Failing until a batch is written again: a receiver that refuses every write (wrong
-      // credentials, a Prometheus without its receiver: 404) loses everything while it answers.
-      return { ...c, pointsRejected: c.pointsRejected + e.points, failing: `rejected: ${e.reason}` };
+      // A receiver that refuses the target (wrong credentials, a Prometheus without its receiver:
+      // 404) loses every write while it answers so: failing until a batch is written again. A
+      // 400 about the points themselves (one oversize line) is not the sink failing.
+      return e.refused
+        ? { ...c, pointsRejected: c.pointsRejected + e.points, failing: `rejected: ${e.reason}` }
+        : { ...c, pointsRejected: c.pointsRejected + e.points };
     case 'points-retried':
       return { ...c, pointsRetried: c.pointsRetried + e.points };
     case 'points-dropped':

@@ -47,6 +47,22 @@ describe('deliveryStep: the delivery policy', () => {
     expect([alone.queue, alone.events]).toEqual([[], [{ type: 'points-rejected', points: 1, reason: 'too large' }]]);
   });
 
+  it('a remote-write 4xx is rejected; 401 / 403 / 404 (the target refused) say so, a 400 does not', () => {
+    const rejected = (statusCode: number): WriteOutcome => ({
+      kind: 'failed',
+      error: { statusCode, rejected: true, message: `HTTP ${statusCode}` },
+      retries: 0,
+      latencyMs: 7,
+      at: 90,
+    });
+    const refusedOf = (statusCode: number) => deliveryStep([job(lines(0, 2))], rejected(statusCode), false).events;
+    for (const status of [401, 403, 404])
+      expect(refusedOf(status)).toEqual([
+        { type: 'points-rejected', points: 2, reason: `HTTP ${status}`, refused: true },
+      ]);
+    expect(refusedOf(400)).toEqual([{ type: 'points-rejected', points: 2, reason: 'HTTP 400' }]);
+  });
+
   it('400 / 422: rejects the named lines and tries the rest once more; all, none named, or a last chance: rejects the job', () => {
     const [a, b, c] = lines(0, 3);
     const partial = deliveryStep([job([a!, b!, c!])], failed(400, `unable to parse '${b}': bad`), false);

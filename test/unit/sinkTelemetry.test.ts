@@ -92,10 +92,12 @@ describe('telemetry of several sinks', () => {
     expect(text).not.toMatch(/^dss_sink_failing /m);
   });
 
-  it('reads a sink whose writes are all rejected as failing, until one is written', () => {
+  it('reads a sink whose target refuses its writes as failing, until one is written; not a 400', () => {
+    const bad: TelemetryEvent = { type: 'points-rejected', points: 1, reason: 'too large', refused: false, sink: 'x' };
+    expect(health(folded([...run, ...recovered, bad]))).toEqual({ ok: true, reasons: [] });
     const rejected: TelemetryEvent[] = [
       { type: 'batch-accepted', reason: 'size', points: 5, sink: 'remote-write' },
-      { type: 'points-rejected', points: 5, reason: 'HTTP 404: not found', sink: 'remote-write' },
+      { type: 'points-rejected', points: 5, reason: 'HTTP 404: not found', refused: true, sink: 'remote-write' },
     ];
     const s = folded([...run, ...recovered, ...rejected]);
     expect(s.sinks.get('remote-write')?.failing).toBe('rejected: HTTP 404: not found');
