@@ -84,7 +84,7 @@ describe('the container measurement under churn, on the real engine (issue 24)',
         const started = await blinks(`r${round}`, 80);
         ids.push(...started);
         const gone = () => started.every((id) => eventOf(events, id, 'destroy'));
-        expect(await eventually(gone, 120_000), `round ${round}`).toBe(true);
+        expect(await eventually(gone, 240_000), `round ${round}`).toBe(true);
       }
       // Every container destroyed; two intervals later nothing more is written of any of them.
       await new Promise((r) => setTimeout(r, 3 * INTERVAL_MS));
@@ -97,5 +97,6 @@ describe('the container measurement under churn, on the real engine (issue 24)',
       watch.stop();
       stopEvents();
     }
-  }, 600_000);
+    // The engine's own pace sets this test's length: 800 containers took over 10 min at load 47.
+  }, 1_200_000);
 });
