@@ -1,3 +1,5 @@
+import { CONTAINER_FIELDS } from '../transform/containerPoint.js';
+
 /**
  * The numeric fields a threshold may compare, per measurement: those the transform writes (the
  * README's table of measurements, and the counters of COUNTERS). A rule naming another field is
@@ -5,6 +7,8 @@
  * `oom_killed`) compare as 1 and 0; the text fields (`state`, `health_status`) have lifecycle
  * conditions instead.
  */
+/** The `container` point's texts: lifecycle conditions read them, thresholds cannot. */
+const CONTAINER_TEXT_FIELDS = ['state', 'health_status'];
 const PRESSURE = ['pressure_some_time_ns', 'pressure_full_time_ns'];
 
 export const ALERT_FIELDS: Readonly<Record<string, readonly string[]>> = {
@@ -44,17 +48,8 @@ export const ALERT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   ],
   network: ['rx_bytes', 'tx_bytes', 'rx_packets', 'tx_packets', 'rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped'],
   blockio: ['read_bytes', 'write_bytes', 'read_ops', 'write_ops', ...PRESSURE],
-  container: [
-    'running',
-    'restart_count',
-    'uptime_seconds',
-    'started_at',
-    'finished_at',
-    'exit_code',
-    'oom_killed',
-    'health_failing_streak',
-  ],
+  container: CONTAINER_FIELDS.filter((field) => !CONTAINER_TEXT_FIELDS.includes(field)),
 };
 
 /** Fields a threshold cannot compare: texts. */
-export const TEXT_FIELDS: Readonly<Record<string, readonly string[]>> = { container: ['state', 'health_status'] };
+export const TEXT_FIELDS: Readonly<Record<string, readonly string[]>> = { container: CONTAINER_TEXT_FIELDS };
