@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { priorityCgroup } from '../support/cpuPriority.js';
+import { priorityCgroup, runHeldBusyLoop } from '../support/cpuPriority.js';
 import { type RunningDaemon, spawnDaemon } from '../support/daemon.js';
 import { dockerCli, dockerStatsBytes as bytes } from '../support/dockerCli.js';
 import { control, eventually, realEngine, testContainers } from '../support/realEngine.js';
@@ -49,11 +49,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 beforeAll(async () => {
   await realEngine();
   await boxes.removeAll();
-  await boxes.run('busy', ['sh', '-c', 'while :; do :; done'], {
-    NanoCpus: 500_000_000,
-    Memory: LIMIT,
-    CgroupParent: priority.parent,
-  });
+  await runHeldBusyLoop(boxes, priority, LIMIT);
   await boxes.run('shm', ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=64 2>/dev/null; sleep 600'], {
     ShmSize: 256 * 1024 * 1024,
   });

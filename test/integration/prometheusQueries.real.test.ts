@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDaemon, logLines, scrapeMetric, spawnDaemon } from '../support/daemon.js';
-import { priorityCgroup } from '../support/cpuPriority.js';
+import { priorityCgroup, runHeldBusyLoop } from '../support/cpuPriority.js';
 import { dockerCli, dockerStatsBytes } from '../support/dockerCli.js';
 import { OwnPrometheus } from '../support/ownPrometheus.js';
 import { freePort } from '../support/ownVictoriaMetrics.js';
@@ -47,11 +47,7 @@ const windowFull = (): Promise<boolean> => {
 beforeAll(async () => {
   await realEngine();
   await boxes.removeAll();
-  await boxes.run('busy', ['sh', '-c', 'while :; do :; done'], {
-    NanoCpus: 500_000_000,
-    Memory: LIMIT,
-    CgroupParent: priority.parent,
-  });
+  await runHeldBusyLoop(boxes, priority, LIMIT);
   // 64 MiB in /dev/shm (charged to the container's memory), and the label TAG_LABELS picks
   const shm = await control.createContainer({
     Image: 'local/busybox',

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
-import { eventually } from './realEngine.js';
+import { type TestContainers, eventually } from './realEngine.js';
 
 const ROOT = '/sys/fs/cgroup';
 
@@ -48,3 +48,15 @@ export function priorityCgroup(name: string): PriorityCgroup {
     },
   };
 }
+
+/** A busy loop named `busy`, held to `--cpus 0.5` and `memory` bytes in the priority cgroup: the throttled one. */
+export const runHeldBusyLoop = (
+  boxes: Pick<TestContainers, 'run'>,
+  priority: PriorityCgroup,
+  memory: number,
+): Promise<unknown> =>
+  boxes.run('busy', ['sh', '-c', 'while :; do :; done'], {
+    NanoCpus: 500_000_000,
+    Memory: memory,
+    CgroupParent: priority.parent,
+  });
