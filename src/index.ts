@@ -113,5 +113,6 @@ export {
 export { METRICS, type MetricSpec } from './telemetry/catalogue.js';
 // view: the rows of `docker-stats-service top`, for a view of your own
 export type { ContainerRow, DeviceRow, InterfaceRow } from './view/containerRow.js';
+export type { FiringAlert } from './view/firingAlerts.js';
 export { containerRows } from './view/containerRows.js';
 export { settledRows } from './view/settledRows.js';

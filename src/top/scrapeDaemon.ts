@@ -17,6 +17,7 @@ import {
   daemonHealth,
   parseMetrics,
 } from '../view/daemonHealth.js';
+import { daemonAlerts } from '../view/firingAlerts.js';
 
 const TIMEOUT_MS = 2000;
 
@@ -28,15 +29,22 @@ async function readiness(get: (path: string) => Promise<Response>): Promise<Resp
   return get('/healthz');
 }
 
-/** Reads a daemon's /metrics and /readyz once. */
+/** Reads a daemon's /metrics (its pipeline's series and its firing alerts) and /readyz once. */
 export async function scrapeDaemon(base: string): Promise<DaemonScrape> {
   const get = (path: string): Promise<Response> => fetch(`${base}${path}`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
   const [metrics, health] = await Promise.all([get('/metrics'), readiness(get)]);
   if (!metrics.ok) throw new Error(`/metrics answered ${metrics.status}`);
-  const samples = parseMetrics(await metrics.text());
+  const text = await metrics.text();
   const body = (await health.json().catch(() => ({}))) as { reasons?: unknown };
   const reasons = Array.isArray(body.reasons) ? body.reasons.map(String) : [];
-  return { at: Date.now(), samples, healthy: health.status === 200, reasons };
+  const alerts = daemonAlerts(text);
+  return {
+    at: Date.now(),
+    samples: parseMetrics(text),
+    healthy: health.status === 200,
+    reasons,
+    ...(alerts ? { alerts } : {}),
+  };
 }
 
 const why = (error: unknown): string => {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { type Observable, firstValueFrom, map, tap } from 'rxjs';
+import { type Observable, filter, firstValueFrom, map, tap } from 'rxjs';
 import { connectEngines } from '../app/collect.js';
 import { statusIntervalMs } from '../app/enginePoints.js';
 import { CommanderError } from '../config/cli.js';
@@ -63,7 +63,7 @@ export async function runTop(argv: readonly string[]): Promise<number> {
     return 2;
   }
   try {
-    return interactive ? await live(view$, config, sort) : await snapshot(view$, config, format);
+    return interactive ? await live(view$, config, sort) : await snapshot(view$, config, format, daemon !== undefined);
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));
     return 1;
@@ -72,20 +72,34 @@ export async function runTop(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** One snapshot on stdout; exit code 1 when an engine did not answer. */
-async function snapshot(view$: Observable<ViewData>, config: Config, format: TopOptions['format']): Promise<number> {
+/**
+ * One snapshot on stdout; exit code 1 when an engine did not answer, or the daemon asked for
+ * (`--daemon`, whose alerts the rows carry) did not.
+ */
+async function snapshot(
+  view$: Observable<ViewData>,
+  config: Config,
+  format: TopOptions['format'],
+  daemon: boolean,
+): Promise<number> {
   const wait = snapshotWaitMs(statusIntervalMs(config));
-  // The rows settle; the view they came with says which engines did not answer.
+  // The rows settle; the view they came with says which engines did not answer. With a daemon,
+  // only views that have read it (it answers or fails within its 2 s timeout): rows with alerts.
   let latest: ViewData | undefined;
   const rows = await firstValueFrom(
     view$.pipe(
+      filter((v) => !daemon || v.header.daemon !== undefined),
       tap((v) => (latest = v)),
       map((v) => v.rows),
       settledRows(wait),
     ),
   );
   process.stdout.write(format === 'json' ? jsonLines(rows) : plainTable(rows));
-  const unreachable = latest?.unreachable ?? [];
+  const read = latest?.header.daemon;
+  const unreachable = [
+    ...(latest?.unreachable ?? []),
+    ...(read && 'error' in read ? [`cannot read the daemon at ${read.url}: ${read.error}`] : []),
+  ];
   for (const problem of unreachable) say(problem);
   return unreachable.length > 0 ? 1 : 0;
 }

@@ -21,6 +21,7 @@ import type { Logger } from '../model/logger.js';
 import { type Engine, closeEngine } from '../sources/engine/engine.js';
 import type { ContainerRow } from '../view/containerRow.js';
 import { containerRows } from '../view/containerRows.js';
+import { withAlerts } from '../view/rowAlerts.js';
 import type { HeaderInfo } from '../view/screenLines.js';
 import { engineLabel } from './engineLabel.js';
 import { daemonHealth$ } from './scrapeDaemon.js';
@@ -52,7 +53,8 @@ function sourceLabel(config: Config, streams: Readonly<Record<string, number>>):
 /**
  * The view's data, from the daemon's own collection (`collect`), refreshed every sampling
  * interval: rows folded from the points of every engine, and a header that names the hosts,
- * engines and source, the daemon's health when `daemon` is given, and the last warning. Each
+ * engines and source, the daemon's health and alerts when `daemon` is given (its alerts marked
+ * on their containers' rows too), and the last warning. Each
  * subscription collects on its own, with its own telemetry.
  */
 export function viewFeed(
@@ -96,7 +98,7 @@ export function viewFeed(
         const hosts = [...new Set(rows.map((r) => r.host))];
         const down = [...state.engines].filter(([, e]) => !e.reachable);
         return {
-          rows,
+          rows: withAlerts(rows, daemon && !('error' in daemon) ? daemon.alerts : undefined),
           unreachable: down.map(([address, e]) => `cannot reach the engine at ${address}: ${e.reason ?? 'no answer'}`),
           header: {
             host: hosts.length > 0 ? hosts.join(', ') : hostname(),

@@ -40,6 +40,13 @@ const statusTone = (row: ContainerRow): Tone | undefined =>
         : 'good'
       : 'warn';
 
+/** The name column's paint: a container with a firing alert in red (critical) or yellow. */
+const alertTone = (row: ContainerRow): Tone | undefined =>
+  !row.alerts?.length ? undefined : row.alerts.some((a) => a.severity.toLowerCase() === 'critical') ? 'bad' : 'warn';
+
+/** A container's name, `!` before it while an alert fires on it (no engine allows `!` in a name). */
+const marked = (row: ContainerRow): string => (row.alerts?.length ? `!${row.name}` : row.name);
+
 const loadTone = (v: number | undefined): Tone | undefined =>
   v === undefined ? undefined : v >= 90 ? 'bad' : v >= 50 ? 'warn' : undefined;
 
@@ -64,7 +71,13 @@ const text = (
 
 /** The table's columns, in the order they are shown. */
 export const COLUMNS: readonly Column[] = [
-  text({ id: 'name', title: 'NAME', width: 12, grow: 18, whole: true, priority: 0, sortKey: 'n' }, (r) => r.name),
+  {
+    ...text(
+      { id: 'name', title: 'NAME', width: 12, grow: 18, whole: true, priority: 0, sortKey: 'n', tone: alertTone },
+      marked,
+    ),
+    sortValue: (r) => r.name,
+  },
   text({ id: 'image', title: 'IMAGE', width: 12, grow: 14, priority: 9, sortKey: 'i' }, (r) => r.image),
   text({ id: 'status', title: 'STATUS', width: 10, priority: 4, sortKey: 's', tone: statusTone }, status),
   numeric(

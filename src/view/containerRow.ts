@@ -1,4 +1,5 @@
 import type { FieldValue, Point } from '../model/point.js';
+import type { FiringAlert } from './firingAlerts.js';
 import { type Counter, GONE_AFTER_REFRESHES, type RowEntry, count, newEntry, noteSample, num } from './rowEntry.js';
 
 /** One network interface of a container: its counters and their rates per second. */
@@ -50,6 +51,8 @@ export interface ContainerRow {
   readonly blockWritePerSec?: number;
   readonly interfaces: readonly InterfaceRow[];
   readonly devices: readonly DeviceRow[];
+  /** The alerts firing on it, when `top` reads a daemon that alerts (`withAlerts`); none otherwise. */
+  readonly alerts?: readonly FiringAlert[];
 }
 
 /** A field's number, set on `into` under `as` when the point has it. */

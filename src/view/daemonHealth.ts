@@ -1,4 +1,6 @@
+import type { DaemonAlerts } from './firingAlerts.js';
 import type { Line } from './line.js';
+import { promSample } from './promSample.js';
 
 /** One read of a daemon's /metrics and /readyz (its pipeline's health). */
 export interface DaemonScrape {
@@ -8,6 +10,8 @@ export interface DaemonScrape {
   readonly samples: ReadonlyMap<string, number>;
   readonly healthy: boolean;
   readonly reasons: readonly string[];
+  /** Its alerting (`daemonAlerts`): none when the daemon does not alert. */
+  readonly alerts?: DaemonAlerts;
 }
 
 /** What the header says of a daemon's pipeline. */
@@ -23,6 +27,8 @@ export interface DaemonHealth {
   readonly dropped?: number;
   /** Mean write latency since the previous read (else over the daemon's life), ms. */
   readonly latencyMs?: number;
+  /** The alerts firing now; none when the daemon does not alert. */
+  readonly alerts?: DaemonAlerts;
 }
 
 /** A daemon that did not answer. */
@@ -31,19 +37,16 @@ export interface DaemonUnreachable {
   readonly error: string;
 }
 
-const SAMPLE = /^([A-Za-z_:][\w:]*)(?:\{[^}]*\})?\s+(\S+)/;
-
 /**
- * The samples of a Prometheus text exposition, summed over labels. prom-client only writes
- * this format; the samples `top` reads are plain `name{labels} value` lines, one regex.
+ * The samples of a Prometheus text exposition, summed over labels. Label values are read as the
+ * format escapes them (`promSample`): a value with `}` in it (a rule's name) does not hide its sample.
  */
 export function parseMetrics(text: string): Map<string, number> {
   const samples = new Map<string, number>();
   for (const line of text.split('\n')) {
-    const m = SAMPLE.exec(line);
-    if (!m) continue;
-    const value = Number(m[2]);
-    if (Number.isFinite(value)) samples.set(m[1]!, (samples.get(m[1]!) ?? 0) + value);
+    const sample = promSample(line);
+    if (sample && Number.isFinite(sample.value))
+      samples.set(sample.name, (samples.get(sample.name) ?? 0) + sample.value);
   }
   return samples;
 }
@@ -74,6 +77,7 @@ export function daemonHealth(url: string, previous: DaemonScrape | undefined, cu
     bufferFill: bytes !== undefined && capacity ? bytes / capacity : undefined,
     dropped: now('dss_points_dropped_total'),
     latencyMs: latencySeconds === undefined ? undefined : latencySeconds * 1000,
+    alerts: current.alerts,
   };
   return {
     url,

@@ -1,3 +1,4 @@
+import { alertsLine } from './alertsLine.js';
 import { COLUMNS } from './columns.js';
 import type { ContainerRow } from './containerRow.js';
 import { type DaemonHealth, type DaemonUnreachable, daemonLine } from './daemonHealth.js';
@@ -10,7 +11,7 @@ import { textWidth } from './terminalText.js';
 import { rowLine, titleLine } from './tableLines.js';
 import { type UiState, sortColumn } from './uiState.js';
 
-/** What the header tells besides the rows: where they come from, and the daemon's health when asked. */
+/** What the header tells besides the rows: where they come from, and the daemon's health and alerts when asked. */
 export interface HeaderInfo {
   readonly host: string;
   readonly engine: string;
@@ -32,13 +33,16 @@ export interface ScreenInput {
 export const shownRows = (rows: readonly ContainerRow[], ui: UiState): ContainerRow[] =>
   sortRows(rows.filter(nameFilter(ui.filter)), { column: sortColumn(ui), reversed: ui.reversed });
 
-function headerLines({ header, rows, ui }: ScreenInput, shown: number): Line[] {
+function headerLines({ header, rows, ui, width }: ScreenInput, shown: number): Line[] {
   const counted = ui.filter === '' ? `${rows.length}` : `${shown} of ${rows.length} (filter ${ui.filter})`;
   const lines: Line[] = [
     [{ text: 'docker-stats-service top', bold: true }, { text: `  host ${header.host}  containers ${counted}` }],
     [{ text: `engine ${header.engine}  source ${header.source}`, tone: 'dim' }],
   ];
   if (header.daemon) lines.push(daemonLine(header.daemon));
+  // A daemon that alerts: its firing alerts, most severe first (`alerts: none` while none fires).
+  if (header.daemon && 'alerts' in header.daemon && header.daemon.alerts)
+    lines.push(alertsLine(header.daemon.alerts, width));
   if (header.notice) lines.push([{ text: header.notice, tone: 'warn' }]);
   return lines;
 }

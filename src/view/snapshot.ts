@@ -75,6 +75,17 @@ export function jsonLines(rows: readonly ContainerRow[]): string {
           write_bytes_per_second: d.writePerSec,
         })),
         labels: r.labels,
+        // With --daemon, from a daemon that alerts: the alerts firing on it, most severe first.
+        ...(r.alerts
+          ? {
+              alerts: r.alerts.map((a) => ({
+                rule: a.rule,
+                severity: a.severity,
+                container: a.container,
+                container_id: a.containerId,
+              })),
+            }
+          : {}),
       }),
     )
     .map((line) => `${escaped(line)}\n`)

@@ -1,0 +1,18 @@
+import type { ContainerRow } from './containerRow.js';
+import type { DaemonAlerts, FiringAlert } from './firingAlerts.js';
+
+/** An alert's container id, full or short, against a row's full id; by name when the alert has no id. */
+const onRow = (alert: FiringAlert, row: ContainerRow): boolean =>
+  alert.containerId !== ''
+    ? alert.containerId.length >= 12 && (row.id.startsWith(alert.containerId) || alert.containerId.startsWith(row.id))
+    : alert.container !== '' && alert.container === row.name;
+
+/**
+ * The rows, each with the alerts firing on it (in the daemon's order: most severe first), read
+ * off a daemon's /metrics; the rows as they were when there is no daemon or it does not alert.
+ * An alert on a container that has no row (`gone`: it went away) is in the header alone.
+ */
+export function withAlerts(rows: readonly ContainerRow[], alerts: DaemonAlerts | undefined): readonly ContainerRow[] {
+  if (alerts === undefined) return rows;
+  return rows.map((row) => ({ ...row, alerts: alerts.firing.filter((a) => onRow(a, row)) }));
+}
