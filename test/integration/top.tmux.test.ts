@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, type RunningDaemon, scrapeMetric, spawnDaemon } from '../support/daemon.js';
+import { type RunningDaemon, scrapeMetric, spawnDaemon } from '../support/daemon.js';
 import { freePort } from '../support/ownVictoriaMetrics.js';
 import { TEST_LABEL, control, eventually, realEngine, testContainers } from '../support/realEngine.js';
+import { ended, tableRows, topTmux } from '../support/topTmux.js';
 import { VM_URL, requireVictoriaMetrics } from '../support/victoriaMetrics.js';
 
 // `docker-stats-service top`'s live screen, driven in a real terminal: tmux (the test bed installs it).
@@ -13,55 +10,17 @@ const containers = testContainers('toptmux');
 // A container of its own, apart from the three counted above, with labels that try to drive the terminal.
 const hostile = testContainers('toptmuxesc');
 // A tmux server of this test's own, on a socket in a folder removed afterwards.
-const folder = mkdtempSync(join(tmpdir(), 'dss-tmux-'));
-const tmux = (...args: string[]): string =>
-  execFileSync('tmux', ['-S', join(folder, 'socket'), ...args], { encoding: 'utf8' });
-const screen = (session: string, escapes = false): string =>
-  tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', session);
+const terminal = topTmux('dss-test=toptmux');
+const { tmux, screen } = terminal;
+const startTop = terminal.start;
 const MiB = 1024 * 1024;
 const name = (n: string): string => containers.prefix + n;
 let daemon: RunningDaemon | undefined;
 let port = 0;
 
-/** Starts `top` in a detached tmux session of 100x30, followed by its exit code and the terminal's line mode. */
-function startTop(session: string, env: Record<string, string>, args: string[]): void {
-  const vars = Object.entries({ INCLUDE_LABELS: 'dss-test=toptmux', ...env }).map(([k, v]) => `${k}=${v}`);
-  const command = [process.execPath, CLI, 'top', ...args].join(' ');
-  tmux(
-    'new-session',
-    '-d',
-    '-s',
-    session,
-    '-x',
-    '100',
-    '-y',
-    '30',
-    // A clean environment (vitest's own, MODE=test, would be read as the MODE key), and the pane's TERM.
-    `env -i PATH=${process.env.PATH} HOME=/root TERM="$TERM" ${vars.join(' ')} ${command}; echo TOP-EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-*icanon'; sleep 600`,
-  );
-}
-
-/** Whether top has exited and the shell has printed the terminal's line mode after its exit code. */
-const ended = (text: string): boolean => /TOP-EXIT=\d+\n(?:.*\n)*?-?icanon$/m.test(text);
-
-/** The table's data rows on screen: the lines after the NAME title, up to the first blank one. */
-function tableRows(text: string): string[] {
-  const lines = text.split('\n');
-  const title = lines.findIndex((l) => l.startsWith('NAME'));
-  const rows = lines.slice(title + 1);
-  return rows.slice(
-    0,
-    Math.max(
-      0,
-      rows.findIndex((l) => l.trim() === ''),
-    ),
-  );
-}
-
 beforeAll(async () => {
   await realEngine();
   await requireVictoriaMetrics();
-  execFileSync('tmux', ['-V']); // fails loudly, naming tmux, when the test bed did not install it
   await containers.removeAll();
   await hostile.removeAll();
   await containers.run('busy', ['sh', '-c', 'while :; do :; done']);
@@ -83,12 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
-  rmSync(folder, { recursive: true, force: true });
+  terminal.close();
   daemon?.process.kill('SIGTERM');
   await daemon?.exited;
   await containers.removeAll();
