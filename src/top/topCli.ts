@@ -47,7 +47,7 @@ export function topProgram(): Command {
     .addOption(new Option('--format <format>', 'snapshot format').choices(['table', 'json']).default('table'))
     .option(
       '--daemon <url>',
-      "a running daemon's /metrics address (http://host:9417): its pipeline health in the header",
+      "a running daemon's /metrics address (http://host:9417): its pipeline health and firing alerts in the header",
     )
     .addOption(
       new Option('--sort <column>', 'the column sorted by at start').choices(COLUMNS.map((c) => c.id)).default('cpu'),

@@ -1,4 +1,4 @@
-import type { DaemonAlerts, FiringAlert } from './firingAlerts.js';
+import { type DaemonAlerts, type FiringAlert, anyCritical } from './firingAlerts.js';
 import type { Line } from './line.js';
 import { cut, textWidth, visible } from './terminalText.js';
 
@@ -26,10 +26,9 @@ export function alertsLine(alerts: DaemonAlerts, width: number): Line {
   const room = width - textWidth(head + more(items.length - 1)) - 1;
   const first = fits(1) || room < 1 ? items[0]! : `${cut(items[0]!, room)}~`;
   const text = [first, ...items.slice(1, shown)].join(', ') + more(items.length - shown);
-  const critical = firing.some((a) => a.severity.toLowerCase() === 'critical');
   return [
     { text: 'alerts: ', bold: true },
-    { text: `${firing.length} firing`, tone: critical ? 'bad' : 'warn', bold: true },
+    { text: `${firing.length} firing`, tone: anyCritical(firing) ? 'bad' : 'warn', bold: true },
     { text: ` — ${text}` },
   ];
 }

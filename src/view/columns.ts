@@ -1,4 +1,5 @@
 import type { ContainerRow } from './containerRow.js';
+import { anyCritical } from './firingAlerts.js';
 import { bytes, decimalBytes, duration, integer, percent } from './format.js';
 
 /** A colour the screen may paint a cell in (only where the terminal has colours). */
@@ -42,7 +43,7 @@ const statusTone = (row: ContainerRow): Tone | undefined =>
 
 /** The name column's paint: a container with a firing alert in red (critical) or yellow. */
 const alertTone = (row: ContainerRow): Tone | undefined =>
-  !row.alerts?.length ? undefined : row.alerts.some((a) => a.severity.toLowerCase() === 'critical') ? 'bad' : 'warn';
+  !row.alerts?.length ? undefined : anyCritical(row.alerts) ? 'bad' : 'warn';
 
 /** A container's name, `!` before it while an alert fires on it (no engine allows `!` in a name). */
 const marked = (row: ContainerRow): string => (row.alerts?.length ? `!${row.name}` : row.name);

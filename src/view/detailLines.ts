@@ -1,5 +1,6 @@
 import { status } from './columns.js';
 import type { ContainerRow } from './containerRow.js';
+import { anyCritical } from './firingAlerts.js';
 import { bytes, decimalBytes, duration, integer, percent } from './format.js';
 import { type Line, fit } from './line.js';
 
@@ -9,6 +10,19 @@ const title = (s: string): Line => [{ text: s, tone: 'title', bold: true }];
 /** A table of fixed-width cells: the first left-aligned, the others right-aligned. */
 const cells = (values: readonly string[], widths: readonly number[]): Line =>
   text(values.map((v, i) => fit(v, widths[i]!, i === 0 ? 'left' : 'right')).join(' '));
+
+/** The alerts firing on it, with `--daemon` (most severe first): one line, red with a critical one. */
+const alertLines = ({ alerts = [] }: ContainerRow): Line[] =>
+  alerts.length === 0
+    ? []
+    : [
+        [
+          {
+            text: `alerts ${alerts.map((a) => `${a.rule} (${a.severity})`).join(', ')}`,
+            tone: anyCritical(alerts) ? 'bad' : 'warn',
+          },
+        ],
+      ];
 
 /** One container in full: identity, state, CPU and memory against their limits, each interface, device and label. */
 export function detailLines(row: ContainerRow): Line[] {
@@ -27,6 +41,7 @@ export function detailLines(row: ContainerRow): Line[] {
     ),
     text(`CPU ${percent(row.cpuPercent)}  ${limit}  pids ${integer(row.pids)}${pidsLimit}`),
     text(`memory ${bytes(row.memUsed)} of ${bytes(row.memLimit)} (${percent(row.memPercent)})`),
+    ...alertLines(row),
     [],
     title(cells(['NETWORK', 'RX/s', 'TX/s', 'RX', 'TX', 'ERRORS', 'DROPPED'], netWidths)[0]!.text),
     ...row.interfaces.map((i) =>

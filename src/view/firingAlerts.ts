@@ -26,6 +26,10 @@ const DECLARED = /^#\s+(?:HELP|TYPE)\s+dss_alerts_\w+/;
 const RANK: Readonly<Record<string, number>> = { critical: 0, error: 1, warning: 2, info: 4 };
 const rank = (severity: string): number => RANK[severity.toLowerCase()] ?? 3;
 
+/** Whether one of the alerts is critical: they are painted red then, yellow otherwise. */
+export const anyCritical = (alerts: readonly FiringAlert[]): boolean =>
+  alerts.some((a) => a.severity.toLowerCase() === 'critical');
+
 /** Critical first, then by rule and container: the header and the JSON list them in this order. */
 export const bySeverity = (a: FiringAlert, b: FiringAlert): number =>
   rank(a.severity) - rank(b.severity) ||

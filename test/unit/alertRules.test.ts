@@ -7,6 +7,7 @@ import type { AlertRule } from '../../src/config/alertRule.js';
 import { loadAlertRules, parseAlertRules } from '../../src/config/alertRules.js';
 import { DEFAULT_ALERT_RULES, alertRulesInForce, withDefaultRules } from '../../src/config/defaultAlertRules.js';
 import { ConfigError } from '../../src/config/resolveConfig.js';
+import { ISSUE_RULE_FILE } from '../support/issueRule.js';
 import { tempDirs } from '../support/tempDirs.js';
 
 const ok = (e: Either<ConfigError, readonly AlertRule[]>): readonly AlertRule[] => {
@@ -23,16 +24,7 @@ const oneRule = (fields: string): string => `rules:\n  - name: hot\n${fields}`;
 
 describe('parseAlertRules: the grammar', () => {
   it("reads the issue's example exactly as written", () => {
-    const text = [
-      'rules:',
-      '  - name: hot',
-      '    when: cpu.limit_percent > 80',
-      '    for: 5s',
-      '    containers: ["web-*"]',
-      '    severity: warning',
-      '',
-    ].join('\n');
-    const [hot] = ok(parseAlertRules(text, 'rules.yaml'));
+    const [hot] = ok(parseAlertRules(ISSUE_RULE_FILE, 'rules.yaml'));
     expect(hot).toMatchObject({
       name: 'hot',
       when: { kind: 'threshold', measurement: 'cpu', field: 'limit_percent', op: '>', value: 80 },

@@ -4,6 +4,7 @@ import { alertsLine } from '../../src/view/alertsLine.js';
 import { COLUMNS } from '../../src/view/columns.js';
 import type { ContainerRow } from '../../src/view/containerRow.js';
 import { daemonHealth, parseMetrics } from '../../src/view/daemonHealth.js';
+import { detailLines } from '../../src/view/detailLines.js';
 import { type DaemonAlerts, type FiringAlert, daemonAlerts } from '../../src/view/firingAlerts.js';
 import { plain } from '../../src/view/line.js';
 import { promSample } from '../../src/view/promSample.js';
@@ -217,6 +218,15 @@ describe('the rows of containers with a firing alert', () => {
     expect([db, web, idle].map((r) => name.cell(r!))).toEqual(['!db', '!web-1', 'idle']);
     expect([db, web, idle].map((r) => name.tone?.(r!))).toEqual(['bad', 'warn', undefined]);
     expect(name.sortValue(db!)).toBe('db');
+  });
+
+  it("are named in the container's detail, red with a critical one; no line without alerts", () => {
+    const [db, web, , idle] = withAlerts(rows, { firing: [...alerts.firing, alert('hot', 'warning', 'db', ID('b'))] });
+    const alertLine = (r: ContainerRow) => detailLines(r).find((l) => plain(l).startsWith('alerts '));
+    expect(plain(alertLine(db!)!)).toBe('alerts oom_killed (critical), hot (warning)');
+    expect(alertLine(db!)![0]!.tone).toBe('bad');
+    expect(alertLine(web!)![0]!.tone).toBe('warn');
+    expect(alertLine(idle!)).toBeUndefined();
   });
 
   it('--format json: an `alerts` array per container with a daemon that alerts, no key without', () => {
