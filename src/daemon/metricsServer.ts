@@ -3,6 +3,7 @@ import { type Server, createServer } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Exposition } from '../deliver/pointSink.js';
 import type { ProbeAnswer } from './liveness.js';
+import { sendMetrics } from './sendMetrics.js';
 
 /** The /metrics port could not be listened on (in use, or not allowed). */
 export class MetricsPortError extends Error {
@@ -55,20 +56,14 @@ export async function metricsServer(
     const path = (req.url ?? '/').split('?')[0]!;
     const probe = PROBE_PATHS[path];
     if (path === '/metrics') {
-      registry.metrics().then(
-        (text) => {
-          // The containers' bytes after the registry's text, not joined into one string: at
-          // 10,000 containers they are some 70 MB, encoded once already.
-          const more = exposition?.();
-          if (more === undefined) return res.writeHead(200, { 'content-type': registry.contentType }).end(text);
-          res.once('close', () => more.release());
-          const length = Buffer.byteLength(text) + more.text.length;
-          res.writeHead(200, { 'content-type': registry.contentType, 'content-length': length });
-          res.write(text);
-          res.end(more.text);
-        },
-        (error: unknown) => res.writeHead(500).end(String(error)),
-      );
+      registry
+        .metrics()
+        .then((text) => sendMetrics(req, res, registry.contentType, text, exposition?.()))
+        .catch((error: unknown) => {
+          // A failed render (or registry) answers 500, or cuts a body already begun: never an unhandled rejection.
+          if (res.headersSent) res.destroy();
+          else res.writeHead(500).end(String(error));
+        });
     } else if (probe !== undefined) {
       const { ok, reasons } = probes[probe]();
       res

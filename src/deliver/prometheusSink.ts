@@ -41,9 +41,10 @@ export function prometheusSink(options: PrometheusSinkOptions): PrometheusSink {
     name,
     description: '/metrics (EXPOSE_CONTAINER_METRICS)',
     render: () => {
-      const out = lent ? undefined : kept;
-      lent ||= out !== undefined;
-      return renderContainers(latest.entries(), out);
+      // While the kept one is lent, one of its size (not grown from 64 kB by a dozen copies).
+      const text = renderContainers(latest.entries(), lent ? new ByteWriter(kept.capacity) : kept);
+      lent = true; // after the render: one that threw lent nothing
+      return text;
     },
     released: (text) => {
       if (kept.holds(text)) lent = false;

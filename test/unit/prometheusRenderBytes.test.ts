@@ -10,7 +10,25 @@ import { renderContainersText } from '../support/prometheusText.js';
 
 // Text that a label value or a name may hold: quotes, backslashes, newlines, non-ASCII, lone surrogates.
 const text = fc.string({
-  unit: fc.constantFrom('a', 'Z', '0', '"', '\\', '\n', '\r', '.', '-', ' ', 'é', '水', '😀', '\uD800'),
+  // Lone halves of a surrogate pair too, each alone and side by side (encoded as U+FFFD either way).
+  unit: fc.constantFrom(
+    'a',
+    'Z',
+    '0',
+    '"',
+    '\\',
+    '\n',
+    '\r',
+    '.',
+    '-',
+    ' ',
+    'é',
+    '水',
+    '😀',
+    '\uD800',
+    '\uDC00',
+    '\uD83D',
+  ),
 });
 const value: fc.Arbitrary<FieldValue> = fc.oneof(
   fc.double(),
@@ -133,6 +151,30 @@ describe('the containers on /metrics written as bytes', () => {
     sink.released(first);
     expect(sink.render().buffer).toBe(first.buffer);
     points$.complete();
+  });
+
+  it('keeps its buffer between texts of about one size, and lets a large one go after a small text', () => {
+    const out = new ByteWriter(1024);
+    const write = (n: number): void => {
+      out.restart();
+      out.bytes(new Uint8Array(n));
+    };
+    write(1_000_000);
+    const grown = out.capacity;
+    expect(grown).toBeGreaterThanOrEqual(1_000_000);
+    expect(grown).toBeLessThan(2 * 1_000_000 + 1024);
+    // Texts from a quarter of it to all of it: the same buffer, no shrinking and growing back.
+    for (const n of [300_000, 1_000_000, 260_000, 900_000]) {
+      write(n);
+      expect(out.capacity).toBe(grown);
+    }
+    write(10_000); // the containers went away: let go at the next text, which knows the last was small
+    expect(out.capacity).toBe(grown);
+    write(10_000);
+    expect(out.capacity).toBe(2 * 10_000);
+    write(100); // never below twice the least asked for
+    write(100);
+    expect(out.capacity).toBe(2 * 1024);
   });
 
   it('writes pieces into a buffer that grows as they come, and rewinds', () => {

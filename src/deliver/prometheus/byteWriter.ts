@@ -4,15 +4,36 @@
  * was flattened, then encoded as UTF-8 again for the socket, and most of its time was the
  * garbage of the pieces (docs/benchmarks.md, section 15). The buffer is kept for the next text
  * (`rewind(0)`): a new one of that size is fresh pages for the kernel to fault in, which cost
- * more on the test machine than writing the text.
+ * more on the test machine than writing the text. It shrinks again when a text takes less than a
+ * quarter of it (containers went away): a spike of containers does not keep 70 MB for good.
  */
 export class ByteWriter {
   private buffer: Buffer;
   /** Bytes written so far: also where the next write goes (`rewind` goes back to an earlier one). */
   at = 0;
 
+  private readonly least: number;
+
   constructor(capacity: number) {
-    this.buffer = Buffer.allocUnsafe(Math.max(capacity, 1024));
+    this.least = Math.max(capacity, 1024);
+    // Never from Buffer's shared pool: `holds` tells buffers apart by their memory.
+    this.buffer = Buffer.allocUnsafeSlow(this.least);
+  }
+
+  /** Bytes it can hold before it grows. */
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
+  /**
+   * Back to the start for a new text. A buffer over four times the last text (and the least
+   * asked for) is let go for one twice that text's size: it grows by doubling, so a text of
+   * about the same size does not make it shrink and grow at each scrape.
+   */
+  restart(): void {
+    const last = Math.max(this.at, this.least);
+    this.at = 0;
+    if (this.buffer.length > 4 * last) this.buffer = Buffer.allocUnsafeSlow(2 * last);
   }
 
   /** Bytes as they are (a label block, a family's name, encoded once). */
@@ -54,7 +75,7 @@ export class ByteWriter {
 
   private room(more: number): void {
     if (this.at + more <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.at + more));
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.at + more));
     this.buffer.copy(grown, 0, 0, this.at);
     this.buffer = grown;
   }

@@ -71,8 +71,8 @@ function writeFamily(out: ByteWriter, prepared: Prepared, containers: readonly C
  * The containers' series in the Prometheus text format (0.0.4) as UTF-8 bytes, family by family
  * (all of a family's lines together, as the format asks), with HELP and TYPE; no timestamps
  * (Prometheus stamps a scrape itself, and marks a series stale once a scrape lacks it).
- * Written into `out` from its start (a writer kept from the last scrape, its buffer grown to
- * that one's size); the result is a view of its buffer, valid until `out` is written again.
+ * Written into `out` from its start (a writer kept from the last scrape, its buffer sized by
+ * that one's: `ByteWriter.restart`); the result is a view of its buffer, valid until `out` is written again.
  *
  * Written here rather than through prom-client: at 10,000 containers that is ~300,000 labelled
  * series, and prom-client keeps each as an object in a hash keyed by its sorted labels, rebuilt on
@@ -83,7 +83,7 @@ function writeFamily(out: ByteWriter, prepared: Prepared, containers: readonly C
  */
 export function renderContainers(containers: Iterable<ContainerLatest>, out = new ByteWriter(65_536)): Buffer {
   const all = [...containers];
-  out.rewind(0);
+  out.restart();
   for (const prepared of PREPARED) writeFamily(out, prepared, all);
   return out.result();
 }
