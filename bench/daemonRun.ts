@@ -34,10 +34,12 @@ export async function startStandIn(
   containers: number,
   perSecond = 1,
   firstPid?: number,
+  /** Records each container's streams send in all (then silent); endless when not given. */
+  records?: number,
 ): Promise<Child> {
-  const pids = firstPid === undefined ? [] : [String(firstPid)];
+  const more = [firstPid === undefined ? '-' : String(firstPid), ...(records === undefined ? [] : [String(records)])];
   const child = start(
-    ['--max-old-space-size=4096', STAND_IN, socketPath, String(containers), String(perSecond), ...pids],
+    ['--max-old-space-size=4096', STAND_IN, socketPath, String(containers), String(perSecond), ...more],
     {},
   );
   while (!child.stdout.includes('ready')) {
@@ -102,11 +104,13 @@ export async function startStandInRun(
   firstPid?: number,
   /** A command the daemon runs under (`prlimit ... --`). */
   wrapper: readonly string[] = [],
+  /** Records per container in all (`startStandIn`). */
+  records?: number,
 ): Promise<StandInRun> {
   const socket = `/tmp/dss-${name}-${process.pid}.sock`;
   const proxy = new WriteProxy(VM_URL);
   const url = await proxy.start();
-  const standIn = await startStandIn(socket, containers, perSecond, firstPid);
+  const standIn = await startStandIn(socket, containers, perSecond, firstPid, records);
   const port = await freePort();
   const daemon = startDaemon(
     {

@@ -78,7 +78,7 @@ export { toLineProtocol } from './encode/toLineProtocol.js';
 export { type Batch, type BatchOptions, batch } from './batch/batch.js';
 export { type BatchLinesOptions, batchLines } from './batch/batchLines.js';
 // deliver: sinks that take points, and the line-protocol pieces they are made of
-export type { PointSink, SinkControls } from './deliver/pointSink.js';
+export type { Exposition, PointSink, SinkControls } from './deliver/pointSink.js';
 export { type LineProtocolSinkOptions, lineProtocolSink } from './app/lineProtocolSink.js';
 export type { LineSink } from './deliver/sink.js';
 export { type InfluxTarget, type InfluxV1, influxSink } from './deliver/influxSink.js';

@@ -10,7 +10,7 @@ import {
   tap,
 } from 'rxjs';
 import type { Config } from '../config/keys.js';
-import type { PointSink } from '../deliver/pointSink.js';
+import type { Exposition, PointSink } from '../deliver/pointSink.js';
 import type { Logger } from '../model/logger.js';
 import type { Point } from '../model/point.js';
 import type { DeliveryEvent, TelemetrySink } from '../model/telemetry.js';
@@ -37,8 +37,8 @@ export interface Delivery {
   readonly deliver: OperatorFunction<Point, DeliveryEvent>;
   /** Writes what waits now (SIGUSR1). */
   flush(): void;
-  /** The series of the sinks read at scrape time (`PointSink.render`), for /metrics; '' when none. */
-  exposition(): string;
+  /** The series of the sinks read at scrape time (`PointSink.render`), for /metrics; empty when none. */
+  exposition(): Exposition;
   /** The points the sinks' spool disks refused, told by their `sink-closed` events (each closes itself). */
   closeBuffer(): number;
 }
@@ -83,7 +83,15 @@ export function openDelivery(config: Config, deps: DeliveryDeps): Delivery {
       return (sinks.length === 1 ? to(points$) : points$.pipe(connect(to))).pipe(tap(told));
     },
     flush: () => flush$.next(),
-    exposition: () => sinks.map((sink) => sink.render?.() ?? '').join(''),
+    exposition: () => {
+      const read = sinks.filter((sink) => sink.render !== undefined);
+      const texts = read.map((sink) => sink.render!());
+      const release = (): void => read.forEach((sink, i) => sink.released?.(texts[i]!));
+      if (texts.length === 1) return { text: texts[0]!, release };
+      const text = Buffer.concat(texts); // a copy: the sinks' own bytes are free at once
+      release();
+      return { text, release: () => {} };
+    },
     closeBuffer: () => sum('lost'),
   };
 }

@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import { type Server, createServer } from 'node:http';
 import type { Registry } from 'prom-client';
+import type { Exposition } from '../deliver/pointSink.js';
 import type { ProbeAnswer } from './liveness.js';
+import { sendMetrics } from './sendMetrics.js';
 
 /** The /metrics port could not be listened on (in use, or not allowed). */
 export class MetricsPortError extends Error {
@@ -48,17 +50,20 @@ export async function metricsServer(
   registry: Registry,
   probes: Probes,
   /** More series for /metrics, after the registry's (the containers', EXPOSE_CONTAINER_METRICS). */
-  exposition?: () => string,
+  exposition?: () => Exposition,
 ): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const probe = PROBE_PATHS[path];
     if (path === '/metrics') {
-      registry.metrics().then(
-        (text) =>
-          res.writeHead(200, { 'content-type': registry.contentType }).end(exposition ? text + exposition() : text),
-        (error: unknown) => res.writeHead(500).end(String(error)),
-      );
+      registry
+        .metrics()
+        .then((text) => sendMetrics(req, res, registry.contentType, text, exposition?.()))
+        .catch((error: unknown) => {
+          // A failed render (or registry) answers 500, or cuts a body already begun: never an unhandled rejection.
+          if (res.headersSent) res.destroy();
+          else res.writeHead(500).end(String(error));
+        });
     } else if (probe !== undefined) {
       const { ok, reasons } = probes[probe]();
       res

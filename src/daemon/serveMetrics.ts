@@ -1,5 +1,6 @@
 import type { Config } from '../config/keys.js';
 import type { TelemetryBus } from '../app/telemetryBus.js';
+import type { Exposition } from '../deliver/pointSink.js';
 import { health } from '../telemetry/telemetryState.js';
 
 /** What serves /metrics, until closed. */
@@ -14,7 +15,7 @@ export interface MetricsServing {
 export async function serveMetrics(
   config: Config,
   telemetry: TelemetryBus,
-  exposition?: () => string,
+  exposition?: () => Exposition,
 ): Promise<MetricsServing | undefined> {
   if (config.metricsPort === 0) return undefined;
   // prom-client adds resident memory (docs/benchmarks.md, section 2): loaded only when /metrics is served.

@@ -32,8 +32,17 @@ export interface PointSink {
    */
   deliver(points$: Observable<Point>, controls?: SinkControls, scheduler?: SchedulerLike): Observable<DeliveryEvent>;
   /**
-   * A sink read rather than written (`prometheusSink`): its series in the Prometheus text format,
-   * served on /metrics beside the daemon's own at each scrape.
+   * A sink read rather than written (`prometheusSink`): its series in the Prometheus text format
+   * (UTF-8), served on /metrics beside the daemon's own at each scrape. The bytes may be a view
+   * of a buffer the sink writes again at a later render, once told they were sent (`released`).
    */
-  render?(): string;
+  render?(): Buffer;
+  /** The bytes of a `render` are sent (or will never be): their buffer may be written again. */
+  released?(text: Buffer): void;
+}
+
+/** The series of the sinks read at scrape time, and what to call once they are sent. */
+export interface Exposition {
+  readonly text: Buffer;
+  release(): void;
 }

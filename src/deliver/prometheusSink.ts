@@ -3,6 +3,7 @@ import type { Point } from '../model/point.js';
 import type { DeliveryEvent } from '../model/telemetry.js';
 import type { PointSink, SinkControls } from './pointSink.js';
 import { LatestSeries } from './prometheus/latestSeries.js';
+import { ByteWriter } from './prometheus/byteWriter.js';
 import { renderContainers } from './prometheus/render.js';
 
 export interface PrometheusSinkOptions {
@@ -14,8 +15,9 @@ export interface PrometheusSinkOptions {
 
 /** A sink that is read rather than written: its text is served on /metrics at scrape time. */
 export interface PrometheusSink extends PointSink {
-  /** The containers' series now, in the Prometheus text format (EXPOSE_CONTAINER_METRICS). */
-  render(): string;
+  /** The containers' series now, in the Prometheus text format as UTF-8 (EXPOSE_CONTAINER_METRICS). */
+  render(): Buffer;
+  released(text: Buffer): void;
 }
 
 /**
@@ -32,10 +34,21 @@ export interface PrometheusSink extends PointSink {
 export function prometheusSink(options: PrometheusSinkOptions): PrometheusSink {
   const name = 'prometheus';
   const latest = new LatestSeries(options.staleAfterMs, options.now);
+  // One buffer for every scrape while none is being sent (`released`); a new one meanwhile.
+  const kept = new ByteWriter(65_536);
+  let lent = false;
   return {
     name,
     description: '/metrics (EXPOSE_CONTAINER_METRICS)',
-    render: () => renderContainers(latest.entries()),
+    render: () => {
+      // While the kept one is lent, one of its size (not grown from 64 kB by a dozen copies).
+      const text = renderContainers(latest.entries(), lent ? new ByteWriter(kept.capacity) : kept);
+      lent = true; // after the render: one that threw lent nothing
+      return text;
+    },
+    released: (text) => {
+      if (kept.holds(text)) lent = false;
+    },
     deliver: (points$: Observable<Point>, _controls?: SinkControls, _scheduler?: SchedulerLike) =>
       new Observable<DeliveryEvent>((subscriber) => {
         const subscription = points$.subscribe({

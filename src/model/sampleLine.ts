@@ -39,9 +39,17 @@ const jsonValue = (value: string | number): string | number | null => {
   return Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
 };
 
-/** The line of a point's samples (no newline). */
+/**
+ * The labels' JSON by labels array: a container's points share one array per tag set
+ * (`samplesOf`), so its JSON, most of a line, is made once rather than at every point.
+ */
+const labelsJson = new WeakMap<readonly string[], string>();
+
+/** The line of a point's samples (no newline): `JSON.stringify([ms, labels, samples])`, its labels' part kept. */
 export function sampleLine(point: PointSamples): string {
-  return JSON.stringify([point.ms, point.labels, point.samples.map(jsonValue)]);
+  let labels = labelsJson.get(point.labels);
+  if (labels === undefined) labelsJson.set(point.labels, (labels = JSON.stringify(point.labels)));
+  return `[${JSON.stringify(point.ms)},${labels},${JSON.stringify(point.samples.map(jsonValue))}]`;
 }
 
 /** A sample as it is sent: a number, or the stale marker. */

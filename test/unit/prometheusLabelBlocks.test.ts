@@ -47,7 +47,7 @@ describe("a container's label block on /metrics", () => {
     // New tags (a label changed) are a new block, whichever point brings them first.
     const renamed = base('b');
     latest.put(at('network', { ...renamed, interface: 'eth0' }, { rx_bytes: int(9) }));
-    const text = renderContainers(latest.entries());
+    const text = renderContainers(latest.entries()).toString();
     expect(text).toContain(
       `container_network_receive_bytes_total{container_label_team="b",id="/docker/${ID}",image="local/busybox",name="web",interface="eth0"} 9\n`,
     );
