@@ -1,3 +1,4 @@
+import type { Label, TimeSeries } from '../../src/deliver/remoteWriteRequest.js';
 import { WriteRequestType } from '../../src/deliver/remoteWriteSchema.js';
 import { readSampleLine, staleNaN } from '../../src/model/sampleLine.js';
 
@@ -5,20 +6,6 @@ import { readSampleLine, staleNaN } from '../../src/model/sampleLine.js';
 // by protobufjs. Kept as the reference the hand-written WriteRequestWriter must equal, byte for
 // byte (test/unit/writeRequestWriter.property.test.ts). One change: a label set is keyed by its
 // JSON, as the writer keys it; joined by \0, two label sets could be one key (and one series).
-
-export interface Label {
-  readonly name: string;
-  readonly value: string;
-}
-export interface Sample {
-  readonly value: number;
-  /** ms since the epoch. */
-  readonly timestamp: number;
-}
-export interface TimeSeries {
-  readonly labels: Label[];
-  readonly samples: Sample[];
-}
 
 /**
  * A batch's sample lines as time series: one per metric name and label set, labels sorted by
