@@ -5,7 +5,8 @@ import { removeContainers, startContainers } from './hostOverhead.bench.js';
 import { fmt } from './measure.js';
 import { cpuSeconds, peakRssMb } from './procStats.js';
 
-const LABEL = 'dss-b26-rw';
+// Per run: two benches at once on the shared engine must not remove each other's containers.
+const LABEL = `dss-b26-rw-${process.pid}`;
 
 /** The daemon writing line protocol to VictoriaMetrics, and with `remote` remote write beside it. */
 const env = (remote: boolean): Record<string, string> => ({

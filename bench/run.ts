@@ -5,6 +5,7 @@ import { lineProtocolBench } from './lineProtocol.bench.js';
 import { outageBench } from './outage.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
 import { remoteWriteBench } from './remoteWrite.bench.js';
+import { remoteWriteEncodeBench } from './remoteWriteEncode.bench.js';
 import { cgroupScaleBench, scaleBench } from './scale.bench.js';
 import { scrapeBench } from './scrape.bench.js';
 import { soakBench } from './soak.bench.js';
@@ -15,7 +16,7 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 
 /**
  * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool] [spool-open] [top]
- * [inspect-load] [api-cost] [scrape] [remote-write] [soak]`
+ * [inspect-load] [api-cost] [scrape] [remote-write] [rw-encode] [soak]`
  * (all but soak by default; soak runs 30 min, BENCH_SOAK_S):
  * prints figures; never part of `npm test`. Needs the test bed (scripts/testbed.sh) for all but
  * pipeline. Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30),
@@ -26,7 +27,8 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
  * clone under the temp folder: 023ca86), BENCH_API_COST_CONTAINERS (1000), BENCH_API_COST_ROUNDS (3),
  * BENCH_API_COST_WARMUP_S (20), BENCH_API_COST_S (30); scrape: BENCH_SCRAPE_REAL (100 real containers),
  * BENCH_SCRAPE_STANDINS (`1000,10000`), BENCH_SCRAPE_ROUNDS (7); remote-write: BENCH_CONTAINERS (100),
- * BENCH_RW_ROUNDS (2), BENCH_WARMUP_S, BENCH_WINDOW_S.
+ * BENCH_RW_ROUNDS (2), BENCH_WARMUP_S, BENCH_WINDOW_S; rw-encode (no test bed): remote write's encoding
+ * against line protocol's in-process, 100 containers x 60 s of real points.
  */
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     const [n, rounds] = [env('BENCH_CONTAINERS', 100), env('BENCH_RW_ROUNDS', 2)];
     await remoteWriteBench(n, rounds, env('BENCH_WARMUP_S', 30), env('BENCH_WINDOW_S', 60));
   }
+  if (want('rw-encode')) await remoteWriteEncodeBench();
 }
 
 void main();

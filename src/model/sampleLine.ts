@@ -32,24 +32,29 @@ export const STALE = 'stale';
 /** JSON has no NaN nor infinities: they are written as the strings Prometheus itself uses. */
 const SPECIAL: Readonly<Record<string, number>> = { NaN: Number.NaN, '+Inf': Infinity, '-Inf': -Infinity };
 
-const jsonValue = (value: string | number): string | number | null => {
-  if (value === STALE) return null;
-  if (typeof value === 'string') return value;
-  if (Number.isFinite(value)) return value;
-  return Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
+/** A number as `JSON.stringify` writes it (`String` writes the same for a finite one, faster). */
+const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+
+const jsonValue = (value: string | number): string => {
+  if (value === STALE) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Number.isFinite(value)) return String(value);
+  return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"+Inf"' : '"-Inf"';
 };
 
-/**
- * The labels' JSON by labels array: a container's points share one array per tag set
- * (`samplesOf`), so its JSON, most of a line, is made once rather than at every point.
- */
+// A label set's JSON, made once per labels array (`samplesOf` makes one per tag object).
 const labelsJson = new WeakMap<readonly string[], string>();
 
-/** The line of a point's samples (no newline): `JSON.stringify([ms, labels, samples])`, its labels' part kept. */
+/**
+ * The line of a point's samples (no newline): `JSON.stringify([ms, labels, samples])`, with the
+ * labels' text kept and the samples written without an array of them in between.
+ */
 export function sampleLine(point: PointSamples): string {
   let labels = labelsJson.get(point.labels);
   if (labels === undefined) labelsJson.set(point.labels, (labels = JSON.stringify(point.labels)));
-  return `[${JSON.stringify(point.ms)},${labels},${JSON.stringify(point.samples.map(jsonValue))}]`;
+  let line = `[${jsonNumber(point.ms)},${labels},[`;
+  for (let i = 0; i < point.samples.length; i++) line += (i > 0 ? ',' : '') + jsonValue(point.samples[i]!);
+  return `${line}]]`;
 }
 
 /** A sample as it is sent: a number, or the stale marker. */
@@ -58,6 +63,24 @@ export interface ReadSample {
   readonly value: number;
   readonly stale: boolean;
 }
+
+/**
+ * A line's flat samples (name, value, ...) are all readable: names strings, values numbers, `null`
+ * (the stale marker) or the strings Prometheus uses for NaN and the infinities. A trailing name
+ * without a value is ignored.
+ */
+export function readableSamples(flat: readonly unknown[]): boolean {
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const raw = flat[i + 1];
+    if (typeof flat[i] !== 'string') return false;
+    if (raw !== null && typeof raw !== 'number' && !(typeof raw === 'string' && raw in SPECIAL)) return false;
+  }
+  return true;
+}
+
+/** A readable value (`readableSamples`) as its number: the stale marker's is NaN. */
+export const sampleNumber = (raw: unknown): number =>
+  raw === null ? Number.NaN : typeof raw === 'number' ? raw : SPECIAL[raw as string]!;
 
 /** A line back into its time, labels and samples; undefined when it is not one (a damaged record). */
 export function readSampleLine(
@@ -72,16 +95,9 @@ export function readSampleLine(
   if (!Array.isArray(parsed) || parsed.length !== 3) return undefined;
   const [ms, labels, flat] = parsed as [unknown, unknown, unknown];
   if (typeof ms !== 'number' || !Array.isArray(labels) || !Array.isArray(flat)) return undefined;
-  if (!labels.every((l) => typeof l === 'string')) return undefined;
+  if (!labels.every((l) => typeof l === 'string') || !readableSamples(flat)) return undefined;
   const samples: ReadSample[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const name = flat[i] as unknown;
-    const raw = flat[i + 1] as unknown;
-    if (typeof name !== 'string') return undefined;
-    if (raw === null) samples.push({ name, value: Number.NaN, stale: true });
-    else if (typeof raw === 'number') samples.push({ name, value: raw, stale: false });
-    else if (typeof raw === 'string' && raw in SPECIAL) samples.push({ name, value: SPECIAL[raw]!, stale: false });
-    else return undefined;
-  }
+  for (let i = 0; i + 1 < flat.length; i += 2)
+    samples.push({ name: flat[i] as string, value: sampleNumber(flat[i + 1]), stale: flat[i + 1] === null });
   return { ms, labels: labels as string[], samples };
 }

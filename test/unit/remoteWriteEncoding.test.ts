@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { remoteWriteLines } from '../../src/app/remoteWritePoints.js';
 import { promLabels, promName } from '../../src/encode/promNames.js';
 import { samplesOf } from '../../src/encode/toSamples.js';
-import { decodeRemoteWriteBody, remoteWriteBody, timeSeriesOf } from '../../src/deliver/remoteWriteRequest.js';
+import { decodeRemoteWriteBody, remoteWriteBody } from '../../src/deliver/remoteWriteRequest.js';
 import { encodeChunk } from '../../src/model/chunk.js';
 import { type Point, int } from '../../src/model/point.js';
 
@@ -195,9 +195,14 @@ describe('remote write encoding', () => {
     expect(raw.readBigUInt64LE(at + 1)).toBe(0x7ff0000000000002n);
   });
 
+  it('keeps label sets apart that joined by a NUL were one key', () => {
+    const lines = ['[1,["","x"],["m",1]]', '[1,["\\u0000x"],["m",2]]'];
+    expect(decodeRemoteWriteBody(remoteWriteBody(encodeChunk(lines))).map((s) => s.samples[0]!.value)).toEqual([1, 2]);
+  });
+
   it('leaves out points with no numeric field and skips a damaged line', () => {
     const toSamples = samplesOf();
     expect(toSamples({ measurement: 'x', tags: {}, fields: { s: 'only text' }, timestamp: ns(T0) })).toBeUndefined();
-    expect(timeSeriesOf(['not json', '[1,[],["m",1]]'])).toHaveLength(1);
+    expect(decodeRemoteWriteBody(remoteWriteBody(encodeChunk(['not json', '[1,[],["m",1]]'])))).toHaveLength(1);
   });
 });

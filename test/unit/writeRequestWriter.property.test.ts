@@ -1,0 +1,133 @@
+import fc from 'fast-check';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { remoteWriteLines } from '../../src/app/remoteWritePoints.js';
+import { WriteRequestType } from '../../src/deliver/remoteWriteSchema.js';
+import { encodeSampleLines } from '../../src/deliver/remoteWriteRequest.js';
+import { sampleLineReader } from '../../src/deliver/sampleLineReader.js';
+import { WriteRequestWriter } from '../../src/deliver/writeRequestWriter.js';
+import type { Point } from '../../src/model/point.js';
+import { STALE, sampleLine } from '../../src/model/sampleLine.js';
+import { arbitraryPoint, tricky } from '../support/arbitraryPoint.js';
+import { encodeWriteRequest, timeSeriesOf } from '../support/messageWriteRequest.js';
+
+/** The previous encoder's bytes: protobufjs's encode of message objects. */
+const previous = (lines: readonly string[]): Buffer => Buffer.from(encodeWriteRequest(timeSeriesOf(lines)));
+
+/** A container's status: `exited` stales its series (`staleMarkers`), `running` brings it back. */
+const status = (tags: Point['tags'], state: string): Point => ({
+  measurement: 'container',
+  tags,
+  fields: { state, running: state === 'running' },
+  timestamp: '0',
+});
+
+/** Some containers' points: a few tag objects shared by many points, times out of order, exits. */
+const points = (): fc.Arbitrary<Point[]> =>
+  fc
+    .tuple(
+      fc.array(arbitraryPoint(), { minLength: 1, maxLength: 4 }),
+      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 5000 }), fc.nat(9)), { maxLength: 40 }),
+    )
+    .map(([shapes, picks]) => {
+      const tags = shapes.map((p, i) => ({ ...p.tags, container_id: `c${i % 3}` }));
+      return picks.map(([shape, tag, ms, kind]) => {
+        const t = tags[tag % tags.length]!;
+        const p = kind === 0 ? status(t, 'exited') : kind === 1 ? status(t, 'running') : shapes[shape % shapes.length]!;
+        return { ...p, tags: t, timestamp: `${1_700_000_000_000 + ms}000000` };
+      });
+    });
+
+const labelText = fc.array(tricky(0), { maxLength: 5 }).map((l) => JSON.stringify(l));
+const rawValue = fc.oneof(
+  fc.double().map((n) => JSON.stringify(Number.isFinite(n) ? n : null)),
+  fc.constantFrom('null', '"NaN"', '"+Inf"', '"-Inf"', '"toString"', '"x"', 'true', '[]', '1e400', '-0'),
+);
+const msText = fc.oneof(
+  fc.integer({ min: 0, max: 4 }).map(String),
+  fc.integer({ min: 0, max: 2 ** 45 }).map(String),
+  fc.constantFrom('-5', '0', '1.5', '1e3', '9007199254740993', '-1e20', '0x10', ' 7', '1.', '01', '"5"', ''),
+);
+/** Lines as a spool may hold them: written otherwise (blanks, escapes), odd times and values, damaged. */
+const oddLine = fc.oneof(
+  fc
+    .tuple(msText, labelText, fc.array(fc.tuple(fc.constantFrom('"m"', '"n"', '"\\u006d"', '1'), rawValue)))
+    .map(([ms, labels, flat]) => `[${ms},${labels},[${flat.map(([n, v]) => `${n},${v}`).join(',')}]]`),
+  fc.constantFrom(
+    '[5, ["a","b"], ["m",1]]',
+    '[5,["\\u0061","b"],["m",2]]',
+    '[5,["a","b","c"],["m",3]]',
+    '[5,["a","b"],["m",4,"n"]]',
+    '[5,["a","b"],["m",5]',
+    '[5,["a","b"],["m",5]]]',
+    '[5,["a","b"],["m",6],[]]',
+    '[5,["a",1],["m",7]]',
+    '[5,["a\\"],","b"],["m",8]]',
+    '[5,["a","b"],{"m":9}]',
+    'not json',
+    '',
+  ),
+);
+
+describe('WriteRequestWriter: the bytes protobufjs wrote from message objects', () => {
+  it('equals the previous encoder on the sample lines of random points, request after request', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(points(), { minLength: 1, maxLength: 3 }), async (batches) => {
+        for (const batch of batches) {
+          const lines = await lastValueFrom(from(batch).pipe(remoteWriteLines(), toArray()));
+          expect(Buffer.from(encodeSampleLines(lines))).toEqual(previous(lines));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('equals it on odd and damaged lines, and reads as protobufjs decodes the previous bytes', () => {
+    fc.assert(
+      fc.property(fc.array(oddLine, { maxLength: 20 }), (lines) => {
+        const bytes = Buffer.from(encodeSampleLines(lines));
+        expect(bytes).toEqual(previous(lines));
+        expect(WriteRequestType.toObject(WriteRequestType.decode(bytes))).toEqual(
+          WriteRequestType.toObject(WriteRequestType.decode(previous(lines))),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('equals it after the label sets are forgotten past the bound', () => {
+    const reader = sampleLineReader(2);
+    const writer = new WriteRequestWriter();
+    fc.assert(
+      fc.property(fc.array(oddLine, { maxLength: 10 }), (lines) => {
+        reader.trim();
+        writer.begin();
+        for (const line of lines) reader.read(line, writer);
+        expect(Buffer.from(writer.finish())).toEqual(previous(lines));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes sample lines as JSON.stringify wrote them', () => {
+    // The previous sampleLine: NaN and the infinities as Prometheus's strings, the marker as null.
+    const special = (v: string | number): string | number | null =>
+      v === STALE
+        ? null
+        : typeof v === 'string' || Number.isFinite(v)
+          ? v
+          : Number.isNaN(v)
+            ? 'NaN'
+            : v > 0
+              ? '+Inf'
+              : '-Inf';
+    const value = fc.oneof(fc.double(), fc.integer(), fc.constant(STALE), tricky(0));
+    fc.assert(
+      fc.property(fc.double(), fc.array(tricky(0)), fc.array(value), (ms, labels, samples) => {
+        const point = { ms, labels, samples };
+        expect(sampleLine(point)).toBe(JSON.stringify([ms, labels, samples.map(special)]));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
