@@ -4,17 +4,19 @@ import { constants, createGzip } from 'node:zlib';
 import type { Exposition } from '../deliver/pointSink.js';
 
 /**
- * Whether the scraper takes gzip: `gzip` (or `*`) in Accept-Encoding with a q above 0.
+ * Whether the scraper takes gzip: `gzip` in Accept-Encoding with a q above 0, or, gzip not named,
+ * `*` with one (RFC 9110, 12.5.3: `*` is the codings not named, so `gzip;q=0, *` refuses gzip).
  * Prometheus asks for it at every scrape (`Accept-Encoding: gzip`).
  */
 export function takesGzip(acceptEncoding: string | undefined): boolean {
   if (acceptEncoding === undefined) return false;
-  return acceptEncoding.split(',').some((part) => {
+  const q = new Map<string, number>();
+  for (const part of acceptEncoding.split(',')) {
     const [coding, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-    if (coding !== 'gzip' && coding !== '*') return false;
-    const q = params.find((p) => p.startsWith('q='));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
+    const weight = params.find((p) => p.startsWith('q='));
+    if (coding !== undefined) q.set(coding, weight === undefined ? 1 : Number(weight.slice(2)));
+  }
+  return (q.get('gzip') ?? q.get('*') ?? 0) > 0;
 }
 
 /**

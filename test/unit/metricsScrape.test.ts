@@ -164,4 +164,14 @@ describe('GET /metrics with the containers (kept buffer, gzip, scrapers that go 
     expect(takesGzip('identity')).toBe(false);
     expect(takesGzip('x-gzip2')).toBe(false);
   });
+
+  it('does not gzip when gzip is refused by name, whatever `*` allows (RFC 9110, 12.5.3)', () => {
+    // `*` stands for the codings not named: gzip;q=0 is a refusal that a `*` after it does not undo.
+    expect(takesGzip('gzip;q=0, *')).toBe(false);
+    expect(takesGzip('*, gzip;q=0')).toBe(false);
+    expect(takesGzip('GZIP;Q=0, *;q=1')).toBe(false);
+    expect(takesGzip('*;q=0, gzip')).toBe(true);
+    expect(takesGzip('*;q=0')).toBe(false);
+    expect(takesGzip('br, *;q=0.5')).toBe(true);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Fields, Point } from '../../model/point.js';
+import { encoded } from './byteWriter.js';
 import { labelBlock } from './labels.js';
 
 /** One container's latest fields, by measurement: what /metrics renders at scrape time. */
@@ -157,7 +158,7 @@ export class LatestSeries {
       let block = this.blocks.get(tags);
       if (block === undefined) {
         const text = labelBlock(tags);
-        this.blocks.set(tags, (block = { text, bytes: Buffer.from(text) }));
+        this.blocks.set(tags, (block = { text, bytes: encoded(text) }));
       }
       entry.labels = block.text;
       entry.labelBytes = block.bytes;

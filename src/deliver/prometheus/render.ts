@@ -1,4 +1,4 @@
-import { ByteWriter } from './byteWriter.js';
+import { ByteWriter, encoded } from './byteWriter.js';
 import { FAMILIES, type Family } from './families.js';
 import { escapeHelp, escapeLabelValue } from './labels.js';
 import type { ContainerLatest } from './latestSeries.js';
@@ -31,7 +31,7 @@ function suffixOf(label: string, key: string): Buffer {
   let suffix = suffixes.get(id);
   if (suffix === undefined) {
     if (suffixes.size >= 4096) suffixes.clear();
-    suffixes.set(id, (suffix = Buffer.from(`,${label}="${escapeLabelValue(key)}"`)));
+    suffixes.set(id, (suffix = encoded(`,${label}="${escapeLabelValue(key)}"`)));
   }
   return suffix;
 }
