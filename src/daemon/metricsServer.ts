@@ -40,6 +40,9 @@ export const PROBE_PATHS: Readonly<Record<string, keyof Probes>> = {
   '/readyz': 'ready',
 };
 
+/** Prometheus's longest scrape timeout is its interval; no scraper waits a minute for a read. */
+const IDLE_MS = 60_000;
+
 /**
  * Serves GET /metrics (Prometheus text), GET /livez and /healthz (liveness) and GET /readyz
  * (readiness): 200, or 503 with the reasons. Resolves once it listens; rejects with a
@@ -51,6 +54,8 @@ export async function metricsServer(
   probes: Probes,
   /** More series for /metrics, after the registry's (the containers', EXPOSE_CONTAINER_METRICS). */
   exposition?: () => Exposition,
+  /** A connection that reads nothing for this long is closed; default 60 s. */
+  idleMs = IDLE_MS,
 ): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -62,7 +67,7 @@ export async function metricsServer(
         .catch((error: unknown) => {
           // A failed render (or registry) answers 500, or cuts a body already begun: never an unhandled rejection.
           if (res.headersSent) res.destroy();
-          else res.writeHead(500).end(String(error));
+          else res.writeHead(500).end(`rendering /metrics failed: ${(error as Error)?.name ?? 'error'}\n`);
         });
     } else if (probe !== undefined) {
       const { ok, reasons } = probes[probe]();
@@ -71,6 +76,9 @@ export async function metricsServer(
         .end(JSON.stringify({ status: ok ? 'ok' : 'unhealthy', reasons }));
     } else res.writeHead(404).end('not found: try /metrics, /livez or /readyz\n');
   });
+  // A scraper that stops reading would hold its body (a lent buffer of up to tens of MB at 10,000
+  // containers) for ever: its socket is closed once idle, which gives the buffer back.
+  server.setTimeout(idleMs);
   server.listen(port);
   try {
     await once(server, 'listening');

@@ -16,6 +16,7 @@ import { eventually } from '../support/realEngine.js';
 // Enough containers for a body of some 10 MB: more than the sockets hold, so a body is sent in many pieces.
 const CONTAINERS = 2500;
 const WAIT = 60_000; // a noisy machine
+const IDLE_MS = 2_000; // the server's idle timeout here: a stalled scraper is cut after it
 const id = (i: number): string => i.toString(16).padStart(64, '0');
 const tagsOf = Array.from({ length: CONTAINERS }, (_, i) => ({
   container_id: id(i),
@@ -76,6 +77,7 @@ describe('GET /metrics with the containers (kept buffer, gzip, scrapers that go 
   let lent = 0;
   let maxLent = 0;
   let port = 0;
+  let serve: (idleMs?: number) => Promise<Server>;
   const telemetry = telemetryBus();
   // The reference: the same points into a LatestSeries of its own, written by the old renderer.
   let latest: LatestSeries;
@@ -95,7 +97,9 @@ describe('GET /metrics with the containers (kept buffer, gzip, scrapers that go 
       return { text, release: () => ((lent -= 1), sink.released(text)) };
     };
     const answer = () => ({ ok: true, reasons: [] });
-    server = await metricsServer(0, selfMetrics(telemetry.state, NEVER), { live: answer, ready: answer }, exposition);
+    serve = (idleMs?: number) =>
+      metricsServer(0, selfMetrics(telemetry.state, NEVER), { live: answer, ready: answer }, exposition, idleMs);
+    server = await serve();
     port = (server.address() as { port: number }).port;
   });
   afterEach(() => {
@@ -115,6 +119,25 @@ describe('GET /metrics with the containers (kept buffer, gzip, scrapers that go 
     expect(zipped.body.length).toBeLessThan(plain.body.length / 5);
     expect(containersOf(gunzipSync(zipped.body))).toBe(reference());
     expect(await eventually(() => lent === 0, WAIT)).toBe(true);
+  });
+
+  it('a scraper that stops reading is cut once idle, and its buffer given back', async () => {
+    tick(points$, 1);
+    server?.close();
+    server = await serve(IDLE_MS);
+    let stalled: IncomingMessage | undefined;
+    const cut = get((server.address() as { port: number }).port, {}, (res) => {
+      res.pause(); // never read again
+      stalled = res;
+    }).then(
+      () => 'whole',
+      () => 'cut',
+    );
+    expect(await eventually(() => stalled !== undefined, WAIT)).toBe(true);
+    expect(lent).toBe(1);
+    expect(await eventually(() => lent === 0, WAIT)).toBe(true);
+    stalled!.resume();
+    expect(await cut).toBe('cut');
   });
 
   it('a scrape while another is still being sent: each gets the series of its own moment', async () => {
