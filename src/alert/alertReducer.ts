@@ -67,7 +67,8 @@ const tune = (rule: AlertRule, options: AlertOptions): TunedRule => {
  *   its thresholds, and its points sampled before the stop (a stream's last, late) are
  *   dropped; a status of a removed container (its `die`, told after the removal) fires what it
  *   says, then clears;
- * - removed: `gone` fires (and clears: it holds only then, `keep_firing_for` keeps it firing);
+ * - removed: `gone` fires (and clears: it holds only then, `keep_firing_for` keeps it firing),
+ *   unless its last status was a clean exit (code 0);
  *   the container's threshold alerts resolve at once (no more data will come); its lifecycle
  *   alerts clear, so an exit or OOM kill stays firing for its `keep_firing_for`, then resolves;
  * - tick: time alone (a `for` held, a repeat, a cooldown over, restarts out of the window).
@@ -179,7 +180,8 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
             delete entries[key];
           } else delete entries[key];
         }
-        for (const { rule, selects } of gone) {
+        // A clean exit then removal (`--rm`, `compose down`) is what was meant: no `gone`.
+        for (const { rule, selects } of input.clean ? [] : gone) {
           if (!selects(container)) continue;
           const key = alertKey(rule.name, container.id);
           const e = get(key) ?? freshEntry(rule.name, container, now, input.host);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AlertInput } from '../../src/alert/alertInput.js';
+import { type AlertInput, removedInput } from '../../src/alert/alertInput.js';
 import { type AlertReducer, alertReducer } from '../../src/alert/alertReducer.js';
 import { type AlertState, EMPTY_ALERT_STATE, restoreAlertState } from '../../src/alert/alertState.js';
 import type { AlertRule } from '../../src/config/alertRule.js';
@@ -67,6 +67,19 @@ describe('alertReducer: the default rules', () => {
       'R:exited:web-1@1050-301050#301050',
     ]);
     expect(state.entries).toEqual({});
+  });
+
+  it('tells nothing for a container removed after a clean exit (docker run --rm, exit 0): gone is for what vanished', () => {
+    const { notices, state } = drive(defaults, [
+      [1000, status(web, 'running')],
+      [1500, removedInput(web, undefined, true)],
+      [1550, status(web, 'exited', { exitCode: 0 })],
+      [1_000_000, tick],
+    ]);
+    expect(notices).toEqual([]);
+    expect(state.entries).toEqual({});
+    // The same removal of a running container fires gone.
+    expect(drive(defaults, [[1, removedInput(db)]]).notices.map(shown)).toEqual(['F:gone:db-1@1']);
   });
 
   it('fires an OOM kill and unhealthy as critical and warning', () => {
