@@ -122,6 +122,16 @@ describe('alertReducer: thresholds and the container’s life', () => {
     expect(notices.map(shown)).toEqual(['F:hot:web-1@10000', 'R:hot:web-1@10000-25100']);
   });
 
+  it('nor a point read after the stop (a dead container’s cgroup read late, its rate over the last run)', () => {
+    const { notices } = drive(hot, [
+      [10_000, over(10_000)],
+      [20_100, stopped],
+      [21_000, over(20_400)],
+      [90_000, tick],
+    ]);
+    expect(notices.map(shown)).toEqual(['F:hot:web-1@10000', 'R:hot:web-1@10000-25100']);
+  });
+
   it('counts the points of its next run', () => {
     const { notices } = drive(hot, [
       [20_100, stopped],
