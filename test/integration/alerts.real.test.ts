@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertBed, brief, started, stopped, told } from '../support/alertBed.js';
@@ -8,7 +7,7 @@ import { priorityCgroup } from '../support/cpuPriority.js';
 import { type RunningDaemon, scrapeMetric, spawnDaemon } from '../support/daemon.js';
 import { dockerCli } from '../support/dockerCli.js';
 import { freePort } from '../support/ownVictoriaMetrics.js';
-import { eventually, realEngine } from '../support/realEngine.js';
+import { eventually } from '../support/realEngine.js';
 
 /**
  * Issue 27 on the real engine: the built daemon, its default rules and a rule file, notifying a
@@ -16,13 +15,12 @@ import { eventually, realEngine } from '../support/realEngine.js';
  * (`docker events`' timeNano): within NOTIFY_MS of it, or, for a threshold, within
  * THRESHOLD_NOTIFY_MS of its `for` (or `keep_firing_for`) having passed.
  */
-const { boxes, name, run, eventMs } = alertBed('alerts');
+const { boxes, dir, name, run, eventMs } = alertBed('alerts');
 /** The issue's bound for a lifecycle notice (2 s), and for a threshold once its duration passed (5 s). */
 const NOTIFY_MS = 2000;
 const THRESHOLD_NOTIFY_MS = 5000;
 const HOT_FOR_MS = 5000;
 
-const dir = mkdtempSync(join(tmpdir(), 'dss-alerts-real-'));
 const rulesFile = join(dir, 'rules.yaml');
 writeFileSync(
   rulesFile,
@@ -46,15 +44,7 @@ const within = (what: string, ms: number, bound: number): void => {
   expect(ms, what).toBeGreaterThanOrEqual(0);
 };
 
-beforeAll(async () => {
-  await realEngine();
-  await boxes.removeAll();
-});
-afterAll(async () => {
-  await boxes.removeAll();
-  rmSync(dir, { recursive: true, force: true });
-  console.info(`alert latencies (ms): ${JSON.stringify(figures)}`);
-});
+afterAll(() => console.info(`alert latencies (ms): ${JSON.stringify(figures)}`));
 
 describe('alerts from the real engine to a webhook (issue 27)', () => {
   const hook = new AlertWebhook();

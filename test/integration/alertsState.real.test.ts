@@ -1,7 +1,6 @@
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, type Socket, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertBed, brief, started, stopped, told } from '../support/alertBed.js';
@@ -10,23 +9,13 @@ import { type RunningDaemon, logLines, scrapeMetric, spawnDaemon } from '../supp
 import { dockerCli } from '../support/dockerCli.js';
 import { OwnAlertmanager } from '../support/ownAlertmanager.js';
 import { freePort } from '../support/ownVictoriaMetrics.js';
-import { eventually, realEngine } from '../support/realEngine.js';
+import { eventually } from '../support/realEngine.js';
 
 /**
  * Issue 27 on the real engine, beyond the webhook's timings (alerts.real.test.ts): the state kept
  * beside the spool across a real restart, a real Alertmanager, and a receiver that never answers.
  */
-const { boxes, name, run } = alertBed('alertstate');
-const dir = mkdtempSync(join(tmpdir(), 'dss-alerts-state-'));
-
-beforeAll(async () => {
-  await realEngine();
-  await boxes.removeAll();
-});
-afterAll(async () => {
-  await boxes.removeAll();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { boxes, dir, name, run } = alertBed('alertstate');
 
 describe('the alert state beside the spool (issue 27, 3.)', () => {
   const hook = new AlertWebhook();

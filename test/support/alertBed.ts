@@ -1,8 +1,11 @@
-import { expect } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { AlertWebhook, ReceivedAlert } from './alertWebhook.js';
 import { type RunningDaemon, logLines } from './daemon.js';
 import { dockerCli } from './dockerCli.js';
-import { type TestContainers, eventually, testContainers } from './realEngine.js';
+import { type TestContainers, eventually, realEngine, testContainers } from './realEngine.js';
 
 /** A notice in a few characters: `firing:exited:dss-test-alerts-exit3`. */
 export const brief = (a: ReceivedAlert): string => `${a.status}:${a.labels.alertname}:${a.labels.container_name}`;
@@ -30,14 +33,26 @@ export async function told(
 /** The alert suites' containers: local/busybox under the suite's prefix and label, and their events. */
 export interface AlertBed {
   readonly boxes: TestContainers;
+  /** A folder of the suite's own (rule files, the spool), removed after it. */
+  readonly dir: string;
   name(n: string): string;
   run(n: string, flags: string[], cmd: string[]): Promise<string>;
   /** The time (ms) of a container's `nth` event of `action`, from `docker events` (the engine's own timeNano). */
   eventMs(container: string, action: string, nth?: number): Promise<number>;
 }
 
+/** The suite's bed, with its hooks: the engine checked and the suite's containers removed before and after. */
 export function alertBed(suite: string): AlertBed {
   const boxes = testContainers(suite);
+  const dir = mkdtempSync(join(tmpdir(), `dss-${suite}-`));
+  beforeAll(async () => {
+    await realEngine();
+    await boxes.removeAll();
+  });
+  afterAll(async () => {
+    await boxes.removeAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const name = (n: string): string => `${boxes.prefix}${n}`;
   const since = Math.floor(Date.now() / 1000) - 1;
   const eventsOf = async (container: string): Promise<{ action: string; ms: number }[]> => {
@@ -65,6 +80,7 @@ export function alertBed(suite: string): AlertBed {
   };
   return {
     boxes,
+    dir,
     name,
     run: (n, flags, cmd) =>
       dockerCli('run', '-d', '--name', name(n), '--label', `dss-test=${suite}`, ...flags, 'local/busybox', ...cmd),
