@@ -23,7 +23,16 @@ export type {
   PressureSamples,
   PreviousCpu,
 } from './model/containerSample.js';
-export type { ContainerStatus, CpuLimit, HealthState, Limits, StatusRecord } from './model/lifecycle.js';
+export type {
+  ContainerStatus,
+  CpuLimit,
+  HealthState,
+  LifecycleRecord,
+  Limits,
+  RemovalRecord,
+  StatusRecord,
+} from './model/lifecycle.js';
+export type { AlertInput } from './alert/alertInput.js';
 export { type FieldValue, Int, type Point, int } from './model/point.js';
 export type { Chunk, ChunkBatch } from './model/chunk.js';
 export type { DeviceNamer } from './model/device.js';

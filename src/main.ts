@@ -60,6 +60,7 @@ const SECRET_FILES = [
   ['remoteWriteUsername', 'remoteWriteUsernameFile'],
   ['remoteWritePassword', 'remoteWritePasswordFile'],
   ['remoteWriteBearerToken', 'remoteWriteBearerTokenFile'],
+  ['alertWebhookToken', 'alertWebhookTokenFile'],
 ] as const satisfies readonly (readonly [ConfigKey, ConfigKey])[];
 
 /** A secret read from its file unless given itself. */

@@ -1,5 +1,5 @@
 import type { ContainerRef } from '../model/container.js';
-import type { StatusRecord } from '../model/lifecycle.js';
+import { type LifecycleRecord, type StatusRecord, isRemoval } from '../model/lifecycle.js';
 import type { Point } from '../model/point.js';
 
 /**
@@ -15,8 +15,12 @@ export type AlertInput =
       readonly container?: ContainerRef;
     }
   | { readonly kind: 'status'; readonly record: StatusRecord; readonly host?: string }
-  /** The container went away while watched (destroyed, or no longer in the filters). */
-  | { readonly kind: 'removed'; readonly container: ContainerRef; readonly host?: string }
+  /**
+   * The container went away while watched (destroyed, or no longer in the filters). `clean`: its
+   * last status was a clean exit (code 0), as `docker run --rm` and `compose down` leave it:
+   * `gone` does not fire for what was meant to end.
+   */
+  | { readonly kind: 'removed'; readonly container: ContainerRef; readonly host?: string; readonly clean?: boolean }
   | { readonly kind: 'tick' };
 
 export const pointInput = (point: Point, container?: ContainerRef): AlertInput =>
@@ -25,5 +29,17 @@ export const pointInput = (point: Point, container?: ContainerRef): AlertInput =
 export const statusInput = (record: StatusRecord, host?: string): AlertInput =>
   host === undefined ? { kind: 'status', record } : { kind: 'status', record, host };
 
-export const removedInput = (container: ContainerRef, host?: string): AlertInput =>
-  host === undefined ? { kind: 'removed', container } : { kind: 'removed', container, host };
+export const removedInput = (container: ContainerRef, host?: string, clean?: boolean): AlertInput => ({
+  kind: 'removed',
+  container,
+  ...(host !== undefined && { host }),
+  ...(clean === true && { clean }),
+});
+
+/** A lifecycle record as the rules read it; a removal after a clean exit (code 0) says so: `gone` stays quiet. */
+export function lifecycleInput(record: LifecycleRecord, host?: string): AlertInput {
+  if (!isRemoval(record)) return statusInput(record, host);
+  const last = record.removed;
+  const clean = (last.state === 'exited' || last.state === 'dead') && last.exitCode === 0;
+  return removedInput(last.container, host, clean);
+}

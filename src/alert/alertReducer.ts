@@ -64,10 +64,11 @@ const tune = (rule: AlertRule, options: AlertOptions): TunedRule => {
  * - a point: the threshold rules on its measurement that select its container (a removed
  *   container's late points are dropped);
  * - a status: the lifecycle rules that select its container; a container that stopped clears
- *   its thresholds, and its points sampled before the stop (a stream's last, late) are
- *   dropped; a status of a removed container (its `die`, told after the removal) fires what it
- *   says, then clears;
- * - removed: `gone` fires (and clears: it holds only then, `keep_firing_for` keeps it firing);
+ *   its thresholds, and its points are dropped (a stream's last, late; a cgroup read just
+ *   after the death) until a status says it runs again; a status of a removed container (its
+ *   `die`, told after the removal) fires what it says, then clears;
+ * - removed: `gone` fires (and clears: it holds only then, `keep_firing_for` keeps it firing),
+ *   unless its last status was a clean exit (code 0);
  *   the container's threshold alerts resolve at once (no more data will come); its lifecycle
  *   alerts clear, so an exit or OOM kill stays firing for its `keep_firing_for`, then resolves;
  * - tick: time alone (a `for` held, a repeat, a cooldown over, restarts out of the window).
@@ -113,9 +114,10 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
         if (!rulesOn) break;
         const container = containerOfPoint(input.point, input.container);
         if (!container || removed[container.id] !== undefined) break;
-        // A point sampled before its container stopped (the stream's last ones come late) holds nothing.
-        const stop = stopped?.[container.id];
-        if (stop !== undefined && Number(input.point.timestamp) / 1e6 <= stop) break;
+        // No point of a container that stopped holds anything until a status says it runs again:
+        // the stream's last ones come late, and a cgroup read just after the death (a loaded host)
+        // rates the last run's usage over a window that ends after it.
+        if (stopped?.[container.id] !== undefined) break;
         const host = input.point.tags.host;
         for (const { rule, selects } of rulesOn) {
           const key = alertKey(rule.name, container.id);
@@ -179,7 +181,8 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
             delete entries[key];
           } else delete entries[key];
         }
-        for (const { rule, selects } of gone) {
+        // A clean exit then removal (`--rm`, `compose down`) is what was meant: no `gone`.
+        for (const { rule, selects } of input.clean ? [] : gone) {
           if (!selects(container)) continue;
           const key = alertKey(rule.name, container.id);
           const e = get(key) ?? freshEntry(rule.name, container, now, input.host);

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import {
   EMPTY,
   type Observable,
+  type Observer,
   type SchedulerLike,
   asyncScheduler,
   defer,
@@ -13,6 +14,7 @@ import {
   of,
   tap,
 } from 'rxjs';
+import type { AlertInput } from '../alert/alertInput.js';
 import type { Config } from '../config/keys.js';
 import { type Logger, silentLogger } from '../model/logger.js';
 import type { Point } from '../model/point.js';
@@ -42,6 +44,8 @@ export interface CollectDeps {
   readonly scheduler?: SchedulerLike;
   /** Wall-clock ms (with a fraction) for the records a source makes itself; default the scheduler's now. */
   readonly clock?: () => number;
+  /** With alert rules in force: where the lifecycle's statuses and removals go (`Alerting.inputs`). */
+  readonly alertInputs?: Observer<AlertInput> | undefined;
 }
 
 /** A client per DOCKER_HOST entry (throws EngineConfigError on one it cannot be made for); nothing connects yet. */
@@ -88,7 +92,15 @@ export function collect(config: Config, deps: CollectDeps = {}): Observable<Poin
             ),
           )
         : pressure$;
-    const pointsOf = enginePoints(config, { log, telemetry, scheduler, clock: deps.clock, paused$, pressure$ });
+    const pointsOf = enginePoints(config, {
+      log,
+      telemetry,
+      scheduler,
+      clock: deps.clock,
+      paused$,
+      pressure$,
+      alertInputs: deps.alertInputs,
+    });
     const internal$ = config.internalMetrics
       ? interval(config.flushInterval, scheduler).pipe(
           map(() => internalPoint(telemetry.state(), scheduler.now())),

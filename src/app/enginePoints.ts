@@ -1,6 +1,19 @@
-import { EMPTY, type Observable, type SchedulerLike, defer, ignoreElements, merge, share, switchMap, tap } from 'rxjs';
+import {
+  EMPTY,
+  type Observable,
+  type Observer,
+  type SchedulerLike,
+  defer,
+  filter,
+  ignoreElements,
+  merge,
+  share,
+  switchMap,
+  tap,
+} from 'rxjs';
+import { type AlertInput, lifecycleInput } from '../alert/alertInput.js';
 import type { Config } from '../config/keys.js';
-import type { Limits } from '../model/lifecycle.js';
+import { type Limits, type StatusRecord, isRemoval } from '../model/lifecycle.js';
 import type { Logger } from '../model/logger.js';
 import type { Point } from '../model/point.js';
 import type { TelemetrySink } from '../model/telemetry.js';
@@ -27,6 +40,8 @@ export interface PointsDeps {
   readonly paused$?: Observable<boolean> | undefined;
   /** A full buffer with BUFFER_POLICY=block: the cgroup source skips samples meanwhile. */
   readonly pressure$?: Observable<boolean> | undefined;
+  /** With alert rules in force: the lifecycle's statuses and removals go there (the lifecycle runs for them). */
+  readonly alertInputs?: Observer<AlertInput> | undefined;
 }
 
 /** The stats fields that come from the containers' inspects (`limits.ts`): the lifecycle runs for them. */
@@ -52,7 +67,7 @@ export function enginePoints(
   config: Config,
   deps: PointsDeps,
 ): (engine: Engine, configuredHost: string | undefined) => Observable<Point> {
-  const { log, telemetry, scheduler, clock, paused$, pressure$ } = deps;
+  const { log, telemetry, scheduler, clock, paused$, pressure$, alertInputs } = deps;
   const apiOptions: AllStatsOptions = {
     mode: config.mode,
     pollIntervalMs: config.pollInterval,
@@ -90,7 +105,8 @@ export function enginePoints(
   const select = fieldChooser(selection);
   // The lifecycle stream (an event stream and an inspect per container) runs only when its output is wanted.
   const wantsContainerPoints = CONTAINER_FIELDS.some((f) => writesField(selection, `container.${f}`));
-  const wantsLifecycle = wantsContainerPoints || FROM_INSPECT.some((name) => writesField(selection, name));
+  const wantsLifecycle =
+    alertInputs !== undefined || wantsContainerPoints || FROM_INSPECT.some((name) => writesField(selection, name));
   const states = {
     filters: apiOptions.filters ?? {},
     intervalMs: statusIntervalMs(config),
@@ -102,8 +118,15 @@ export function enginePoints(
     // The limits of this subscription's containers, folded from their statuses and looked up
     // per sample: no object per sample to join them.
     const limits = new Map<string, Limits>();
+    // With alerting, the lifecycle tells removals too: they go to the rules, the statuses on.
+    const records$: Observable<StatusRecord> = alertInputs
+      ? lifecycle$(engine, { ...states, removals: true }, scheduler).pipe(
+          tap((record) => alertInputs.next(lifecycleInput(record, host))),
+          filter((record): record is StatusRecord => !isRemoval(record)),
+        )
+      : lifecycle$(engine, states, scheduler);
     const states$ = wantsLifecycle
-      ? lifecycle$(engine, states, scheduler).pipe(
+      ? records$.pipe(
           tap((status) => foldLimits(limits, status)),
           share(),
         )

@@ -3,6 +3,7 @@ import { DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL_MS, MAX_BATCH_SIZE } from '.
 import { DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT } from '../deliver/writeBatches.js';
 import { DEFAULT_MAX_CONCURRENT_POLLS } from '../sources/apiSource.js';
 import { type KeySpec, key } from './keySpec.js';
+import { ALERT_KEYS } from './alertKeys.js';
 import { SELECTION_KEYS } from './selectionKeys.js';
 import { REMOTE_WRITE_KEYS } from './remoteWriteKeys.js';
 import { SINK_KEYS } from './sinkKeys.js';
@@ -203,6 +204,7 @@ export const KEYS = {
     default: false,
     doc: 'also write the self-metrics as an `internal` measurement',
   }),
+  ...ALERT_KEYS,
 };
 
 type Codecs = { readonly [K in keyof typeof KEYS]: (typeof KEYS)[K]['codec'] };

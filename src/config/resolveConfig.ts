@@ -1,6 +1,7 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { parseDockerHost } from '../sources/engine/dockerHost.js';
 import { type Config, type ConfigKey, configKeys, keySpec } from './keys.js';
+import { telegramTarget } from '../deliver/alert/webhookTelegram.js';
 import { parseHeaders } from './inputCodecs.js';
 import { shown, withoutValue } from './secrets.js';
 
@@ -85,6 +86,7 @@ export function resolveConfig(sources: ConfigSources): Config {
     throw new ConfigError(`invalid config: ${origin.influxDb}: expected INFLUX_URL too (the InfluxDB 1.x server)`);
   }
   remoteWriteChecks(resolved, origin);
+  alertChecks(resolved, origin);
   return resolved;
 }
 
@@ -127,4 +129,28 @@ function remoteWriteChecks(config: Config, origin: Readonly<Record<string, strin
     throw new ConfigError(
       `invalid config: REMOTE_WRITE_HEADERS: ${JSON.stringify(own)} is remote write's own header (set by the protocol or the authentication keys); expected other headers`,
     );
+}
+
+/** The webhook's keys need its URL; a Telegram webhook needs its chat (told at start, not at the first alert). */
+function alertChecks(config: Config, origin: Readonly<Record<string, string>>): void {
+  const webhookOnly = (['alertTelegramChatId', 'alertWebhookToken', 'alertWebhookTokenFile'] as const).find(
+    (key) => config[key] !== undefined,
+  );
+  if (webhookOnly && config.alertWebhookUrl === undefined)
+    throw new ConfigError(`invalid config: ${origin[webhookOnly]}: expected ALERT_WEBHOOK_URL too (the webhook)`);
+  if (config.alertWebhookToken !== undefined && config.alertWebhookTokenFile !== undefined)
+    throw new ConfigError(
+      'invalid config: ALERT_WEBHOOK_TOKEN and ALERT_WEBHOOK_TOKEN_FILE are both set: expected one of them',
+    );
+  if (config.alertTelegramChatId !== undefined && config.alertWebhookFormat !== 'telegram')
+    throw new ConfigError(`invalid config: ${origin.alertTelegramChatId}: expected ALERT_WEBHOOK_FORMAT=telegram too`);
+  if (config.alertWebhookUrl !== undefined && config.alertWebhookFormat === 'telegram') {
+    try {
+      telegramTarget(config.alertWebhookUrl, config.alertTelegramChatId);
+    } catch (error) {
+      throw new ConfigError(
+        `invalid config: ALERT_WEBHOOK_URL (telegram): ${(error as Error).message} or ALERT_TELEGRAM_CHAT_ID`,
+      );
+    }
+  }
 }

@@ -22,6 +22,7 @@ import {
   throwError,
   timer,
 } from 'rxjs';
+import { type Alerting, alertRulesOf, openAlerting } from '../app/alerting.js';
 import { collect, connectEngines } from '../app/collect.js';
 import { type Delivery, openDelivery } from '../app/delivery.js';
 import { telemetryBus } from '../app/telemetryBus.js';
@@ -66,6 +67,7 @@ export class ForcedStopError extends Error {
 
 /** What a run holds, let go of when it ends, in this order. */
 interface Held {
+  alerting?: Alerting | undefined;
   relock?: Subscription | undefined;
   flushes?: Subscription | undefined;
   delivery?: Delivery | undefined;
@@ -115,7 +117,9 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
       held.lock?.release();
       held.metrics?.close();
       held.engines?.forEach(closeEngine);
+      held.alerting?.close();
       Object.assign(held, {
+        alerting: undefined,
         relock: undefined,
         flushes: undefined,
         delivery: undefined,
@@ -133,6 +137,8 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
     };
 
     const start = async (): Promise<{ delivery: Delivery; engines: Engine[] }> => {
+      // The rule file is configuration: a bad one ends the run before anything is taken (exit 2).
+      const rules = alertRulesOf(config);
       const dir = config.spoolDir;
       if (dir !== undefined) held.lock = await lockSpoolDir(dir, log);
       abandonIfReleased();
@@ -143,7 +149,9 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
         sinks: deps.sinks,
       }));
       const engines = (held.engines = connectEngines(config, deps.env));
-      held.metrics = await serveMetrics(config, telemetry, delivery.exposition);
+      // Beside the spool's lock: its state file is the spool's neighbour.
+      const alerting = (held.alerting = openAlerting(config, { log, scheduler, telemetry }, rules));
+      held.metrics = await serveMetrics(config, telemetry, delivery.exposition, alerting && (() => alerting.state()));
       abandonIfReleased();
       if (held.lock?.unlocked && dir !== undefined)
         held.relock = relockSpoolDir(
@@ -190,8 +198,19 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
     const delivered$ = from(start()).pipe(
       switchMap(({ delivery, engines }) => {
         const { clock, env } = deps;
-        const options = { log, telemetry, engines, pressure$: delivery.pressure$, scheduler, env, clock };
-        const points$ = collect(config, options).pipe(takeUntil(stopReading$));
+        const alerting = held.alerting;
+        const options = {
+          log,
+          telemetry,
+          engines,
+          pressure$: delivery.pressure$,
+          scheduler,
+          env,
+          clock,
+          alertInputs: alerting?.inputs,
+        };
+        const collected$ = collect(config, options).pipe(takeUntil(stopReading$));
+        const points$ = alerting ? collected$.pipe(alerting.wire) : collected$;
         return concat(merge(points$.pipe(delivery.deliver), announce$(delivery)), summary$(delivery));
       }),
     );

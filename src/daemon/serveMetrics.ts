@@ -1,6 +1,7 @@
 import type { Config } from '../config/keys.js';
 import type { TelemetryBus } from '../app/telemetryBus.js';
 import type { Exposition } from '../deliver/pointSink.js';
+import type { AlertTelemetry } from '../telemetry/firingAlerts.js';
 import { health } from '../telemetry/telemetryState.js';
 
 /** What serves /metrics, until closed. */
@@ -16,6 +17,7 @@ export async function serveMetrics(
   config: Config,
   telemetry: TelemetryBus,
   exposition?: () => Exposition,
+  alerts?: () => AlertTelemetry,
 ): Promise<MetricsServing | undefined> {
   if (config.metricsPort === 0) return undefined;
   // prom-client adds resident memory (docs/benchmarks.md, section 2): loaded only when /metrics is served.
@@ -24,6 +26,7 @@ export async function serveMetrics(
   const { loopHeartbeat } = await import('./liveness.js');
   const capacity = config.spoolDir !== undefined ? config.maxSpoolSize : config.maxBufferSize;
   const registry = selfMetrics(telemetry.state, telemetry.events$, capacity);
+  if (alerts) (await import('./alertMetrics.js')).registerAlertMetrics(registry, alerts);
   // Liveness is the event loop's alone: an outage of the database or an engine is readiness's.
   const heartbeat = loopHeartbeat();
   try {

@@ -47,3 +47,18 @@ export interface StatusRecord {
   readonly status: ContainerStatus;
   readonly at: Instant;
 }
+
+/**
+ * A container that went away while it was watched: destroyed (its `destroy` event, an inspect
+ * answering 404, missing from a re-listing) or no longer in the filters (renamed or relabelled
+ * out). `removed` is its last status as known then (a `--rm` container's says its exit).
+ */
+export interface RemovalRecord {
+  readonly removed: ContainerStatus;
+  readonly at: Instant;
+}
+
+/** What the lifecycle tells when asked for removals too. */
+export type LifecycleRecord = StatusRecord | RemovalRecord;
+
+export const isRemoval = (record: LifecycleRecord): record is RemovalRecord => 'removed' in record;

@@ -73,7 +73,9 @@ export type RecordEvent =
   /** A container's lifecycle status made into its `container` point (0 when field selection left it empty). */
   | { readonly type: 'status-transformed'; readonly points: number }
   /** The pipeline's own `internal` point (INTERNAL_METRICS), made: collected like any other. */
-  | { readonly type: 'internal-point' };
+  | { readonly type: 'internal-point' }
+  /** An alert notice made into its `alert` point: collected like any other. */
+  | { readonly type: 'alert-point' };
 
 /**
  * The pipeline's telemetry: each stage reports what happened as one of these, and the service

@@ -1,5 +1,5 @@
 import { type Observable, type SchedulerLike, asyncScheduler, defer, map } from 'rxjs';
-import type { StatusRecord } from '../model/lifecycle.js';
+import type { LifecycleRecord, StatusRecord } from '../model/lifecycle.js';
 import { type Logger, silentLogger } from '../model/logger.js';
 import { type ConcurrencyGate, concurrencyGate } from '../rx/concurrencyGate.js';
 import { retryBackoff } from '../rx/retryBackoff.js';
@@ -26,6 +26,8 @@ export interface LifecycleOptions {
   /** Wall-clock ms for the statuses' time (default: the scheduler's now). */
   readonly clock?: () => number;
   readonly log?: Logger;
+  /** Tell the watched containers that go away too (`RemovalRecord`): for alerting. */
+  readonly removals?: boolean;
 }
 
 /**
@@ -66,9 +68,19 @@ export function gatedInspect<T>(
  */
 export function lifecycle$(
   engine: Engine,
+  options: LifecycleOptions & { readonly removals: true },
+  scheduler?: SchedulerLike,
+): Observable<LifecycleRecord>;
+export function lifecycle$(
+  engine: Engine,
+  options: LifecycleOptions,
+  scheduler?: SchedulerLike,
+): Observable<StatusRecord>;
+export function lifecycle$(
+  engine: Engine,
   options: LifecycleOptions,
   scheduler: SchedulerLike = asyncScheduler,
-): Observable<StatusRecord> {
+): Observable<LifecycleRecord> {
   const log = options.log ?? silentLogger;
   return defer(() => {
     const book = newLifecycleBook();
@@ -105,6 +117,7 @@ export function lifecycle$(
             book,
             onInspectFailed,
             ...(options.clock ? { clock: options.clock } : {}),
+            ...(options.removals ? { removals: true } : {}),
           },
           scheduler,
         ),

@@ -19,7 +19,7 @@ import {
   takeUntil,
   timer,
 } from 'rxjs';
-import type { StatusRecord } from '../model/lifecycle.js';
+import type { LifecycleRecord, StatusRecord } from '../model/lifecycle.js';
 import type { Instant } from '../model/timestamp.js';
 import { statusOf } from '../rx/retryBackoff.js';
 import { takeUntilEnd } from '../rx/takeUntilEnd.js';
@@ -31,6 +31,7 @@ import {
   type Inspection,
   type LifecycleBook,
   type LifecycleInput,
+  type LifecycleStep,
   carriedWork,
   newLifecycleBook,
 } from './engine/lifecycleBook.js';
@@ -62,6 +63,8 @@ export interface LifecycleOptions {
   readonly book?: LifecycleBook;
   /** Told when an inspect fails for another reason than 404. */
   readonly onInspectFailed?: (id: string, error: unknown) => void;
+  /** Tell the watched containers that go away too (`RemovalRecord`), after their last status: for alerting. */
+  readonly removals?: boolean;
 }
 
 /**
@@ -80,10 +83,21 @@ export interface LifecycleOptions {
  * ```
  */
 export function lifecycleStatuses(
+  options: LifecycleOptions & { readonly removals: true },
+  scheduler?: SchedulerLike,
+): OperatorFunction<readonly ListedContainer[] | EngineEvent, LifecycleRecord>;
+export function lifecycleStatuses(
+  options: LifecycleOptions,
+  scheduler?: SchedulerLike,
+): OperatorFunction<readonly ListedContainer[] | EngineEvent, StatusRecord>;
+export function lifecycleStatuses(
   options: LifecycleOptions,
   scheduler: SchedulerLike = asyncScheduler,
-): OperatorFunction<readonly ListedContainer[] | EngineEvent, StatusRecord> {
+): OperatorFunction<readonly ListedContainer[] | EngineEvent, LifecycleRecord> {
   const now = options.clock ?? (() => scheduler.now());
+  // A step's records: its statuses, then (when asked) the removals it tells.
+  const told = (s: LifecycleStep): readonly LifecycleRecord[] =>
+    options.removals && s.removed ? [...s.out, ...s.removed] : s.out;
   return (source) =>
     defer(() => {
       const book = options.book ?? newLifecycleBook();
@@ -114,7 +128,7 @@ export function lifecycleStatuses(
           return steps.pipe(
             connect((arrived) =>
               merge(
-                arrived.pipe(mergeMap((s) => s.out)),
+                arrived.pipe(mergeMap(told)),
                 // What the last session left unanswered first (its inspects ended with it), then the new work.
                 merge(from(carriedWork(book)), arrived.pipe(mergeMap((s) => s.work))).pipe(
                   groupBy((work) => work.id, {
@@ -125,12 +139,12 @@ export function lifecycleStatuses(
                       ),
                   }),
                   mergeMap((queue) => queue.pipe(concatMap(inspect))),
-                  mergeMap((inspection) => step(inspection).out),
+                  mergeMap((inspection) => told(step(inspection))),
                 ),
                 // The ticks end with the source: the statuses of an engine's session end with its events.
                 ticks$.pipe(
                   takeUntilEnd(inputs),
-                  mergeMap((tick) => step(tick).out),
+                  mergeMap((tick) => told(step(tick))),
                 ),
               ),
             ),

@@ -229,6 +229,7 @@ export function foldTelemetry(s: TelemetryState, e: TelemetryEvent): TelemetrySt
     case 'status-transformed':
       return counted(s, 0, 0, e.points);
     case 'internal-point':
+    case 'alert-point':
       return counted(s, 0, 0, 1);
     case 'engine-described':
       return s.engines.has(e.engine) || s.unanswered.has(e.engine)

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AlertInput } from '../../src/alert/alertInput.js';
+import { type AlertInput, removedInput } from '../../src/alert/alertInput.js';
 import { type AlertReducer, alertReducer } from '../../src/alert/alertReducer.js';
 import { type AlertState, EMPTY_ALERT_STATE, restoreAlertState } from '../../src/alert/alertState.js';
 import type { AlertRule } from '../../src/config/alertRule.js';
@@ -69,6 +69,19 @@ describe('alertReducer: the default rules', () => {
     expect(state.entries).toEqual({});
   });
 
+  it('tells nothing for a container removed after a clean exit (docker run --rm, exit 0): gone is for what vanished', () => {
+    const { notices, state } = drive(defaults, [
+      [1000, status(web, 'running')],
+      [1500, removedInput(web, undefined, true)],
+      [1550, status(web, 'exited', { exitCode: 0 })],
+      [1_000_000, tick],
+    ]);
+    expect(notices).toEqual([]);
+    expect(state.entries).toEqual({});
+    // The same removal of a running container fires gone.
+    expect(drive(defaults, [[1, removedInput(db)]]).notices.map(shown)).toEqual(['F:gone:db-1@1']);
+  });
+
   it('fires an OOM kill and unhealthy as critical and warning', () => {
     const { notices } = drive(defaults, [
       [1, status(web, 'running', { health: { status: 'unhealthy', failingStreak: 3 } })],
@@ -104,6 +117,16 @@ describe('alertReducer: thresholds and the container’s life', () => {
       [10_000, over(10_000)],
       [20_100, stopped],
       [21_000, over(19_500)],
+      [90_000, tick],
+    ]);
+    expect(notices.map(shown)).toEqual(['F:hot:web-1@10000', 'R:hot:web-1@10000-25100']);
+  });
+
+  it('nor a point read after the stop (a dead container’s cgroup read late, its rate over the last run)', () => {
+    const { notices } = drive(hot, [
+      [10_000, over(10_000)],
+      [20_100, stopped],
+      [21_000, over(20_400)],
       [90_000, tick],
     ]);
     expect(notices.map(shown)).toEqual(['F:hot:web-1@10000', 'R:hot:web-1@10000-25100']);

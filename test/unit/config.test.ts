@@ -139,7 +139,8 @@ describe('configuration', () => {
         file(`${key}.yaml`, `${key}: ${JSON.stringify(value)}\n`),
       ]) {
         const message = thrown(() => parseCli(['--config', path], {}));
-        expect(message).toBe(`invalid config: ${key}: *** (${kind}) in ${path}: expected a text`);
+        const expected = KEYS[key as keyof typeof KEYS].codec.name;
+        expect(message).toBe(`invalid config: ${key}: *** (${kind}) in ${path}: expected ${expected}`);
         expect(message).not.toContain(text);
       }
     },
@@ -188,7 +189,15 @@ describe('configuration', () => {
       Object.entries(KEYS)
         .filter(([, spec]) => 'secret' in spec)
         .map(([key]) => key),
-    ).toEqual(['influxToken', 'influxPassword', 'remoteWritePassword', 'remoteWriteBearerToken', 'remoteWriteHeaders']);
+    ).toEqual([
+      'influxToken',
+      'influxPassword',
+      'remoteWritePassword',
+      'remoteWriteBearerToken',
+      'remoteWriteHeaders',
+      'alertWebhookUrl',
+      'alertWebhookToken',
+    ]);
     const config = resolveConfig({ env: { INFLUX_TOKEN: 's3cret' } });
     expect(config.influxToken).toBe('s3cret');
     expect(JSON.stringify(printable(config))).not.toContain('s3cret');

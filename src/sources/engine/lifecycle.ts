@@ -1,4 +1,4 @@
-import type { ContainerStatus, StatusRecord } from '../../model/lifecycle.js';
+import type { ContainerStatus, RemovalRecord, StatusRecord } from '../../model/lifecycle.js';
 import { type Instant, nanosBetween } from '../../model/timestamp.js';
 import {
   carriesState,
@@ -119,9 +119,11 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
   const listing = (book: LifecycleBook, input: Extract<LifecycleInput, { kind: 'listing' }>): LifecycleStep => {
     const ids = new Set(input.containers.map((c) => c.Id));
     const out: StatusRecord[] = [];
+    const removed: RemovalRecord[] = [];
     for (const [id, { status }] of book.known) {
       if (ids.has(id)) continue;
       out.push({ status: goneStatus(status), at: input.at });
+      removed.push({ removed: goneStatus(status), at: input.at });
       book.known.delete(id);
       book.tombstones.add(id, msOf(input.at));
     }
@@ -130,7 +132,7 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       .filter((c) => !book.tombstones.has(c.Id) && (book.known.has(c.Id) || listedMatches(c)))
       .map((c) => ({ kind: 'listed' as const, id: c.Id, seq: ++book.seq, listed: c, relisting }));
     book.listed = true;
-    return { out, work };
+    return removed.length > 0 ? { out, work, removed } : { out, work };
   };
 
   const event = (book: LifecycleBook, { event: e, at }: Extract<LifecycleInput, { kind: 'event' }>): LifecycleStep => {
@@ -144,17 +146,17 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       const told = msOf(at) < buried && carriesState(e) && e.Action !== 'destroy' && matches(status, watched);
       return told ? { out: [{ status, at }], work: [] } : none;
     }
+    const known = book.known.get(id);
     if (e.Action === 'destroy') {
       book.known.delete(id);
       book.tombstones.add(id, msOf(at));
-      return none;
+      return known ? { out: [], work: [], removed: [{ removed: known.status, at }] } : none;
     }
-    const known = book.known.get(id);
     const stateFromInspect = !known && !carriesState(e);
     const status = statusAfterEvent(known?.status ?? unknownStatus(e), e, at);
     if (!matches(status, watched)) {
       book.known.delete(id);
-      return none;
+      return known ? { out: [], work: [], removed: [{ removed: known.status, at }] } : none;
     }
     const seq = ++book.seq;
     const retold = stampOf(at, known?.told);
@@ -188,13 +190,16 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
     // Written even after a destroy: it is stamped with its event's time, before the destroy.
     const status = work.stateFromInspect && info ? withStateOf(detailed, info) : detailed;
     const mine = !buried && (known ? known.seq <= seq : work.stateFromInspect);
+    const out = toldAt(status, work.at, work.retold);
     if (answer === 'gone' && mine) {
       // Gone with no later word of it: forgotten, not written running at every interval after.
       book.known.delete(id);
       book.tombstones.add(id, msOf(input.at));
+      if (known) return { out, work: [], removed: [{ removed: status, at: input.at }] };
     } else if (!matches(status, watched)) {
-      if (mine) book.known.delete(id);
-      return none;
+      if (!mine || !known) return none;
+      book.known.delete(id);
+      return { out: [], work: [], removed: [{ removed: known.status, at: input.at }] };
     } else if (mine) {
       const settled = settledAfter(status, info, work.event);
       book.known.set(id, {
@@ -204,7 +209,7 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
         told: known?.told ?? work.retold ?? work.at,
       });
     }
-    return { out: toldAt(status, work.at, work.retold), work: [] };
+    return { out, work: [] };
   };
 
   const inspection = (book: LifecycleBook, input: Inspection): LifecycleStep => {
@@ -220,7 +225,7 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
         : statusFromInspect(answer, known?.status.container);
     if (!matches(status, watched)) {
       book.known.delete(id);
-      return none;
+      return known ? { out: [], work: [], removed: [{ removed: known.status, at: input.at }] } : none;
     }
     // A re-listing after a reconnect: what changed while the events were down is told now.
     const changed = work.relisting && (known ? changedState(known.status, status) : true);

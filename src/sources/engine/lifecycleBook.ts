@@ -1,4 +1,4 @@
-import type { ContainerStatus, StatusRecord } from '../../model/lifecycle.js';
+import type { ContainerStatus, RemovalRecord, StatusRecord } from '../../model/lifecycle.js';
 import type { Instant } from '../../model/timestamp.js';
 import type { EngineEvent, InspectedContainer, ListedContainer } from './engineCodecs.js';
 import { SeenEvents } from './seenEvents.js';
@@ -105,4 +105,6 @@ export type LifecycleInput =
 export interface LifecycleStep {
   readonly out: StatusRecord[];
   readonly work: ContainerWork[];
+  /** Watched containers that went away with this input (told only to those who ask: alerting). */
+  readonly removed?: RemovalRecord[];
 }

@@ -1,0 +1,166 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
+import {
+  type MonoTypeOperatorFunction,
+  type Observer,
+  type SchedulerLike,
+  Subject,
+  connect,
+  filter,
+  map,
+  merge,
+  tap,
+} from 'rxjs';
+import { type AlertInput, pointInput } from '../alert/alertInput.js';
+import type { AlertState } from '../alert/alertState.js';
+import { evaluateAlerts } from '../alert/evaluateAlerts.js';
+import { alertRulesInForce } from '../config/defaultAlertRules.js';
+import type { AlertRule } from '../config/alertRule.js';
+import type { Config } from '../config/keys.js';
+import { ConfigError } from '../config/resolveConfig.js';
+import type { AlertNotice } from '../model/alert.js';
+import type { Logger } from '../model/logger.js';
+import type { Point } from '../model/point.js';
+import type { TelemetrySink } from '../model/telemetry.js';
+import { takeUntilEnd } from '../rx/takeUntilEnd.js';
+import { type AlertDeliveryCounters, foldAlertDelivery } from '../telemetry/alertDeliveryState.js';
+import { type AlertTelemetry, foldFiring } from '../telemetry/firingAlerts.js';
+import { alertPoints } from '../transform/alertPoint.js';
+import { containerTagger } from '../transform/containerTags.js';
+import { writesField } from '../transform/selectFields.js';
+import { alertReceiversFor, deliverAlerts } from './alertReceivers.js';
+import { alertStateFile } from './alertStateFile.js';
+
+/** The daemon's alerting, opened by `openAlerting`. */
+export interface Alerting {
+  readonly rules: readonly AlertRule[];
+  /** Where the lifecycle's statuses and removals go as alert inputs (`collect`'s `alertInputs`). */
+  readonly inputs: Observer<AlertInput>;
+  /** Collected points -> the same points, and the `alert` point of each notice (for the sinks). */
+  readonly wire: MonoTypeOperatorFunction<Point>;
+  /** The alerts firing and the receivers' counters, read at each scrape of /metrics. */
+  state(): AlertTelemetry;
+  /** Lets go: the receivers' deliveries and connections; the state written beside the spool. */
+  close(): void;
+}
+
+/** The rules in force (ALERT_RULES and the defaults with a receiver), or the ConfigError (exit 2) saying why not. */
+export function alertRulesOf(config: Config): readonly AlertRule[] {
+  const receiver = config.alertWebhookUrl !== undefined || config.alertmanagerUrl !== undefined;
+  const rules = alertRulesInForce({
+    receiver,
+    ...(config.alertRules !== undefined && { rulesFile: config.alertRules }),
+  });
+  if (isLeft(rules)) throw rules.left;
+  for (const rule of rules.right) {
+    if (rule.when.kind !== 'threshold') continue;
+    const field = `${rule.when.measurement}.${rule.when.field}`;
+    if (!writesField(config, field))
+      throw new ConfigError(
+        `invalid alert rule ${JSON.stringify(rule.name)} in ${config.alertRules}: when: ${field} is not collected (MEASUREMENTS, FIELDS or FIELDS_EXCLUDE leave it out)`,
+      );
+  }
+  return rules.right;
+}
+
+/** The alerts a restored state has firing, as /metrics shows them before any notice (none is told again). */
+function firingIn(state: AlertState | undefined, rules: readonly AlertRule[]): ReadonlyMap<string, AlertNotice> {
+  const severity = new Map(rules.map((r) => [r.name, r.severity]));
+  const firing = new Map<string, AlertNotice>();
+  for (const [key, e] of Object.entries(state?.entries ?? {})) {
+    const rule = severity.get(e.rule);
+    if (rule === undefined || (e.phase !== 'firing' && e.phase !== 'resolving')) continue;
+    firing.set(key, {
+      rule: e.rule,
+      status: 'firing',
+      severity: rule,
+      container: e.container,
+      summary: e.summary ?? e.rule,
+      ...(e.value !== undefined && { value: e.value }),
+      startsAt: e.since,
+      ...(e.host !== undefined && { host: e.host }),
+    });
+  }
+  return firing;
+}
+
+/**
+ * Alerting as the configuration says, or undefined with no rule in force (then nothing of it
+ * runs: no lifecycle removals, no look at any point). The notices go to the receivers from a
+ * Subject, each in a subscription of its own (`deliverAlerts`): a failing or hanging receiver
+ * never holds up the points. Throws ConfigError on a bad rule file.
+ */
+export function openAlerting(
+  config: Config,
+  deps: { readonly log: Logger; readonly scheduler: SchedulerLike; readonly telemetry: TelemetrySink },
+  rules: readonly AlertRule[] = alertRulesOf(config),
+): Alerting | undefined {
+  const { log, scheduler } = deps;
+  if (rules.length === 0) return undefined;
+  const tagger = containerTagger(config);
+  const receivers = alertReceiversFor(config, tagger);
+  const saved = config.spoolDir === undefined ? undefined : alertStateFile(config.spoolDir, log, scheduler);
+  const notices = new Subject<AlertNotice>();
+  const inputs = new Subject<AlertInput>();
+  let firing = firingIn(saved?.initial, rules);
+  let delivery: ReadonlyMap<string, AlertDeliveryCounters> = new Map();
+  const tracked = notices.subscribe((n) => (firing = foldFiring(firing, n)));
+  const delivered = notices
+    .pipe(deliverAlerts(receivers, log, scheduler))
+    .subscribe((event) => (delivery = foldAlertDelivery(delivery, event)));
+  const measurements = new Set(rules.flatMap((r) => (r.when.kind === 'threshold' ? [r.when.measurement] : [])));
+  log.info(
+    {
+      rules: rules.map((r) => r.name),
+      receivers: receivers.map((r) => r.description),
+      ...(saved?.initial && { restored: Object.keys(saved.initial.entries).length }),
+    },
+    'alerting on',
+  );
+  /**
+   * ```
+   * points: -p-p-p-p-|
+   * inputs: --s---r--        (statuses and removals from the lifecycle)
+   * result: -p-pap-p-|       (a: the `alert` point of a notice)
+   * ```
+   */
+  const wire: MonoTypeOperatorFunction<Point> = (points$) =>
+    points$.pipe(
+      connect((points) =>
+        merge(
+          points,
+          merge(
+            points.pipe(
+              filter((p) => measurements.has(p.measurement)),
+              map((p) => pointInput(p)),
+            ),
+            inputs.pipe(takeUntilEnd(points)),
+          ).pipe(
+            evaluateAlerts(
+              rules,
+              {
+                ...(saved?.initial && { initial: saved.initial }),
+                ...(saved && { onState: (state) => saved.save(state) }),
+                ...(config.alertRepeatInterval !== undefined && { maxRepeatMs: config.alertRepeatInterval }),
+              },
+              scheduler,
+            ),
+            tap((n) => notices.next(n)),
+            alertPoints(tagger, () => scheduler.now()),
+            tap(() => deps.telemetry.next({ type: 'alert-point' })),
+          ),
+        ),
+      ),
+    );
+  return {
+    rules,
+    inputs,
+    wire,
+    state: () => ({ firing, delivery, receivers: receivers.map((r) => r.name) }),
+    close() {
+      saved?.close();
+      tracked.unsubscribe();
+      delivered.unsubscribe();
+      receivers.forEach((r) => r.close());
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import { once } from 'node:events';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, type Socket, createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertBed, brief, started, stopped, told } from '../support/alertBed.js';
+import { AlertWebhook } from '../support/alertWebhook.js';
+import { type RunningDaemon, logLines, scrapeMetric, spawnDaemon } from '../support/daemon.js';
+import { dockerCli } from '../support/dockerCli.js';
+import { OwnAlertmanager } from '../support/ownAlertmanager.js';
+import { freePort } from '../support/ownVictoriaMetrics.js';
+import { eventually } from '../support/realEngine.js';
+
+/**
+ * Issue 27 on the real engine, beyond the webhook's timings (alerts.real.test.ts): the state kept
+ * beside the spool across a real restart, a real Alertmanager, and a receiver that never answers.
+ */
+const { boxes, dir, name, run } = alertBed('alertstate');
+
+describe('the alert state beside the spool (issue 27, 3.)', () => {
+  const hook = new AlertWebhook();
+  const spool = join(dir, 'spool');
+  const daemons: RunningDaemon[] = [];
+  beforeAll(() => hook.start());
+  afterAll(async () => {
+    for (const d of daemons) await stopped(d);
+    await hook.close();
+  });
+  const start = async (): Promise<RunningDaemon> => {
+    const d = spawnDaemon({
+      ALERT_WEBHOOK_URL: hook.url,
+      // a database that refuses: points spool; the alerts do not care
+      INFLUX_URL: `http://127.0.0.1:${await freePort()}`,
+      SPOOL_DIR: spool,
+      SHUTDOWN_TIMEOUT_MS: '1000',
+      INCLUDE_NAMES: `${boxes.prefix}*`,
+      INCLUDE_STATES: 'running,exited',
+      METRICS_PORT: '0',
+    });
+    daemons.push(d);
+    expect(await eventually(() => started(d), 30_000)).toBe(true);
+    return d;
+  };
+  const stop = async (d: RunningDaemon): Promise<void> => {
+    d.process.kill('SIGTERM');
+    await d.exited;
+  };
+
+  it('a restart does not tell again what it told; without the saved state it would', async () => {
+    const first = await start();
+    await run('kept', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    await told(hook, 'exited', name('kept'));
+    await stop(first);
+    const saved = JSON.parse(readFileSync(join(spool, 'alerts-state.json'), 'utf8')) as {
+      entries: Record<string, { rule: string; phase: string }>;
+    };
+    expect(Object.values(saved.entries)).toContainEqual(expect.objectContaining({ rule: 'exited', phase: 'firing' }));
+
+    // restarted: it lists `kept` (exited, code 3) again; a container that exits after tells the listing was read
+    const second = await start();
+    // what it restored: `kept`, and what the first run found exited among the suite's other containers
+    expect(logLines(second).find((l) => l.msg === 'alerting on')?.restored).toBeGreaterThanOrEqual(1);
+    await run('after', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    await told(hook, 'exited', name('after'));
+    expect(hook.of('exited', name('kept')).map(brief)).toEqual([`firing:exited:${name('kept')}`]);
+    await stop(second);
+
+    // the control: the same restart without the state file tells `kept` again
+    rmSync(join(spool, 'alerts-state.json'));
+    const third = await start();
+    expect(await eventually(() => hook.of('exited', name('kept')).length === 2, 20_000)).toBe(true);
+    await stop(third);
+  }, 120_000);
+});
+
+describe('alerts to a real Alertmanager (issue 27)', () => {
+  const hook = new AlertWebhook();
+  let am: OwnAlertmanager | undefined;
+  let daemon: RunningDaemon | undefined;
+  afterAll(async () => {
+    await stopped(daemon);
+    await am?.remove();
+    await hook.close();
+  });
+
+  it('an exit appears in its /api/v2/alerts with our labels, and resolves when the container goes', async () => {
+    await hook.start();
+    am = await new OwnAlertmanager(hook.url).start();
+    const amRules = join(dir, 'am-rules.yaml');
+    // resolved as soon as the container is removed (keep_firing_for 0); gone left out to keep one alert
+    writeFileSync(
+      amRules,
+      'rules:\n  - name: exited\n    when: exited\n    keep_firing_for: 0s\n  - name: gone\n    when: gone\n    enabled: false\n',
+    );
+    daemon = spawnDaemon({
+      ALERTMANAGER_URL: am.url,
+      ALERT_RULES: amRules,
+      INCLUDE_NAMES: `${boxes.prefix}*`,
+      METRICS_PORT: '0',
+    });
+    expect(await eventually(() => started(daemon!), 30_000)).toBe(true);
+    await run('am3', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    const mine = async () =>
+      (await am!.alerts()).filter((a: { labels: Record<string, string> }) => a.labels.container_name === name('am3'));
+    expect(await eventually(async () => (await mine()).length === 1, 30_000)).toBe(true);
+    const [alert] = await mine();
+    expect(alert.labels).toMatchObject({ alertname: 'exited', severity: 'warning', image: 'local/busybox' });
+    expect(alert.labels.container_id).toMatch(/^[0-9a-f]{64}$/);
+    expect(alert.labels.host).toBeTruthy();
+    expect(alert.annotations.summary).toBe(`${name('am3')} exited with code 3`);
+    // Alertmanager tells its receiver (group_wait 1 s) before the alert resolves: it tells no
+    // resolution of an alert it never told firing
+    expect(await eventually(() => hook.of('exited', name('am3'), 'firing').length > 0, 30_000)).toBe(true);
+    await dockerCli('rm', name('am3'));
+    expect(await eventually(async () => (await mine()).length === 0, 30_000)).toBe(true);
+    // and Alertmanager told its receiver the resolution
+    expect(await eventually(() => hook.of('exited', name('am3'), 'resolved').length > 0, 30_000)).toBe(true);
+  }, 120_000);
+});
+
+describe('a receiver that never answers (issue 27, 2.)', () => {
+  let daemon: RunningDaemon | undefined;
+  const held: Socket[] = [];
+  const silent = createServer((socket) => void held.push(socket)); // takes the request, never answers
+  afterAll(async () => {
+    await stopped(daemon);
+    held.forEach((s) => s.destroy());
+    silent.close();
+  });
+
+  it('holds up nothing: the alert point and the stats go on while its POST hangs', async () => {
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const port = await freePort();
+    daemon = spawnDaemon({
+      ALERT_WEBHOOK_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`,
+      INCLUDE_NAMES: `${boxes.prefix}*`,
+      METRICS_PORT: String(port),
+    });
+    expect(await eventually(() => started(daemon!), 30_000)).toBe(true);
+    await run('hang-busy', [], ['sleep', '3600']);
+    await run('hang-exit', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    const alertPoint = () =>
+      daemon!.stdout.some((l) => l.startsWith('alert,') && l.includes(`container_name=${name('hang-exit')},`));
+    expect(await eventually(alertPoint, 20_000)).toBe(true);
+    expect(await eventually(() => held.length > 0, 10_000)).toBe(true);
+    // while the POST hangs, the running container's points keep coming
+    const cpuPoints = () =>
+      daemon!.stdout.filter((l) => l.startsWith('cpu,') && l.includes(`container_name=${name('hang-busy')} `)).length;
+    const before = cpuPoints();
+    expect(await eventually(() => cpuPoints() >= before + 3, 20_000)).toBe(true);
+    expect(await scrapeMetric(port, 'dss_alerts_sent_total{receiver="webhook"}')).toBe(0);
+  }, 90_000);
+});

@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { VirtualTimeScheduler } from 'rxjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EMPTY_ALERT_STATE } from '../../src/alert/alertState.js';
+import { ALERT_STATE_FILE, alertStateFile } from '../../src/app/alertStateFile.js';
+import type { AlertNotice } from '../../src/model/alert.js';
+import { silentLogger } from '../../src/model/logger.js';
+import { toLineProtocol } from '../../src/encode/toLineProtocol.js';
+import { foldFiring } from '../../src/telemetry/firingAlerts.js';
+import { alertPoints } from '../../src/transform/alertPoint.js';
+import { containerTagger } from '../../src/transform/containerTags.js';
+import { container } from '../support/alertFixtures.js';
+
+const web = container('web-1', { tier: 'front' });
+const firing: AlertNotice = {
+  rule: 'hot',
+  status: 'firing',
+  severity: 'warning',
+  container: web,
+  summary: 'web-1: cpu.limit_percent 93 > 80',
+  value: 93.5,
+  startsAt: 1_700_000_000_123,
+  host: 'h1',
+};
+const resolved: AlertNotice = { ...firing, status: 'resolved', endsAt: 1_700_000_060_000 };
+
+describe('the alert measurement', () => {
+  it('a notice is one `alert` point: rule, severity, host and the container tags; firing, value, started_at', async () => {
+    const tagger = containerTagger({ tagLabels: ['tier'] });
+    const points = await lastValueFrom(
+      from([firing, resolved]).pipe(
+        alertPoints(tagger, () => 1_700_000_001_000),
+        toArray(),
+      ),
+    );
+    expect(points.map((p) => toLineProtocol(p))).toEqual([
+      `alert,tier=front,image=busybox:1.36,container_id=${web.id},container_name=web-1,rule=hot,severity=warning,host=h1 firing=true,started_at=1700000000123i,value=93.5 1700000001000000000`,
+      `alert,tier=front,image=busybox:1.36,container_id=${web.id},container_name=web-1,rule=hot,severity=warning,host=h1 firing=false,started_at=1700000000123i,value=93.5 1700000060000000000`,
+    ]);
+  });
+});
+
+describe('the alerts firing', () => {
+  it('a firing notice adds its alert, a resolved one removes it', () => {
+    const db = container('db-1');
+    let state = foldFiring(new Map(), firing);
+    state = foldFiring(state, { ...firing, rule: 'exited', container: db });
+    expect([...state.values()].map((n) => `${n.rule}:${n.container.name}`)).toEqual(['hot:web-1', 'exited:db-1']);
+    state = foldFiring(state, resolved);
+    expect([...state.values()].map((n) => `${n.rule}:${n.container.name}`)).toEqual(['exited:db-1']);
+  });
+});
+
+describe('the alert state beside the spool', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dss-alert-state-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const state = (n: number) => ({ ...EMPTY_ALERT_STATE, removed: { [`c${n}`]: n } });
+  const onDisk = () => JSON.parse(readFileSync(join(dir, ALERT_STATE_FILE), 'utf8')) as unknown;
+
+  it('writes at once, then at most once a second (the last state), and at close; reads it back at start', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const file = alertStateFile(dir, silentLogger, scheduler, 1000);
+    expect(file.initial).toBeUndefined();
+    file.save(state(1));
+    expect(onDisk()).toEqual(state(1));
+    file.save(state(2));
+    file.save(state(3));
+    expect(onDisk()).toEqual(state(1));
+    scheduler.flush();
+    expect(onDisk()).toEqual(state(3));
+    file.save(state(4));
+    file.close();
+    expect(onDisk()).toEqual(state(4));
+    expect(alertStateFile(dir, silentLogger, scheduler).initial).toEqual(state(4));
+  });
+
+  it('a state that does not read back is left: the evaluator starts afresh', () => {
+    writeFileSync(join(dir, ALERT_STATE_FILE), '{"entries": 3');
+    expect(alertStateFile(dir, silentLogger, new VirtualTimeScheduler()).initial).toBeUndefined();
+  });
+});
