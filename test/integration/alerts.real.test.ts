@@ -27,7 +27,9 @@ writeFileSync(
   [
     'rules:',
     '  - name: hot',
-    '    when: cpu.limit_percent > 80',
+    // 50, not 80: a loop held to half a CPU reaches 100 % of its limit, but on this loaded 2-core
+    // machine it once stayed under 80 for 30 s on end (the suite beside another one).
+    '    when: cpu.limit_percent > 50',
     '    for: 5s',
     `    containers: ["${boxes.prefix}hot*"]`,
     '    severity: warning',
@@ -129,15 +131,15 @@ describe('alerts from the real engine to a webhook (issue 27)', () => {
 
   it('a busy container held to --cpus 0.5: `hot` fires after its 5 s, resolves once it is stopped', async () => {
     // In a cgroup of the most CPU weight (cpuPriority.ts): under /docker a busy loop reached 60-95 %
-    // of its half CPU on this shared 2-core machine (load 9 to 18), never > 80 for 5 s on end.
+    // of its half CPU on this shared 2-core machine (load 9 to 18), never over 80 for 5 s on end.
     const priority = priorityCgroup('dss-test-alerts-priority');
     try {
       await run('hot1', ['--cpus', '0.5', '--cgroup-parent', priority.parent], ['sh', '-c', 'while :; do :; done']);
       const fired = await told(hook, 'hot', name('hot1'));
-      // timed from the alert's own start (the first point over 80 of the run that held for 5 s)
+      // timed from the alert's own start (the first point over 50 of the run that held for 5 s)
       within('hot firing', fired.receivedAt - Date.parse(fired.startsAt) - HOT_FOR_MS, THRESHOLD_NOTIFY_MS);
       expect(Date.parse(fired.startsAt)).toBeGreaterThanOrEqual(await eventMs(name('hot1'), 'start'));
-      expect(Number(fired.annotations.value)).toBeGreaterThan(80);
+      expect(Number(fired.annotations.value)).toBeGreaterThan(50);
       await dockerCli('kill', name('hot1'));
       const resolved = await told(hook, 'hot', name('hot1'), 'resolved');
       // keep_firing_for is the rule's `for` (5 s) by default: resolved then
