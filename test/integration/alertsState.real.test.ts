@@ -94,6 +94,23 @@ describe('the alert state beside the spool (issue 27, 3.)', () => {
     expect(hook.of('gone', name('removed'))).toEqual([]);
     await stop(second);
   }, 120_000);
+
+  it('restored for an exited container the states do not watch: resolves once it is removed', async () => {
+    const first = await start();
+    await run('unwatched', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    await told(hook, 'exited', name('unwatched'));
+    await stop(first);
+
+    // INCLUDE_STATES running: the listing leaves the exited container out, so its destroy
+    // is of a container the lifecycle does not know, and tells no removal
+    const rules = join(dir, 'exited-at-once.yaml');
+    writeFileSync(rules, 'rules:\n  - name: exited\n    when: exited\n    keep_firing_for: 0s\n');
+    const second = await start({ INCLUDE_STATES: 'running', ALERT_REPEAT_INTERVAL: '2s', ALERT_RULES: rules });
+    await eventually(() => hook.of('exited', name('unwatched')).length >= 2, 20_000); // restored, repeated
+    await dockerCli('rm', '-f', name('unwatched'));
+    await told(hook, 'exited', name('unwatched'), 'resolved');
+    await stop(second);
+  }, 120_000);
 });
 
 describe('alerts to a real Alertmanager (issue 27)', () => {
