@@ -5,12 +5,13 @@ import {
   type SchedulerLike,
   Subject,
   connect,
+  type Observable,
   filter,
   map,
   merge,
   tap,
 } from 'rxjs';
-import { type AlertInput, pointInput } from '../alert/alertInput.js';
+import { type AlertInput, pointInput, removedInput } from '../alert/alertInput.js';
 import type { AlertState } from '../alert/alertState.js';
 import { evaluateAlerts } from '../alert/evaluateAlerts.js';
 import { alertRulesInForce } from '../config/defaultAlertRules.js';
@@ -18,6 +19,7 @@ import type { AlertRule } from '../config/alertRule.js';
 import type { Config } from '../config/keys.js';
 import { ConfigError } from '../config/resolveConfig.js';
 import type { AlertNotice } from '../model/alert.js';
+import type { ContainerRef } from '../model/container.js';
 import type { Logger } from '../model/logger.js';
 import type { Point } from '../model/point.js';
 import type { TelemetrySink } from '../model/telemetry.js';
@@ -91,7 +93,13 @@ function firingIn(state: AlertState | undefined, rules: readonly AlertRule[]): R
  */
 export function openAlerting(
   config: Config,
-  deps: { readonly log: Logger; readonly scheduler: SchedulerLike; readonly telemetry: TelemetrySink },
+  deps: {
+    readonly log: Logger;
+    readonly scheduler: SchedulerLike;
+    readonly telemetry: TelemetrySink;
+    /** Of a restored state's containers, those the engines no longer have (`restoredGone`): their alerts resolve. */
+    readonly goneOf?: (restored: readonly ContainerRef[]) => Observable<ContainerRef>;
+  },
   rules: readonly AlertRule[] = alertRulesOf(config),
 ): Alerting | undefined {
   const { log, scheduler } = deps;
@@ -107,6 +115,11 @@ export function openAlerting(
   const delivered = notices
     .pipe(deliverAlerts(receivers, log, scheduler))
     .subscribe((event) => (delivery = foldAlertDelivery(delivery, event)));
+  // Removed while the daemon was down: told as a clean removal (`gone` stays quiet, nobody watched it go).
+  const restored = [
+    ...new Map(Object.values(saved?.initial?.entries ?? {}).map((e) => [e.container.id, e.container])).values(),
+  ];
+  const gone$ = restored.length > 0 && deps.goneOf ? deps.goneOf(restored) : undefined;
   const measurements = new Set(rules.flatMap((r) => (r.when.kind === 'threshold' ? [r.when.measurement] : [])));
   log.info(
     {
@@ -134,6 +147,14 @@ export function openAlerting(
               map((p) => pointInput(p)),
             ),
             inputs.pipe(takeUntilEnd(points)),
+            ...(gone$
+              ? [
+                  gone$.pipe(
+                    map((c) => removedInput(c, undefined, true)),
+                    takeUntilEnd(points),
+                  ),
+                ]
+              : []),
           ).pipe(
             evaluateAlerts(
               rules,

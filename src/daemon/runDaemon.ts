@@ -23,6 +23,7 @@ import {
   timer,
 } from 'rxjs';
 import { type Alerting, alertRulesOf, openAlerting } from '../app/alerting.js';
+import { restoredGone } from '../app/restoredGone.js';
 import { collect, connectEngines } from '../app/collect.js';
 import { type Delivery, openDelivery } from '../app/delivery.js';
 import { telemetryBus } from '../app/telemetryBus.js';
@@ -150,7 +151,11 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
       }));
       const engines = (held.engines = connectEngines(config, deps.env));
       // Beside the spool's lock: its state file is the spool's neighbour.
-      const alerting = (held.alerting = openAlerting(config, { log, scheduler, telemetry }, rules));
+      const alerting = (held.alerting = openAlerting(
+        config,
+        { log, scheduler, telemetry, goneOf: (restored) => restoredGone(engines, restored) },
+        rules,
+      ));
       held.metrics = await serveMetrics(config, telemetry, delivery.exposition, alerting && (() => alerting.state()));
       abandonIfReleased();
       if (held.lock?.unlocked && dir !== undefined)

@@ -3,7 +3,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { Subject, interval, lastValueFrom, of, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AlertTarget, alertReceiver } from '../../src/deliver/alert/alertReceiver.js';
+import { type AlertReceiverOptions, type AlertTarget, alertReceiver } from '../../src/deliver/alert/alertReceiver.js';
 import { sendAlerts } from '../../src/deliver/alert/sendAlerts.js';
 import type { AlertNotice } from '../../src/model/alert.js';
 import type { AlertDeliveryEvent } from '../../src/model/alertDelivery.js';
@@ -31,13 +31,14 @@ async function deliver(
   notices: AlertNotice[],
   target: (base: string) => AlertTarget = (base) => ({ kind: 'webhook', url: `${base}/services/T1/B2/${TOKEN}` }),
   retry: { maxRetries?: number } = {},
+  options: AlertReceiverOptions = {},
 ) {
   let n = 0;
   const server = new ScriptedInflux(() => script(n++));
   servers.push(server);
   const base = await server.start();
   const log = captureLogger();
-  const receiver = alertReceiver(target(base));
+  const receiver = alertReceiver(target(base), options);
   const events = await lastValueFrom(
     of(...notices).pipe(sendAlerts(receiver, { windowMs: 10, log, retry: { ...fast, ...retry } }), toArray()),
   );
@@ -88,6 +89,21 @@ describe('alert delivery against a scripted HTTP server on loopback', () => {
       expect(text).toContain('/services/T1/B2/***');
       expect(text).not.toContain(TOKEN);
     }
+  });
+
+  it('a bearer token (ALERT_WEBHOOK_TOKEN) echoed bare in an answer is masked too', async () => {
+    const bearer = 'tk_bearer-never-logged-789';
+    const { events, log } = await deliver(
+      () => ({ status: 401, body: `invalid token ${bearer}` }),
+      [firing('a')],
+      undefined,
+      {},
+      { headers: { authorization: `Bearer ${bearer}` } },
+    );
+    expect(events).toEqual([expect.objectContaining({ type: 'alerts-dropped', reason: 'rejected' })]);
+    const text = JSON.stringify(log.entries);
+    expect(text).toContain('invalid token ***');
+    expect(text).not.toContain(bearer);
   });
 
   it('retries spent: the batch is dropped, told and logged, the token nowhere', async () => {

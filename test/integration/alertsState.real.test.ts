@@ -26,7 +26,7 @@ describe('the alert state beside the spool (issue 27, 3.)', () => {
     for (const d of daemons) await stopped(d);
     await hook.close();
   });
-  const start = async (): Promise<RunningDaemon> => {
+  const start = async (env: Record<string, string> = {}): Promise<RunningDaemon> => {
     const d = spawnDaemon({
       ALERT_WEBHOOK_URL: hook.url,
       // a database that refuses: points spool; the alerts do not care
@@ -36,6 +36,7 @@ describe('the alert state beside the spool (issue 27, 3.)', () => {
       INCLUDE_NAMES: `${boxes.prefix}*`,
       INCLUDE_STATES: 'running,exited',
       METRICS_PORT: '0',
+      ...env,
     });
     daemons.push(d);
     expect(await eventually(() => started(d), 30_000)).toBe(true);
@@ -70,6 +71,45 @@ describe('the alert state beside the spool (issue 27, 3.)', () => {
     const third = await start();
     expect(await eventually(() => hook.of('exited', name('kept')).length === 2, 20_000)).toBe(true);
     await stop(third);
+  }, 120_000);
+
+  it('an alert restored for a container removed while the daemon was down resolves', async () => {
+    const port = await freePort();
+    const first = await start({ METRICS_PORT: String(port) });
+    await run('removed', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    await told(hook, 'exited', name('removed'));
+    await stop(first);
+    await dockerCli('rm', '-f', name('removed'));
+
+    // no event, listing or status will ever tell this run of `removed`: without a look at the
+    // engine it stayed firing on /metrics and was told again at every repeat, forever
+    // (exited's keep_firing_for, 5m by default, counts from the removal seen: 0s here)
+    const rules = join(dir, 'exited-now.yaml');
+    writeFileSync(rules, 'rules:\n  - name: exited\n    when: exited\n    keep_firing_for: 0s\n');
+    const second = await start({ METRICS_PORT: String(port), ALERT_REPEAT_INTERVAL: '2s', ALERT_RULES: rules });
+    await told(hook, 'exited', name('removed'), 'resolved');
+    const gauge = `dss_alerts_firing{rule="exited",container_name="${name('removed')}"}`;
+    expect(await eventually(async () => Number.isNaN(await scrapeMetric(port, gauge)), 20_000)).toBe(true);
+    // gone is not told: the daemon did not watch it go
+    expect(hook.of('gone', name('removed'))).toEqual([]);
+    await stop(second);
+  }, 120_000);
+
+  it('restored for an exited container the states do not watch: resolves once it is removed', async () => {
+    const first = await start();
+    await run('unwatched', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    await told(hook, 'exited', name('unwatched'));
+    await stop(first);
+
+    // INCLUDE_STATES running: the listing leaves the exited container out, so its destroy
+    // is of a container the lifecycle does not know, and tells no removal
+    const rules = join(dir, 'exited-at-once.yaml');
+    writeFileSync(rules, 'rules:\n  - name: exited\n    when: exited\n    keep_firing_for: 0s\n');
+    const second = await start({ INCLUDE_STATES: 'running', ALERT_REPEAT_INTERVAL: '2s', ALERT_RULES: rules });
+    await eventually(() => hook.of('exited', name('unwatched')).length >= 2, 20_000); // restored, repeated
+    await dockerCli('rm', '-f', name('unwatched'));
+    await told(hook, 'exited', name('unwatched'), 'resolved');
+    await stop(second);
   }, 120_000);
 });
 

@@ -77,6 +77,16 @@ export function urlSecrets(url: string): string[] {
   return [...new Set(values.filter((v) => v.length >= 3))];
 }
 
+/**
+ * Each header value, and its credential alone (`Bearer <token>` -> `<token>`): a receiver that
+ * refuses a token may echo it bare ("invalid token <token>"), and that answer goes to the log.
+ */
+export function headerSecrets(headers: Readonly<Record<string, string>> = {}): string[] {
+  const values = Object.values(headers);
+  const credentials = values.map((v) => v.slice(v.indexOf(' ') + 1).trim()).filter((v) => v.length >= 3);
+  return [...new Set([...values, ...credentials])];
+}
+
 /** `http://am:9093/` or `http://am:9093/prefix` -> `.../api/v2/alerts`. */
 export const alertsEndpoint = (base: string): string => `${base.replace(/\/+$/, '')}/api/v2/alerts`;
 
@@ -102,7 +112,7 @@ export function alertReceiver(target: AlertTarget, options: AlertReceiverOptions
     timeoutMs: options.timeoutMs ?? 10_000,
     what: `alert receiver ${originOf(url)}`,
     answerError: (status, headers, body) => new AlertHttpError(status, headers, body),
-    secrets: [...urlSecrets(target.url), ...Object.values(options.headers ?? {})],
+    secrets: [...urlSecrets(target.url), ...headerSecrets(options.headers)],
   });
   const now = options.now ?? Date.now;
   return {
