@@ -3,6 +3,8 @@ import { type Series, type WriteRequestWriter, seriesOf } from './writeRequestWr
 
 /** A label set met in the lines: its labels, and its series by metric name (their label bytes kept). */
 interface LabelSet {
+  /** Its key in `byLabels`: its labels' JSON. */
+  readonly key: string;
   readonly labels: readonly string[];
   readonly series: Map<string, Series>;
 }
@@ -44,29 +46,56 @@ function stringsEnd(line: string, from: number): number {
  * element, the same text for every point of a container: that text is looked up, parsed only the
  * first time, and its series' label bytes made once (`seriesOf`); only the time and the samples
  * are parsed per line. A line not written as `sampleLine` writes one is read by `readSampleLine`,
- * so every line reads as it did; a damaged line adds nothing. The sets are forgotten past
- * `maxSets` (containers come and go).
+ * so every line reads as it did; a damaged line adds nothing.
+ *
+ * Containers come and go: the sets are kept in two generations, the one being filled and the one
+ * before; a set met again moves to the new one, and the old is dropped every `every` requests
+ * (or when the new one passes half of `maxSets`). A set not met for that long is forgotten
+ * (2.7 kB each with its series' label bytes: a host's churn would hold tens of MB until the
+ * bound was reached, then drop even the live ones).
  */
-export function sampleLineReader(maxSets = 20_000): {
+export function sampleLineReader(
+  maxSets = 20_000,
+  every = 300,
+): {
   read: (line: string, writer: WriteRequestWriter) => boolean;
-  /** Forgets the label sets past the bound: call between requests, never within one. */
+  /** Ends a request: call between requests, never within one (a set must stay one within it). */
   trim: () => void;
+  /** The label sets kept (tests). */
+  size: () => number;
 } {
   let byText = new Map<string, LabelSet>();
+  let oldText = new Map<string, LabelSet>();
   // By the labels themselves: two texts of one label set (a line written otherwise) are one set.
   // Keyed by their JSON: joined by \0, ['', 'x'] and ['\0x'] were one key, and so one series.
   let byLabels = new Map<string, LabelSet>();
+  let oldLabels = new Map<string, LabelSet>();
+  let requests = 0;
+
+  /** A set met in this generation: under its labels too, or another text of it would be another set. */
+  const kept = (set: LabelSet): LabelSet => {
+    if (byLabels.get(set.key) !== set) {
+      oldLabels.delete(set.key);
+      byLabels.set(set.key, set);
+    }
+    return set;
+  };
 
   const labelSet = (labels: readonly string[]): LabelSet => {
     const key = JSON.stringify(labels);
-    let set = byLabels.get(key);
-    if (!set) byLabels.set(key, (set = { labels, series: new Map() }));
-    return set;
+    const set = byLabels.get(key) ?? oldLabels.get(key) ?? { key, labels, series: new Map<string, Series>() };
+    return kept(set);
   };
 
   const setOfText = (text: string): LabelSet | undefined => {
     const known = byText.get(text);
     if (known) return known;
+    const old = oldText.get(text);
+    if (old) {
+      oldText.delete(text);
+      byText.set(text, old);
+      return kept(old);
+    }
     let labels: unknown;
     try {
       labels = JSON.parse(text);
@@ -122,10 +151,15 @@ export function sampleLineReader(maxSets = 20_000): {
   };
 
   const trim = (): void => {
-    if (byText.size <= maxSets && byLabels.size <= maxSets) return;
+    if (++requests < every && byText.size <= maxSets / 2 && byLabels.size <= maxSets / 2) return;
+    requests = 0;
+    oldText = byText;
+    oldLabels = byLabels;
     byText = new Map();
     byLabels = new Map();
   };
 
-  return { read, trim };
+  const size = (): number => new Set([...byLabels.values(), ...oldLabels.values()]).size;
+
+  return { read, trim, size };
 }

@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { from, interval, lastValueFrom, map, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lineProtocolSink } from '../../src/app/lineProtocolSink.js';
 import { remoteWriteLines } from '../../src/app/remoteWritePoints.js';
@@ -102,6 +102,44 @@ const rejected = (events: DeliveryEvent[]): number =>
   ofType(events, 'points-rejected').reduce((n, e) => n + e.points, 0);
 
 describe('remote write over HTTP (loopback server)', () => {
+  it("503 on every other request while points keep coming: a retry sends the first try's bytes again", async () => {
+    const { url, received } = await loopback(Array.from({ length: 400 }, (_, i) => ({ status: i % 2 ? 200 : 503 })));
+    const log = captureLogger();
+    const sink = lineProtocolSink({
+      name: 'remote_write',
+      description: url,
+      open: () => remoteWriteSink({ url }),
+      buffer: () => new PointBuffer(1e6),
+      encode: remoteWriteLines(),
+      batch: { size: 7, intervalMs: 5 },
+      retry: { maxRetries: 5, baseMs: 5, maxMs: 20 },
+      log,
+    });
+    const many: Point[] = Array.from({ length: 120 }, (_, i) => ({
+      measurement: 'cpu',
+      tags: { container_id: `c${i % 9}`, container_name: `n\ud800${i % 9}` },
+      fields: { usage_percent: i % 5 === 0 ? -0 : i },
+      timestamp: `${1_700_000_000_000 + i * 1000}000000`,
+    }));
+    const events = await lastValueFrom(
+      sink
+        .deliver(
+          interval(2).pipe(
+            take(120),
+            map((i) => many[i]!),
+          ),
+        )
+        .pipe(toArray()),
+    );
+    // Bodies come from kept buffers, and a retry encodes its chunk again: the bytes must not change.
+    expect(written(events)).toBe(120);
+    for (let i = 0; i + 1 < received.length; i += 2) expect(received[i + 1]!.body.equals(received[i]!.body)).toBe(true);
+    const values = received
+      .filter((_, i) => i % 2 === 1)
+      .flatMap((r) => decodeRemoteWriteBody(r.body).flatMap((t) => t.samples.map((x) => x.timestamp)));
+    expect(values.sort((a, b) => a - b)).toEqual(many.map((_, i) => 1_700_000_000_000 + i * 1000));
+  });
+
   it.each([200, 204])('%i: written, with the protocol headers and a snappy protobuf body', async (status) => {
     const { url, received } = await loopback([{ status }]);
     const { events } = await deliverTo(url);
