@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { VM_URL } from '../test/support/victoriaMetrics.js';
-import { sleep, startDaemon, stop } from './daemonRun.js';
+import { daemonCpuPercent } from './daemonCpu.js';
+import { sleep } from './daemonRun.js';
 import { removeContainers, startContainers } from './hostOverhead.bench.js';
 import { fmt } from './measure.js';
-import { cpuSeconds, peakRssMb } from './procStats.js';
 
 // Per run: two benches at once on the shared engine must not remove each other's containers.
 const LABEL = `dss-b27-al-${process.pid}`;
@@ -52,25 +52,6 @@ const LABELS: Record<Variant, string> = {
   threshold: 'defaults + cpu threshold   ',
 };
 
-/** Collector CPU (% of a core) over `windowS` after `warmUpS`. */
-async function cpuPercent(variant: Variant, daemonEnv: Record<string, string>, warmUpS: number, windowS: number) {
-  const daemon = startDaemon(daemonEnv);
-  try {
-    await sleep(warmUpS * 1000);
-    const pid = daemon.process.pid!;
-    if (daemon.process.exitCode !== null) throw new Error(`daemon exited: ${daemon.stderr}`);
-    const [c0, t0] = [cpuSeconds(pid), performance.now()];
-    await sleep(windowS * 1000);
-    const percent = (100 * (cpuSeconds(pid) - c0)) / ((performance.now() - t0) / 1000);
-    console.log(
-      `  ${LABELS[variant]}: collector CPU ${fmt(percent, 2)} % of a core, peak RSS ${fmt(peakRssMb(pid), 0)} MB`,
-    );
-    return percent;
-  } finally {
-    await stop(daemon);
-  }
-}
-
 /**
  * Alerting's cost (issue 27): the daemon's CPU with ALERT_WEBHOOK_URL (the default rules: exited,
  * oom_killed, unhealthy, restart_loop, gone) and with a `cpu.limit_percent > 80 for 5s` rule file
@@ -91,7 +72,7 @@ export async function alertsBench(n: number, rounds: number, warmUpS: number, wi
     await sleep(5000);
     const ratios: Record<'defaults' | 'threshold', number[]> = { defaults: [], threshold: [] };
     for (let i = 0; i < rounds; i++) {
-      const run = (v: Variant) => cpuPercent(v, env(v, receiver.url, rulesPath), warmUpS, windowS);
+      const run = (v: Variant) => daemonCpuPercent(env(v, receiver.url, rulesPath), LABELS[v], warmUpS, windowS);
       const off = await run('off');
       ratios.defaults.push((await run('defaults')) / off);
       ratios.threshold.push((await run('threshold')) / off);
