@@ -1,9 +1,9 @@
 import Docker from 'dockerode';
 import { VM_URL } from '../test/support/victoriaMetrics.js';
-import { sleep, startDaemon, stop } from './daemonRun.js';
+import { daemonCpuPercent } from './daemonCpu.js';
+import { sleep } from './daemonRun.js';
 import { removeContainers, startContainers } from './hostOverhead.bench.js';
 import { fmt } from './measure.js';
-import { cpuSeconds, peakRssMb } from './procStats.js';
 
 // Per run: two benches at once on the shared engine must not remove each other's containers.
 const LABEL = `dss-b26-rw-${process.pid}`;
@@ -22,23 +22,13 @@ const env = (remote: boolean): Record<string, string> => ({
 });
 
 /** Collector CPU (% of a core) over `windowS` after `warmUpS`. */
-async function cpuPercent(remote: boolean, warmUpS: number, windowS: number): Promise<number> {
-  const daemon = startDaemon(env(remote));
-  try {
-    await sleep(warmUpS * 1000);
-    const pid = daemon.process.pid!;
-    if (daemon.process.exitCode !== null) throw new Error(`daemon exited: ${daemon.stderr}`);
-    const [c0, t0] = [cpuSeconds(pid), performance.now()];
-    await sleep(windowS * 1000);
-    const percent = (100 * (cpuSeconds(pid) - c0)) / ((performance.now() - t0) / 1000);
-    console.log(
-      `  ${remote ? 'line protocol + remote write' : 'line protocol alone        '}: collector CPU ${fmt(percent, 2)} % of a core, peak RSS ${fmt(peakRssMb(pid), 0)} MB`,
-    );
-    return percent;
-  } finally {
-    await stop(daemon);
-  }
-}
+const cpuPercent = (remote: boolean, warmUpS: number, windowS: number): Promise<number> =>
+  daemonCpuPercent(
+    env(remote),
+    remote ? 'line protocol + remote write' : 'line protocol alone        ',
+    warmUpS,
+    windowS,
+  );
 
 /**
  * Remote write's cost: the daemon's CPU with REMOTE_WRITE_URL (VictoriaMetrics' /api/v1/write)

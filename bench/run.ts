@@ -1,3 +1,4 @@
+import { alertsBench } from './alerts.bench.js';
 import { apiCostBench } from './apiCost.bench.js';
 import { hostOverheadBench } from './hostOverhead.bench.js';
 import { inspectLoadBench } from './inspectLoad.bench.js';
@@ -16,7 +17,7 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 
 /**
  * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool] [spool-open] [top]
- * [inspect-load] [api-cost] [scrape] [remote-write] [rw-encode] [soak]`
+ * [inspect-load] [api-cost] [scrape] [remote-write] [rw-encode] [alerts] [soak]`
  * (all but soak by default; soak runs 30 min, BENCH_SOAK_S):
  * prints figures; never part of `npm test`. Needs the test bed (scripts/testbed.sh) for all but
  * pipeline. Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30),
@@ -28,7 +29,8 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
  * BENCH_API_COST_WARMUP_S (20), BENCH_API_COST_S (30); scrape: BENCH_SCRAPE_REAL (100 real containers),
  * BENCH_SCRAPE_STANDINS (`1000,10000`), BENCH_SCRAPE_ROUNDS (7); remote-write: BENCH_CONTAINERS (100),
  * BENCH_RW_ROUNDS (2), BENCH_WARMUP_S, BENCH_WINDOW_S; rw-encode (no test bed): remote write's encoding
- * against line protocol's in-process, 100 containers x 60 s of real points.
+ * against line protocol's in-process, 100 containers x 60 s of real points; alerts: BENCH_CONTAINERS (100),
+ * BENCH_ALERT_ROUNDS (2), BENCH_WARMUP_S, BENCH_WINDOW_S (off, default rules, a threshold rule).
  */
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
@@ -68,6 +70,10 @@ async function main(): Promise<void> {
     await remoteWriteBench(n, rounds, env('BENCH_WARMUP_S', 30), env('BENCH_WINDOW_S', 60));
   }
   if (want('rw-encode')) await remoteWriteEncodeBench();
+  if (want('alerts')) {
+    const [n, rounds] = [env('BENCH_CONTAINERS', 100), env('BENCH_ALERT_ROUNDS', 2)];
+    await alertsBench(n, rounds, env('BENCH_WARMUP_S', 30), env('BENCH_WINDOW_S', 60));
+  }
 }
 
 void main();
