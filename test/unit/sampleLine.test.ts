@@ -1,17 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { STALE, sampleLine } from '../../src/model/sampleLine.js';
+import { previousJsonValue } from '../support/previousJsonValue.js';
 
-const jsonValue = (v: string | number): string | number | null =>
-  v === STALE
-    ? null
-    : typeof v === 'string' || Number.isFinite(v)
-      ? v
-      : Number.isNaN(v)
-        ? 'NaN'
-        : v > 0
-          ? '+Inf'
-          : '-Inf';
+const jsonValue = previousJsonValue;
 
 describe('a sample line', () => {
   it('is JSON.stringify of [ms, labels, samples], also when its labels array is reused with other samples', () => {

@@ -10,6 +10,7 @@ import type { Point } from '../../src/model/point.js';
 import { STALE, sampleLine } from '../../src/model/sampleLine.js';
 import { arbitraryPoint, tricky } from '../support/arbitraryPoint.js';
 import { encodeWriteRequest, timeSeriesOf } from '../support/messageWriteRequest.js';
+import { previousJsonValue } from '../support/previousJsonValue.js';
 
 /** The previous encoder's bytes: protobufjs's encode of message objects. */
 const previous = (lines: readonly string[]): Buffer => Buffer.from(encodeWriteRequest(timeSeriesOf(lines)));
@@ -110,17 +111,7 @@ describe('WriteRequestWriter: the bytes protobufjs wrote from message objects', 
   });
 
   it('writes sample lines as JSON.stringify wrote them', () => {
-    // The previous sampleLine: NaN and the infinities as Prometheus's strings, the marker as null.
-    const special = (v: string | number): string | number | null =>
-      v === STALE
-        ? null
-        : typeof v === 'string' || Number.isFinite(v)
-          ? v
-          : Number.isNaN(v)
-            ? 'NaN'
-            : v > 0
-              ? '+Inf'
-              : '-Inf';
+    const special = previousJsonValue;
     const value = fc.oneof(fc.double(), fc.integer(), fc.constant(STALE), tricky(0));
     fc.assert(
       fc.property(fc.double(), fc.array(tricky(0)), fc.array(value), (ms, labels, samples) => {
