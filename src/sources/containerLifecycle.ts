@@ -102,7 +102,10 @@ export function lifecycle$(
         map((listing) => listing.filter((c): c is ListedContainer => ListedContainer.is(c))),
       );
     const session = defer(() =>
-      listThenEvents$<readonly ListedContainer[]>(engine, LIFECYCLE_ACTIONS, list, { since: book.seen.since() }).pipe(
+      listThenEvents$<readonly ListedContainer[]>(engine, LIFECYCLE_ACTIONS, list, {
+        since: book.seen.since(),
+        log,
+      }).pipe(
         lifecycleStatuses(
           {
             filters: options.filters ?? {},

@@ -117,10 +117,11 @@ export function lifecycleStatuses(
       );
       // RxJS's groupBy keeps each group's `duration` (its idle timer) after the output ends: ended here.
       const ended = new Subject<void>();
+      let listings = 0;
       return source.pipe(
         map((item): LifecycleInput =>
           isListing(item)
-            ? { kind: 'listing', containers: item, at: instantOf(now()) }
+            ? { kind: 'listing', containers: item, at: instantOf(now()), ...(listings++ > 0 ? { catchUp: true } : {}) }
             : { kind: 'event', event: item, at: eventTime(item, now()) },
         ),
         connect((inputs) => {

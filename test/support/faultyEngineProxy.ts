@@ -30,8 +30,8 @@ const INSPECT = /^(?:\/v[\d.]+)?\/containers\/([^/?]+)\/json(?:\?|$)/;
  * counts the inspects per container, and answers a chosen request with an error status instead
  * (fault injection: `fault` sees the request and how many inspects its container has had,
  * counting this one; it may be changed while the proxy runs), and `cutEvents()` ends the /events
- * streams under way (the stream lost while the engine goes on). The engine behind is the real
- * one: only the faults are made up.
+ * streams under way (the stream lost while the engine goes on), and `holdEvents()` stops reading
+ * them (a reader fallen behind). The engine behind is the real one: only the faults are made up.
  */
 export class FaultyEngineProxy {
   /** Inspects (GET /containers/<id-or-name>/json) per container, as the client named it. */
@@ -41,6 +41,8 @@ export class FaultyEngineProxy {
   /** What to answer instead of the engine; starts as the options' `fault`. */
   fault: Fault;
   private readonly events = new Set<ServerResponse>();
+  /** The engine's /events answers, each with the client's response it is piped into. */
+  private readonly upstreamEvents = new Map<IncomingMessage, ServerResponse>();
   private server: Server | undefined;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -84,7 +86,8 @@ export class FaultyEngineProxy {
           res.flushHeaders(); // an event stream's headers come before its first event, as from the engine
           if (path.startsWith('/events')) {
             this.events.add(res);
-            res.on('close', () => this.events.delete(res));
+            this.upstreamEvents.set(answer, res);
+            res.on('close', () => (this.events.delete(res), this.upstreamEvents.delete(answer)));
           }
           answer.pipe(res);
           res.on('close', () => answer.destroy()); // the client left: so does the stream behind
@@ -101,6 +104,22 @@ export class FaultyEngineProxy {
   /** Ends the /events streams under way, as a connection lost. */
   cutEvents(): void {
     for (const res of this.events) res.destroy();
+  }
+
+  /**
+   * Stops reading the engine's /events answers under way, as a client starved of CPU does: the
+   * engine's socket fills, then its 1,024-event queue for the stream, and it drops the rest.
+   */
+  holdEvents(): void {
+    for (const [answer, res] of this.upstreamEvents) {
+      answer.unpipe(res);
+      answer.pause();
+    }
+  }
+
+  /** Reads the held /events answers again: what the engine kept of them comes, late. */
+  releaseEvents(): void {
+    for (const [answer, res] of this.upstreamEvents) answer.pipe(res);
   }
 
   /** Inspects of these containers (by id), one number each. */

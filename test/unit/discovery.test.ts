@@ -140,3 +140,40 @@ describe('discovery state machine, driven by recorded engine events', () => {
     ).toHaveLength(3);
   });
 });
+
+describe('discovery: a listing again, after events that came late (some dropped by the engine)', () => {
+  const relisted = (states: Record<string, string | undefined>): DiscoveryInput => ({
+    kind: 'listed',
+    containers:
+      listing.kind === 'listed'
+        ? listing.containers.flatMap((c) => {
+            const name = c.Names?.[0]?.slice(1) ?? '';
+            const state = name in states ? states[name] : c.State;
+            return state === undefined ? [] : [{ ...c, State: state }];
+          })
+        : [],
+  });
+
+  it('ends the watch of containers it shows ended or does not show, keeps the paused, adds the new', () => {
+    const before = run([listing]);
+    const step = discoveryReducer()(
+      before.watched,
+      relisted({ 's-100': 'exited', 's-99': undefined, 's-98': 'paused' }),
+    );
+    expect(summary([...step.out])).toEqual([
+      `removed ${[...before.watched.keys()][0]!.slice(0, 12)} (listing)`,
+      `removed ${[...before.watched.keys()][1]!.slice(0, 12)} (listing)`,
+      'synced 1',
+    ]);
+    expect([...step.watchlist.values()].map((c) => c.name)).toEqual(['s-98']);
+    const again = discoveryReducer()(new Map(), relisted({}));
+    expect(summary([...again.out])).toEqual(['added s-100', 'added s-99', 'added s-98', 'synced 3']);
+  });
+
+  it('keeps the exited containers the state filter includes, without opening them again', () => {
+    const filters = { includeStates: ['*'] };
+    const before = run([relisted({ 's-100': 'exited' })], filters);
+    const step = discoveryReducer(filters)(before.watched, relisted({ 's-100': 'exited' }));
+    expect(summary([...step.out])).toEqual(['synced 3']);
+  });
+});

@@ -24,6 +24,7 @@ import { askEngine } from './askEngine.js';
 import { dial$ } from './dial.js';
 import { type DiscoveryEvent, type DiscoveryInput, type DiscoveryStep, discoveryReducer } from './discovery.js';
 import { type Engine, engineProduct } from './engine.js';
+import { relistWhenBehind } from './relistWhenBehind.js';
 import { EngineEvent, ListedContainer } from './engineCodecs.js';
 import type { ContainerFilters } from './filters.js';
 
@@ -49,6 +50,9 @@ function decodeEvent(line: string): EngineEvent[] {
   return isLeft(decoded) ? [] : [decoded.right];
 }
 
+/** A listing asked because the events came late is logged at most this often (ms). */
+const BEHIND_WARN_EVERY_MS = 60_000;
+
 /** How long discovery waits for the engine to answer /events before it lists the containers anyway. */
 export const EVENTS_ANSWER_WAIT_MS = 5000;
 
@@ -70,8 +74,9 @@ export interface EventsOptions {
  * but sends no response headers (real dockerd flushes them at once; others may hold them until
  * the first event) would hold discovery for ever: after `waitMs` the containers are listed
  * anyway, with a warning naming the engine, and listed again once the events stream connects,
- * so that no start in between is missed. Errors when the engine is unreachable or closes the
- * event stream.
+ * so that no start in between is missed. Events read late are followed by a listing again
+ * (`relistWhenBehind`: the engine drops a slow reader's). Errors when the engine is unreachable
+ * or closes the event stream.
  *
  * ```
  * events:  ^--------s----d---|
@@ -89,13 +94,23 @@ export function listThenEvents$<L>(
   options: EventsOptions = {},
 ): Observable<L | EngineEvent> {
   const waitMs = options.waitMs ?? EVENTS_ANSWER_WAIT_MS;
+  const scheduler = options.scheduler ?? asyncScheduler;
   return defer(() => {
+    let warned = -Infinity;
+    const warnBehind = (lateMs: number): void => {
+      if (scheduler.now() - warned < BEHIND_WARN_EVERY_MS) return;
+      warned = scheduler.now();
+      options.log?.warn(
+        { engine: engine.address, lateMs },
+        'the engine events came late, and the engine drops those of a reader behind: listing the containers again',
+      );
+    };
     const events$ = dial$(engine.docker, {
       path: '/events?',
       query: { filters: { type: ['container'], event: actions }, ...(options.since ? { since: options.since } : {}) },
       statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
     }).pipe(share());
-    const withoutEvents$ = timer(waitMs, options.scheduler ?? asyncScheduler).pipe(
+    const withoutEvents$ = timer(waitMs, scheduler).pipe(
       tap(() =>
         options.log?.warn(
           { engine: engine.address, waitedMs: waitMs },
@@ -111,6 +126,7 @@ export function listThenEvents$<L>(
           list(),
           frameLines(body).pipe(
             mergeMap(decodeEvent),
+            relistWhenBehind(list, { onBehind: warnBehind }, scheduler),
             concatWith(throwError(() => new EventStreamEndedError(engine.address))),
           ),
         ),

@@ -23,6 +23,9 @@ export interface DiscoveryStep {
   readonly out: readonly DiscoveryEvent[];
 }
 
+/** The states of a container whose stream goes on: a `die` or `destroy` ends the others'. */
+const LIVE = new Set(['running', 'paused', 'restarting']);
+
 /** The engine's own event attributes; every other attribute of a container event is a label. */
 const NOT_LABELS = new Set(['name', 'image', 'exitCode', 'oldName', 'signal', 'execID', 'execDuration']);
 
@@ -46,7 +49,8 @@ function fromListing(c: ListedContainer): ContainerRef {
 /**
  * The discovery state machine, pure: given the containers watched so far and one input, the
  * containers watched after it and what to tell. Events for containers already known (a `start`
- * seen both in the listing and in the events buffered while listing) change nothing.
+ * seen both in the listing and in the events buffered while listing) change nothing. A listing
+ * ends the watch of the containers it does not show live (their `die` was dropped).
  */
 export function discoveryReducer(filters: ContainerFilters = {}) {
   const matches = containerMatcher(filters);
@@ -61,8 +65,20 @@ export function discoveryReducer(filters: ContainerFilters = {}) {
     const remove = (id: string, action: string): void => {
       if (next.delete(id)) out.push({ kind: 'removed', id, action });
     };
+    const rename = (renamed: ContainerRef, state: string): void => {
+      if (!matches({ ...renamed, state })) return remove(renamed.id, 'rename');
+      next.set(renamed.id, renamed);
+      out.push({ kind: 'renamed', container: renamed });
+    };
 
     if (input.kind === 'listed') {
+      // A listing after the first (the events came late: some may be lost) ends what they would have.
+      const listed = new Map(input.containers.map((c) => [c.Id, c]));
+      for (const [id, container] of watchlist) {
+        const c = listed.get(id);
+        if (c === undefined || !(LIVE.has(c.State) || matches({ ...container, state: c.State }))) remove(id, 'listing');
+        else if (fromListing(c).name !== container.name) rename({ ...container, name: fromListing(c).name }, c.State);
+      }
       for (const c of input.containers) add(fromListing(c), c.State);
       out.push({ kind: 'synced', watched: next.size, ...(input.product ? { product: input.product } : {}) });
       return { watchlist: next, out };
@@ -81,10 +97,7 @@ export function discoveryReducer(filters: ContainerFilters = {}) {
         const known = next.get(event.Actor.ID);
         const renamed = { ...fromEvent(event), labels: known?.labels ?? fromEvent(event).labels };
         if (!known) add(renamed, 'running');
-        else if (matches({ ...renamed, state: 'running' })) {
-          next.set(renamed.id, renamed);
-          out.push({ kind: 'renamed', container: renamed });
-        } else remove(renamed.id, 'rename');
+        else rename(renamed, 'running');
         break;
       }
     }

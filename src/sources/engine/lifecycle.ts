@@ -128,8 +128,15 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       book.tombstones.add(id, msOf(input.at));
     }
     const relisting = book.listed;
+    // A catch-up inspects only what it shows changed (state, name): it may come every few seconds on a host at load.
+    const inspected = (c: ListedContainer): boolean => {
+      const known = book.known.get(c.Id);
+      if (!known) return listedMatches(c);
+      const { state, container } = known.status;
+      return !input.catchUp || state !== c.State || container.name !== stripSlash(c.Names?.[0] ?? container.name);
+    };
     const work = input.containers
-      .filter((c) => !book.tombstones.has(c.Id) && (book.known.has(c.Id) || listedMatches(c)))
+      .filter((c) => !book.tombstones.has(c.Id) && inspected(c))
       .map((c) => ({ kind: 'listed' as const, id: c.Id, seq: ++book.seq, listed: c, relisting }));
     book.listed = true;
     return removed.length > 0 ? { out, work, removed } : { out, work };

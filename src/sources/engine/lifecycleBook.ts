@@ -94,8 +94,16 @@ export interface Inspection {
 
 /** What the lifecycle state machine is fed. */
 export type LifecycleInput =
-  /** The engine's containers, all of them (`all: true`), at a session's start. */
-  | { readonly kind: 'listing'; readonly containers: readonly ListedContainer[]; readonly at: Instant }
+  /**
+   * The engine's containers, all of them (`all: true`), at a session's start; `catchUp` for a
+   * later one of the same session (its events came late, some may be lost).
+   */
+  | {
+      readonly kind: 'listing';
+      readonly containers: readonly ListedContainer[];
+      readonly at: Instant;
+      readonly catchUp?: boolean;
+    }
   | { readonly kind: 'event'; readonly event: EngineEvent; readonly at: Instant }
   | Inspection
   /** The sampling interval: every known container whose state the filters include. */

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../src/sources/engine/engineCodecs.js';
+import { relistWhenBehind } from '../src/sources/engine/relistWhenBehind.js';
+import { event } from './lifecycleFixtures.js';
+import { testScheduler } from './testScheduler.js';
+
+/** A start of `id` that the engine stamped at `ms` (virtual time): read at a later frame, it is late. */
+const sentAt = (ms: number, id = 'web'): EngineEvent => ({ ...event(id, 'start'), timeNano: ms * 1e6 });
+
+describe('relistWhenBehind: a listing again once the engine’s late events are caught up', () => {
+  it('passes events read on time, and lists nothing', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const values = { a: sentAt(200), b: sentAt(202) };
+      const list = cold('--L|');
+      const events = cold('200ms a-b|', values);
+      const expected = '   200ms a-b|';
+      expectObservable(events.pipe(relistWhenBehind(() => list, { quietMs: 4 }))).toBe(expected, values);
+      expectSubscriptions(list.subscriptions).toBe([]);
+    });
+  });
+
+  it('lists at the first event on time after a late one, and holds those read meanwhile until it is out', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const sent = { a: sentAt(200), b: sentAt(50), c: sentAt(205), d: sentAt(206) };
+      const values = { ...sent, L: 'L' };
+      const list = cold('     --L|');
+      const events = cold('200ms a-b--cd--|', sent);
+      const expected = '   200ms a-b--c-Ld|';
+      expectObservable(events.pipe(relistWhenBehind(() => list, { quietMs: 4 }))).toBe(expected, values);
+      expectSubscriptions(list.subscriptions).toBe('205ms ^--!');
+    });
+  });
+
+  it('lists after a run of late events and a quiet spell, once a run, and tells how late its first was', () => {
+    const told: number[] = [];
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const sent = { a: sentAt(0), b: sentAt(1), d: sentAt(100, 'db'), e: sentAt(226) };
+      const values = { ...sent, L: 'L' };
+      const list = cold('    (L|)');
+      const events = cold('200ms a-b 20ms d--e 20ms |', sent);
+      const expected = '   200ms a-b---------L 10ms d--(eL) 17ms |';
+      const onBehind = (ms: number) => told.push(ms);
+      expectObservable(events.pipe(relistWhenBehind(() => list, { quietMs: 10, onBehind }))).toBe(expected, values);
+      expectSubscriptions(list.subscriptions).toBe(['212ms (^!)', '226ms (^!)']);
+    });
+    expect(told).toEqual([200, 123]);
+  });
+
+  it('lists no more once the events end, and passes a failed listing on', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const values = { a: sentAt(0), b: sentAt(206) };
+      const unasked = cold('--L|');
+      const ended = cold('200ms a|', values).pipe(relistWhenBehind(() => unasked, { quietMs: 4 }));
+      expectObservable(ended).toBe('200ms a|', values);
+      expectSubscriptions(unasked.subscriptions).toBe([]);
+      const failing = cold('  --#');
+      const events = cold('200ms a-----b', values);
+      const expected = '   200ms a-----b-#';
+      expectObservable(events.pipe(relistWhenBehind(() => failing, { quietMs: 10 }))).toBe(expected, values);
+      expectSubscriptions(failing.subscriptions).toBe('206ms ^-!');
+    });
+  });
+});
