@@ -12,6 +12,8 @@ const LABEL = 'dss-b26-scrape';
 /** One GET /metrics: its wall time, the bytes on the wire and the body's size once decoded. */
 interface Scrape {
   readonly ms: number;
+  /** ms to the answer's headers: the daemon's render, before a byte is sent. */
+  readonly headersMs: number;
   readonly wireBytes: number;
   readonly gzip: boolean;
   readonly body: Buffer;
@@ -28,6 +30,7 @@ function scrapeOnce(port: number, gzip: boolean): Promise<Scrape> {
     const req = request(
       { host: '127.0.0.1', port, path: '/metrics', agent: false, headers: gzip ? { 'accept-encoding': 'gzip' } : {} },
       (res) => {
+        const headersMs = performance.now() - t0;
         const pieces: Buffer[] = [];
         res.on('data', (p: Buffer) => pieces.push(p));
         res.on('error', reject);
@@ -36,7 +39,7 @@ function scrapeOnce(port: number, gzip: boolean): Promise<Scrape> {
           const ms = performance.now() - t0;
           const zipped = res.headers['content-encoding'] === 'gzip';
           void import('node:zlib').then(({ gunzipSync }) =>
-            resolve({ ms, wireBytes: wire.length, gzip: zipped, body: zipped ? gunzipSync(wire) : wire }),
+            resolve({ ms, headersMs, wireBytes: wire.length, gzip: zipped, body: zipped ? gunzipSync(wire) : wire }),
           );
         });
       },
@@ -111,19 +114,21 @@ async function measureScrapes(label: string, port: number, pid: number, rounds: 
   const background = (cpuSeconds(pid) - q0) / ((performance.now() - qt0) / 1000);
   for (const gzip of [false, true]) {
     const walls: number[] = [];
+    const heads: number[] = [];
     const cpus: number[] = [];
     let last: Scrape | undefined;
     for (let i = 0; i < rounds; i++) {
       const cpu0 = cpuSeconds(pid);
       last = await scrapeOnce(port, gzip);
       walls.push(last.ms);
+      heads.push(last.headersMs);
       cpus.push(Math.max(0, (cpuSeconds(pid) - cpu0) * 1000 - background * last.ms));
       await sleep(1000); // Prometheus scrapes every few seconds, not back to back
     }
     const { containers, sampled, series, shape } = seriesPerContainer(last!.body.toString());
     const cadvisor = cadvisorSeriesCount(shape);
     console.log(
-      `  ${label}, ${gzip ? 'Accept-Encoding: gzip' : 'plain'}: scrape median ${fmt(median(walls), 0)} ms (min ${fmt(Math.min(...walls), 0)}, max ${fmt(Math.max(...walls), 0)}), CPU median ${fmt(median(cpus), 0)} ms (background ${fmt(background * 100, 1)} % of a core subtracted), body ${fmt(last!.body.length / 2 ** 20, 2)} MB, on the wire ${fmt(last!.wireBytes / 2 ** 20, 2)} MB${last!.gzip ? ' (gzip)' : ''}; ${containers} containers (${sampled} with stats), ${series} series, ${fmt(series / containers, 1)} per container; cAdvisor ${cadvisor} for the same (${JSON.stringify(shape)})`,
+      `  ${label}, ${gzip ? 'Accept-Encoding: gzip' : 'plain'}: scrape median ${fmt(median(walls), 0)} ms (min ${fmt(Math.min(...walls), 0)}, max ${fmt(Math.max(...walls), 0)}; headers after ${fmt(median(heads), 0)}), CPU median ${fmt(median(cpus), 0)} ms (background ${fmt(background * 100, 1)} % of a core subtracted), body ${fmt(last!.body.length / 2 ** 20, 2)} MB, on the wire ${fmt(last!.wireBytes / 2 ** 20, 2)} MB${last!.gzip ? ' (gzip)' : ''}; ${containers} containers (${sampled} with stats), ${series} series, ${fmt(series / containers, 1)} per container; cAdvisor ${cadvisor} for the same (${JSON.stringify(shape)})`,
     );
   }
 }
