@@ -34,11 +34,11 @@ describe('relistWhenBehind: a listing again once the engine’s late events are 
   it('lists after a run of late events and a quiet spell, once a run, and tells how late its first was', () => {
     const told: number[] = [];
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const sent = { a: sentAt(0), b: sentAt(1), d: sentAt(100, 'db'), e: sentAt(226) };
+      const sent = { o: sentAt(198), a: sentAt(0), b: sentAt(1), d: sentAt(100, 'db'), e: sentAt(226) };
       const values = { ...sent, L: 'L' };
-      const list = cold('    (L|)');
-      const events = cold('200ms a-b 20ms d--e 20ms |', sent);
-      const expected = '   200ms a-b---------L 10ms d--(eL) 17ms |';
+      const list = cold('      (L|)');
+      const events = cold('198ms o-a-b 20ms d--e 20ms |', sent);
+      const expected = '   198ms o-a-b---------L 10ms d--(eL) 17ms |';
       const onBehind = (ms: number) => told.push(ms);
       expectObservable(events.pipe(relistWhenBehind(() => list, { quietMs: 10, onBehind }))).toBe(expected, values);
       expectSubscriptions(list.subscriptions).toBe(['212ms (^!)', '226ms (^!)']);
@@ -46,16 +46,28 @@ describe('relistWhenBehind: a listing again once the engine’s late events are 
     expect(told).toEqual([200, 123]);
   });
 
+  it('measures lateness against the promptest event: an engine whose clock is 150 ms behind is not late', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const sent = { a: sentAt(50), b: sentAt(52), c: sentAt(-100), d: sentAt(106) };
+      const values = { ...sent, L: 'L' };
+      const list = cold('              (L|)');
+      const events = cold('200ms a-b-----c---d-----|', sent);
+      const expected = '   200ms a-b-----c---(dL)--|';
+      expectObservable(events.pipe(relistWhenBehind(() => list, { quietMs: 10 }))).toBe(expected, values);
+      expectSubscriptions(list.subscriptions).toBe('212ms (^!)');
+    });
+  });
+
   it('lists no more once the events end, and passes a failed listing on', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const values = { a: sentAt(0), b: sentAt(206) };
+      const values = { o: sentAt(199), a: sentAt(0), b: sentAt(206) };
       const unasked = cold('--L|');
-      const ended = cold('200ms a|', values).pipe(relistWhenBehind(() => unasked, { quietMs: 4 }));
-      expectObservable(ended).toBe('200ms a|', values);
+      const ended = cold('199ms oa|', values).pipe(relistWhenBehind(() => unasked, { quietMs: 4 }));
+      expectObservable(ended).toBe('199ms oa|', values);
       expectSubscriptions(unasked.subscriptions).toBe([]);
       const failing = cold('  --#');
-      const events = cold('200ms a-----b', values);
-      const expected = '   200ms a-----b-#';
+      const events = cold('199ms oa-----b', values);
+      const expected = '   199ms oa-----b-#';
       expectObservable(events.pipe(relistWhenBehind(() => failing, { quietMs: 10 }))).toBe(expected, values);
       expectSubscriptions(failing.subscriptions).toBe('206ms ^-!');
     });

@@ -11,6 +11,7 @@ import {
   map,
   merge,
   of,
+  share,
   startWith,
   take,
   tap,
@@ -47,7 +48,7 @@ const RELIST: unique symbol = Symbol('relist');
  * listing do. `concatMap` is what holds them; `exhaustMap`, one listing per run of late events.
  *
  * ```
- * events:  -a-b--c-d-----e---------f-    (b, e read 100 ms or more after their time)
+ * events:  -a-b--c-d-----e---------f-    (b, e read 100 ms or more later than the promptest)
  * list():         --L|          --L|
  * result:  -a-b--c-Ld----e-------L-f-    (c on time: listed; d held; after e, quietMs: listed)
  * ```
@@ -61,7 +62,13 @@ export function relistWhenBehind<L>(
     e.timeNano === undefined ? 0 : scheduler.now() - Math.floor(e.timeNano / 1e6);
   const isLate = (ms: number): boolean => ms >= ENGINE_EVENT_TIMEOUT_MS;
   return connect((events) => {
-    const late = events.pipe(map(lateness));
+    // Against the least lateness seen: a remote engine's clock may be off ours by more than 100 ms.
+    let floor = Infinity;
+    const late = events.pipe(
+      map(lateness),
+      map((ms) => ms - (floor = Math.min(floor, ms))),
+      share(),
+    );
     const caughtUp = late.pipe(
       filter(isLate),
       exhaustMap((first) =>
