@@ -3,8 +3,10 @@ import {
   type MonoTypeOperatorFunction,
   type Observer,
   type SchedulerLike,
+  EMPTY,
   Subject,
   connect,
+  defer,
   type Observable,
   filter,
   map,
@@ -41,6 +43,12 @@ export interface Alerting {
   readonly wire: MonoTypeOperatorFunction<Point>;
   /** The alerts firing and the receivers' counters, read at each scrape of /metrics. */
   state(): AlertTelemetry;
+  /**
+   * Completes once the notices made are delivered or dropped (each receiver's retries included),
+   * to be subscribed after the wire's points end: a stop lets them go out (SHUTDOWN_TIMEOUT
+   * bounds it), where `close` would cut them.
+   */
+  readonly delivered$: Observable<never>;
   /** Lets go: the receivers' deliveries and connections; the state written beside the spool. */
   close(): void;
 }
@@ -112,9 +120,11 @@ export function openAlerting(
   let firing = firingIn(saved?.initial, rules);
   let delivery: ReadonlyMap<string, AlertDeliveryCounters> = new Map();
   const tracked = notices.subscribe((n) => (firing = foldFiring(firing, n)));
-  const delivered = notices
-    .pipe(deliverAlerts(receivers, log, scheduler))
-    .subscribe((event) => (delivery = foldAlertDelivery(delivery, event)));
+  const settled = new Subject<never>();
+  const delivered = notices.pipe(deliverAlerts(receivers, log, scheduler)).subscribe({
+    next: (event) => (delivery = foldAlertDelivery(delivery, event)),
+    complete: () => settled.complete(),
+  });
   // Removed while the daemon was down: told as a clean removal (`gone` stays quiet, nobody watched it go).
   const restored = [
     ...new Map(Object.values(saved?.initial?.entries ?? {}).map((e) => [e.container.id, e.container])).values(),
@@ -177,6 +187,11 @@ export function openAlerting(
     inputs,
     wire,
     state: () => ({ firing, delivery, receivers: receivers.map((r) => r.name) }),
+    delivered$: defer(() => {
+      // No notice comes after the wire's end: the receivers' queues drain, then complete.
+      notices.complete();
+      return delivered.closed ? EMPTY : settled;
+    }),
     close() {
       saved?.close();
       tracked.unsubscribe();

@@ -216,7 +216,9 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
         };
         const collected$ = collect(config, options).pipe(takeUntil(stopReading$));
         const points$ = alerting ? collected$.pipe(alerting.wire) : collected$;
-        return concat(merge(points$.pipe(delivery.deliver), announce$(delivery)), summary$(delivery));
+        // The alerts' notices after the points: the wire made its last ones as the points ended.
+        const notified$ = alerting?.delivered$ ?? EMPTY;
+        return concat(merge(points$.pipe(delivery.deliver), announce$(delivery)), notified$, summary$(delivery));
       }),
     );
 

@@ -10,6 +10,7 @@ import { dockerCli } from '../support/dockerCli.js';
 import { OwnAlertmanager } from '../support/ownAlertmanager.js';
 import { freePort } from '../support/ownVictoriaMetrics.js';
 import { eventually } from '../support/realEngine.js';
+import { VM_URL } from '../support/victoriaMetrics.js';
 
 /**
  * Issue 27 on the real engine, beyond the webhook's timings (alerts.real.test.ts): the state kept
@@ -71,6 +72,23 @@ describe('the alert state beside the spool (issue 27, 3.)', () => {
     const third = await start();
     expect(await eventually(() => hook.of('exited', name('kept')).length === 2, 20_000)).toBe(true);
     await stop(third);
+  }, 120_000);
+
+  it('a notice refused as the daemon stops is sent again before it exits', async () => {
+    hook.refuseNext = 1;
+    // A database that takes the points: the stop has nothing else to wait for.
+    const d = await start({
+      SHUTDOWN_TIMEOUT_MS: '20000',
+      INFLUX_URL: VM_URL,
+      INFLUX_ORG: 'test',
+      INFLUX_BUCKET: 'alertstop',
+    });
+    await run('at-stop', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    expect(await eventually(() => hook.refused === 1, 30_000)).toBe(true);
+    d.process.kill('SIGTERM'); // its retry waits 3 s (Retry-After): the stop must not cut it
+    await d.exited;
+    expect(d.process.exitCode).toBe(0);
+    expect(hook.of('exited', name('at-stop')).map(brief)).toEqual([`firing:exited:${name('at-stop')}`]);
   }, 120_000);
 
   it('an alert restored for a container removed while the daemon was down resolves', async () => {

@@ -16,10 +16,15 @@ export interface ReceivedAlert {
 
 /**
  * A local HTTP receiver of the Alertmanager webhook format (ALERT_WEBHOOK_FORMAT's default, and
- * what an Alertmanager's webhook_configs posts): it answers 200 and keeps every alert it is told.
+ * what an Alertmanager's webhook_configs posts): it answers 200 and keeps every alert it is told,
+ * or 503 (Retry-After: 3) to the next `refuseNext` POSTs.
  */
 export class AlertWebhook {
   readonly alerts: ReceivedAlert[] = [];
+  /** The next this many POSTs are answered 503, their alerts not kept. */
+  refuseNext = 0;
+  /** POSTs answered 503 so far. */
+  refused = 0;
   private server: Server | undefined;
   url = '';
 
@@ -28,6 +33,12 @@ export class AlertWebhook {
       let body = '';
       req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       req.on('end', () => {
+        if (this.refuseNext > 0) {
+          this.refuseNext--;
+          this.refused++;
+          res.writeHead(503, { 'retry-after': '3' });
+          return void res.end('refused');
+        }
         const receivedAt = Date.now();
         try {
           const parsed = JSON.parse(body) as { alerts?: Omit<ReceivedAlert, 'receivedAt' | 'authorization'>[] };
