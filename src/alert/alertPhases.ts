@@ -17,7 +17,13 @@ export interface Advanced {
   readonly notices: readonly AlertNotice[];
 }
 
-const notice = (e: AlertEntry, rule: AlertRule, status: AlertNotice['status'], now: number): AlertNotice => ({
+/** A notice of an entry; `rule` gives the severity (a rule no longer in force: the one the entry kept). */
+export const notice = (
+  e: AlertEntry,
+  rule: Pick<AlertRule, 'severity'>,
+  status: AlertNotice['status'],
+  now: number,
+): AlertNotice => ({
   rule: e.rule,
   status,
   severity: rule.severity,

@@ -5,7 +5,7 @@ import type { ContainerRef } from '../model/container.js';
 import type { StatusRecord } from '../model/lifecycle.js';
 import type { AlertInput } from './alertInput.js';
 import { afterPoint, afterStatus, afterTime, cleared, containerOfPoint, freshEntry } from './alertConditions.js';
-import { type TunedRule, advance, dueOf, firedWithin, resolve } from './alertPhases.js';
+import { type TunedRule, advance, dueOf, firedWithin, notice, resolve } from './alertPhases.js';
 import type { AlertEntry, AlertState } from './alertState.js';
 import { containerSelector } from './containerSelector.js';
 
@@ -98,6 +98,7 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
     const get = (key: string): AlertEntry | undefined => (entries ?? state.entries)[key];
     const put = (key: string, e: AlertEntry, rule: TunedRule, afterwards?: (e: AlertEntry) => AlertEntry): void => {
       entries ??= { ...state.entries };
+      const toldBefore = notices.length;
       let { entry, notices: told } = advance(e, rule, now);
       notices.push(...told);
       if (afterwards) {
@@ -105,7 +106,11 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
         notices.push(...told);
       }
       if (forgettable(entry, rule, removed, now)) delete entries[key];
-      else entries[key] = entry;
+      else
+        entries[key] =
+          notices.length > toldBefore && entry.severity !== rule.severity
+            ? { ...entry, severity: rule.severity }
+            : entry;
     };
 
     switch (input.kind) {
@@ -199,9 +204,12 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
         for (const [key, e] of Object.entries(state.entries)) {
           const rule = byName.get(e.rule);
           if (!rule) {
-            // A rule that is no longer in the rule file (a state saved before the file changed).
+            // A rule that is no longer in the rule file (a state saved before the file changed):
+            // what it had firing is resolved, or a webhook's channel would show it firing for ever.
             entries ??= { ...state.entries };
             delete entries[key];
+            if (e.phase === 'firing' || e.phase === 'resolving')
+              notices.push(notice(e, { severity: e.severity ?? 'warning' }, 'resolved', now));
             continue;
           }
           const due = dueOf(e, rule);

@@ -33,6 +33,8 @@ export const AlertEntry = t.readonly(
       /** The latest value and summary while it held. */
       value: t.number,
       summary: t.string,
+      /** The rule's severity when it fired: a rule gone from the file by a restart resolves with it. */
+      severity: t.string,
       /** When the last firing notice went (for the repeat interval). */
       notifiedAt: t.number,
       /** resolving: when the condition went clear. */

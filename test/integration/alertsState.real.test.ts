@@ -91,6 +91,24 @@ describe('the alert state beside the spool (issue 27, 3.)', () => {
     expect(hook.of('exited', name('at-stop')).map(brief)).toEqual([`firing:exited:${name('at-stop')}`]);
   }, 120_000);
 
+  it('an alert of a rule taken out of the rule file before a restart is resolved, at its severity', async () => {
+    const rules = join(dir, 'dropped-rule.yaml');
+    writeFileSync(rules, 'rules:\n  - name: crashed\n    when: exited\n    severity: critical\n');
+    const first = await start({ ALERT_RULES: rules });
+    await run('dropped', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    await told(hook, 'crashed', name('dropped'));
+    await stop(first);
+    writeFileSync(rules, 'rules:\n  - name: other\n    when: oom_killed\n');
+    const second = await start({ ALERT_RULES: rules });
+    const resolved = await told(hook, 'crashed', name('dropped'), 'resolved');
+    expect(resolved.labels.severity).toBe('critical');
+    expect(hook.of('crashed', name('dropped')).map(brief)).toEqual([
+      `firing:crashed:${name('dropped')}`,
+      `resolved:crashed:${name('dropped')}`,
+    ]);
+    await stop(second);
+  }, 120_000);
+
   it('an alert restored for a container removed while the daemon was down resolves', async () => {
     const port = await freePort();
     const first = await start({ METRICS_PORT: String(port) });

@@ -170,13 +170,26 @@ describe('alertReducer: the state saved and restored', () => {
     expect(later.notices.map((n) => `${shown(n)}#${n.at}`)).toEqual(['F:exited:web-1@10000#3610000']);
   });
 
-  it('turns away a saved state that is not one, and forgets entries of rules no longer there', () => {
+  it('turns away a saved state that is not one, and resolves the firing alerts of rules no longer there', () => {
     expect(restoreAlertState({ entries: { x: { rule: 1 } }, removed: {} })).toBeUndefined();
     expect(restoreAlertState('{}')).toBeUndefined();
-    const saved = drive(reducer, [[1, status(web, 'exited', { exitCode: 3 })]]).state;
-    const [next, notices] = alertReducer([rule({ name: 'other', when: 'oom_killed' })]).reduce(saved, tick, 2);
+    const critical = alertReducer([rule({ name: 'exited', when: 'exited', severity: 'critical' })]);
+    const saved = drive(critical, [[1, status(web, 'exited', { exitCode: 3 })]]).state;
+    const exited = Object.values(saved.entries)[0]!;
+    expect(exited).toMatchObject({ rule: 'exited', phase: 'firing', severity: 'critical' });
+    const other = alertReducer([rule({ name: 'other', when: 'oom_killed' })]);
+    const [next, notices] = other.reduce(saved, tick, 2);
     expect(next.entries).toEqual({});
-    expect(notices).toEqual([]);
+    expect(notices).toEqual([
+      expect.objectContaining({ rule: 'exited', status: 'resolved', severity: 'critical', startsAt: 1, endsAt: 2 }),
+    ]);
+    // A state saved before entries kept their severity: resolved as a warning.
+    const { severity: _s, ...older } = exited;
+    const [, fromOlder] = other.reduce({ ...saved, entries: { x: older } }, tick, 2);
+    expect(fromOlder.map((n) => `${n.status}:${n.severity}`)).toEqual(['resolved:warning']);
+    // Nothing told of one that was not firing.
+    const [, quiet] = other.reduce({ ...saved, entries: { x: { ...exited, phase: 'cooldown' } } }, tick, 2);
+    expect(quiet).toEqual([]);
   });
 });
 
