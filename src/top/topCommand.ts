@@ -94,8 +94,9 @@ async function snapshot(
       settledRows(wait),
     ),
   );
-  process.stdout.write(format === 'json' ? jsonLines(rows) : plainTable(rows));
   const read = latest?.header.daemon;
+  const alerts = read && 'alerts' in read ? read.alerts : undefined;
+  process.stdout.write(format === 'json' ? jsonLines(rows, alerts) : plainTable(rows));
   const unreachable = [
     ...(latest?.unreachable ?? []),
     ...(read && 'error' in read ? [`cannot read the daemon at ${read.url}: ${read.error}`] : []),

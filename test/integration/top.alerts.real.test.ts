@@ -79,7 +79,13 @@ describe('top --daemon: the alerts a daemon says are firing', () => {
     const { code, stderr, byName } = await snapshot(['--daemon', base]);
     expect(code, stderr).toBe(0);
     expect(reads).toBeGreaterThan(before); // it read this server, over HTTP
-    expect(Object.keys(byName).sort()).toEqual(['db', 'idle', 'web'].map(name));
+    expect(Object.keys(byName).sort()).toEqual([...['db', 'idle', 'web'].map(name), 'long-gone']);
+    // A container with no row (gone): a line of its own, its id, name and alerts.
+    expect(byName['long-gone']).toEqual({
+      id: 'f'.repeat(64),
+      name: 'long-gone',
+      alerts: [{ rule: 'gone', severity: 'warning', container: 'long-gone', container_id: 'f'.repeat(64) }],
+    });
     expect(byName[name('db')]!.alerts).toEqual([
       { rule: HOSTILE_RULE, severity: 'critical', container: name('db'), container_id: ids.db },
     ]);

@@ -229,20 +229,37 @@ describe('the rows of containers with a firing alert', () => {
     expect(alertLine(idle!)).toBeUndefined();
   });
 
-  it('--format json: an `alerts` array per container with a daemon that alerts, no key without', () => {
+  it('--format json: an `alerts` array per container with a daemon that alerts, no key without; a line per gone one', () => {
     const objects = (text: string) =>
       text
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const json = objects(jsonLines(withAlerts(rows, alerts)));
+    const json = objects(jsonLines(withAlerts(rows, alerts), alerts));
     expect(json.map((o) => [o.name, o.alerts])).toEqual([
       ['api', [{ rule: 'exited', severity: 'warning', container: 'api', container_id: '' }]],
       ['db', [{ rule: 'oom_killed', severity: 'critical', container: 'db', container_id: ID('b') }]],
       ['idle', []],
       ['web-1', [{ rule: 'hot', severity: 'warning', container: 'web-1', container_id: ID('a').slice(0, 12) }]],
+      ['old', [{ rule: 'gone', severity: 'warning', container: 'old', container_id: ID('f') }]], // no row: after them
     ]);
     expect(objects(jsonLines(rows)).some((o) => 'alerts' in o)).toBe(false);
+    // The alerts on containers with no row (gone) follow, a line per container, its alerts together.
+    const gone = [alert('gone', 'warning', 'older', ID('c')), alert('exited', 'warning', 'older', ID('c'))];
+    const goneByName = alert('gone', 'warning', 'nameless', '');
+    const withGone = { firing: [...alerts.firing, ...gone, goneByName] };
+    expect(objects(jsonLines(withAlerts(rows, withGone), withGone)).slice(rows.length + 1)).toEqual([
+      {
+        id: ID('c'),
+        name: 'older',
+        alerts: gone.map((a) => ({ rule: a.rule, severity: 'warning', container: 'older', container_id: ID('c') })),
+      },
+      {
+        id: '',
+        name: 'nameless',
+        alerts: [{ rule: 'gone', severity: 'warning', container: 'nameless', container_id: '' }],
+      },
+    ]);
     expect(
       plainTable(withAlerts(rows, alerts))
         .split('\n')
