@@ -58,17 +58,27 @@ export function relistWhenBehind<L>(
   options: RelistOptions = {},
   scheduler: SchedulerLike = asyncScheduler,
 ): OperatorFunction<EngineEvent, L | EngineEvent> {
-  const lateness = (e: EngineEvent): number =>
-    e.timeNano === undefined ? 0 : scheduler.now() - Math.floor(e.timeNano / 1e6);
+  const sentAt = (e: EngineEvent): number | undefined =>
+    e.timeNano === undefined ? undefined : Math.floor(e.timeNano / 1e6);
   const isLate = (ms: number): boolean => ms >= ENGINE_EVENT_TIMEOUT_MS;
   return connect((events) => {
+    const subscribedAt = scheduler.now();
     // Against the least lateness seen: a remote engine's clock may be off ours by more than 100 ms.
     let floor = Infinity;
-    const late = events.pipe(
-      map(lateness),
-      map((ms) => ms - (floor = Math.min(floor, ms))),
-      share(),
-    );
+    // A session whose first event (sent since we asked: not a reconnect's replay) is late by our
+    // clock has no prompter one to measure by: its first run is measured by our clock, or one
+    // starved from its start would drop unseen (an engine whose clock is behind: one listing more).
+    let byOurClock = false;
+    const lateness = (e: EngineEvent): number => {
+      const sent = sentAt(e);
+      if (sent === undefined) return 0;
+      const ms = scheduler.now() - sent;
+      if (floor === Infinity && sent >= subscribedAt && isLate(ms)) byOurClock = true;
+      else if (!isLate(ms)) byOurClock = false;
+      floor = Math.min(floor, ms);
+      return byOurClock ? ms : ms - floor;
+    };
+    const late = events.pipe(map(lateness), share());
     const caughtUp = late.pipe(
       filter(isLate),
       exhaustMap((first) =>
@@ -82,7 +92,10 @@ export function relistWhenBehind<L>(
       ),
       // The events' end is the session's: no listing after it.
       takeUntilEnd(events),
-      tap((first) => options.onBehind?.(first)),
+      tap((first) => {
+        byOurClock = false;
+        options.onBehind?.(first);
+      }),
       map((): typeof RELIST => RELIST),
     );
     return merge(events, caughtUp).pipe(concatMap((e): Observable<L | EngineEvent> => (e === RELIST ? list() : of(e))));
