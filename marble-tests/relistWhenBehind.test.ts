@@ -84,6 +84,25 @@ describe('relistWhenBehind: a listing again once the engine’s late events are 
     });
   });
 
+  it('forgets an event stamped ahead (a clock stepped back) after its window: no listing at every burst after', () => {
+    const asked: number[] = [];
+    const scheduler = testScheduler();
+    scheduler.run(({ cold }) => {
+      const keys = 'cdefghijklmnopqrstuv';
+      const values: Record<string, EngineEvent> = { a: sentAt(200), b: sentAt(710) };
+      // Then 20 bursts, each read the ms it was sent (on time), 100 ms apart.
+      [...keys].forEach((k, i) => (values[k] = sentAt(300 + i * 100)));
+      const marbles = `200ms a 9ms b 89ms ${[...keys].map((k) => `${k} 99ms`).join(' ')} |`;
+      const list = () => (asked.push(scheduler.now()), cold('(L|)'));
+      cold(marbles, values)
+        .pipe(relistWhenBehind(list, { quietMs: 50, floorWindowMs: 500 }))
+        .subscribe();
+    });
+    // Before: a listing after each of the 20 bursts (the floor stayed 500 ms below the on-time events).
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.filter((at) => at > 1100)).toEqual([]);
+  });
+
   it('lists no more once the events end, and passes a failed listing on', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const values = { o: sentAt(199), a: sentAt(0), b: sentAt(206) };
