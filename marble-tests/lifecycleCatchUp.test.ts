@@ -1,6 +1,8 @@
+import { map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { type LifecycleRecord, isRemoval } from '../src/model/lifecycle.js';
 import { lifecycleStatuses } from '../src/sources/lifecycleStatuses.js';
-import { type Item, inspects, items, options, shown, v } from './lifecycleFixtures.js';
+import { type Item, event, inspects, items, options, shown, v } from './lifecycleFixtures.js';
 import { testScheduler } from './testScheduler.js';
 
 /**
@@ -22,13 +24,49 @@ describe('lifecycleStatuses: a listing again within a session', () => {
     expect(asked).toEqual(['web', 'web']);
   });
 
-  it('ends a known container it does not show, once', () => {
+  it('ends a known container it does not show, once, at the next interval', () => {
     testScheduler().run(({ cold, hot, expectObservable }) => {
       const inspect = inspects(cold, { web: ['r|'] });
-      const source = hot<Item>('W-N-N-', items);
-      const expected = '        --w---';
-      const statuses = source.pipe(lifecycleStatuses(options(inspect, { intervalMs: 100 })), shown);
-      expectObservable(statuses, '^ 5ms !').toBe(expected, v);
+      const source = hot<Item>('W-N-N-----', items);
+      const expected = '        -----w----';
+      const statuses = source.pipe(lifecycleStatuses(options(inspect, { intervalMs: 5 })), shown);
+      expectObservable(statuses, '^ 9ms !').toBe(expected, v);
+    });
+  });
+});
+
+/**
+ * A catch-up listing is made while events are still on their way: a `--rm` container that
+ * exits 0 and is destroyed while it is asked is absent from it, and its `die` and `destroy`
+ * come right after (held behind it). Its removal must carry that clean exit, as without a
+ * catch-up: alerting's `gone` rule fires on a removal whose last status is not a clean exit.
+ */
+describe('lifecycleStatuses: a catch-up listing and a clean exit still on its way', () => {
+  const shownAll = map((record: LifecycleRecord) => {
+    const s = isRemoval(record) ? record.removed : record.status;
+    const text = [s.container.name, s.state, ...(s.exitCode === undefined ? [] : [s.exitCode])].join(':');
+    return isRemoval(record) ? `X ${text}` : text;
+  });
+  const values = { ...v, z: 'web:exited:0', Z: 'X web:exited:0' };
+  const held = { ...items, z: event('web', 'die', { exitCode: '0' }) };
+
+  it('tells the removal with the exit its held die says (clean), not gone without an exit code', () => {
+    testScheduler().run(({ cold, hot, expectObservable }) => {
+      const inspect = inspects(cold, { web: ['r|'] });
+      const source = hot<Item>('W-(Nzx)-----', held);
+      const expected = '        --(Zz)------';
+      const records = source.pipe(lifecycleStatuses({ ...options(inspect, { intervalMs: 100 }), removals: true }));
+      expectObservable(records.pipe(shownAll), '^ 10ms !').toBe(expected, values);
+    });
+  });
+
+  it('a container absent from it whose destroy never comes is told gone at the next interval', () => {
+    testScheduler().run(({ cold, hot, expectObservable }) => {
+      const inspect = inspects(cold, { web: ['r|'] });
+      const source = hot<Item>('W-N-------', items);
+      const expected = '        -----(wy)-';
+      const records = source.pipe(lifecycleStatuses({ ...options(inspect, { intervalMs: 5 }), removals: true }));
+      expectObservable(records.pipe(shownAll), '^ 9ms !').toBe(expected, { ...values, y: 'X web:exited' });
     });
   });
 });

@@ -104,4 +104,37 @@ describe('events the engine dropped, on the real engine behind a proxy that stop
     const named = () => churners.every((c) => lastName(c.id) === last.get(c.id));
     expect(await eventually(named, 30_000), 'the lifecycle’s names').toBe(true);
   }, 300_000);
+
+  // Before the fix the first event set the measure: a session late from its first event never listed again.
+  it('the same when no event was read before the reader fell behind (late from its first event)', async () => {
+    subscriptions.splice(0).forEach((s) => s.unsubscribe());
+    await boxes.removeAll();
+    const churners = await Promise.all(
+      Array.from({ length: CHURNERS }, (_, i) => boxes.run(`first-${i}`, ['sleep', '600'])),
+    );
+    const discovered: DiscoveryEvent[] = [];
+    const filters = { includeNames: [`${boxes.prefix}*`] };
+    subscriptions.push(containers$(engine(), filters).subscribe((e) => discovered.push(e)));
+    const counted = await countEvents(proxy.dockerHost);
+    subscriptions.push({ unsubscribe: counted.stop } as Subscription);
+    const added = (id: string) => discovered.some((e) => e.kind === 'added' && e.container.id === id);
+    expect(await eventually(() => churners.every((c) => added(c.id)), 30_000), 'listed').toBe(true);
+    await new Promise((r) => setTimeout(r, 1000)); // no event read yet: the events stream open, quiet
+
+    proxy.holdEvents();
+    await Promise.all(
+      churners.map(async (c, i) => {
+        for (let n = 0; n < RENAMES / CHURNERS; n++)
+          await control.getContainer(c.id).rename({ name: `${boxes.prefix}first-${i}-${n % 2 === 0 ? 'a' : 'b'}` });
+      }),
+    );
+    const late = await boxes.run('first-late', ['sleep', '600']);
+    await new Promise((r) => setTimeout(r, 500));
+    proxy.releaseEvents();
+
+    expect(await eventually(() => counted.renames() > 0, 30_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(counted.started.has(late.id), 'its start dropped by the engine').toBe(false);
+    expect(await eventually(() => added(late.id), 30_000), 'the late container watched').toBe(true);
+  }, 300_000);
 });

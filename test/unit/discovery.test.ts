@@ -177,3 +177,21 @@ describe('discovery: a listing again, after events that came late (some dropped 
     expect(summary([...step.out])).toEqual(['synced 3']);
   });
 });
+
+describe('discovery: a listing again that shows a paused container under another name', () => {
+  it('keeps watching it under the new name (its rename was dropped), as the rename event would', () => {
+    const before = run([listing]);
+    const [id, watched] = [...before.watched.entries()][0]!;
+    const relisting: DiscoveryInput = {
+      kind: 'listed',
+      containers:
+        listing.kind === 'listed'
+          ? listing.containers.map((c) => (c.Id === id ? { ...c, State: 'paused', Names: ['/renamed'] } : c))
+          : [],
+    };
+    const step = discoveryReducer()(before.watched, relisting);
+    expect(summary([...step.out]).filter((s) => !s.startsWith('synced'))).toEqual(['renamed renamed']);
+    expect(step.watchlist.get(id)?.name).toBe('renamed');
+    expect(watched.name).not.toBe('renamed');
+  });
+});

@@ -77,7 +77,9 @@ export function discoveryReducer(filters: ContainerFilters = {}) {
       for (const [id, container] of watchlist) {
         const c = listed.get(id);
         if (c === undefined || !(LIVE.has(c.State) || matches({ ...container, state: c.State }))) remove(id, 'listing');
-        else if (fromListing(c).name !== container.name) rename({ ...container, name: fromListing(c).name }, c.State);
+        // A live one is judged on its name and labels, as a rename event does (`running`): a paused one goes on.
+        else if (fromListing(c).name !== container.name)
+          rename({ ...container, name: fromListing(c).name }, LIVE.has(c.State) ? 'running' : c.State);
       }
       for (const c of input.containers) add(fromListing(c), c.State);
       out.push({ kind: 'synced', watched: next.size, ...(input.product ? { product: input.product } : {}) });

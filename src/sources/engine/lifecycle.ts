@@ -103,7 +103,8 @@ const unknownStatus = (event: EngineEvent): ContainerStatus => ({
  * tombstone, so that nothing later brings it back, and so does an event's inspect that answers
  * 404; events from before a tombstone (replayed after a reconnect) are written, not kept. A
  * re-listing writes what changed while the events were down, and the last state of the
- * containers that disappeared.
+ * containers that disappeared; a catch-up listing's disappeared ones at the next tick, unless
+ * their `destroy` (read after it) came first.
  */
 export function lifecycleReducer(filters: ContainerFilters = {}) {
   const periodic = containerMatcher(filters);
@@ -115,6 +116,21 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
   const listedMatches = (c: ListedContainer): boolean =>
     periodic({ name: stripSlash(c.Names?.[0] ?? ''), state: c.State, labels: c.Labels ?? {} });
   const none: LifecycleStep = { out: [], work: [] };
+  /** A known container that went without a word: its last state, ended, forgotten and tombstoned. */
+  const gone = (
+    book: LifecycleBook,
+    id: string,
+    status: ContainerStatus,
+    at: Instant,
+    out: StatusRecord[],
+    removed: RemovalRecord[],
+  ): void => {
+    out.push({ status: goneStatus(status), at });
+    removed.push({ removed: goneStatus(status), at });
+    book.known.delete(id);
+    book.missing.delete(id);
+    book.tombstones.add(id, msOf(at));
+  };
 
   const listing = (book: LifecycleBook, input: Extract<LifecycleInput, { kind: 'listing' }>): LifecycleStep => {
     const ids = new Set(input.containers.map((c) => c.Id));
@@ -122,10 +138,9 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
     const removed: RemovalRecord[] = [];
     for (const [id, { status }] of book.known) {
       if (ids.has(id)) continue;
-      out.push({ status: goneStatus(status), at: input.at });
-      removed.push({ removed: goneStatus(status), at: input.at });
-      book.known.delete(id);
-      book.tombstones.add(id, msOf(input.at));
+      // A catch-up is made while events are on their way: a clean exit's `die` and `destroy` may follow it.
+      if (input.catchUp) book.missing.set(id, input.at);
+      else gone(book, id, status, input.at, out, removed);
     }
     const relisting = book.listed;
     // A catch-up inspects only what it shows changed (state, name): it may come every few seconds on a host at load.
@@ -252,12 +267,18 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       case 'tick': {
         book.tombstones.prune(msOf(input.at));
         const out: StatusRecord[] = [];
+        const removed: RemovalRecord[] = [];
+        for (const [id, at] of book.missing) {
+          const known = book.known.get(id);
+          if (known) gone(book, id, known.status, at, out, removed);
+        }
+        book.missing.clear();
         for (const known of book.known.values())
           if (matches(known.status, periodic)) {
             out.push({ status: known.status, at: input.at });
             known.told = input.at;
           }
-        return { out, work: [] };
+        return removed.length > 0 ? { out, work: [], removed } : { out, work: [] };
       }
     }
   };

@@ -41,6 +41,11 @@ export interface LifecycleBook {
   readonly pending: Map<string, EventWork[]>;
   /** The last events, to ask the engine for those of a reconnect's gap and drop those sent twice. */
   readonly seen: SeenEvents;
+  /**
+   * Known containers a catch-up listing did not show, with its time: written gone at the next
+   * interval unless their `destroy` comes first (it may be among the events read after it).
+   */
+  readonly missing: Map<string, Instant>;
 }
 
 export const newLifecycleBook = (): LifecycleBook => ({
@@ -50,6 +55,7 @@ export const newLifecycleBook = (): LifecycleBook => ({
   seq: 0,
   pending: new Map(),
   seen: new SeenEvents(),
+  missing: new Map(),
 });
 
 /** The event works a new session must make again, each container's in order. */

@@ -27,9 +27,12 @@ import type { EngineEvent } from './engineCodecs.js';
 export const ENGINE_EVENT_TIMEOUT_MS = 100;
 /** Without an event on time, the listing comes this long (ms) after the last late one. */
 export const RELIST_QUIET_MS = 2000;
+/** The promptest event is looked for among those of the last one to two of these (ms). */
+export const FLOOR_WINDOW_MS = 150_000;
 
 export interface RelistOptions {
   readonly quietMs?: number;
+  readonly floorWindowMs?: number;
   /** Told at each listing asked, with how late (ms) the first late event of its run was. */
   readonly onBehind?: (lateMs: number) => void;
 }
@@ -58,17 +61,36 @@ export function relistWhenBehind<L>(
   options: RelistOptions = {},
   scheduler: SchedulerLike = asyncScheduler,
 ): OperatorFunction<EngineEvent, L | EngineEvent> {
-  const lateness = (e: EngineEvent): number =>
-    e.timeNano === undefined ? 0 : scheduler.now() - Math.floor(e.timeNano / 1e6);
+  const sentAt = (e: EngineEvent): number | undefined =>
+    e.timeNano === undefined ? undefined : Math.floor(e.timeNano / 1e6);
   const isLate = (ms: number): boolean => ms >= ENGINE_EVENT_TIMEOUT_MS;
   return connect((events) => {
-    // Against the least lateness seen: a remote engine's clock may be off ours by more than 100 ms.
-    let floor = Infinity;
-    const late = events.pipe(
-      map(lateness),
-      map((ms) => ms - (floor = Math.min(floor, ms))),
-      share(),
-    );
+    const subscribedAt = scheduler.now();
+    const windowMs = options.floorWindowMs ?? FLOOR_WINDOW_MS;
+    // Against the least lateness of the last minutes: a remote engine's clock may be off ours by
+    // more than 100 ms; an event stamped ahead (a clock stepped back) must not make every later one
+    // late for the rest of the session (a listing at each burst of events).
+    let [least, before, since] = [Infinity, Infinity, subscribedAt];
+    const floorAt = (now: number): number => {
+      if (now - since >= windowMs)
+        [least, before, since] = [Infinity, now - since >= 2 * windowMs ? Infinity : least, now];
+      return Math.min(least, before);
+    };
+    // A session whose first event (sent since we asked: not a reconnect's replay) is late by our
+    // clock has no prompter one to measure by: its first run is measured by our clock, or one
+    // starved from its start would drop unseen (an engine whose clock is behind: one listing more).
+    let byOurClock = false;
+    const lateness = (e: EngineEvent): number => {
+      const sent = sentAt(e);
+      if (sent === undefined) return 0;
+      const ms = scheduler.now() - sent;
+      const floor = floorAt(scheduler.now());
+      if (floor === Infinity && sent >= subscribedAt && isLate(ms)) byOurClock = true;
+      else if (!isLate(ms)) byOurClock = false;
+      least = Math.min(least, ms);
+      return byOurClock ? ms : ms - Math.min(floor, ms);
+    };
+    const late = events.pipe(map(lateness), share());
     const caughtUp = late.pipe(
       filter(isLate),
       exhaustMap((first) =>
@@ -82,7 +104,10 @@ export function relistWhenBehind<L>(
       ),
       // The events' end is the session's: no listing after it.
       takeUntilEnd(events),
-      tap((first) => options.onBehind?.(first)),
+      tap((first) => {
+        byOurClock = false;
+        options.onBehind?.(first);
+      }),
       map((): typeof RELIST => RELIST),
     );
     return merge(events, caughtUp).pipe(concatMap((e): Observable<L | EngineEvent> => (e === RELIST ? list() : of(e))));
