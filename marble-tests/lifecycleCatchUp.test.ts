@@ -1,6 +1,6 @@
 import { map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { type LifecycleRecord, isRemoval } from '../src/model/lifecycle.js';
+import { type LifecycleRecord, type StatusRecord, isRemoval } from '../src/model/lifecycle.js';
 import { lifecycleStatuses } from '../src/sources/lifecycleStatuses.js';
 import { type Item, event, inspects, items, options, shown, v } from './lifecycleFixtures.js';
 import { testScheduler } from './testScheduler.js';
@@ -67,6 +67,28 @@ describe('lifecycleStatuses: a catch-up listing and a clean exit still on its wa
       const expected = '        -----(wy)-';
       const records = source.pipe(lifecycleStatuses({ ...options(inspect, { intervalMs: 5 }), removals: true }));
       expectObservable(records.pipe(shownAll), '^ 9ms !').toBe(expected, { ...values, y: 'X web:exited' });
+    });
+  });
+});
+
+/**
+ * A catch-up inspect's answer is read late (that is why it was made): stamped at that reading,
+ * an exit it finds came after the container's `destroy` (review r3, finding 5). It is stamped at
+ * the engine's own time of the exit, and again just after what was told since.
+ */
+describe('lifecycleStatuses: a change a catch-up listing finds, at the engine’s time of it', () => {
+  it('an exit whose `die` was dropped: at its FinishedAt, and 1 ms after the last interval’s status', () => {
+    const scheduler = testScheduler();
+    const finished = Date.UTC(2026, 10, 27, 10, 0, 0); // the fixtures' FinishedAt
+    const base = finished + 2000;
+    scheduler.run(({ cold, hot, expectObservable }) => {
+      const inspect = inspects(cold, { web: ['r|', 'e|'] });
+      const clock = () => base + scheduler.now();
+      const source = hot<Item>('W---X-', items);
+      const expected = '        ---r(ef)';
+      const at = map(({ status, at }: StatusRecord) => `${status.state}@${at.seconds * 1000 + at.nanos / 1e6 - base}`);
+      const statuses = source.pipe(lifecycleStatuses(options(inspect, { intervalMs: 3, clock })), at);
+      expectObservable(statuses, '^ 5ms !').toBe(expected, { r: 'running@3', e: 'exited@4', f: 'exited@-2000' });
     });
   });
 });

@@ -36,7 +36,7 @@ const show = (seen: Seen[]): string => seen.map((s) => `${s.state}@${s.ns}`).joi
  * at the start event, the first status after the start says running, and none stamped after the
  * destroy event. The engine drops the events of a reader behind (on a host at load 70 we may be
  * starved for seconds): the start of a container is excused only when the lifecycle said its
- * events came late, and it is told.
+ * events came late and this test read that start late too, and it is told.
  */
 function checkBlinks(ids: string[], seen: Seen[], events: SeenEvent[], log: ReturnType<typeof captureLogger>): void {
   const behind = log.entries.some((e) => e.level === 'warn' && /came late/.test(e.msg ?? ''));
@@ -46,8 +46,10 @@ function checkBlinks(ids: string[], seen: Seen[], events: SeenEvent[], log: Retu
     const mine = seen.filter((s) => s.id === id).sort((a, b) => a.ns - b.ns);
     const after = mine.filter((s) => s.ns > destroy.ns + 1000);
     expect(after, `${id} after its destroy at ${destroy.ns}: ${show(after)}`).toEqual([]);
-    if (behind && !mine.some((s) => s.state === 'running')) {
-      console.warn(`${id}: no running status, its events came late (the engine may have dropped its start)`);
+    // Excused only when the lifecycle said it was behind and this test's own reader, in the same
+    // process, got the start late too (>= the engine's 100 ms): a start lost with no lag still fails.
+    if (behind && start.lateMs >= 100 && !mine.some((s) => s.state === 'running')) {
+      console.warn(`${id}: no running status; its start came ${Math.round(start.lateMs)} ms late (dropped?)`);
       continue;
     }
     expect(

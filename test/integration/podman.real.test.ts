@@ -6,6 +6,10 @@ import { dockerStatsBytes } from '../support/dockerCli.js';
 import { parseLineProtocol } from '../support/parseLineProtocol.js';
 import { PODMAN_ENGINE, PODMAN_ULIMITS, podman, requirePodman } from '../support/podman.js';
 import { TEST_LABEL, eventually } from '../support/realEngine.js';
+import { connectEngine } from '../../src/sources/engine/engine.js';
+import { containers$ } from '../../src/sources/engine/containers.js';
+import type { DiscoveryEvent } from '../../src/sources/engine/discovery.js';
+import { watchStates } from '../support/lifecycleWatch.js';
 
 const PREFIX = 'dss-test-podman-';
 const label = `${TEST_LABEL}=podman`;
@@ -138,5 +142,56 @@ describe('Podman as a real engine (DOCKER_HOST=its socket)', () => {
     const network = pointsOf(d, 'network', 'busy');
     expect(new Set(network.map((p) => p.tags.interface))).toEqual(new Set(['all']));
     expect(Object.keys(network[0]!.fields).sort()).toEqual(['rx_bytes', 'tx_bytes']);
+  }, 90_000);
+});
+
+/**
+ * Podman 4 filters /events on its own names of two actions (`died`, `remove`) and sends `die`
+ * and `remove`: asked only Docker's names, it never told an exit, and a `--rm` container's last
+ * status stayed `running` (review r3, finding 6).
+ */
+describe('Podman’s exits and removals, through its events', () => {
+  beforeAll(async () => {
+    await requirePodman();
+    await removeAll();
+  });
+  afterAll(removeAll);
+
+  it('a --rm container that exits 3: exited with code 3 in the lifecycle, removed by discovery', async () => {
+    const engine = connectEngine({ DOCKER_HOST: PODMAN_ENGINE });
+    const watch = watchStates(engine, PREFIX, 500);
+    const discovered: DiscoveryEvent[] = [];
+    const discovery = containers$(engine, { includeNames: [`${PREFIX}*`] }).subscribe((e) => discovered.push(e));
+    try {
+      await eventually(() => discovered.some((e) => e.kind === 'synced'), 20_000);
+      const id = (
+        await podman(
+          'run',
+          '-d',
+          '--rm',
+          ...PODMAN_ULIMITS,
+          '--name',
+          name('exit3'),
+          '--label',
+          label,
+          'localhost/local/busybox',
+          'sh',
+          '-c',
+          'sleep 1; exit 3',
+        )
+      ).trim();
+      const mine = () => watch.seen.filter((s) => s.id === id);
+      const exited = () => mine().some((s) => s.state === 'exited' && s.exitCode === 3);
+      expect(await eventually(exited, 30_000), JSON.stringify(mine().map((s) => s.state))).toBe(true);
+      const removed = () => discovered.some((e) => e.kind === 'removed' && e.id === id);
+      expect(await eventually(removed, 30_000)).toBe(true);
+      // Once it is gone, no interval says it runs.
+      const from = Date.now();
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(mine().filter((s) => s.receivedAt > from && s.state === 'running')).toEqual([]);
+    } finally {
+      discovery.unsubscribe();
+      watch.stop();
+    }
   }, 90_000);
 });

@@ -50,6 +50,8 @@ export interface SeenEvent {
   /** The event's time as the collector reads it (a JSON number of ns). */
   readonly ns: number;
   readonly exitCode: string | undefined;
+  /** How long after its time this reader got it (ms): a reader this late may have lost events. */
+  readonly lateMs: number;
 }
 
 /** The main engine's container events of one test suite's containers, as they come. */
@@ -68,7 +70,8 @@ export async function suiteEvents(suite: string): Promise<{ events: SeenEvent[];
         timeNano: number;
         Actor: { ID: string; Attributes?: Record<string, string> };
       };
-      events.push({ id: e.Actor.ID, action: e.Action, ns: e.timeNano, exitCode: e.Actor.Attributes?.exitCode });
+      const lateMs = Date.now() - e.timeNano / 1e6;
+      events.push({ id: e.Actor.ID, action: e.Action, ns: e.timeNano, exitCode: e.Actor.Attributes?.exitCode, lateMs });
     }
   });
   return { events, stop: () => stream.destroy() };

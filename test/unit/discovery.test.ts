@@ -6,6 +6,7 @@ import {
   type Watchlist,
   discoveryReducer,
 } from '../../src/sources/engine/discovery.js';
+import { decodeEvent, withPodmanNames } from '../../src/sources/engine/containers.js';
 import { EngineEvent, ListedContainer } from '../../src/sources/engine/engineCodecs.js';
 import type { ContainerFilters } from '../../src/sources/engine/filters.js';
 import { fixture, fixtureLines } from '../support/fixtures.js';
@@ -193,5 +194,24 @@ describe('discovery: a listing again that shows a paused container under another
     expect(summary([...step.out]).filter((s) => !s.startsWith('synced'))).toEqual(['renamed renamed']);
     expect(step.watchlist.get(id)?.name).toBe('renamed');
     expect(watched.name).not.toBe('renamed');
+  });
+});
+
+describe('Podman’s event names', () => {
+  it('asks for Podman’s names of die and destroy beside Docker’s, and reads its `remove` as destroy', () => {
+    expect(withPodmanNames(['start', 'die', 'destroy', 'rename'])).toEqual([
+      'start',
+      'die',
+      'died',
+      'destroy',
+      'remove',
+      'rename',
+    ]);
+    const line = (action: string, type = 'container') =>
+      JSON.stringify({ Type: type, Action: action, Actor: { ID: 'c1', Attributes: { name: 'web' } }, timeNano: 1 });
+    expect(decodeEvent(line('remove')).map((e) => e.Action)).toEqual(['destroy']);
+    expect(decodeEvent(line('die')).map((e) => e.Action)).toEqual(['die']);
+    expect(decodeEvent(line('remove', 'image')).map((e) => e.Action)).toEqual(['remove']);
+    expect(decodeEvent('not json')).toEqual([]);
   });
 });

@@ -38,8 +38,20 @@ export class EventStreamEndedError extends Error {
 
 const WATCHED_ACTIONS = ['start', 'die', 'destroy', 'rename'];
 
-/** An event line that is not JSON or not an event is skipped: discovery must not stop for it. */
-function decodeEvent(line: string): EngineEvent[] {
+/**
+ * Podman 4's /events filters on its own names of two actions (`died`, `remove`) but sends
+ * Docker's `die` and its own `remove`: asked for `die` and `destroy` alone, it sent neither, and
+ * no exit was ever seen. Both names are asked (Docker ignores the ones it does not have).
+ */
+const PODMAN_FILTER_NAMES: Readonly<Record<string, string>> = { die: 'died', destroy: 'remove' };
+export const withPodmanNames = (actions: readonly string[]): string[] =>
+  actions.flatMap((a) => (PODMAN_FILTER_NAMES[a] ? [a, PODMAN_FILTER_NAMES[a]] : [a]));
+
+/**
+ * An event line that is not JSON or not an event is skipped: discovery must not stop for it.
+ * Podman's `remove` of a container is Docker's `destroy`.
+ */
+export function decodeEvent(line: string): EngineEvent[] {
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -47,7 +59,9 @@ function decodeEvent(line: string): EngineEvent[] {
     return [];
   }
   const decoded = EngineEvent.decode(json);
-  return isLeft(decoded) ? [] : [decoded.right];
+  if (isLeft(decoded)) return [];
+  const event = decoded.right;
+  return [event.Type === 'container' && event.Action === 'remove' ? { ...event, Action: 'destroy' } : event];
 }
 
 /** A listing asked because the events came late is logged at most this often (ms). */
@@ -107,7 +121,10 @@ export function listThenEvents$<L>(
     };
     const events$ = dial$(engine.docker, {
       path: '/events?',
-      query: { filters: { type: ['container'], event: actions }, ...(options.since ? { since: options.since } : {}) },
+      query: {
+        filters: { type: ['container'], event: withPodmanNames(actions) },
+        ...(options.since ? { since: options.since } : {}),
+      },
       statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
     }).pipe(share());
     const withoutEvents$ = timer(waitMs, scheduler).pipe(

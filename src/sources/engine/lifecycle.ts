@@ -1,5 +1,5 @@
 import type { ContainerStatus, RemovalRecord, StatusRecord } from '../../model/lifecycle.js';
-import { type Instant, nanosBetween } from '../../model/timestamp.js';
+import type { Instant } from '../../model/timestamp.js';
 import {
   carriesState,
   changedState,
@@ -11,6 +11,7 @@ import {
   withStateOf,
 } from './containerStatus.js';
 import { fromEvent } from './discovery.js';
+import { changedAt, msOf, stampOf, toldAt } from './statusStamps.js';
 import { type EngineEvent, type InspectedContainer, type ListedContainer, stripSlash } from './engineCodecs.js';
 import { type ContainerFilters, containerMatcher } from './filters.js';
 import {
@@ -35,33 +36,6 @@ export const LIFECYCLE_ACTIONS = [
   'rename',
   'destroy',
 ];
-
-const msOf = (at: Instant): number => at.seconds * 1000 + at.nanos / 1e6;
-
-/**
- * When an event's status is told again: never, unless a status of the container was written for
- * a later time (an interval's, told before the event was read: the engine's stream
- * lags on a busy host), then 1 ms after it, so that the event's status is the series' last word:
- * InfluxDB's `last()` must not say running about a container that died. It is still written at
- * its own time too (a die replayed after a reconnect is found there).
- */
-function stampOf(at: Instant, told: Instant | undefined): Instant | undefined {
-  if (!told || nanosBetween(at, told) <= 0) return undefined;
-  const nanos = told.nanos + 1_000_000;
-  return { seconds: told.seconds + Math.floor(nanos / 1e9), nanos: nanos % 1e9 };
-}
-
-/**
- * An event's status records: at a later stamp first (remote write's stale markers follow the
- * first exit they see, and a point before them is late), then at the event's own time.
- */
-const toldAt = (status: ContainerStatus, at: Instant, retold: Instant | undefined): StatusRecord[] =>
-  retold
-    ? [
-        { status, at: retold },
-        { status, at },
-      ]
-    : [{ status, at }];
 
 /**
  * What a container is now, after its last event's inspect. An event that carries no state
@@ -152,7 +126,14 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
     };
     const work = input.containers
       .filter((c) => !book.tombstones.has(c.Id) && inspected(c))
-      .map((c) => ({ kind: 'listed' as const, id: c.Id, seq: ++book.seq, listed: c, relisting }));
+      .map((c) => ({
+        kind: 'listed' as const,
+        id: c.Id,
+        seq: ++book.seq,
+        listed: c,
+        relisting,
+        ...(input.catchUp ? { catchUp: true } : {}),
+      }));
     book.listed = true;
     return removed.length > 0 ? { out, work, removed } : { out, work };
   };
@@ -251,9 +232,14 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
     }
     // A re-listing after a reconnect: what changed while the events were down is told now.
     const changed = work.relisting && (known ? changedState(known.status, status) : true);
-    const told = changed ? input.at : known?.told;
+    // A catch-up's change (its event dropped) at the engine's time of it, and after what was told
+    // since: an answer read late is stamped after the container's `destroy` that followed it.
+    const own = changed && work.catchUp ? changedAt(status, input.at) : undefined;
+    const retold = own && stampOf(own, known?.told);
+    const told = changed ? (own ? (retold ?? own) : input.at) : known?.told;
     book.known.set(id, { status, seq: Math.max(work.seq, known?.seq ?? 0), stateSeq: work.seq, told });
-    return { out: changed ? [{ status, at: input.at }] : [], work: [] };
+    if (!changed) return none;
+    return { out: own ? toldAt(status, own, retold) : [{ status, at: input.at }], work: [] };
   };
 
   return (book: LifecycleBook, input: LifecycleInput): LifecycleStep => {

@@ -70,6 +70,8 @@ export type ContainerWork =
       readonly seq: number;
       readonly listed: ListedContainer;
       readonly relisting: boolean;
+      /** Of a catch-up listing (`relistWhenBehind`): a change is stamped at the engine's own time of it. */
+      readonly catchUp?: boolean;
     }
   | EventWork;
 
