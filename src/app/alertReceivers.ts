@@ -1,4 +1,4 @@
-import { type Observable, type OperatorFunction, type SchedulerLike, identity, merge, share } from 'rxjs';
+import { type Observable, type OperatorFunction, type SchedulerLike, identity, merge, share, tap } from 'rxjs';
 import type { Config } from '../config/keys.js';
 import { type AlertReceiver, alertReceiver } from '../deliver/alert/alertReceiver.js';
 import type { TagsOf } from '../deliver/alert/alertLabels.js';
@@ -41,11 +41,14 @@ export function alertReceiversFor(config: Config, tagsOf: TagsOf): AlertReceiver
  * alertmanager: --S-----S---S|   (S: alerts-sent, each receiver's own)
  * webhook:      ---S-----S--|
  * ```
+ *
+ * `ended` is told each receiver's name once its notices are all delivered or dropped.
  */
 export function deliverAlerts(
   receivers: readonly AlertReceiver[],
   log: Logger,
   scheduler: SchedulerLike,
+  ended?: (receiver: string) => void,
 ): OperatorFunction<AlertNotice, AlertDeliveryEvent> {
   return (notices$: Observable<AlertNotice>) => {
     const shared$ = notices$.pipe(share());
@@ -54,6 +57,7 @@ export function deliverAlerts(
         shared$.pipe(
           receiver.name === 'alertmanager' ? resendFiring(undefined, scheduler) : identity,
           sendAlerts(receiver, { log }, scheduler),
+          tap({ complete: () => ended?.(receiver.name) }),
         ),
       ),
     );

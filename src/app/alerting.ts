@@ -49,6 +49,8 @@ export interface Alerting {
    * bounds it), where `close` would cut them.
    */
   readonly delivered$: Observable<never>;
+  /** The receivers with notices not yet delivered or dropped (a stop's timeout names them). */
+  undelivered(): readonly string[];
   /** Lets go: the receivers' deliveries and connections; the state written beside the spool. */
   close(): void;
 }
@@ -121,7 +123,8 @@ export function openAlerting(
   let delivery: ReadonlyMap<string, AlertDeliveryCounters> = new Map();
   const tracked = notices.subscribe((n) => (firing = foldFiring(firing, n)));
   const settled = new Subject<never>();
-  const delivered = notices.pipe(deliverAlerts(receivers, log, scheduler)).subscribe({
+  const done = new Set<string>();
+  const delivered = notices.pipe(deliverAlerts(receivers, log, scheduler, (name) => done.add(name))).subscribe({
     next: (event) => (delivery = foldAlertDelivery(delivery, event)),
     complete: () => settled.complete(),
   });
@@ -192,6 +195,7 @@ export function openAlerting(
       notices.complete();
       return delivered.closed ? EMPTY : settled;
     }),
+    undelivered: () => receivers.map((r) => r.name).filter((name) => !done.has(name)),
     close() {
       saved?.close();
       tracked.unsubscribe();

@@ -174,18 +174,24 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
       });
       return { delivery, engines };
     };
+    // What became of the points, once the sinks closed.
+    const saySummary = (delivery: Delivery): void => {
+      const lost = delivery.closeBuffer();
+      const { level, fields, msg } = stopSummary(
+        totals(),
+        delivery.buffered() - lost,
+        config.spoolDir !== undefined,
+        lost,
+      );
+      log[level](fields, msg);
+    };
     const summary$ = (delivery: Delivery): Observable<never> =>
       defer(() => {
-        const lost = delivery.closeBuffer();
-        const { level, fields, msg } = stopSummary(
-          totals(),
-          delivery.buffered() - lost,
-          config.spoolDir !== undefined,
-          lost,
-        );
-        log[level](fields, msg);
+        saySummary(delivery);
         return EMPTY;
       });
+    // Set once the points' delivery ended (the sinks closed): a timeout after it waited on alerts alone.
+    let pointsEnded = false;
     // Said once the sinks took their spools (subscribed first in the merge): a spool that is refused is no start.
     const announce$ = (delivery: Delivery): Observable<never> =>
       defer(() => {
@@ -217,7 +223,10 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
         const collected$ = collect(config, options).pipe(takeUntil(stopReading$));
         const points$ = alerting ? collected$.pipe(alerting.wire) : collected$;
         // The alerts' notices after the points: the wire made its last ones as the points ended.
-        const notified$ = alerting?.delivered$ ?? EMPTY;
+        const notified$ = defer(() => {
+          pointsEnded = true;
+          return alerting?.delivered$ ?? EMPTY;
+        });
         return concat(merge(points$.pipe(delivery.deliver), announce$(delivery)), notified$, summary$(delivery));
       }),
     );
@@ -236,6 +245,16 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
       }),
       switchMap(() => timer(config.shutdownTimeout, scheduler)),
       tap(() => {
+        const { delivery, alerting } = held;
+        if (pointsEnded && delivery) {
+          // The points are all out: say so, and that the alert notices were what was waited for.
+          saySummary(delivery);
+          log.error(
+            { receivers: alerting?.undelivered() ?? [] },
+            'shutdown timeout: exiting with alert notices not delivered',
+          );
+          return;
+        }
         // Not delivered: what waits in the buffer and what was taken from it to be written.
         const inFlight = telemetry.state().inFlightPoints;
         const points = buffered() + inFlight;

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, type Socket, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject, lastValueFrom, throwError } from 'rxjs';
@@ -110,4 +110,33 @@ describe('runDaemon: a sink that refuses to open', () => {
     expect(log.entries.map((e) => e.msg)).not.toContain('docker-stats-service started');
     (await lockSpool(join(dir, 'refused-spool'))).release();
   });
+});
+
+describe('runDaemon: a stop whose alert notices cannot be delivered', () => {
+  it('at the timeout says the points were all delivered and which receiver kept its notices', async () => {
+    const { spool, config, log } = setUp('alerts-stuck');
+    // A receiver that takes the POST and never answers: the stop waits for it to SHUTDOWN_TIMEOUT.
+    const posts: Socket[] = [];
+    const silent = createServer((socket) => void posts.push(socket)).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    // A firing alert of a rule no longer in force: resolved at start, a notice to deliver.
+    mkdirSync(spool, { recursive: true });
+    const container = { id: 'c'.repeat(64), name: 'old', image: 'busybox', labels: {} };
+    const entry = { rule: 'taken_out', container, phase: 'firing', holds: true, since: 1, severity: 'critical' };
+    writeFileSync(join(spool, 'alerts-state.json'), JSON.stringify({ entries: { k: entry }, removed: {} }));
+    const stop$ = new Subject<string>();
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const run = { ...config, alertWebhookUrl: url, shutdownTimeout: 1000 };
+    const stopped = lastValueFrom(runDaemon(run, { log, stop$ }), { defaultValue: undefined });
+    expect(await eventually(() => posts.length > 0)).toBe(true);
+    stop$.next('SIGTERM');
+    await stopped;
+    posts.forEach((socket) => socket.destroy());
+    silent.close();
+    const msgs = log.entries.map((e) => e.msg);
+    expect(msgs).not.toContain('shutdown timeout: exiting with points not delivered');
+    expect(msgs).toContain('stopped; everything collected was delivered');
+    const timeout = log.entries.find((e) => e.msg === 'shutdown timeout: exiting with alert notices not delivered');
+    expect(timeout?.obj).toMatchObject({ receivers: ['webhook'] });
+  }, 30_000);
 });
