@@ -1,8 +1,9 @@
-import { map } from 'rxjs';
+import { type Observable, map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { type LifecycleRecord, type StatusRecord, isRemoval } from '../src/model/lifecycle.js';
+import type { InspectedContainer } from '../src/sources/engine/engineCodecs.js';
 import { lifecycleStatuses } from '../src/sources/lifecycleStatuses.js';
-import { type Item, event, inspects, items, options, shown, v } from './lifecycleFixtures.js';
+import { type Item, answers, event, inspects, items, listed, options, shown, v } from './lifecycleFixtures.js';
 import { testScheduler } from './testScheduler.js';
 
 /**
@@ -89,6 +90,33 @@ describe('lifecycleStatuses: a change a catch-up listing finds, at the engine’
       const at = map(({ status, at }: StatusRecord) => `${status.state}@${at.seconds * 1000 + at.nanos / 1e6 - base}`);
       const statuses = source.pipe(lifecycleStatuses(options(inspect, { intervalMs: 3, clock })), at);
       expectObservable(statuses, '^ 5ms !').toBe(expected, { r: 'running@3', e: 'exited@4', f: 'exited@-2000' });
+    });
+  });
+});
+
+/**
+ * Only a change the engine dates is stamped at its time: an unpause (its event dropped) leaves
+ * StartedAt as it was, the start of a run that may be days old. Written there, the status lands
+ * in that old run's history (past a database's retention, or out of bounds for Prometheus'
+ * remote write: refused) instead of now.
+ */
+describe('lifecycleStatuses: a catch-up listing’s unpause, whose start is the run’s old one', () => {
+  it('is written now, not at the run’s StartedAt', () => {
+    const scheduler = testScheduler();
+    const base = Date.UTC(2026, 10, 27, 10, 0, 0);
+    const startedAt = '2026-11-20T10:00:00Z'; // a week before: the run the pause interrupted
+    const run = { ...answers.r, State: { ...answers.r.State, StartedAt: startedAt } };
+    const paused = { ...run, State: { ...run.State, Status: 'paused', Paused: true } };
+    scheduler.run(({ cold, hot, expectObservable }) => {
+      const byId: Record<string, string[]> = { web: ['a|', 'p|', 'a|'] };
+      const inspect = (id: string) =>
+        cold(byId[id]?.shift() ?? '#', { a: run, p: paused }) as Observable<InspectedContainer>;
+      const clock = () => base + scheduler.now();
+      const source = hot<Item>('W-P-W-', { ...items, P: [listed('web', 'paused')] });
+      const expected = '        --p-r-';
+      const at = map(({ status, at }: StatusRecord) => `${status.state}@${at.seconds * 1000 + at.nanos / 1e6 - base}`);
+      const statuses = source.pipe(lifecycleStatuses(options(inspect, { intervalMs: 100, clock })), at);
+      expectObservable(statuses, '^ 5ms !').toBe(expected, { p: 'paused@2', r: 'running@4' });
     });
   });
 });

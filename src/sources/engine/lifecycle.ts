@@ -234,7 +234,7 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
     const changed = work.relisting && (known ? changedState(known.status, status) : true);
     // A catch-up's change (its event dropped) at the engine's time of it, and after what was told
     // since: an answer read late is stamped after the container's `destroy` that followed it.
-    const own = changed && work.catchUp ? changedAt(status, input.at) : undefined;
+    const own = changed && work.catchUp ? changedAt(status, input.at, known?.status) : undefined;
     const retold = own && stampOf(own, known?.told);
     const told = changed ? (own ? (retold ?? own) : input.at) : known?.told;
     book.known.set(id, { status, seq: Math.max(work.seq, known?.seq ?? 0), stateSeq: work.seq, told });

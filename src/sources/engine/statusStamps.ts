@@ -31,9 +31,17 @@ export const toldAt = (status: ContainerStatus, at: Instant, retold: Instant | u
       ]
     : [{ status, at }];
 
-/** When the engine says a status's state began (an exit's end, a run's start), if before `now`. */
-export function changedAt(status: ContainerStatus, now: Instant): Instant | undefined {
+const same = (a: Instant | undefined, b: Instant | undefined): boolean =>
+  a !== undefined && b !== undefined && a.seconds === b.seconds && a.nanos === b.nanos;
+
+/**
+ * When the engine says a status's state began (an exit's end, a run's start), if before `now`
+ * and not the time `known` already had: an unpause leaves StartedAt at the run's start, which
+ * may be days old (a status written there would land in that run's past, or be refused).
+ */
+export function changedAt(status: ContainerStatus, now: Instant, known?: ContainerStatus): Instant | undefined {
   const ended = status.state === 'exited' || status.state === 'dead';
   const at = ended ? status.finishedAt : status.state === 'running' ? status.startedAt : undefined;
+  if (same(at, ended ? known?.finishedAt : known?.startedAt)) return undefined;
   return at && nanosBetween(at, now) > 0 ? at : undefined;
 }
