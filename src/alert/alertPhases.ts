@@ -17,7 +17,10 @@ export interface Advanced {
   readonly notices: readonly AlertNotice[];
 }
 
-/** A notice of an entry; `rule` gives the severity (a rule no longer in force: the one the entry kept). */
+/**
+ * A notice of an entry, with the severity it fired with (a label: another one is another alert
+ * to Alertmanager), else `rule`'s (a state saved before entries kept it).
+ */
 export const notice = (
   e: AlertEntry,
   rule: Pick<AlertRule, 'severity'>,
@@ -26,7 +29,7 @@ export const notice = (
 ): AlertNotice => ({
   rule: e.rule,
   status,
-  severity: rule.severity,
+  severity: e.severity ?? rule.severity,
   container: e.container,
   summary: status === 'resolved' ? `resolved: ${e.summary ?? e.rule}` : (e.summary ?? e.rule),
   ...(e.value !== undefined && { value: e.value }),
@@ -52,7 +55,8 @@ const keepMs = (e: AlertEntry, rule: TunedRule): number =>
 /** The resolved notice, then cooldown (or inactive with none). */
 export function resolve(e: AlertEntry, rule: AlertRule, now: number): Advanced {
   const told = notice(e, rule, 'resolved', now);
-  const rest = without(e, 'notifiedAt', 'clearedAt', 'flapping');
+  // The next episode fires with the rule's severity then.
+  const rest = without(e, 'notifiedAt', 'clearedAt', 'flapping', 'severity');
   return {
     entry: rule.cooldownMs > 0 ? { ...rest, phase: 'cooldown', resolvedAt: now } : { ...rest, phase: 'inactive' },
     notices: [told],
@@ -95,7 +99,8 @@ export function advance(start: AlertEntry, rule: TunedRule, now: number): Advanc
         break;
       }
       if (now - e.since < rule.forMs) break;
-      e = { ...e, phase: 'firing', notifiedAt: now, fired: [...firedWithin(e, rule, now), now] };
+      const fired = [...firedWithin(e, rule, now), now];
+      e = { ...e, phase: 'firing', notifiedAt: now, fired, severity: rule.severity };
       notices.push(notice(e, rule, 'firing', now));
       break;
     } else if (e.phase === 'cooldown') {

@@ -98,7 +98,6 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
     const get = (key: string): AlertEntry | undefined => (entries ?? state.entries)[key];
     const put = (key: string, e: AlertEntry, rule: TunedRule, afterwards?: (e: AlertEntry) => AlertEntry): void => {
       entries ??= { ...state.entries };
-      const toldBefore = notices.length;
       let { entry, notices: told } = advance(e, rule, now);
       notices.push(...told);
       if (afterwards) {
@@ -106,9 +105,10 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
         notices.push(...told);
       }
       if (forgettable(entry, rule, removed, now)) delete entries[key];
+      // Firing from a state saved before entries kept their severity: the rule's, as its notices said.
       else
         entries[key] =
-          notices.length > toldBefore && entry.severity !== rule.severity
+          (entry.phase === 'firing' || entry.phase === 'resolving') && entry.severity === undefined
             ? { ...entry, severity: rule.severity }
             : entry;
     };

@@ -33,7 +33,7 @@ export const AlertEntry = t.readonly(
       /** The latest value and summary while it held. */
       value: t.number,
       summary: t.string,
-      /** The rule's severity when it fired: a rule gone from the file by a restart resolves with it. */
+      /** The rule's severity when it fired: its repeats and resolve say it (the rule changed or gone since). */
       severity: t.string,
       /** When the last firing notice went (for the repeat interval). */
       notifiedAt: t.number,

@@ -84,7 +84,7 @@ function firingIn(state: AlertState | undefined, rules: readonly AlertRule[]): R
     firing.set(key, {
       rule: e.rule,
       status: 'firing',
-      severity: rule,
+      severity: e.severity ?? rule,
       container: e.container,
       summary: e.summary ?? e.rule,
       ...(e.value !== undefined && { value: e.value }),

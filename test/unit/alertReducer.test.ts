@@ -191,6 +191,29 @@ describe('alertReducer: the state saved and restored', () => {
     const [, quiet] = other.reduce({ ...saved, entries: { x: { ...exited, phase: 'cooldown' } } }, tick, 2);
     expect(quiet).toEqual([]);
   });
+
+  it('an alert fired before a restart that changed its rule’s severity repeats and resolves with the one it fired with', () => {
+    // Severity is a label: a resolved notice with another one is another alert to Alertmanager
+    // and to a receiver that goes by the fingerprint; the one told firing would stay open.
+    const exited = (severity: string) =>
+      alertReducer([rule({ name: 'exited', when: 'exited', severity, repeat_interval: '1h' })]);
+    const before = drive(exited('warning'), [[1, status(web, 'exited', { exitCode: 3 })]]);
+    expect(before.notices.map((n) => `${n.status}:${n.severity}`)).toEqual(['firing:warning']);
+    const after = drive(
+      exited('critical'),
+      [
+        [3_600_002, status(web, 'running')], // told again at 3_600_001 (repeat_interval), then clear
+        [3_700_000, status(web, 'exited', { exitCode: 3 })],
+      ],
+      before.state,
+    );
+    // The next episode takes the rule's new severity.
+    expect(after.notices.map((n) => `${n.status}:${n.severity}`)).toEqual([
+      'firing:warning',
+      'resolved:warning',
+      'firing:critical',
+    ]);
+  });
 });
 
 describe('alertReducer: properties', () => {
