@@ -112,6 +112,20 @@ describe('the container measurement', () => {
   });
 });
 
+describe('Podman’s health_status event', () => {
+  it('carries no health (Podman 4.3 sends the bare `health_status`): its inspect’s health is taken', () => {
+    const healthy = { ...statusFromInspect(running), health: { status: 'healthy', failingStreak: 0 } };
+    const bare = statusAfterEvent(healthy, event('health_status'), at);
+    expect(withDetails(bare, running, event('health_status')).health).toEqual({
+      status: 'unhealthy',
+      failingStreak: 4,
+    });
+    // Docker's tells it, and it wins over an inspect that already sees the next one.
+    const told = statusAfterEvent(healthy, event('health_status: starting'), at);
+    expect(withDetails(told, running, event('health_status: starting')).health?.status).toBe('starting');
+  });
+});
+
 describe('CPU against the limit', () => {
   it('reads --cpus, else the quota over the period (0: the kernel’s 100 ms), and the cpuset', () => {
     expect(limitsOf({ NanoCpus: 500_000_000 })).toEqual({ cpus: 0.5, cpuQuotaUs: 50_000, cpuPeriodUs: 100_000 });

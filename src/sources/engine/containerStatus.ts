@@ -145,7 +145,8 @@ export function withDetails(status: ContainerStatus, info: InspectedContainer, e
   if (fresh.startedAt && (!next.startedAt || !after(fresh.startedAt, next.startedAt))) next.startedAt = fresh.startedAt;
   // The `oom` event is not always sent (cgroup v1): the engine's own OOMKilled after a `die` counts too.
   if (event?.Action === 'die' && info.State.OOMKilled === true) next.oomKilled = true;
-  const told = event?.Action.startsWith('health_status') ? status.health : undefined;
+  // Only Docker's `health_status: <health>` tells one: Podman's bare `health_status` leaves it to the inspect.
+  const told = event?.Action.startsWith('health_status:') ? status.health : undefined;
   if (told) next.health = { status: told.status, failingStreak: fresh.health?.failingStreak ?? told.failingStreak };
   else if (fresh.health) next.health = fresh.health;
   else delete next.health;
