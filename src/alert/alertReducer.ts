@@ -3,6 +3,7 @@ import type { AlertRule } from '../config/alertRule.js';
 import { type AlertNotice, alertKey } from '../model/alert.js';
 import type { ContainerRef } from '../model/container.js';
 import type { StatusRecord } from '../model/lifecycle.js';
+import { msOfInstant } from '../model/timestamp.js';
 import type { AlertInput } from './alertInput.js';
 import { afterPoint, afterStatus, afterTime, cleared, containerOfPoint, freshEntry } from './alertConditions.js';
 import { type TunedRule, advance, dueOf, firedWithin, notice, resolve } from './alertPhases.js';
@@ -240,10 +241,7 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
 }
 
 /** When a container stopped (ms): its `finishedAt`, else the status's time. */
-const stopMs = ({ status, at }: StatusRecord): number => {
-  const t = status.finishedAt ?? at;
-  return t.seconds * 1000 + t.nanos / 1e6;
-};
+const stopMs = ({ status, at }: StatusRecord): number => msOfInstant(status.finishedAt ?? at);
 
 /**
  * An entry not worth keeping: inactive, clear, with no restarts or flapping to remember; or

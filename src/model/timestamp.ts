@@ -43,6 +43,9 @@ export function instantOfMs(ms: number): Instant {
   return { seconds, nanos: (whole - seconds * 1000) * 1e6 + nanosInMs };
 }
 
+/** An instant as ms since the epoch (with a fraction). */
+export const msOfInstant = (at: Instant): number => at.seconds * 1000 + at.nanos / 1e6;
+
 /** Decimal nanoseconds since the epoch, for the line protocol. */
 export function toNanoString({ seconds, nanos }: Instant): string {
   return seconds === 0 ? String(nanos) : `${seconds}${String(nanos).padStart(9, '0')}`;

@@ -2,7 +2,7 @@ import type { ContainerRow } from './containerRow.js';
 import type { DaemonAlerts, FiringAlert } from './firingAlerts.js';
 
 /** An alert's container id, full or short, against a row's full id; by name when the alert has no id. */
-export const onRow = (alert: FiringAlert, row: ContainerRow): boolean =>
+const onRow = (alert: FiringAlert, row: ContainerRow): boolean =>
   alert.containerId !== ''
     ? alert.containerId.length >= 12 && (row.id.startsWith(alert.containerId) || alert.containerId.startsWith(row.id))
     : alert.container !== '' && alert.container === row.name;

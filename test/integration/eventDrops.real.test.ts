@@ -3,8 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type DiscoveryEvent } from '../../src/sources/engine/discovery.js';
 import { containers$ } from '../../src/sources/engine/containers.js';
 import { captureLogger } from '../support/captureLogger.js';
-import { proxiedEngine, watchStates } from '../support/lifecycleWatch.js';
-import { TEST_LABEL, control, eventually, testContainers } from '../support/realEngine.js';
+import { proxiedEngine, suiteEvents, watchStates } from '../support/lifecycleWatch.js';
+import { control, eventually, testContainers } from '../support/realEngine.js';
 
 const SUITE = 'evdrop';
 const boxes = testContainers(SUITE);
@@ -15,25 +15,15 @@ const CHURNERS = 13;
 /** The suite's `start` and `rename` events, through the proxy, counted as they come. */
 async function countEvents(
   dockerHost: string,
-): Promise<{ renames: () => number; started: Set<string>; stop: () => void }> {
+): Promise<{ renames: () => number; started: (id: string) => boolean; stop: () => void }> {
   const { default: Docker } = await import('dockerode');
-  const viaProxy = new Docker({ socketPath: dockerHost.replace('unix://', '') });
-  const stream = (await viaProxy.getEvents({
-    filters: { type: ['container'], event: ['start', 'rename'], label: [`${TEST_LABEL}=${SUITE}`] },
-  })) as NodeJS.ReadableStream & { destroy(): void };
-  let renames = 0;
-  const started = new Set<string>();
-  let rest = '';
-  stream.on('data', (chunk: Buffer) => {
-    const lines = (rest + chunk.toString('utf8')).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines.filter((l) => l.trim() !== '')) {
-      const e = JSON.parse(line) as { Action: string; Actor: { ID: string } };
-      if (e.Action === 'rename') renames++;
-      else started.add(e.Actor.ID);
-    }
-  });
-  return { renames: () => renames, started, stop: () => stream.destroy() };
+  const via = new Docker({ socketPath: dockerHost.replace('unix://', '') });
+  const { events, stop } = await suiteEvents(SUITE, { via, actions: ['start', 'rename'] });
+  return {
+    renames: () => events.filter((e) => e.action === 'rename').length,
+    started: (id) => events.some((e) => e.action === 'start' && e.id === id),
+    stop,
+  };
 }
 
 /**
@@ -82,7 +72,7 @@ describe('events the engine dropped, on the real engine behind a proxy that stop
     expect(await eventually(() => counted.renames() > 0, 30_000)).toBe(true);
     await new Promise((r) => setTimeout(r, 3000));
     expect(counted.renames()).toBeLessThan(RENAMES);
-    expect(counted.started.has(late.id)).toBe(false);
+    expect(counted.started(late.id)).toBe(false);
 
     expect(await eventually(() => added(late.id), 30_000), 'the late container watched').toBe(true);
     expect(log.entries.some((e) => e.level === 'warn' && /came late/.test(e.msg ?? ''))).toBe(true);
@@ -134,7 +124,7 @@ describe('events the engine dropped, on the real engine behind a proxy that stop
 
     expect(await eventually(() => counted.renames() > 0, 30_000)).toBe(true);
     await new Promise((r) => setTimeout(r, 3000));
-    expect(counted.started.has(late.id), 'its start dropped by the engine').toBe(false);
+    expect(counted.started(late.id), 'its start dropped by the engine').toBe(false);
     expect(await eventually(() => added(late.id), 30_000), 'the late container watched').toBe(true);
   }, 300_000);
 });

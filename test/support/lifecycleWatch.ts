@@ -55,10 +55,17 @@ export interface SeenEvent {
 }
 
 /** The main engine's container events of one test suite's containers, as they come. */
-export async function suiteEvents(suite: string): Promise<{ events: SeenEvent[]; stop: () => void }> {
+export async function suiteEvents(
+  suite: string,
+  options: { readonly via?: Pick<typeof control, 'getEvents'>; readonly actions?: string[] } = {},
+): Promise<{ events: SeenEvent[]; stop: () => void }> {
   const events: SeenEvent[] = [];
-  const stream = (await control.getEvents({
-    filters: { type: ['container'], label: [`${TEST_LABEL}=${suite}`] },
+  const stream = (await (options.via ?? control).getEvents({
+    filters: {
+      type: ['container'],
+      label: [`${TEST_LABEL}=${suite}`],
+      ...(options.actions ? { event: options.actions } : {}),
+    },
   })) as NodeJS.ReadableStream & { destroy(): void };
   let rest = '';
   stream.on('data', (chunk: Buffer) => {

@@ -188,14 +188,15 @@ export function statusFromListing(c: ListedContainer, known?: ContainerStatus): 
   return { container, state: c.State, restartCount: known?.restartCount ?? 0, limits: known?.limits ?? {} };
 }
 
-const LIVE = new Set(['running', 'paused', 'restarting']);
+/** The states of a container that has not ended: a `die` (or `destroy`) ends it. */
+export const LIVE_STATES: ReadonlySet<string> = new Set(['running', 'paused', 'restarting']);
 
 /**
  * The last status of a container that disappeared while the events were down (not in the
  * re-listing: removed): a live one is written `exited`, with no exit code (none is known).
  */
 export function goneStatus(status: ContainerStatus): ContainerStatus {
-  if (!LIVE.has(status.state)) return status;
+  if (!LIVE_STATES.has(status.state)) return status;
   const { exitCode: _c, finishedAt: _f, oomKilled: _o, health: _h, ...rest } = status;
   return { ...rest, state: 'exited' };
 }

@@ -1,4 +1,5 @@
 import type { ContainerRef } from '../../model/container.js';
+import { LIVE_STATES } from './containerStatus.js';
 import { type EngineEvent, type ListedContainer, stripSlash } from './engineCodecs.js';
 import { type ContainerFilters, containerMatcher } from './filters.js';
 
@@ -22,9 +23,6 @@ export interface DiscoveryStep {
   readonly watchlist: Watchlist;
   readonly out: readonly DiscoveryEvent[];
 }
-
-/** The states of a container whose stream goes on: a `die` or `destroy` ends the others'. */
-const LIVE = new Set(['running', 'paused', 'restarting']);
 
 /** The engine's own event attributes; every other attribute of a container event is a label. */
 const NOT_LABELS = new Set(['name', 'image', 'exitCode', 'oldName', 'signal', 'execID', 'execDuration']);
@@ -76,10 +74,13 @@ export function discoveryReducer(filters: ContainerFilters = {}) {
       const listed = new Map(input.containers.map((c) => [c.Id, c]));
       for (const [id, container] of watchlist) {
         const c = listed.get(id);
-        if (c === undefined || !(LIVE.has(c.State) || matches({ ...container, state: c.State }))) remove(id, 'listing');
+        const live = c !== undefined && LIVE_STATES.has(c.State);
+        if (c === undefined || !(live || matches({ ...container, state: c.State }))) remove(id, 'listing');
         // A live one is judged on its name and labels, as a rename event does (`running`): a paused one goes on.
-        else if (fromListing(c).name !== container.name)
-          rename({ ...container, name: fromListing(c).name }, LIVE.has(c.State) ? 'running' : c.State);
+        else {
+          const { name } = fromListing(c);
+          if (name !== container.name) rename({ ...container, name }, live ? 'running' : c.State);
+        }
       }
       for (const c of input.containers) add(fromListing(c), c.State);
       out.push({ kind: 'synced', watched: next.size, ...(input.product ? { product: input.product } : {}) });

@@ -1,5 +1,5 @@
 import type { ContainerStatus, RemovalRecord, StatusRecord } from '../../model/lifecycle.js';
-import type { Instant } from '../../model/timestamp.js';
+import { type Instant, msOfInstant } from '../../model/timestamp.js';
 import {
   carriesState,
   changedState,
@@ -11,7 +11,7 @@ import {
   withStateOf,
 } from './containerStatus.js';
 import { fromEvent } from './discovery.js';
-import { changedAt, msOf, stampOf, toldAt } from './statusStamps.js';
+import { changedAt, stampOf, toldAt } from './statusStamps.js';
 import { type EngineEvent, type InspectedContainer, type ListedContainer, stripSlash } from './engineCodecs.js';
 import { type ContainerFilters, containerMatcher } from './filters.js';
 import {
@@ -103,7 +103,7 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
     removed.push({ removed: goneStatus(status), at });
     book.known.delete(id);
     book.missing.delete(id);
-    book.tombstones.add(id, msOf(at));
+    book.tombstones.add(id, msOfInstant(at));
   };
 
   const listing = (book: LifecycleBook, input: Extract<LifecycleInput, { kind: 'listing' }>): LifecycleStep => {
@@ -146,13 +146,13 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       // After a reconnect, the events of the gap come again: those from before the container
       // went are still its history, written from what they carry, but do not bring it back.
       const status = statusAfterEvent(unknownStatus(e), e, at);
-      const told = msOf(at) < buried && carriesState(e) && e.Action !== 'destroy' && matches(status, watched);
+      const told = msOfInstant(at) < buried && carriesState(e) && e.Action !== 'destroy' && matches(status, watched);
       return told ? { out: [{ status, at }], work: [] } : none;
     }
     const known = book.known.get(id);
     if (e.Action === 'destroy') {
       book.known.delete(id);
-      book.tombstones.add(id, msOf(at));
+      book.tombstones.add(id, msOfInstant(at));
       return known ? { out: [], work: [], removed: [{ removed: known.status, at }] } : none;
     }
     const stateFromInspect = !known && !carriesState(e);
@@ -186,7 +186,7 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
     // An input since that said the state: the inspect may see what that input did, not this event.
     const stateSince = known !== undefined && known.stateSeq > seq;
     if (work.stateFromInspect && (!info || stateSince)) {
-      if (answer === 'gone' && !known && !buried) book.tombstones.add(id, msOf(input.at));
+      if (answer === 'gone' && !known && !buried) book.tombstones.add(id, msOfInstant(input.at));
       return none;
     }
     const detailed = info ? withDetails(work.status, info, work.event) : work.status;
@@ -197,7 +197,7 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
     if (answer === 'gone' && mine) {
       // Gone with no later word of it: forgotten, not written running at every interval after.
       book.known.delete(id);
-      book.tombstones.add(id, msOf(input.at));
+      book.tombstones.add(id, msOfInstant(input.at));
       if (known) return { out, work: [], removed: [{ removed: status, at: input.at }] };
     } else if (!matches(status, watched)) {
       if (!mine || !known) return none;
@@ -251,7 +251,7 @@ export function lifecycleReducer(filters: ContainerFilters = {}) {
       case 'inspection':
         return inspection(book, input);
       case 'tick': {
-        book.tombstones.prune(msOf(input.at));
+        book.tombstones.prune(msOfInstant(input.at));
         const out: StatusRecord[] = [];
         const removed: RemovalRecord[] = [];
         for (const [id, at] of book.missing) {

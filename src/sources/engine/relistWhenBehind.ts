@@ -83,8 +83,9 @@ export function relistWhenBehind<L>(
     const lateness = (e: EngineEvent): number => {
       const sent = sentAt(e);
       if (sent === undefined) return 0;
-      const ms = scheduler.now() - sent;
-      const floor = floorAt(scheduler.now());
+      const now = scheduler.now();
+      const ms = now - sent;
+      const floor = floorAt(now);
       if (floor === Infinity && sent >= subscribedAt && isLate(ms)) byOurClock = true;
       else if (!isLate(ms)) byOurClock = false;
       least = Math.min(least, ms);

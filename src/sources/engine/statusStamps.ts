@@ -3,9 +3,6 @@ import { type Instant, nanosBetween } from '../../model/timestamp.js';
 
 // Where the lifecycle's statuses are stamped: at the engine's times, and after what was told since.
 
-/** An instant as ms since the epoch. */
-export const msOf = (at: Instant): number => at.seconds * 1000 + at.nanos / 1e6;
-
 /**
  * When an event's status is told again: never, unless a status of the container was written for
  * a later time (an interval's, told before the event was read: the engine's stream
@@ -31,9 +28,6 @@ export const toldAt = (status: ContainerStatus, at: Instant, retold: Instant | u
       ]
     : [{ status, at }];
 
-const same = (a: Instant | undefined, b: Instant | undefined): boolean =>
-  a !== undefined && b !== undefined && a.seconds === b.seconds && a.nanos === b.nanos;
-
 /**
  * When the engine says a status's state began (an exit's end, a run's start), if before `now`
  * and not the time `known` already had: an unpause leaves StartedAt at the run's start, which
@@ -42,6 +36,7 @@ const same = (a: Instant | undefined, b: Instant | undefined): boolean =>
 export function changedAt(status: ContainerStatus, now: Instant, known?: ContainerStatus): Instant | undefined {
   const ended = status.state === 'exited' || status.state === 'dead';
   const at = ended ? status.finishedAt : status.state === 'running' ? status.startedAt : undefined;
-  if (same(at, ended ? known?.finishedAt : known?.startedAt)) return undefined;
+  const before = ended ? known?.finishedAt : known?.startedAt;
+  if (at && before && nanosBetween(at, before) === 0) return undefined;
   return at && nanosBetween(at, now) > 0 ? at : undefined;
 }
