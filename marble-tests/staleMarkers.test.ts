@@ -25,8 +25,7 @@ const points: Record<string, Point> = {
 };
 // Each output as `<ms> <name>=<value>,...`, `stale` for a marker.
 const shown = (p: PointSamples): string => {
-  const pairs: string[] = [];
-  for (let i = 0; i < p.samples.length; i += 2) pairs.push(`${String(p.samples[i])}=${String(p.samples[i + 1])}`);
+  const pairs = p.names.map((name, i) => `${name}=${String(p.values[i])}`);
   return `${p.ms} ${pairs.join(',')}`;
 };
 

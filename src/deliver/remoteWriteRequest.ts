@@ -1,6 +1,6 @@
 import snappy from 'snappyjs';
 import { SnappyCompressor } from 'snappyjs/snappy_compressor.js';
-import { type Chunk, chunkLines } from '../model/chunk.js';
+import { type Chunk, chunkLines, copyOf } from '../model/chunk.js';
 import { WriteRequestType } from './remoteWriteSchema.js';
 import { sampleLineReader } from './sampleLineReader.js';
 import { WriteRequestWriter } from './writeRequestWriter.js';
@@ -57,7 +57,7 @@ export function remoteWriteBody(chunk: Chunk): Buffer {
   const most = compressor.maxCompressedLength();
   if (compressed.length < most) compressed = Buffer.allocUnsafe(most);
   // A copy of what was written: the body outlives this call (retries), the kept buffer does not.
-  return Buffer.from(compressed.subarray(0, compressor.compressToBuffer(compressed)));
+  return copyOf(compressed.subarray(0, compressor.compressToBuffer(compressed)));
 }
 
 /** A remote-write body back to its series (tests; the stale marker keeps its bits as a double). */

@@ -1,5 +1,10 @@
-import { readSampleLine, readableSamples, sampleNumber } from '../model/sampleLine.js';
+import { readSampleLine, readableValue, sampleNumber } from '../model/sampleLine.js';
 import { type Series, type WriteRequestWriter, seriesOf } from './writeRequestWriter.js';
+
+/** A list of metric names met in the lines (a point's shape). */
+interface Names {
+  readonly names: readonly string[];
+}
 
 /** A label set met in the lines: its labels, and its series by metric name (their label bytes kept). */
 interface LabelSet {
@@ -7,46 +12,43 @@ interface LabelSet {
   readonly key: string;
   readonly labels: readonly string[];
   readonly series: Map<string, Series>;
+  /** Its series for a list of names, in the list's order. */
+  readonly lists: Map<Names, readonly Series[]>;
 }
 
 /** A JSON number, as `JSON.parse` takes it (`Number` would take more: hex, blanks, Infinity). */
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
-const [QUOTE, BACKSLASH, COMMA, OPEN, CLOSE] = ['"', '\\', ',', '[', ']'].map((c) => c.charCodeAt(0)) as [
-  number,
-  number,
-  number,
-  number,
-  number,
-];
+/** Name lists kept, and lists kept per label set: points have a few shapes; more is a damaged spool. */
+const MAX_NAME_LISTS = 1000;
+const MAX_LISTS_PER_SET = 64;
 
-/**
- * Where the array of strings opening at `from` ends (the index of its `]`), or -1 when it is not
- * written as `JSON.stringify` writes one (no blanks). Only the ends are found here: the text is
- * parsed once per distinct label set, which checks it.
- */
-function stringsEnd(line: string, from: number): number {
-  let i = from + 1;
-  if (line.charCodeAt(i) === CLOSE) return i;
-  for (;;) {
-    if (line.charCodeAt(i++) !== QUOTE) return -1;
-    for (let c = line.charCodeAt(i); c !== QUOTE; c = line.charCodeAt(i)) {
-      if (Number.isNaN(c)) return -1;
-      i += c === BACKSLASH ? 2 : 1;
-    }
-    const next = line.charCodeAt(++i);
-    if (next === CLOSE) return i;
-    if (next !== COMMA) return -1;
-    i++;
+const parsedStrings = (text: string): string[] | undefined => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
   }
-}
+  return Array.isArray(value) && value.every((l) => typeof l === 'string') ? (value as string[]) : undefined;
+};
+
+const parsedValues = (text: string, count: number): unknown[] | undefined => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return Array.isArray(value) && value.length === count && value.every(readableValue) ? value : undefined;
+};
 
 /**
- * Reads sample lines (`sampleLine`) into a `WriteRequestWriter`. A line's labels are its middle
- * element, the same text for every point of a container: that text is looked up, parsed only the
- * first time, and its series' label bytes made once (`seriesOf`); only the time and the samples
- * are parsed per line. A line not written as `sampleLine` writes one is read by `readSampleLine`,
- * so every line reads as it did; a damaged line adds nothing.
+ * Reads sample lines (`sampleLine`) into a `WriteRequestWriter`. A line's labels and names are
+ * the same text for every point of a container and shape: each text is looked up, parsed only the
+ * first time, and its series' label bytes made once (`seriesOf`); only the time and the values
+ * are parsed per line. A line not written as `sampleLine` writes one (an older spool's) is read
+ * by `readSampleLine`, so every line reads as it did; a damaged line adds nothing.
  *
  * Containers come and go: the sets are kept in two generations, the one being filled and the one
  * before; a set met again moves to the new one, and the old is dropped every `every` requests
@@ -71,6 +73,7 @@ export function sampleLineReader(
   let byLabels = new Map<string, LabelSet>();
   let oldLabels = new Map<string, LabelSet>();
   let requests = 0;
+  let names = new Map<string, Names>();
 
   /** A set met in this generation: under its labels too, or another text of it would be another set. */
   const kept = (set: LabelSet): LabelSet => {
@@ -83,7 +86,8 @@ export function sampleLineReader(
 
   const labelSet = (labels: readonly string[]): LabelSet => {
     const key = JSON.stringify(labels);
-    const set = byLabels.get(key) ?? oldLabels.get(key) ?? { key, labels, series: new Map<string, Series>() };
+    const set = byLabels.get(key) ??
+      oldLabels.get(key) ?? { key, labels, series: new Map<string, Series>(), lists: new Map() };
     return kept(set);
   };
 
@@ -96,16 +100,22 @@ export function sampleLineReader(
       byText.set(text, old);
       return kept(old);
     }
-    let labels: unknown;
-    try {
-      labels = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-    if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string')) return undefined;
-    const set = labelSet(labels as string[]);
+    const labels = parsedStrings(text);
+    if (!labels) return undefined;
+    const set = labelSet(labels);
     byText.set(text, set);
     return set;
+  };
+
+  const namesOfText = (text: string): Names | undefined => {
+    const known = names.get(text);
+    if (known) return known;
+    const list = parsedStrings(text);
+    if (!list) return undefined;
+    if (names.size >= MAX_NAME_LISTS) names = new Map();
+    const one = { names: list };
+    names.set(text, one);
+    return one;
   };
 
   const seriesIn = (set: LabelSet, name: string): Series => {
@@ -114,35 +124,35 @@ export function sampleLineReader(
     return series;
   };
 
-  /** A line's time, label set and flat samples when it is written as `sampleLine` writes it. */
-  const quick = (line: string): { ms: number; set: LabelSet; flat: unknown[] } | undefined => {
-    const comma = line.indexOf(',');
-    if (line.charCodeAt(0) !== OPEN || comma < 0 || line.charCodeAt(line.length - 1) !== CLOSE) return undefined;
-    const msText = line.slice(1, comma);
-    if (!JSON_NUMBER.test(msText) || line.charCodeAt(comma + 1) !== OPEN) return undefined;
-    const end = stringsEnd(line, comma + 1);
-    if (end < 0 || line.charCodeAt(end + 1) !== COMMA) return undefined;
-    const set = setOfText(line.slice(comma + 1, end + 1));
-    if (!set) return undefined;
-    let flat: unknown;
-    try {
-      flat = JSON.parse(line.slice(end + 2, -1));
-    } catch {
-      return undefined;
+  const seriesOfList = (set: LabelSet, list: Names): readonly Series[] => {
+    let series = set.lists.get(list);
+    if (!series) {
+      if (set.lists.size >= MAX_LISTS_PER_SET) set.lists.clear();
+      set.lists.set(list, (series = list.names.map((name) => seriesIn(set, name))));
     }
-    return Array.isArray(flat) && readableSamples(flat) ? { ms: Number(msText), set, flat } : undefined;
+    return series;
+  };
+
+  /** A line written as `sampleLine` writes it: its parts found by their tabs. */
+  const quick = (line: string, writer: WriteRequestWriter): boolean => {
+    const t1 = line.indexOf('\t');
+    const t2 = t1 < 0 ? -1 : line.indexOf('\t', t1 + 1);
+    const t3 = t2 < 0 ? -1 : line.indexOf('\t', t2 + 1);
+    if (t3 < 0 || line.indexOf('\t', t3 + 1) >= 0) return false;
+    const msText = line.slice(0, t1);
+    if (!JSON_NUMBER.test(msText)) return false;
+    const set = setOfText(line.slice(t1 + 1, t2));
+    const list = set && namesOfText(line.slice(t2 + 1, t3));
+    const raw = list && parsedValues(line.slice(t3 + 1), list.names.length);
+    if (!raw) return false;
+    const series = seriesOfList(set, list);
+    const ms = Number(msText);
+    for (let i = 0; i < raw.length; i++) writer.add(series[i]!, ms, raw[i] === null ? null : sampleNumber(raw[i]));
+    return true;
   };
 
   const read = (line: string, writer: WriteRequestWriter): boolean => {
-    const one = quick(line);
-    if (one) {
-      const { ms, set, flat } = one;
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const raw = flat[i + 1];
-        writer.add(seriesIn(set, flat[i] as string), ms, raw === null ? null : sampleNumber(raw));
-      }
-      return true;
-    }
+    if (quick(line, writer)) return true;
     const point = readSampleLine(line);
     if (!point) return false;
     const set = labelSet(point.labels);

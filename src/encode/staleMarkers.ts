@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Point } from '../model/point.js';
-import { type PointSamples, STALE } from '../model/sampleLine.js';
+import { type PointSamples, STALE, type SampleValue } from '../model/sampleLine.js';
 import { nanosToMs, samplesOf } from './toSamples.js';
 
 /**
@@ -53,18 +53,22 @@ function seriesBook(): {
     if (text === undefined) keys.set(samples.labels, (text = samples.labels.join('\0')));
     let names = book.get(text)?.names;
     if (!names) book.set(text, { labels: samples.labels, names: (names = new Map()) });
-    let kept: (string | number)[] | undefined;
-    for (let i = 0; i < samples.samples.length; i += 2) {
-      const name = samples.samples[i] as string;
+    let keptNames: string[] | undefined;
+    let keptValues: SampleValue[] | undefined;
+    for (let i = 0; i < samples.names.length; i++) {
+      const name = samples.names[i]!;
       const last = names.get(name) ?? floors.get(id);
-      if (last !== undefined && last >= samples.ms) kept ??= samples.samples.slice(0, i);
-      else {
+      if (last !== undefined && last >= samples.ms) {
+        keptNames ??= samples.names.slice(0, i);
+        keptValues ??= samples.values.slice(0, i);
+      } else {
         names.set(name, samples.ms);
-        kept?.push(name, samples.samples[i + 1]!);
+        keptNames?.push(name);
+        keptValues?.push(samples.values[i]!);
       }
     }
-    if (kept === undefined) return samples;
-    return kept.length > 0 ? { ...samples, samples: kept } : undefined;
+    if (keptNames === undefined || keptValues === undefined) return samples;
+    return keptNames.length > 0 ? { ...samples, names: keptNames, values: keptValues } : undefined;
   };
 
   const markers = (id: string, ms: number): PointSamples[] => {
@@ -79,7 +83,8 @@ function seriesBook(): {
     return [...book.values()].map(({ labels, names }) => ({
       ms: at,
       labels,
-      samples: [...names.keys()].flatMap((n) => [n, STALE]),
+      names: [...names.keys()],
+      values: Array.from(names.keys(), () => STALE),
     }));
   };
 

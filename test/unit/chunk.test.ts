@@ -20,6 +20,19 @@ describe('Chunk: line protocol held as bytes', () => {
     );
   });
 
+  it('reads back chunks past the 64 kB it decodes at a time, lines longer than that included', () => {
+    const long = fc
+      .tuple(line, fc.integer({ min: 1, max: 70_000 }))
+      .map(([l, n]) => l.repeat(Math.ceil(n / l.length)).slice(0, n))
+      .filter((l) => !/[\uD800-\uDFFF]$/.test(l));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(line, long), { minLength: 1, maxLength: 12 }), (lines) => {
+        expect(chunkLines(encodeChunk(lines))).toEqual(lines);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('a gzipped body is what a server gunzips back to the line protocol', () => {
     const lines = Array.from(
       { length: 100 },

@@ -9,12 +9,14 @@ const linesOf = (id: string, ms: number): string[] => [
   sampleLine({
     ms,
     labels: ['container_id', id, 'image', 'busybox'],
-    samples: ['memory_usage_bytes', 1, 'memory_rss_bytes', 2],
+    names: ['memory_usage_bytes', 'memory_rss_bytes'],
+    values: [1, 2],
   }),
   sampleLine({
     ms,
     labels: ['container_id', id, 'image', 'busybox', 'interface', 'eth0'],
-    samples: ['network_rx_bytes', 3],
+    names: ['network_rx_bytes'],
+    values: [3],
   }),
 ];
 

@@ -26,7 +26,7 @@ describe('stale markers: after the series last sample', () => {
     const out = await lastValueFrom(
       from([status(T0, 'running'), cpu(T0 + 500), status(T0 + 200, 'exited')]).pipe(staleMarkers(), toArray()),
     );
-    const markers = out.filter((s) => s.samples.includes(STALE));
+    const markers = out.filter((s) => s.values.includes(STALE));
     expect(markers.length).toBeGreaterThan(0);
     for (const marker of markers) expect(marker.ms).toBeGreaterThan(T0 + 500);
   });
@@ -53,8 +53,8 @@ describe('stale markers: a container back after its markers', () => {
     const out = await lastValueFrom(from(points).pipe(staleMarkers(), toArray()));
     const last = new Map<string, number>();
     for (const s of out)
-      for (let i = 0; i < s.samples.length; i += 2) {
-        const key = `${s.labels.join(',')}|${String(s.samples[i])}`;
+      for (const name of s.names) {
+        const key = `${s.labels.join(',')}|${name}`;
         expect(s.ms, key).toBeGreaterThan(last.get(key) ?? -Infinity);
         last.set(key, s.ms);
       }
