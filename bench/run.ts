@@ -28,8 +28,9 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
  * clone under the temp folder: 023ca86), BENCH_API_COST_CONTAINERS (1000), BENCH_API_COST_ROUNDS (3),
  * BENCH_API_COST_WARMUP_S (20), BENCH_API_COST_S (30); scrape: BENCH_SCRAPE_REAL (100 real containers),
  * BENCH_SCRAPE_STANDINS (`1000,10000`), BENCH_SCRAPE_ROUNDS (7); remote-write: BENCH_CONTAINERS (100),
- * BENCH_RW_ROUNDS (2), BENCH_WARMUP_S, BENCH_WINDOW_S; rw-encode (no test bed): remote write's encoding
- * against line protocol's in-process, 100 containers x 60 s of real points; alerts: BENCH_CONTAINERS (100),
+ * BENCH_RW_ROUNDS (2), BENCH_RW_FLUSH_MS (1000, or `default`), BENCH_WARMUP_S, BENCH_WINDOW_S;
+ * rw-encode (no test bed): remote write's encoding against line protocol's in-process, 100 containers x 60 s
+ * of real points; alerts: BENCH_CONTAINERS (100),
  * BENCH_ALERT_ROUNDS (2), BENCH_WARMUP_S, BENCH_WINDOW_S (off, default rules, a threshold rule).
  */
 async function main(): Promise<void> {

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SpoolBuffer } from '../../src/deliver/spool/spoolBuffer.js';
+import { encodeChunk } from '../../src/model/chunk.js';
+import { sampleLine } from '../../src/model/sampleLine.js';
+import { spawnDaemon } from '../support/daemon.js';
+import { OwnVictoriaMetrics } from '../support/ownVictoriaMetrics.js';
+import { eventually } from '../support/realEngine.js';
+import { VM_URL, requireVictoriaMetrics } from '../support/victoriaMetrics.js';
+
+// An upgrade with remote-write samples still in the spool: the sample lines of the version
+// before (one JSON array each) and of this one (tab-separated parts), side by side in
+// SPOOL_DIR/remote_write, all reach a real VictoriaMetrics on the next start. A damaged record
+// among them is skipped, not the batch.
+const HOST = `rw-upgrade-${process.pid}-${Date.now()}`;
+const own = new OwnVictoriaMetrics();
+const dirs: string[] = [];
+
+describe('remote write: a spool of the version before is sent after an upgrade', () => {
+  beforeAll(async () => {
+    await requireVictoriaMetrics();
+    await own.start();
+  }, 60_000);
+  afterAll(async () => {
+    await own.remove();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends the lines written before and after the change, and skips a damaged one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dss-rw-upgrade-'));
+    dirs.push(dir);
+    const t0 = Date.now() - 120_000;
+    const labels = ['host', HOST, 'job', 'upgrade'];
+    const before = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify([t0 + i * 1000, labels, ['upgrade_before_total', i, 'upgrade_ratio', i / 4]]),
+    );
+    const after = Array.from({ length: 40 }, (_, i) =>
+      sampleLine({ ms: t0 + 40_000 + i * 1000, labels, names: ['upgrade_after_total'], values: [i] }),
+    );
+    const spool = new SpoolBuffer({
+      dir: join(dir, 'remote_write'),
+      maxBytes: 2 ** 24,
+      windowBytes: 2 ** 20,
+      syncMs: 0,
+    });
+    spool.push(encodeChunk([...before.slice(0, 20), '[1,["damaged"', ...before.slice(20), ...after]));
+    expect(spool.close()).toBe(0);
+
+    const daemon = spawnDaemon({
+      INCLUDE_NAMES: 'no-container-has-this-name',
+      INFLUX_URL: VM_URL,
+      INFLUX_ORG: 'dss',
+      INFLUX_BUCKET: 'rw-upgrade',
+      REMOTE_WRITE_URL: `${own.url}/api/v1/write`,
+      SPOOL_DIR: dir,
+      METRICS_PORT: '0',
+      HOST_TAG: HOST,
+    });
+    try {
+      const values = async (name: string): Promise<number[]> =>
+        (await own.export(`${name}{host="${HOST}"}`)).flatMap((s) => s.values);
+      const all = async (): Promise<boolean> =>
+        (await values('upgrade_before_total')).length === 40 && (await values('upgrade_after_total')).length === 40;
+      expect(await eventually(all, 30_000), daemon.stderr).toBe(true);
+      const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+      const i40 = Array.from({ length: 40 }, (_, i) => i);
+      expect(sorted(await values('upgrade_before_total'))).toEqual(i40);
+      expect(sorted(await values('upgrade_ratio'))).toEqual(i40.map((i) => i / 4));
+      expect(sorted(await values('upgrade_after_total'))).toEqual(i40);
+    } finally {
+      daemon.process.kill('SIGTERM');
+      await daemon.exited;
+    }
+  }, 90_000);
+});
