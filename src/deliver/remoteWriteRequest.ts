@@ -1,6 +1,7 @@
 import snappy from 'snappyjs';
 import { SnappyCompressor } from 'snappyjs/snappy_compressor.js';
 import { type Chunk, chunkLines, copyOf } from '../model/chunk.js';
+import { KeptSize } from './keptSize.js';
 import { WriteRequestType } from './remoteWriteSchema.js';
 import { sampleLineReader } from './sampleLineReader.js';
 import { WriteRequestWriter } from './writeRequestWriter.js';
@@ -33,6 +34,7 @@ export interface TimeSeries {
 const reader = sampleLineReader();
 const writer = new WriteRequestWriter();
 let compressed = Buffer.allocUnsafe(0);
+const keptCompressed = new KeptSize(64 * 1024);
 
 /**
  * A batch's sample lines as a protobuf WriteRequest, not yet compressed: one time series per
@@ -55,7 +57,8 @@ export function encodeSampleLines(lines: Iterable<string>): Uint8Array {
 export function remoteWriteBody(chunk: Chunk): Buffer {
   const compressor = new SnappyCompressor(encodeSampleLines(chunkLines(chunk)));
   const most = compressor.maxCompressedLength();
-  if (compressed.length < most) compressed = Buffer.allocUnsafe(most);
+  const smaller = keptCompressed.use(most, compressed.length);
+  if (compressed.length < most || smaller !== undefined) compressed = Buffer.allocUnsafe(Math.max(most, smaller ?? 0));
   // A copy of what was written: the body outlives this call (retries), the kept buffer does not.
   return copyOf(compressed.subarray(0, compressor.compressToBuffer(compressed)));
 }

@@ -1,4 +1,5 @@
 import protobuf from 'protobufjs/light.js';
+import { KeptSize } from './keptSize.js';
 import { LabelType, SampleType } from './remoteWriteSchema.js';
 
 /**
@@ -63,6 +64,9 @@ export class WriteRequestWriter {
   private series: Series[] = [];
   // The request's samples in the order added: their series' index, time, value, stale or not.
   private count = 0;
+  // The last request's samples and series, for the kept arrays' size.
+  private lastCount = 0;
+  private lastSeries = 0;
   private of = new Int32Array(1024);
   private ms = new Float64Array(1024);
   private values = new Float64Array(1024);
@@ -72,12 +76,30 @@ export class WriteRequestWriter {
   private starts = new Int32Array(1024);
   private buffer = Buffer.allocUnsafe(64 * 1024);
   private at = 0;
+  private readonly keptBytes = new KeptSize(64 * 1024);
+  private readonly keptSamples = new KeptSize(1024);
 
-  /** Starts a request: the series and samples added before are forgotten. */
+  /** Starts a request: the series and samples added before are forgotten (the kept arrays shrunk). */
   begin(): void {
     this.request++;
     this.series = [];
     this.count = 0;
+    const bytes = this.keptBytes.use(this.at, this.buffer.length);
+    if (bytes !== undefined) this.buffer = Buffer.allocUnsafe(bytes);
+    const samples = this.keptSamples.use(Math.max(this.lastCount, this.lastSeries), this.ms.length);
+    if (samples !== undefined) {
+      [this.of, this.order, this.starts] = [new Int32Array(samples), new Int32Array(samples), new Int32Array(samples)];
+      [this.ms, this.values, this.stale] = [
+        new Float64Array(samples),
+        new Float64Array(samples),
+        new Uint8Array(samples),
+      ];
+    }
+  }
+
+  /** The bytes kept for requests (tests). */
+  capacity(): number {
+    return this.buffer.length;
   }
 
   /** A sample of a series (`null`: the stale marker): series in the order first added. */
@@ -106,6 +128,7 @@ export class WriteRequestWriter {
    */
   finish(): Uint8Array {
     const { count, series } = this;
+    [this.lastCount, this.lastSeries] = [count, series.length + 1];
     this.order = grown(this.order, 0, count);
     this.starts = grown(this.starts, 0, series.length + 1);
     const { of, order, starts } = this;
