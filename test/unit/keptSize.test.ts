@@ -35,7 +35,7 @@ describe('WriteRequestWriter: its kept buffer after one large request', () => {
     writer.finish();
     expect(writer.capacity()).toBeGreaterThan(500_000);
     const small = seriesOf(labels, 'memory_usage_bytes');
-    let bytes = new Uint8Array();
+    let bytes: Uint8Array = new Uint8Array();
     for (let i = 0; i < 130; i++) {
       writer.begin();
       writer.add(small, 1_700_000_000_000 + i, i);
