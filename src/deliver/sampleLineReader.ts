@@ -1,9 +1,10 @@
 import { readSampleLine, readableValue, sampleNumber } from '../model/sampleLine.js';
 import { type Series, type WriteRequestWriter, seriesOf } from './writeRequestWriter.js';
 
-/** A list of metric names met in the lines (a point's shape). */
+/** A list of metric names met in the lines (a point's shape), and its text. */
 interface Names {
   readonly names: readonly string[];
+  readonly text: string;
 }
 
 /** A label set met in the lines: its labels, and its series by metric name (their label bytes kept). */
@@ -12,8 +13,12 @@ interface LabelSet {
   readonly key: string;
   readonly labels: readonly string[];
   readonly series: Map<string, Series>;
-  /** Its series for a list of names, in the list's order. */
-  readonly lists: Map<Names, readonly Series[]>;
+  /**
+   * Its series for a list of names, in the list's order, by the list's text: a `Names` is made
+   * again after the cache of them is cleared, and keyed by it every set kept one more list per
+   * clearing, up to MAX_LISTS_PER_SET of the same names.
+   */
+  readonly lists: Map<string, readonly Series[]>;
 }
 
 /** A JSON number, as `JSON.parse` takes it (`Number` would take more: hex, blanks, Infinity). */
@@ -121,8 +126,8 @@ export function sampleLineReader(
     const list = parsedStrings(text);
     if (!list) return undefined;
     if (names.size >= MAX_NAME_LISTS) names = new Map();
-    const one = { names: list };
-    names.set(ownCopy(text), one);
+    const one = { names: list, text: ownCopy(text) };
+    names.set(one.text, one);
     return one;
   };
 
@@ -133,10 +138,10 @@ export function sampleLineReader(
   };
 
   const seriesOfList = (set: LabelSet, list: Names): readonly Series[] => {
-    let series = set.lists.get(list);
+    let series = set.lists.get(list.text);
     if (!series) {
       if (set.lists.size >= MAX_LISTS_PER_SET) set.lists.clear();
-      set.lists.set(list, (series = list.names.map((name) => seriesIn(set, name))));
+      set.lists.set(list.text, (series = list.names.map((name) => seriesIn(set, name))));
     }
     return series;
   };
