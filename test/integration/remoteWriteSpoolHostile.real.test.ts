@@ -14,7 +14,7 @@ import { sampleLine as previousLine } from '../support/previousSampleLine.js';
 // one by this version, under SPOOL_DIR: the built daemon sends both to a VictoriaMetrics of the
 // test's own at start, every sample, hostile label values and stale markers too.
 const own = new OwnVictoriaMetrics();
-const root = mkdtempSync(join(tmpdir(), 'dss-rwupgrade-'));
+const root = mkdtempSync(join(tmpdir(), 'dss-rwspoolhostile-'));
 const RUN = `rwupgrade-${process.pid}-${Date.now()}`;
 const HOSTILE = ['a\tb', 'line1\nline2', 'say "hi" \\', 'a\u2028b', '🐳'.repeat(3), '["x"]\t[1]'];
 
