@@ -1,9 +1,10 @@
 import { readSampleLine, readableValue, sampleNumber } from '../model/sampleLine.js';
 import { type Series, type WriteRequestWriter, seriesOf } from './writeRequestWriter.js';
 
-/** A list of metric names met in the lines (a point's shape). */
+/** A list of metric names met in the lines (a point's shape), and its text. */
 interface Names {
   readonly names: readonly string[];
+  readonly text: string;
 }
 
 /** A label set met in the lines: its labels, and its series by metric name (their label bytes kept). */
@@ -12,8 +13,12 @@ interface LabelSet {
   readonly key: string;
   readonly labels: readonly string[];
   readonly series: Map<string, Series>;
-  /** Its series for a list of names, in the list's order. */
-  readonly lists: Map<Names, readonly Series[]>;
+  /**
+   * Its series for a list of names, in the list's order, by the list's text: a `Names` is made
+   * again after the cache of them is cleared, and keyed by it every set kept one more list per
+   * clearing, up to MAX_LISTS_PER_SET of the same names.
+   */
+  readonly lists: Map<string, readonly Series[]>;
 }
 
 /** A JSON number, as `JSON.parse` takes it (`Number` would take more: hex, blanks, Infinity). */
@@ -22,6 +27,14 @@ const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 /** Name lists kept, and lists kept per label set: points have a few shapes; more is a damaged spool. */
 const MAX_NAME_LISTS = 1000;
 const MAX_LISTS_PER_SET = 64;
+
+/**
+ * A key of its own for a text cut from a line: V8 makes a slice of a string (a label set's text)
+ * point into its parent, so a slice kept as a key kept the whole 64 kB that `chunkLines` decoded
+ * at once, one per request a new label set came in (20 MB for 290 containers, against 2 MB).
+ * Copied once per key, not per line; JSON's round trip keeps every code unit, lone surrogates too.
+ */
+const ownCopy = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
 
 const parsedStrings = (text: string): string[] | undefined => {
   let value: unknown;
@@ -97,13 +110,13 @@ export function sampleLineReader(
     const old = oldText.get(text);
     if (old) {
       oldText.delete(text);
-      byText.set(text, old);
+      byText.set(ownCopy(text), old);
       return kept(old);
     }
     const labels = parsedStrings(text);
     if (!labels) return undefined;
     const set = labelSet(labels);
-    byText.set(text, set);
+    byText.set(ownCopy(text), set);
     return set;
   };
 
@@ -113,8 +126,8 @@ export function sampleLineReader(
     const list = parsedStrings(text);
     if (!list) return undefined;
     if (names.size >= MAX_NAME_LISTS) names = new Map();
-    const one = { names: list };
-    names.set(text, one);
+    const one = { names: list, text: ownCopy(text) };
+    names.set(one.text, one);
     return one;
   };
 
@@ -125,10 +138,10 @@ export function sampleLineReader(
   };
 
   const seriesOfList = (set: LabelSet, list: Names): readonly Series[] => {
-    let series = set.lists.get(list);
+    let series = set.lists.get(list.text);
     if (!series) {
       if (set.lists.size >= MAX_LISTS_PER_SET) set.lists.clear();
-      set.lists.set(list, (series = list.names.map((name) => seriesIn(set, name))));
+      set.lists.set(list.text, (series = list.names.map((name) => seriesIn(set, name))));
     }
     return series;
   };

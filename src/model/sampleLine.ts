@@ -91,32 +91,36 @@ const parsed = (text: string): unknown => {
 const strings = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((l) => typeof l === 'string');
 
+type LineParts = { ms: number; labels: readonly string[]; names: string[]; raw: unknown[] };
+
+/** A line's parts when it is four JSON texts separated by tabs (`sampleLine`'s form). */
+function tabParts(line: string): LineParts | undefined {
+  const parts = line.split('\t');
+  if (parts.length !== 4) return undefined;
+  const [ms, labels, names, raw] = parts.map(parsed) as [unknown, unknown, unknown, unknown];
+  if (typeof ms !== 'number' || !strings(labels) || !strings(names) || !Array.isArray(raw)) return undefined;
+  return names.length === raw.length && raw.every(readableValue) ? { ms, labels, names, raw } : undefined;
+}
+
+/** A line's parts when it is one JSON array `[ms,labels,[name,value,...]]` (the form before). */
+function arrayParts(line: string): LineParts | undefined {
+  const all = parsed(line);
+  if (!Array.isArray(all) || all.length !== 3) return undefined;
+  const [ms, labels, flat] = all as [unknown, unknown, unknown];
+  if (typeof ms !== 'number' || !strings(labels) || !Array.isArray(flat)) return undefined;
+  const names = flat.filter((_, i) => i % 2 === 0 && i + 1 < flat.length);
+  const raw = flat.filter((_, i) => i % 2 === 1);
+  return strings(names) && raw.every(readableValue) ? { ms, labels, names, raw } : undefined;
+}
+
 /**
  * A line's time, labels, names and raw values, in either form: `sampleLine`'s, or the one JSON
- * array `[ms,labels,[name,value,...]]` lines had before (a spool may still hold them). A trailing
- * name without a value is left out; undefined when it is no line (a damaged record).
+ * array `[ms,labels,[name,value,...]]` lines had before (a spool may still hold them; JSON lets
+ * a tab be a blank in it, which the version before read). No text is both. A trailing name
+ * without a value is left out; undefined when it is no line (a damaged record).
  */
-export function sampleLineParts(
-  line: string,
-): { ms: number; labels: readonly string[]; names: string[]; raw: unknown[] } | undefined {
-  const parts = line.includes('\t') ? line.split('\t') : undefined;
-  const all = parts ? (parts.length === 4 ? parts.map(parsed) : undefined) : parsed(line);
-  if (!Array.isArray(all) || all.length !== (parts ? 4 : 3)) return undefined;
-  const [ms, labels] = all as [unknown, unknown];
-  if (typeof ms !== 'number' || !strings(labels)) return undefined;
-  let names: unknown[];
-  let raw: unknown[];
-  if (parts) {
-    [names, raw] = [all[2], all[3]] as [unknown[], unknown[]];
-    if (!Array.isArray(names) || !Array.isArray(raw) || names.length !== raw.length) return undefined;
-  } else {
-    const flat = all[2] as unknown;
-    if (!Array.isArray(flat)) return undefined;
-    names = flat.filter((_, i) => i % 2 === 0 && i + 1 < flat.length);
-    raw = flat.filter((_, i) => i % 2 === 1);
-  }
-  if (!strings(names) || !raw.every(readableValue)) return undefined;
-  return { ms, labels, names, raw };
+export function sampleLineParts(line: string): LineParts | undefined {
+  return (line.includes('\t') ? tabParts(line) : undefined) ?? arrayParts(line);
 }
 
 /** A line back into its time, labels and samples; undefined when it is not one (a damaged record). */

@@ -1,0 +1,167 @@
+// As it was before f05c136 (one JSON array a sample line), kept to compare versions:
+// test/unit/sampleLineVersions.test.ts. Only its imports are changed.
+import { readSampleLine, readableSamples, sampleNumber } from './previousSampleLine.js';
+import { type Series, type WriteRequestWriter, seriesOf } from '../../src/deliver/writeRequestWriter.js';
+
+/** A label set met in the lines: its labels, and its series by metric name (their label bytes kept). */
+interface LabelSet {
+  /** Its key in `byLabels`: its labels' JSON. */
+  readonly key: string;
+  readonly labels: readonly string[];
+  readonly series: Map<string, Series>;
+}
+
+/** A JSON number, as `JSON.parse` takes it (`Number` would take more: hex, blanks, Infinity). */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+const [QUOTE, BACKSLASH, COMMA, OPEN, CLOSE] = ['"', '\\', ',', '[', ']'].map((c) => c.charCodeAt(0)) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
+/**
+ * Where the array of strings opening at `from` ends (the index of its `]`), or -1 when it is not
+ * written as `JSON.stringify` writes one (no blanks). Only the ends are found here: the text is
+ * parsed once per distinct label set, which checks it.
+ */
+function stringsEnd(line: string, from: number): number {
+  let i = from + 1;
+  if (line.charCodeAt(i) === CLOSE) return i;
+  for (;;) {
+    if (line.charCodeAt(i++) !== QUOTE) return -1;
+    for (let c = line.charCodeAt(i); c !== QUOTE; c = line.charCodeAt(i)) {
+      if (Number.isNaN(c)) return -1;
+      i += c === BACKSLASH ? 2 : 1;
+    }
+    const next = line.charCodeAt(++i);
+    if (next === CLOSE) return i;
+    if (next !== COMMA) return -1;
+    i++;
+  }
+}
+
+/**
+ * Reads sample lines (`sampleLine`) into a `WriteRequestWriter`. A line's labels are its middle
+ * element, the same text for every point of a container: that text is looked up, parsed only the
+ * first time, and its series' label bytes made once (`seriesOf`); only the time and the samples
+ * are parsed per line. A line not written as `sampleLine` writes one is read by `readSampleLine`,
+ * so every line reads as it did; a damaged line adds nothing.
+ *
+ * Containers come and go: the sets are kept in two generations, the one being filled and the one
+ * before; a set met again moves to the new one, and the old is dropped every `every` requests
+ * (or when the new one passes half of `maxSets`). A set not met for that long is forgotten
+ * (2.7 kB each with its series' label bytes: a host's churn would hold tens of MB until the
+ * bound was reached, then drop even the live ones).
+ */
+export function sampleLineReader(
+  maxSets = 20_000,
+  every = 300,
+): {
+  read: (line: string, writer: WriteRequestWriter) => boolean;
+  /** Ends a request: call between requests, never within one (a set must stay one within it). */
+  trim: () => void;
+  /** The label sets kept (tests). */
+  size: () => number;
+} {
+  let byText = new Map<string, LabelSet>();
+  let oldText = new Map<string, LabelSet>();
+  // By the labels themselves: two texts of one label set (a line written otherwise) are one set.
+  // Keyed by their JSON: joined by \0, ['', 'x'] and ['\0x'] were one key, and so one series.
+  let byLabels = new Map<string, LabelSet>();
+  let oldLabels = new Map<string, LabelSet>();
+  let requests = 0;
+
+  /** A set met in this generation: under its labels too, or another text of it would be another set. */
+  const kept = (set: LabelSet): LabelSet => {
+    if (byLabels.get(set.key) !== set) {
+      oldLabels.delete(set.key);
+      byLabels.set(set.key, set);
+    }
+    return set;
+  };
+
+  const labelSet = (labels: readonly string[]): LabelSet => {
+    const key = JSON.stringify(labels);
+    const set = byLabels.get(key) ?? oldLabels.get(key) ?? { key, labels, series: new Map<string, Series>() };
+    return kept(set);
+  };
+
+  const setOfText = (text: string): LabelSet | undefined => {
+    const known = byText.get(text);
+    if (known) return known;
+    const old = oldText.get(text);
+    if (old) {
+      oldText.delete(text);
+      byText.set(text, old);
+      return kept(old);
+    }
+    let labels: unknown;
+    try {
+      labels = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string')) return undefined;
+    const set = labelSet(labels as string[]);
+    byText.set(text, set);
+    return set;
+  };
+
+  const seriesIn = (set: LabelSet, name: string): Series => {
+    let series = set.series.get(name);
+    if (!series) set.series.set(name, (series = seriesOf(set.labels, name)));
+    return series;
+  };
+
+  /** A line's time, label set and flat samples when it is written as `sampleLine` writes it. */
+  const quick = (line: string): { ms: number; set: LabelSet; flat: unknown[] } | undefined => {
+    const comma = line.indexOf(',');
+    if (line.charCodeAt(0) !== OPEN || comma < 0 || line.charCodeAt(line.length - 1) !== CLOSE) return undefined;
+    const msText = line.slice(1, comma);
+    if (!JSON_NUMBER.test(msText) || line.charCodeAt(comma + 1) !== OPEN) return undefined;
+    const end = stringsEnd(line, comma + 1);
+    if (end < 0 || line.charCodeAt(end + 1) !== COMMA) return undefined;
+    const set = setOfText(line.slice(comma + 1, end + 1));
+    if (!set) return undefined;
+    let flat: unknown;
+    try {
+      flat = JSON.parse(line.slice(end + 2, -1));
+    } catch {
+      return undefined;
+    }
+    return Array.isArray(flat) && readableSamples(flat) ? { ms: Number(msText), set, flat } : undefined;
+  };
+
+  const read = (line: string, writer: WriteRequestWriter): boolean => {
+    const one = quick(line);
+    if (one) {
+      const { ms, set, flat } = one;
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const raw = flat[i + 1];
+        writer.add(seriesIn(set, flat[i] as string), ms, raw === null ? null : sampleNumber(raw));
+      }
+      return true;
+    }
+    const point = readSampleLine(line);
+    if (!point) return false;
+    const set = labelSet(point.labels);
+    for (const { name, value, stale } of point.samples) writer.add(seriesIn(set, name), point.ms, stale ? null : value);
+    return true;
+  };
+
+  const trim = (): void => {
+    if (++requests < every && byText.size <= maxSets / 2 && byLabels.size <= maxSets / 2) return;
+    requests = 0;
+    oldText = byText;
+    oldLabels = byLabels;
+    byText = new Map();
+    byLabels = new Map();
+  };
+
+  const size = (): number => new Set([...byLabels.values(), ...oldLabels.values()]).size;
+
+  return { read, trim, size };
+}
