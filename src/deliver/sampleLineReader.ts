@@ -1,11 +1,5 @@
-import { readSampleLine, readableValue, sampleNumber } from '../model/sampleLine.js';
+import { readSampleLine, readableSamples, sampleNumber } from '../model/sampleLine.js';
 import { type Series, type WriteRequestWriter, seriesOf } from './writeRequestWriter.js';
-
-/** A list of metric names met in the lines (a point's shape), and its text. */
-interface Names {
-  readonly names: readonly string[];
-  readonly text: string;
-}
 
 /** A label set met in the lines: its labels, and its series by metric name (their label bytes kept). */
 interface LabelSet {
@@ -13,20 +7,10 @@ interface LabelSet {
   readonly key: string;
   readonly labels: readonly string[];
   readonly series: Map<string, Series>;
-  /**
-   * Its series for a list of names, in the list's order, by the list's text: a `Names` is made
-   * again after the cache of them is cleared, and keyed by it every set kept one more list per
-   * clearing, up to MAX_LISTS_PER_SET of the same names.
-   */
-  readonly lists: Map<string, readonly Series[]>;
 }
 
 /** A JSON number, as `JSON.parse` takes it (`Number` would take more: hex, blanks, Infinity). */
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-
-/** Name lists kept, and lists kept per label set: points have a few shapes; more is a damaged spool. */
-const MAX_NAME_LISTS = 1000;
-const MAX_LISTS_PER_SET = 64;
 
 /**
  * A key of its own for a text cut from a line: V8 makes a slice of a string (a label set's text)
@@ -46,22 +30,34 @@ const parsedStrings = (text: string): string[] | undefined => {
   return Array.isArray(value) && value.every((l) => typeof l === 'string') ? (value as string[]) : undefined;
 };
 
-const parsedValues = (text: string, count: number): unknown[] | undefined => {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return Array.isArray(value) && value.length === count && value.every(readableValue) ? value : undefined;
-};
+const [BACKSLASH, COMMA, OPEN, CLOSE] = ['\\', ',', '[', ']'].map((c) => c.charCodeAt(0)) as [
+  number,
+  number,
+  number,
+  number,
+];
 
 /**
- * Reads sample lines (`sampleLine`) into a `WriteRequestWriter`. A line's labels and names are
- * the same text for every point of a container and shape: each text is looked up, parsed only the
- * first time, and its series' label bytes made once (`seriesOf`); only the time and the values
- * are parsed per line. A line not written as `sampleLine` writes one (an older spool's) is read
- * by `readSampleLine`, so every line reads as it did; a damaged line adds nothing.
+ * Where the labels array opening at `from` ends (the index of its `]`), or -1 when it cannot be
+ * told quickly. Its strings are JSON's, in which every quote is escaped, so the first `"],[`
+ * whose quote is not escaped (an even run of backslashes before it) closes the last label; a
+ * line not written by `sampleLine` falls to the full parse, which checks everything.
+ */
+function labelsEnd(line: string, from: number): number {
+  if (line.charCodeAt(from + 1) === CLOSE) return from + 1;
+  const quote = line.indexOf('"],[', from + 1);
+  if (quote < 0) return -1;
+  let k = quote - 1;
+  while (line.charCodeAt(k) === BACKSLASH) k--;
+  return (quote - 1 - k) % 2 === 0 ? quote + 1 : -1;
+}
+
+/**
+ * Reads sample lines (`sampleLine`) into a `WriteRequestWriter`. A line's labels are its middle
+ * element, the same text for every point of a container: that text is found with `indexOf`,
+ * looked up, parsed only the first time, and its series' label bytes made once (`seriesOf`);
+ * only the time and the samples are parsed per line. A line not written as `sampleLine` writes
+ * one is read by `readSampleLine`, so every line reads as it did; a damaged line adds nothing.
  *
  * Containers come and go: the sets are kept in two generations, the one being filled and the one
  * before; a set met again moves to the new one, and the old is dropped every `every` requests
@@ -86,7 +82,6 @@ export function sampleLineReader(
   let byLabels = new Map<string, LabelSet>();
   let oldLabels = new Map<string, LabelSet>();
   let requests = 0;
-  let names = new Map<string, Names>();
 
   /** A set met in this generation: under its labels too, or another text of it would be another set. */
   const kept = (set: LabelSet): LabelSet => {
@@ -99,8 +94,7 @@ export function sampleLineReader(
 
   const labelSet = (labels: readonly string[]): LabelSet => {
     const key = JSON.stringify(labels);
-    const set = byLabels.get(key) ??
-      oldLabels.get(key) ?? { key, labels, series: new Map<string, Series>(), lists: new Map() };
+    const set = byLabels.get(key) ?? oldLabels.get(key) ?? { key, labels, series: new Map<string, Series>() };
     return kept(set);
   };
 
@@ -120,47 +114,34 @@ export function sampleLineReader(
     return set;
   };
 
-  const namesOfText = (text: string): Names | undefined => {
-    const known = names.get(text);
-    if (known) return known;
-    const list = parsedStrings(text);
-    if (!list) return undefined;
-    if (names.size >= MAX_NAME_LISTS) names = new Map();
-    const one = { names: list, text: ownCopy(text) };
-    names.set(one.text, one);
-    return one;
-  };
-
   const seriesIn = (set: LabelSet, name: string): Series => {
     let series = set.series.get(name);
     if (!series) set.series.set(name, (series = seriesOf(set.labels, name)));
     return series;
   };
 
-  const seriesOfList = (set: LabelSet, list: Names): readonly Series[] => {
-    let series = set.lists.get(list.text);
-    if (!series) {
-      if (set.lists.size >= MAX_LISTS_PER_SET) set.lists.clear();
-      set.lists.set(list.text, (series = list.names.map((name) => seriesIn(set, name))));
-    }
-    return series;
-  };
-
-  /** A line written as `sampleLine` writes it: its parts found by their tabs. */
+  /** A line written as `sampleLine` writes it: its labels found by `labelsEnd`. */
   const quick = (line: string, writer: WriteRequestWriter): boolean => {
-    const t1 = line.indexOf('\t');
-    const t2 = t1 < 0 ? -1 : line.indexOf('\t', t1 + 1);
-    const t3 = t2 < 0 ? -1 : line.indexOf('\t', t2 + 1);
-    if (t3 < 0 || line.indexOf('\t', t3 + 1) >= 0) return false;
-    const msText = line.slice(0, t1);
-    if (!JSON_NUMBER.test(msText)) return false;
-    const set = setOfText(line.slice(t1 + 1, t2));
-    const list = set && namesOfText(line.slice(t2 + 1, t3));
-    const raw = list && parsedValues(line.slice(t3 + 1), list.names.length);
-    if (!raw) return false;
-    const series = seriesOfList(set, list);
+    const comma = line.indexOf(',');
+    if (line.charCodeAt(0) !== OPEN || comma < 0 || line.charCodeAt(line.length - 1) !== CLOSE) return false;
+    const msText = line.slice(1, comma);
+    if (!JSON_NUMBER.test(msText) || line.charCodeAt(comma + 1) !== OPEN) return false;
+    const end = labelsEnd(line, comma + 1);
+    if (end < 0 || line.charCodeAt(end + 1) !== COMMA) return false;
+    const set = setOfText(line.slice(comma + 1, end + 1));
+    if (!set) return false;
+    let flat: unknown;
+    try {
+      flat = JSON.parse(line.slice(end + 2, -1));
+    } catch {
+      return false;
+    }
+    if (!Array.isArray(flat) || !readableSamples(flat)) return false;
     const ms = Number(msText);
-    for (let i = 0; i < raw.length; i++) writer.add(series[i]!, ms, raw[i] === null ? null : sampleNumber(raw[i]));
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const raw = flat[i + 1];
+      writer.add(seriesIn(set, flat[i] as string), ms, raw === null ? null : sampleNumber(raw));
+    }
     return true;
   };
 

@@ -1,7 +1,7 @@
 /**
  * One point as Prometheus samples, on its way to a remote-write sink: its time in ms, its labels
  * (sanitized, sorted by name, without `__name__`), its metric names and a value per name. It
- * travels through the batch and the buffer (or spool) as one line of text (`sampleLine`), so
+ * travels through the batch and the buffer (or spool) as one line of JSON (`sampleLine`), so
  * that the remote-write sink shares the line-protocol sinks' batching, buffer, spool, splitting
  * and retries unchanged; the protobuf is made when a batch is written.
  */
@@ -44,25 +44,25 @@ const jsonValue = (value: SampleValue): string => {
   return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"+Inf"' : '"-Inf"';
 };
 
-// The JSON of a labels or names array, made once per array (`samplesOf` shares them).
-const arrayJson = new WeakMap<readonly string[], string>();
-const jsonOf = (strings: readonly string[]): string => {
-  let text = arrayJson.get(strings);
-  if (text === undefined) arrayJson.set(strings, (text = JSON.stringify(strings)));
-  return text;
-};
+// A labels array's JSON and a names array's names as JSON strings, made once per array
+// (`samplesOf` shares one labels array per tag object and one names array per shape of point).
+const labelsJson = new WeakMap<readonly string[], string>();
+const namesJson = new WeakMap<readonly string[], readonly string[]>();
 
 /**
- * The line of a point's samples (no newline): its ms, labels, names and values, separated by
- * tabs, each part as `JSON.stringify` writes it (so none holds a tab or a newline). The reader
- * finds the parts with `indexOf` and keys label sets and name lists by their text, parsing each
- * only the first time; before, one JSON array `[ms,labels,[name,value,...]]` had to be scanned
- * character by character for its labels' end, and every name was parsed again per line.
+ * The line of a point's samples (no newline): `JSON.stringify([ms, labels, [name, value, ...]])`
+ * (NaN and the infinities as Prometheus's names, the stale marker as `null`), written from the
+ * kept JSON of its labels and names. The form is the one every version has written: a spool
+ * read by an earlier version after a downgrade reads as it did.
  */
 export function sampleLine(point: PointSamples): string {
-  let values = '';
-  for (let i = 0; i < point.values.length; i++) values += (i > 0 ? ',' : '') + jsonValue(point.values[i]!);
-  return `${jsonNumber(point.ms)}\t${jsonOf(point.labels)}\t${jsonOf(point.names)}\t[${values}]`;
+  let labels = labelsJson.get(point.labels);
+  if (labels === undefined) labelsJson.set(point.labels, (labels = JSON.stringify(point.labels)));
+  let names = namesJson.get(point.names);
+  if (names === undefined) namesJson.set(point.names, (names = point.names.map((n) => JSON.stringify(n))));
+  let line = `[${jsonNumber(point.ms)},${labels},[`;
+  for (let i = 0; i < names.length; i++) line += `${i > 0 ? ',' : ''}${names[i]!},${jsonValue(point.values[i]!)}`;
+  return `${line}]]`;
 }
 
 /** A sample as it is sent: a number, or the stale marker. */
@@ -76,63 +76,36 @@ export interface ReadSample {
 export const readableValue = (raw: unknown): boolean =>
   raw === null || typeof raw === 'number' || (typeof raw === 'string' && Object.hasOwn(SPECIAL, raw));
 
+/**
+ * A line's flat samples (name, value, ...) are all readable: names strings, values `readableValue`.
+ * A trailing name without a value is ignored.
+ */
+export function readableSamples(flat: readonly unknown[]): boolean {
+  for (let i = 0; i + 1 < flat.length; i += 2)
+    if (typeof flat[i] !== 'string' || !readableValue(flat[i + 1])) return false;
+  return true;
+}
+
 /** A readable value (`readableValue`) as its number: the stale marker's is NaN. */
 export const sampleNumber = (raw: unknown): number =>
   raw === null ? Number.NaN : typeof raw === 'number' ? raw : SPECIAL[raw as string]!;
-
-const parsed = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
-const strings = (value: unknown): value is string[] =>
-  Array.isArray(value) && value.every((l) => typeof l === 'string');
-
-type LineParts = { ms: number; labels: readonly string[]; names: string[]; raw: unknown[] };
-
-/** A line's parts when it is four JSON texts separated by tabs (`sampleLine`'s form). */
-function tabParts(line: string): LineParts | undefined {
-  const parts = line.split('\t');
-  if (parts.length !== 4) return undefined;
-  const [ms, labels, names, raw] = parts.map(parsed) as [unknown, unknown, unknown, unknown];
-  if (typeof ms !== 'number' || !strings(labels) || !strings(names) || !Array.isArray(raw)) return undefined;
-  return names.length === raw.length && raw.every(readableValue) ? { ms, labels, names, raw } : undefined;
-}
-
-/** A line's parts when it is one JSON array `[ms,labels,[name,value,...]]` (the form before). */
-function arrayParts(line: string): LineParts | undefined {
-  const all = parsed(line);
-  if (!Array.isArray(all) || all.length !== 3) return undefined;
-  const [ms, labels, flat] = all as [unknown, unknown, unknown];
-  if (typeof ms !== 'number' || !strings(labels) || !Array.isArray(flat)) return undefined;
-  const names = flat.filter((_, i) => i % 2 === 0 && i + 1 < flat.length);
-  const raw = flat.filter((_, i) => i % 2 === 1);
-  return strings(names) && raw.every(readableValue) ? { ms, labels, names, raw } : undefined;
-}
-
-/**
- * A line's time, labels, names and raw values, in either form: `sampleLine`'s, or the one JSON
- * array `[ms,labels,[name,value,...]]` lines had before (a spool may still hold them; JSON lets
- * a tab be a blank in it, which the version before read). No text is both. A trailing name
- * without a value is left out; undefined when it is no line (a damaged record).
- */
-export function sampleLineParts(line: string): LineParts | undefined {
-  return (line.includes('\t') ? tabParts(line) : undefined) ?? arrayParts(line);
-}
 
 /** A line back into its time, labels and samples; undefined when it is not one (a damaged record). */
 export function readSampleLine(
   line: string,
 ): { ms: number; labels: readonly string[]; samples: ReadSample[] } | undefined {
-  const parts = sampleLineParts(line);
-  if (!parts) return undefined;
-  const samples = parts.names.map((name, i) => ({
-    name,
-    value: sampleNumber(parts.raw[i]),
-    stale: parts.raw[i] === null,
-  }));
-  return { ms: parts.ms, labels: parts.labels, samples };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3) return undefined;
+  const [ms, labels, flat] = parsed as [unknown, unknown, unknown];
+  if (typeof ms !== 'number' || !Array.isArray(labels) || !Array.isArray(flat)) return undefined;
+  if (!labels.every((l) => typeof l === 'string') || !readableSamples(flat)) return undefined;
+  const samples: ReadSample[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2)
+    samples.push({ name: flat[i] as string, value: sampleNumber(flat[i + 1]), stale: flat[i + 1] === null });
+  return { ms, labels: labels as string[], samples };
 }

@@ -29,6 +29,9 @@ const HOSTILE: Record<string, string> = {
   'rw.ls': 'a\u2028b\u2029c',
   'rw.json': '["0",{"a":1}]\t[1]\t["m"]',
   'rw.tabs3': '\t\t\t',
+  // the text the reader looks for at the labels' end, inside a value, and a value ending in a backslash
+  'rw.end': 'x"],["y',
+  'rw.endslash': 'z\\"],[\\',
   'rw.a-b': 'first',
   'rw.a_b': 'second',
 };
@@ -42,6 +45,8 @@ const expected: Record<string, string> = {
   rw_ls: 'a\u2028b\u2029c',
   rw_json: '["0",{"a":1}]\t[1]\t["m"]',
   rw_tabs3: '\t\t\t',
+  rw_end: 'x"],["y',
+  rw_endslash: 'z\\"],[\\',
   rw_a_b: 'first',
 };
 const ours = (labels: Record<string, string>): Record<string, string> =>

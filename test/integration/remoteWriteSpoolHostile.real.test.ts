@@ -10,13 +10,13 @@ import { OwnVictoriaMetrics } from '../support/ownVictoriaMetrics.js';
 import { eventually, realEngine } from '../support/realEngine.js';
 import { sampleLine as previousLine } from '../support/previousSampleLine.js';
 
-// A remote_write spool left by the version before f05c136 (one JSON array a sample line), and
+// A remote_write spool left by the version before (its own sampleLine, kept in test/support), and
 // one by this version, under SPOOL_DIR: the built daemon sends both to a VictoriaMetrics of the
 // test's own at start, every sample, hostile label values and stale markers too.
 const own = new OwnVictoriaMetrics();
 const root = mkdtempSync(join(tmpdir(), 'dss-rwspoolhostile-'));
 const RUN = `rwupgrade-${process.pid}-${Date.now()}`;
-const HOSTILE = ['a\tb', 'line1\nline2', 'say "hi" \\', 'a\u2028b', '🐳'.repeat(3), '["x"]\t[1]'];
+const HOSTILE = ['a\tb', 'line1\nline2', 'say "hi" \\', 'a\u2028b', '🐳'.repeat(3), '["x"]\t[1]', 'x"],["y', 'z\\'];
 
 /** `count` points of `form`, a second apart, ending a minute ago; the last a stale marker. */
 function linesOf(form: 'before' | 'now', count: number): string[] {

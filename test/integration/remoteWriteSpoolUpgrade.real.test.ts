@@ -10,15 +10,14 @@ import { OwnVictoriaMetrics } from '../support/ownVictoriaMetrics.js';
 import { eventually } from '../support/realEngine.js';
 import { VM_URL, requireVictoriaMetrics } from '../support/victoriaMetrics.js';
 
-// An upgrade with remote-write samples still in the spool: the sample lines of the version
-// before (one JSON array each) and of this one (tab-separated parts), side by side in
-// SPOOL_DIR/remote_write, all reach a real VictoriaMetrics on the next start. A damaged record
-// among them is skipped, not the batch.
+// Remote-write samples left in the spool, written by hand as JSON (as any version wrote them)
+// and by sampleLine, side by side in SPOOL_DIR/remote_write, all reach a real VictoriaMetrics on
+// the next start. A damaged record among them is skipped, not the batch.
 const HOST = `rw-upgrade-${process.pid}-${Date.now()}`;
 const own = new OwnVictoriaMetrics();
 const dirs: string[] = [];
 
-describe('remote write: a spool of the version before is sent after an upgrade', () => {
+describe('remote write: what a spool holds is sent at the next start', () => {
   beforeAll(async () => {
     await requireVictoriaMetrics();
     await own.start();
@@ -28,7 +27,7 @@ describe('remote write: a spool of the version before is sent after an upgrade',
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sends the lines written before and after the change, and skips a damaged one', async () => {
+  it('sends every line of a spooled batch, and skips a damaged one among them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dss-rw-upgrade-'));
     dirs.push(dir);
     const t0 = Date.now() - 120_000;
