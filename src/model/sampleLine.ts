@@ -44,8 +44,9 @@ const jsonValue = (value: SampleValue): string => {
   return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"+Inf"' : '"-Inf"';
 };
 
-// A labels array's JSON and a names array's names as JSON strings, made once per array
-// (`samplesOf` shares one labels array per tag object and one names array per shape of point).
+// A labels array's JSON, and for a names array each name's JSON between commas (`,"name",`, the
+// first without its leading comma): made once per array (`samplesOf` shares one labels array per
+// tag object and one names array per shape of point).
 const labelsJson = new WeakMap<readonly string[], string>();
 const namesJson = new WeakMap<readonly string[], readonly string[]>();
 
@@ -59,10 +60,11 @@ export function sampleLine(point: PointSamples): string {
   let labels = labelsJson.get(point.labels);
   if (labels === undefined) labelsJson.set(point.labels, (labels = JSON.stringify(point.labels)));
   let names = namesJson.get(point.names);
-  if (names === undefined) namesJson.set(point.names, (names = point.names.map((n) => JSON.stringify(n))));
-  let line = `[${jsonNumber(point.ms)},${labels},[`;
-  for (let i = 0; i < names.length; i++) line += `${i > 0 ? ',' : ''}${names[i]!},${jsonValue(point.values[i]!)}`;
-  return `${line}]]`;
+  if (names === undefined)
+    namesJson.set(point.names, (names = point.names.map((n, i) => `${i > 0 ? ',' : ''}${JSON.stringify(n)},`)));
+  let samples = '';
+  for (let i = 0; i < names.length; i++) samples += names[i]! + jsonValue(point.values[i]!);
+  return `[${jsonNumber(point.ms)},${labels},[${samples}]]`;
 }
 
 /** A sample as it is sent: a number, or the stale marker. */
