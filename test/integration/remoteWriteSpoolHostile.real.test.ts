@@ -8,7 +8,7 @@ import { sampleLine } from '../../src/model/sampleLine.js';
 import { logLines, spawnDaemon } from '../support/daemon.js';
 import { OwnVictoriaMetrics } from '../support/ownVictoriaMetrics.js';
 import { eventually, realEngine } from '../support/realEngine.js';
-import { sampleLine as previousLine } from '../support/previousSampleLine.js';
+import { previousSampleLine as previousLine } from '../support/previousJsonValue.js';
 
 // A remote_write spool left by the version before (its own sampleLine, kept in test/support), and
 // one by this version, under SPOOL_DIR: the built daemon sends both to a VictoriaMetrics of the

@@ -31,3 +31,40 @@ export const arbitraryPoint = (): fc.Arbitrary<Point> =>
     fields: fc.dictionary(tricky(1), fieldValue, { minKeys: 1, maxKeys: 4 }),
     timestamp: fc.bigInt({ min: 0n, max: 2n ** 62n }).map(String),
   });
+
+/** A container's status: `exited` stales its series (`staleMarkers`), `running` brings it back. */
+const statusPoint = (tags: Point['tags'], state: string): Point => ({
+  measurement: 'container',
+  tags,
+  fields: { state, running: state === 'running' },
+  timestamp: '0',
+});
+
+/**
+ * Some containers' points: a few tag objects shared by many points, times out of order within
+ * `spreadMs`, exits and restarts; with `flips`, a point's fields may come reversed, every other
+ * one a string.
+ */
+export const containerPoints = (spreadMs: number, flips = false): fc.Arbitrary<Point[]> =>
+  fc
+    .tuple(
+      fc.array(arbitraryPoint(), { minLength: 1, maxLength: 4 }),
+      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: spreadMs }), fc.nat(9), fc.boolean()), {
+        maxLength: 40,
+      }),
+    )
+    .map(([shapes, picks]) => {
+      const tags = shapes.map((p, i) => ({ ...p.tags, container_id: `c${i % 3}` }));
+      return picks.map(([shape, tag, ms, kind, flip]) => {
+        const t = tags[tag % tags.length]!;
+        const s = shapes[shape % shapes.length]!;
+        let p = kind === 0 ? statusPoint(t, 'exited') : kind === 1 ? statusPoint(t, 'running') : s;
+        if (flips && flip) {
+          const fields = Object.entries(p.fields)
+            .reverse()
+            .map(([k, v], i) => [k, i % 2 ? String(v) : v]);
+          p = { ...p, fields: Object.fromEntries(fields) as Point['fields'] };
+        }
+        return { ...p, tags: t, timestamp: `${1_700_000_000_000 + ms}000000` };
+      });
+    });

@@ -11,3 +11,10 @@ export const previousJsonValue = (v: string | number): string | number | null =>
         : v > 0
           ? '+Inf'
           : '-Inf';
+
+/** A line as the version before wrote it: `JSON.stringify([ms, labels, [name, value, ...]])`. */
+export const previousSampleLine = (point: {
+  readonly ms: number;
+  readonly labels: readonly string[];
+  readonly samples: readonly (string | number)[];
+}): string => JSON.stringify([point.ms, point.labels, point.samples.map(previousJsonValue)]);

@@ -2,8 +2,8 @@
 // test/unit/sampleLineVersions.test.ts. Only its imports are changed.
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Point } from '../../src/model/point.js';
-import { type PointSamples, STALE } from './previousSampleLine.js';
-import { nanosToMs, samplesOf } from './previousToSamples.js';
+import { STALE } from '../../src/model/sampleLine.js';
+import { type PointSamples, nanosToMs, samplesOf } from './previousToSamples.js';
 
 /**
  * The states of a `container` point that say the container went away (stopped, killed, being

@@ -1,8 +1,14 @@
 // As it was before f05c136 (one JSON array a sample line), kept to compare versions:
 // test/unit/sampleLineVersions.test.ts. Only its imports are changed.
 import type { FieldValue, Point } from '../../src/model/point.js';
-import type { PointSamples } from './previousSampleLine.js';
 import { metricName, promLabels } from '../../src/encode/promNames.js';
+
+/** A point's samples as the version before held them: names and values in one flat array. */
+export interface PointSamples {
+  readonly ms: number;
+  readonly labels: readonly string[];
+  readonly samples: readonly (string | number)[];
+}
 
 /** A field as a sample value: numbers as they are, booleans 0 / 1; strings are no sample. */
 export function sampleValue(value: FieldValue): number | undefined {

@@ -7,13 +7,18 @@ import { sampleLineReader } from '../../src/deliver/sampleLineReader.js';
 import { WriteRequestWriter } from '../../src/deliver/writeRequestWriter.js';
 import { chunkLines, encodeChunk } from '../../src/model/chunk.js';
 import type { Point } from '../../src/model/point.js';
-import { arbitraryPoint, tricky } from '../support/arbitraryPoint.js';
-import { sampleLine as previousLine } from '../support/previousSampleLine.js';
-import { sampleLineReader as previousReader } from '../support/previousSampleLineReader.js';
+import { containerPoints, tricky } from '../support/arbitraryPoint.js';
+import { encodeWriteRequest, timeSeriesOf } from '../support/messageWriteRequest.js';
+import { previousSampleLine as previousLine } from '../support/previousJsonValue.js';
 import { staleMarkers as previousStaleMarkers } from '../support/previousStaleMarkers.js';
 
-// The version before f05c136 (one JSON array a line), copied into test/support/previous*.ts:
-// what it wrote must read here as it read there, and (a downgrade) the other way round.
+// The version before this change: its samplesOf and staleMarkers (test/support/previous*.ts),
+// its line (JSON.stringify of one array) and its reader, whose reading is the reference
+// encoder's (test/support/messageWriteRequest.ts, from which its bytes never differed): what it
+// wrote must read here as it read there, and (a downgrade) the other way round.
+
+/** The version before's request bytes: the reference encoder's (its bytes were checked equal to them). */
+const previousBytes = (lines: readonly string[]): Buffer => Buffer.from(encodeWriteRequest(timeSeriesOf(lines)));
 
 /** A reader's requests: trim, then the lines (as encodeSampleLines does). */
 const encoderOf = (reader: ReturnType<typeof sampleLineReader>) => {
@@ -25,37 +30,6 @@ const encoderOf = (reader: ReturnType<typeof sampleLineReader>) => {
     return Buffer.from(writer.finish());
   };
 };
-
-const status = (tags: Point['tags'], state: string): Point => ({
-  measurement: 'container',
-  tags,
-  fields: { state, running: state === 'running' },
-  timestamp: '0',
-});
-
-/** A few containers' points; `flip` reverses a point's fields and makes every other one a string. */
-const points = (): fc.Arbitrary<Point[]> =>
-  fc
-    .tuple(
-      fc.array(arbitraryPoint(), { minLength: 1, maxLength: 4 }),
-      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 50 }), fc.nat(9), fc.boolean()), {
-        maxLength: 40,
-      }),
-    )
-    .map(([shapes, picks]) => {
-      const tags = shapes.map((p, i) => ({ ...p.tags, container_id: `c${i % 3}` }));
-      return picks.map(([shape, tag, ms, kind, flip]) => {
-        const t = tags[tag % tags.length]!;
-        let p = kind === 0 ? status(t, 'exited') : kind === 1 ? status(t, 'running') : shapes[shape % shapes.length]!;
-        if (flip) {
-          const fields = Object.entries(p.fields)
-            .reverse()
-            .map(([k, v], i) => [k, i % 2 ? String(v) : v]);
-          p = { ...p, fields: Object.fromEntries(fields) as Point['fields'] };
-        }
-        return { ...p, tags: t, timestamp: `${1_700_000_000_000 + ms}000000` };
-      });
-    });
 
 const newLines = (batch: Point[]) => lastValueFrom(from(batch).pipe(remoteWriteLines(), toArray()));
 const oldLines = (batch: Point[]) =>
@@ -85,10 +59,10 @@ const oldFormLine = (blank: fc.Arbitrary<string>) =>
 
 describe('sample lines across versions', () => {
   it('points make the lines and bytes the version before made (its samplesOf, staleMarkers and reader)', async () => {
-    const before = encoderOf(previousReader());
+    const before = previousBytes;
     const now = encoderOf(sampleLineReader());
     await fc.assert(
-      fc.asyncProperty(fc.array(points(), { minLength: 1, maxLength: 3 }), async (batches) => {
+      fc.asyncProperty(fc.array(containerPoints(50, true), { minLength: 1, maxLength: 3 }), async (batches) => {
         for (const batch of batches) {
           const lines = await newLines(batch);
           expect(lines).toEqual(await oldLines(batch));
@@ -100,7 +74,7 @@ describe('sample lines across versions', () => {
   });
 
   it("an older spool's lines (JSON's blanks among them, tabs too) read as the version before read them", () => {
-    const before = encoderOf(previousReader());
+    const before = previousBytes;
     const now = encoderOf(sampleLineReader());
     fc.assert(
       fc.property(
@@ -116,7 +90,7 @@ describe('sample lines across versions', () => {
   // JSON allows a tab as a blank: the version before read such a line (only a hand-written spool has it).
   it('a line of the form before with a tab as a blank reads as before', () => {
     const line = '[5,\t["a","b"],\t["m",1]]';
-    expect(encoderOf(sampleLineReader())([line])).toEqual(encoderOf(previousReader())([line]));
+    expect(encoderOf(sampleLineReader())([line])).toEqual(previousBytes([line]));
   });
 
   // A downgrade: the version before reads this version's lines as its own (the form is the
@@ -131,7 +105,7 @@ describe('sample lines across versions', () => {
       },
     ];
     const lines = chunkLines(encodeChunk(await newLines(batch), true));
-    const decoded = WriteRequestType.decode(encoderOf(previousReader())(lines));
+    const decoded = WriteRequestType.decode(previousBytes(lines));
     expect(decoded.toJSON().timeseries ?? []).toHaveLength(1);
   });
 });

@@ -6,36 +6,11 @@ import { WriteRequestType } from '../../src/deliver/remoteWriteSchema.js';
 import { encodeSampleLines } from '../../src/deliver/remoteWriteRequest.js';
 import { sampleLineReader } from '../../src/deliver/sampleLineReader.js';
 import { WriteRequestWriter } from '../../src/deliver/writeRequestWriter.js';
-import type { Point } from '../../src/model/point.js';
-import { arbitraryPoint, tricky } from '../support/arbitraryPoint.js';
+import { containerPoints, tricky } from '../support/arbitraryPoint.js';
 import { encodeWriteRequest, timeSeriesOf } from '../support/messageWriteRequest.js';
 
 /** The previous encoder's bytes: protobufjs's encode of message objects. */
 const previous = (lines: readonly string[]): Buffer => Buffer.from(encodeWriteRequest(timeSeriesOf(lines)));
-
-/** A container's status: `exited` stales its series (`staleMarkers`), `running` brings it back. */
-const status = (tags: Point['tags'], state: string): Point => ({
-  measurement: 'container',
-  tags,
-  fields: { state, running: state === 'running' },
-  timestamp: '0',
-});
-
-/** Some containers' points: a few tag objects shared by many points, times out of order, exits. */
-const points = (): fc.Arbitrary<Point[]> =>
-  fc
-    .tuple(
-      fc.array(arbitraryPoint(), { minLength: 1, maxLength: 4 }),
-      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 5000 }), fc.nat(9)), { maxLength: 40 }),
-    )
-    .map(([shapes, picks]) => {
-      const tags = shapes.map((p, i) => ({ ...p.tags, container_id: `c${i % 3}` }));
-      return picks.map(([shape, tag, ms, kind]) => {
-        const t = tags[tag % tags.length]!;
-        const p = kind === 0 ? status(t, 'exited') : kind === 1 ? status(t, 'running') : shapes[shape % shapes.length]!;
-        return { ...p, tags: t, timestamp: `${1_700_000_000_000 + ms}000000` };
-      });
-    });
 
 const labelText = fc.array(tricky(0), { maxLength: 5 }).map((l) => JSON.stringify(l));
 const rawValue = fc.oneof(
@@ -90,7 +65,7 @@ const oddLine = fc.oneof(
 describe('WriteRequestWriter: the bytes protobufjs wrote from message objects', () => {
   it('equals the previous encoder on the sample lines of random points, request after request', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(points(), { minLength: 1, maxLength: 3 }), async (batches) => {
+      fc.asyncProperty(fc.array(containerPoints(5000), { minLength: 1, maxLength: 3 }), async (batches) => {
         for (const batch of batches) {
           const lines = await lastValueFrom(from(batch).pipe(remoteWriteLines(), toArray()));
           expect(Buffer.from(encodeSampleLines(lines))).toEqual(previous(lines));
