@@ -25,4 +25,17 @@ describe('resendFiring: firing alerts posted again for Alertmanager', () => {
       expectObservable(notices.pipe(resendFiring(10))).toBe(expected, { a, r });
     });
   });
+
+  it('re-sends the alerts a saved state has firing, from the start, until they resolve', () => {
+    const f = firing('f');
+    testScheduler().run(({ hot, expectObservable }) => {
+      const notices = hot(' -a 14ms s 14ms |', { a, s: resolved(f) });
+      const expected = '    fa 8ms (fa) 2ms s 3ms a 9ms a |';
+      expectObservable(notices.pipe(resendFiring(10, undefined, [f, resolved(c)]))).toBe(expected, {
+        a,
+        f,
+        s: resolved(f),
+      });
+    });
+  });
 });

@@ -2,6 +2,7 @@ import { type Observable, map } from 'rxjs';
 import type { ColdObservable } from 'rxjs/internal/testing/ColdObservable';
 import { describe, expect, it } from 'vitest';
 import type { AlertReceiver } from '../src/deliver/alert/alertReceiver.js';
+import { AlertQueue } from '../src/deliver/alert/alertQueue.js';
 import { sendAlerts } from '../src/deliver/alert/sendAlerts.js';
 import type { AlertNotice } from '../src/model/alert.js';
 import type { AlertDeliveryEvent } from '../src/model/alertDelivery.js';
@@ -133,14 +134,36 @@ describe('sendAlerts: alert delivery on virtual time', () => {
       const notices = hot('a 9ms b 9ms c 9ms d 9ms e', { a: A, b: B, c: C, d: D, e: resolved(C) });
       const hanging = cold('-');
       const unsub = '      50ms !';
-      // a's POST hangs; c and d overflow a queue of 2, each dropping the oldest firing notice;
-      // e, c resolved, takes c's place: no drop
-      const expected = '   21ms x 9ms x';
+      // a's POST hangs; c and d overflow a queue of 2 as they arrive, each dropping the oldest
+      // firing notice; e, c resolved, takes c's place: no drop
+      const expected = '   20ms x 9ms x';
       const { receiver } = scripted([hanging], () => cold('-'));
       expectObservable(codes(notices.pipe(sendAlerts(receiver, { windowMs: 1, maxQueue: 2 }))), unsub).toBe(expected, {
         x: 'Dq1',
       });
       expectSubscriptions(hanging.subscriptions).toBe('-^ 48ms !');
     });
+  });
+
+  it("a queue of the caller's: what it holds at the start goes at once, what waits stays in it", () => {
+    const queue = new AlertQueue(10);
+    queue.push([A, B]); // a stop's leftovers, restored
+    const { sent, left } = testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const notices = hot('-- 10ms c 20ms |', { c: C });
+      const p1 = cold('    --(o|)');
+      const p2 = cold('                 -');
+      const unsub = '      -- 10ms - 20ms !';
+      const expected = '   --x';
+      const { receiver, sent } = scripted([p1, p2], () => cold('-'));
+      expectObservable(codes(notices.pipe(sendAlerts(receiver, { windowMs: 4, queue }))), unsub).toBe(expected, {
+        x: 'S2',
+      });
+      expectSubscriptions(p1.subscriptions).toBe('^-!');
+      expectSubscriptions(p2.subscriptions).toBe('16ms ^ 16ms !');
+      return { sent, left: queue };
+    });
+    expect(sent.map((batch) => batch.map((n) => n.container.name))).toEqual([['web-1', 'web-2'], ['web-3']]);
+    // c's POST never answered: c is what a stop leaves
+    expect(left.all().map((n) => n.container.name)).toEqual(['web-3']);
   });
 });

@@ -74,6 +74,21 @@ export const AlertState = t.readonly(
 );
 export type AlertState = t.TypeOf<typeof AlertState>;
 
+/** A notice as the state file keeps it while its receiver has not taken it (`AlertNotice`'s codec). */
+export const AlertNoticeCodec = t.readonly(
+  t.intersection([
+    t.type({
+      rule: t.string,
+      status: t.keyof({ firing: null, resolved: null }),
+      severity: t.string,
+      container: ContainerRefCodec,
+      summary: t.string,
+      startsAt: t.number,
+    }),
+    t.partial({ value: t.number, endsAt: t.number, host: t.string }),
+  ]),
+);
+
 export const EMPTY_ALERT_STATE: AlertState = { entries: {}, removed: {} };
 
 /** A saved state read back (JSON.parse'd), or undefined when it is not one: then the evaluator starts afresh. */

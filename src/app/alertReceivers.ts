@@ -2,6 +2,7 @@ import { type Observable, type OperatorFunction, type SchedulerLike, identity, m
 import type { Config } from '../config/keys.js';
 import { type AlertReceiver, alertReceiver } from '../deliver/alert/alertReceiver.js';
 import type { TagsOf } from '../deliver/alert/alertLabels.js';
+import type { AlertQueue } from '../deliver/alert/alertQueue.js';
 import { resendFiring } from '../deliver/alert/resendFiring.js';
 import { sendAlerts } from '../deliver/alert/sendAlerts.js';
 import type { AlertNotice } from '../model/alert.js';
@@ -42,22 +43,33 @@ export function alertReceiversFor(config: Config, tagsOf: TagsOf): AlertReceiver
  * webhook:      ---S-----S--|
  * ```
  *
- * `ended` is told each receiver's name once its notices are all delivered or dropped.
+ * `ended` is told each receiver's name once its notices are all delivered or dropped. `queues`
+ * are the receivers' queues by name, kept by the caller (what they hold is saved, and what a
+ * stop left is sent first); `firing`, the alerts a restored state has firing, Alertmanager's to
+ * be told again.
  */
 export function deliverAlerts(
   receivers: readonly AlertReceiver[],
   log: Logger,
   scheduler: SchedulerLike,
-  ended?: (receiver: string) => void,
+  options: {
+    readonly ended?: (receiver: string) => void;
+    readonly queues?: ReadonlyMap<string, AlertQueue>;
+    readonly firing?: readonly AlertNotice[];
+  } = {},
 ): OperatorFunction<AlertNotice, AlertDeliveryEvent> {
   return (notices$: Observable<AlertNotice>) => {
     const shared$ = notices$.pipe(share());
     return merge(
       ...receivers.map((receiver) =>
         shared$.pipe(
-          receiver.name === 'alertmanager' ? resendFiring(undefined, scheduler) : identity,
-          sendAlerts(receiver, { log }, scheduler),
-          tap({ complete: () => ended?.(receiver.name) }),
+          receiver.name === 'alertmanager' ? resendFiring(undefined, scheduler, options.firing) : identity,
+          sendAlerts(
+            receiver,
+            { log, ...(options.queues?.get(receiver.name) && { queue: options.queues.get(receiver.name) }) },
+            scheduler,
+          ),
+          tap({ complete: () => options.ended?.(receiver.name) }),
         ),
       ),
     );

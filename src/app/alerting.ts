@@ -32,7 +32,8 @@ import { alertPoints } from '../transform/alertPoint.js';
 import { containerTagger } from '../transform/containerTags.js';
 import { writesField } from '../transform/selectFields.js';
 import { alertReceiversFor, deliverAlerts } from './alertReceivers.js';
-import { alertStateFile } from './alertStateFile.js';
+import { type AlertOutbox, alertStateFile } from './alertStateFile.js';
+import { AlertQueue } from '../deliver/alert/alertQueue.js';
 
 /** The daemon's alerting, opened by `openAlerting`. */
 export interface Alerting {
@@ -95,6 +96,19 @@ function firingIn(state: AlertState | undefined, rules: readonly AlertRule[]): R
   return firing;
 }
 
+/** A saved outbox into the receivers' queues; the notices of a receiver no longer configured are said, not sent. */
+function restoreOutbox(outbox: AlertOutbox, queues: ReadonlyMap<string, AlertQueue>, log: Logger): void {
+  for (const [name, notices] of Object.entries(outbox)) {
+    const queue = queues.get(name);
+    if (queue) queue.push(notices);
+    else if (notices.length > 0)
+      log.warn(
+        { receiver: name, notices: notices.length },
+        'notices saved for a receiver no longer configured: not sent',
+      );
+  }
+}
+
 /**
  * Alerting as the configuration says, or undefined with no rule in force (then nothing of it
  * runs: no lifecycle removals, no look at any point). The notices go to the receivers from a
@@ -116,7 +130,13 @@ export function openAlerting(
   if (rules.length === 0) return undefined;
   const tagger = containerTagger(config);
   const receivers = alertReceiversFor(config, tagger);
-  const saved = config.spoolDir === undefined ? undefined : alertStateFile(config.spoolDir, log, scheduler);
+  // Each receiver's queue, kept here: what it holds is saved with the state (told there), so a
+  // stop or a crash before the receiver took it leaves it for the next start, not lost.
+  const queues = new Map(receivers.map((r) => [r.name, new AlertQueue(1000)]));
+  const outboxOf = (): AlertOutbox => Object.fromEntries([...queues].map(([name, queue]) => [name, queue.all()]));
+  const saved =
+    config.spoolDir === undefined ? undefined : alertStateFile(config.spoolDir, log, scheduler, 1000, outboxOf);
+  restoreOutbox(saved?.outbox ?? {}, queues, log);
   const notices = new Subject<AlertNotice>();
   const inputs = new Subject<AlertInput>();
   let firing = firingIn(saved?.initial, rules);
@@ -124,10 +144,21 @@ export function openAlerting(
   const tracked = notices.subscribe((n) => (firing = foldFiring(firing, n)));
   const settled = new Subject<never>();
   const done = new Set<string>();
-  const delivered = notices.pipe(deliverAlerts(receivers, log, scheduler, (name) => done.add(name))).subscribe({
-    next: (event) => (delivery = foldAlertDelivery(delivery, event)),
-    complete: () => settled.complete(),
-  });
+  const delivered = notices
+    .pipe(
+      deliverAlerts(receivers, log, scheduler, {
+        ended: (name) => done.add(name),
+        queues,
+        firing: [...firing.values()],
+      }),
+    )
+    .subscribe({
+      next: (event) => {
+        delivery = foldAlertDelivery(delivery, event);
+        saved?.touch();
+      },
+      complete: () => settled.complete(),
+    });
   // Removed while the daemon was down: told as a clean removal (`gone` stays quiet, nobody watched it go).
   const restored = [
     ...new Map(Object.values(saved?.initial?.entries ?? {}).map((e) => [e.container.id, e.container])).values(),

@@ -91,6 +91,45 @@ describe('the alert state beside the spool (issue 27, 3.)', () => {
     expect(hook.of('exited', name('at-stop')).map(brief)).toEqual([`firing:exited:${name('at-stop')}`]);
   }, 120_000);
 
+  it('a notice its receiver refused through the whole stop is sent at the next start, once', async () => {
+    hook.refuseNext = 1_000_000;
+    const first = await start();
+    await run('outbox', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    const refusedBefore = hook.refused;
+    expect(await eventually(() => hook.refused > refusedBefore, 30_000)).toBe(true);
+    await stop(first); // SHUTDOWN_TIMEOUT 1 s: the retry (Retry-After 3 s) cannot happen
+    const saved = JSON.parse(readFileSync(join(spool, 'alerts-state.json'), 'utf8')) as {
+      outbox?: Record<string, { rule: string; container: { name: string } }[]>;
+    };
+    expect(saved.outbox?.webhook?.map((n) => `${n.rule}:${n.container.name}`)).toContain(`exited:${name('outbox')}`);
+    hook.refuseNext = 0;
+    // the state says it was told: without the outbox, nothing would tell it again
+    const second = await start();
+    await told(hook, 'exited', name('outbox'));
+    await run('outbox-after', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    await told(hook, 'exited', name('outbox-after'));
+    expect(hook.of('exited', name('outbox')).map(brief)).toEqual([`firing:exited:${name('outbox')}`]);
+    await stop(second);
+  }, 120_000);
+
+  it('a notice not yet taken when the daemon is killed (-9) is sent at the next start', async () => {
+    hook.refuseNext = 1_000_000;
+    const first = await start();
+    await run('killed', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    const refusedBefore = hook.refused;
+    expect(await eventually(() => hook.refused > refusedBefore, 30_000)).toBe(true);
+    // the state (and what waits with it) is written at most a second after a change
+    const waiting = () => readFileSync(join(spool, 'alerts-state.json'), 'utf8').includes(name('killed'));
+    expect(await eventually(waiting, 10_000)).toBe(true);
+    first.process.kill('SIGKILL');
+    await first.exited;
+    hook.refuseNext = 0;
+    const second = await start();
+    await told(hook, 'exited', name('killed'));
+    expect(hook.of('exited', name('killed')).map(brief)).toEqual([`firing:exited:${name('killed')}`]);
+    await stop(second);
+  }, 120_000);
+
   it('an alert of a rule taken out of the rule file before a restart is resolved, at its severity', async () => {
     const rules = join(dir, 'dropped-rule.yaml');
     writeFileSync(rules, 'rules:\n  - name: crashed\n    when: exited\n    severity: critical\n');
@@ -191,6 +230,55 @@ describe('alerts to a real Alertmanager (issue 27)', () => {
     expect(await eventually(async () => (await mine()).length === 0, 30_000)).toBe(true);
     // and Alertmanager told its receiver the resolution
     expect(await eventually(() => hook.of('exited', name('am3'), 'resolved').length > 0, 30_000)).toBe(true);
+  }, 120_000);
+});
+
+describe('a restart and Alertmanager', () => {
+  const hook = new AlertWebhook();
+  let am: OwnAlertmanager | undefined;
+  const daemons: RunningDaemon[] = [];
+  afterAll(async () => {
+    for (const d of daemons) await stopped(d);
+    await am?.remove();
+    await hook.close();
+  });
+
+  it('the alerts a restored state has firing are posted again at the start, not left to expire', async () => {
+    await hook.start();
+    am = await new OwnAlertmanager(hook.url).start();
+    const spool = join(dir, 'am-spool');
+    const start = async (): Promise<RunningDaemon> => {
+      const d = spawnDaemon({
+        ALERTMANAGER_URL: am!.url,
+        SPOOL_DIR: spool,
+        INFLUX_URL: VM_URL,
+        INFLUX_ORG: 'test',
+        INFLUX_BUCKET: 'amrestart',
+        INCLUDE_NAMES: `${boxes.prefix}*`,
+        INCLUDE_STATES: 'running,exited',
+        METRICS_PORT: '0',
+      });
+      daemons.push(d);
+      expect(await eventually(() => started(d), 30_000)).toBe(true);
+      return d;
+    };
+    const updatedAt = async (): Promise<number | undefined> => {
+      const alert = (await am!.alerts()).find(
+        (a: { labels: Record<string, string> }) =>
+          a.labels.alertname === 'exited' && a.labels.container_name === name('amkeep'),
+      ) as { updatedAt: string } | undefined;
+      return alert ? Date.parse(alert.updatedAt) : undefined;
+    };
+    const first = await start();
+    await run('amkeep', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    expect(await eventually(async () => (await updatedAt()) !== undefined, 30_000)).toBe(true);
+    first.process.kill('SIGTERM');
+    await first.exited;
+    const before = (await updatedAt())!;
+    // Alertmanager keeps an alert posted without an end for its resolve_timeout (5 min) from
+    // the last post: a restart that posts nothing until the alert's next repeat lets it expire
+    await start();
+    expect(await eventually(async () => ((await updatedAt()) ?? 0) > before, 20_000)).toBe(true);
   }, 120_000);
 });
 

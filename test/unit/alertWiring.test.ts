@@ -60,11 +60,14 @@ describe('the alert state beside the spool', () => {
   const state = (n: number) => ({ ...EMPTY_ALERT_STATE, removed: { [`c${n}`]: n } });
   const onDisk = () => JSON.parse(readFileSync(join(dir, ALERT_STATE_FILE), 'utf8')) as unknown;
 
-  it('writes at once, then at most once a second (the last state), and at close; reads it back at start', () => {
+  it('writes soon, then at most once a second (the last state), and at close; reads it back at start', () => {
     const scheduler = new VirtualTimeScheduler();
     const file = alertStateFile(dir, silentLogger, scheduler, 1000);
     expect(file.initial).toBeUndefined();
     file.save(state(1));
+    // never at once: a change's notices reach their queues first
+    expect(() => onDisk()).toThrow(/ENOENT/);
+    scheduler.flush();
     expect(onDisk()).toEqual(state(1));
     file.save(state(2));
     file.save(state(3));
@@ -75,6 +78,31 @@ describe('the alert state beside the spool', () => {
     file.close();
     expect(onDisk()).toEqual(state(4));
     expect(alertStateFile(dir, silentLogger, scheduler).initial).toEqual(state(4));
+  });
+
+  it('keeps what the receivers have not taken with the state; a notice that does not read back is left out', () => {
+    const scheduler = new VirtualTimeScheduler();
+    let waiting: AlertNotice[] = [firing, resolved];
+    const file = alertStateFile(dir, silentLogger, scheduler, 1000, () => ({ webhook: waiting, alertmanager: [] }));
+    file.save(state(5));
+    scheduler.flush();
+    expect(onDisk()).toEqual({ ...state(5), outbox: { webhook: [firing, resolved] } });
+    const again = alertStateFile(dir, silentLogger, scheduler);
+    expect(again.initial).toEqual(state(5));
+    expect(again.outbox).toEqual({ webhook: [firing, resolved] });
+    // taken: the next write (a delivery touches it) has no outbox
+    waiting = [];
+    file.touch();
+    scheduler.flush();
+    expect(onDisk()).toEqual(state(5));
+    // one damaged notice: the rest read back, the state too
+    writeFileSync(
+      join(dir, ALERT_STATE_FILE),
+      JSON.stringify({ ...state(6), outbox: { webhook: [{ ...firing, startsAt: 'soon' }, resolved] } }),
+    );
+    const damaged = alertStateFile(dir, silentLogger, scheduler);
+    expect(damaged.initial).toEqual(state(6));
+    expect(damaged.outbox).toEqual({ webhook: [resolved] });
   });
 
   it('a state that does not read back is left: the evaluator starts afresh', () => {

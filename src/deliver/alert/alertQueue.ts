@@ -32,6 +32,11 @@ export class AlertQueue {
     return dropped;
   }
 
+  /** Every notice waiting, oldest first (what a stop leaves for the next start). */
+  all(): AlertNotice[] {
+    return [...this.waiting.values()];
+  }
+
   /** The oldest `count` notices, left in the queue until `settle`. */
   peek(count: number): AlertNotice[] {
     const taken: AlertNotice[] = [];

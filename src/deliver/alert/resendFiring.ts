@@ -9,6 +9,7 @@ import {
   interval,
   merge,
   mergeMap,
+  startWith,
   takeUntil,
   tap,
 } from 'rxjs';
@@ -23,15 +24,19 @@ export const DEFAULT_RESEND_MS = 60_000;
  * the rules tell a firing alert again only at their repeat interval (hours, for a person's
  * inbox), so without this an alert would resolve itself in Alertmanager while it still fires.
  * A resolved notice stops its alert's resends. Webhooks do not need it (they are told changes).
+ * `restored`, the alerts a saved state has firing, go at the start and are re-sent with the
+ * rest: their notices went before a restart, and Alertmanager forgets them meanwhile.
  *
  * ```
- * notices: a-c------------r-------------------|     (a, c firing; r: a resolved; everyMs 10)
- * result:  a-c-------(ac)-r----c---------c----|
+ * restored: f                                         (f: firing when the daemon stopped)
+ * notices:  -a-c------------r-------------------|     (a, c firing; r: a resolved; everyMs 10)
+ * result:   fa-c-------(fac)-r----(fc)------(fc)|
  * ```
  */
 export function resendFiring(
   everyMs = DEFAULT_RESEND_MS,
   scheduler: SchedulerLike = asyncScheduler,
+  restored: readonly AlertNotice[] = [],
 ): MonoTypeOperatorFunction<AlertNotice> {
   return (notices$) =>
     defer(() => {
@@ -42,6 +47,7 @@ export function resendFiring(
         else firing.delete(key);
       };
       return notices$.pipe(
+        startWith(...restored.filter((n) => n.status === 'firing')),
         tap(track),
         connect((shared$) =>
           merge(

@@ -33,20 +33,26 @@ export interface SendAlertsOptions {
   readonly maxBatch?: number;
   /** Notices waiting at most (the receiver down); default 1000. */
   readonly maxQueue?: number;
+  /**
+   * The queue, when the caller keeps it: what it holds at subscription (a stop's leftovers) is
+   * sent first, and what it holds at any time is what a stop would leave (saved for the next start).
+   */
+  readonly queue?: AlertQueue;
   /** Backoff of a failing POST; retries for ever by default (the queue bounds what waits). */
   readonly retry?: Omit<RetryBackoffOptions, 'classify' | 'minDelayMs' | 'onRetry'>;
   readonly log?: Logger;
 }
 
 /**
- * Deliver alert notices to one receiver: notices that arrive together (`batchNotices`) go into
- * a bounded queue (`AlertQueue`), and from there to the receiver, one POST in flight, oldest
- * first. A POST is retried as `retryBackoff` allows on 5xx, 429 (Retry-After honoured) and
- * network errors; each try sends what the queue holds then, so a notice that arrived meanwhile
- * replaces its episode's older one. Any other 4xx drops the batch (sending it again would be
- * refused again). Taking a notice is synchronous and never waits for the receiver: a receiver
- * that hangs delays only its own notices (until the poster's timeout), never the caller, and
- * the queue's bound keeps its memory. Emits what happened, and logs it (`logAlertDelivery`).
+ * Deliver alert notices to one receiver: each notice goes into a bounded queue (`AlertQueue`)
+ * as it arrives, and from there to the receiver, one POST in flight, oldest first; a POST waits
+ * for the notices that arrive together (`batchNotices`). A POST is retried as `retryBackoff`
+ * allows on 5xx, 429 (Retry-After honoured) and network errors; each try sends what the queue
+ * holds then, so a notice that arrived meanwhile replaces its episode's older one. Any other
+ * 4xx drops the batch (sending it again would be refused again). Taking a notice is synchronous
+ * and never waits for the receiver: a receiver that hangs delays only its own notices (until
+ * the poster's timeout), never the caller, and the queue's bound keeps its memory. Emits what
+ * happened, and logs it (`logAlertDelivery`).
  *
  * ```
  * notices: -a-b--------c-------|
@@ -63,7 +69,7 @@ export function sendAlerts(
   const name = receiver.name;
   return (notices$) =>
     defer(() => {
-      const queue = new AlertQueue(options.maxQueue ?? 1000);
+      const queue = options.queue ?? new AlertQueue(options.maxQueue ?? 1000);
       // Retries are told as they happen, not when the POST finally ends.
       const told = new Subject<AlertDeliveryEvent>();
 
@@ -121,15 +127,21 @@ export function sendAlerts(
       const more = (): Observable<AlertDeliveryEvent> => (queue.size > 0 ? sendBatch() : EMPTY);
       const drain = (): Observable<AlertDeliveryEvent> => more().pipe(expand(more));
 
-      const accept = (batch: AlertNotice[]): AlertDeliveryEvent[] => {
-        const dropped = queue.push(batch);
+      const accept = (notice: AlertNotice): AlertDeliveryEvent[] => {
+        const dropped = queue.push([notice]);
         return dropped > 0 ? [{ type: 'alerts-dropped', receiver: name, notices: dropped, reason: 'queue_full' }] : [];
       };
+      // What a caller's queue holds already (a stop's leftovers) goes at once.
+      const leftovers$ = queue.size > 0 ? of(true) : EMPTY;
       const delivered$ = notices$.pipe(
-        batchNotices(options.windowMs ?? 500, scheduler),
         map(accept),
         // the drops are told at once; a drain already running takes the new notices in turn
-        connect((accepted$) => merge(accepted$.pipe(mergeAll()), accepted$.pipe(exhaustMap(drain)))),
+        connect((accepted$) =>
+          merge(
+            accepted$.pipe(mergeAll()),
+            merge(leftovers$, accepted$.pipe(batchNotices(options.windowMs ?? 500, scheduler))).pipe(exhaustMap(drain)),
+          ),
+        ),
         finalize(() => told.complete()),
       );
       return merge(told, delivered$);
