@@ -202,6 +202,13 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
             const { [id]: _gone, ...rest } = removed;
             removed = rest;
           }
+        // A stop's mark is for the late points of its run, which come within seconds; kept
+        // longer, the marks of containers removed while the daemon was down stayed for ever.
+        for (const [id, at] of Object.entries(stopped ?? {}))
+          if (now - at >= tombstoneMs) {
+            const { [id]: _gone, ...rest } = stopped!;
+            stopped = rest;
+          }
         for (const [key, e] of Object.entries(state.entries)) {
           const rule = byName.get(e.rule);
           if (!rule) {
@@ -233,7 +240,8 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
       if (at !== undefined && at < due) due = at;
     }
     // The oldest tombstone's end: a tick then forgets it (keeping the saved state small).
-    for (const at of Object.values(state.removed)) if (at + tombstoneMs < due) due = at + tombstoneMs;
+    for (const at of [...Object.values(state.removed), ...Object.values(state.stopped ?? {})])
+      if (at + tombstoneMs < due) due = at + tombstoneMs;
     return due === Infinity ? undefined : due;
   };
 

@@ -132,6 +132,18 @@ describe('alertReducer: thresholds and the container’s life', () => {
     expect(notices.map(shown)).toEqual(['F:hot:web-1@10000', 'R:hot:web-1@10000-25100']);
   });
 
+  it('forgets a stop after the tombstone time: a container removed while the daemon was down leaves no mark', () => {
+    const { state } = drive(hot, [
+      [20_100, stopped],
+      [21_000, over(21_000)],
+    ]);
+    expect(state.stopped).toEqual({ [web.id]: 20_000 });
+    // restored after a long stop: the engine no longer has it, nothing will ever tell its removal
+    const [later] = hot.reduce(state, tick, 20_000 + 10 * 60_000);
+    expect(later.stopped).toEqual({});
+    expect(hot.nextDue(state)).toBe(20_000 + 10 * 60_000);
+  });
+
   it('counts the points of its next run', () => {
     const { notices } = drive(hot, [
       [20_100, stopped],
