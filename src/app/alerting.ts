@@ -165,6 +165,13 @@ export function openAlerting(
   ];
   const gone$ = restored.length > 0 && deps.goneOf ? deps.goneOf(restored) : undefined;
   const measurements = new Set(rules.flatMap((r) => (r.when.kind === 'threshold' ? [r.when.measurement] : [])));
+  // The containers as their statuses tell them, all their labels with them: a threshold rule's
+  // label globs see every label, not only those TAG_LABELS puts on the points.
+  const known = new Map<string, ContainerRef>();
+  const learn = (input: AlertInput): void => {
+    if (input.kind === 'status') known.set(input.record.status.container.id, input.record.status.container);
+    else if (input.kind === 'removed') known.delete(input.container.id);
+  };
   log.info(
     {
       rules: rules.map((r) => r.name),
@@ -188,9 +195,9 @@ export function openAlerting(
           merge(
             points.pipe(
               filter((p) => measurements.has(p.measurement)),
-              map((p) => pointInput(p)),
+              map((p) => pointInput(p, known.get(p.tags.container_id ?? ''))),
             ),
-            inputs.pipe(takeUntilEnd(points)),
+            inputs.pipe(tap(learn), takeUntilEnd(points)),
             ...(gone$
               ? [
                   gone$.pipe(

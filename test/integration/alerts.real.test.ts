@@ -33,6 +33,10 @@ writeFileSync(
     '    for: 5s',
     `    containers: ["${boxes.prefix}hot*"]`,
     '    severity: warning',
+    // a label no TAG_LABELS puts on the points: the rule sees it from the container's status
+    '  - name: shop-cpu',
+    '    when: cpu.usage_percent >= 0',
+    '    containers: { labels: ["team=shop"] }',
     '',
   ].join('\n'),
 );
@@ -127,6 +131,16 @@ describe('alerts from the real engine to a webhook (issue 27)', () => {
     // the engine counts a restart when it decides on it, at the die: the third die is the third restart
     within('restart_loop', alert.receivedAt - (await eventMs(name('loop'), 'die', 3)), NOTIFY_MS);
     await dockerCli('rm', '-f', name('loop'));
+  }, 60_000);
+
+  it("a threshold rule's label globs see every label of the container, not only the tagged ones", async () => {
+    await run('shop', ['--label', 'team=shop'], ['sleep', '3600']);
+    await run('other', ['--label', 'team=other'], ['sleep', '3600']);
+    const fired = await told(hook, 'shop-cpu', name('shop'));
+    expect(fired.labels).not.toHaveProperty('team'); // labels of the alert: the points' tags, as ever
+    await eventually(() => daemon!.stdout.some((l) => l.startsWith('cpu,') && l.includes(`container_name=${name('other')}`)), 20_000);
+    expect(hook.of('shop-cpu', name('other'))).toEqual([]);
+    await dockerCli('rm', '-f', name('shop'), name('other'));
   }, 60_000);
 
   it('a busy container held to --cpus 0.5: `hot` fires after its 5 s, resolves once it is stopped', async () => {
