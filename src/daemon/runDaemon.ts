@@ -5,7 +5,6 @@ import {
   ReplaySubject,
   type SchedulerLike,
   Subject,
-  type Subscription,
   asyncScheduler,
   concat,
   defer,
@@ -22,20 +21,16 @@ import {
   throwError,
   timer,
 } from 'rxjs';
-import { type Alerting, alertRulesOf, openAlerting } from '../app/alerting.js';
-import { restoredGone } from '../app/restoredGone.js';
-import { collect, connectEngines } from '../app/collect.js';
-import { type Delivery, openDelivery } from '../app/delivery.js';
+import { collect } from '../app/collect.js';
+import type { Delivery } from '../app/delivery.js';
 import { telemetryBus } from '../app/telemetryBus.js';
 import type { Config } from '../config/keys.js';
 import type { PointSink } from '../deliver/pointSink.js';
-import type { SpoolLock } from '../deliver/spool/spoolLock.js';
-import { type Engine, closeEngine } from '../sources/engine/engine.js';
 import type { Logger } from '../model/logger.js';
 import type { DeliveryEvent } from '../model/telemetry.js';
 import { logEngines } from '../telemetry/logEngines.js';
-import { SpoolTakenError, lockSpoolDir, relockSpoolDir } from './holdSpool.js';
-import { type MetricsServing, serveMetrics } from './serveMetrics.js';
+import { SpoolTakenError } from './holdSpool.js';
+import { holdRun } from './holdRun.js';
 import { type StopTotals, stopSummary } from './stopSummary.js';
 
 export interface DaemonDeps {
@@ -66,17 +61,6 @@ export class ForcedStopError extends Error {
   }
 }
 
-/** What a run holds, let go of when it ends, in this order. */
-interface Held {
-  alerting?: Alerting | undefined;
-  relock?: Subscription | undefined;
-  flushes?: Subscription | undefined;
-  delivery?: Delivery | undefined;
-  lock?: SpoolLock | undefined;
-  metrics?: MetricsServing | undefined;
-  engines?: readonly Engine[] | undefined;
-}
-
 /**
  * The daemon: collect -> deliver, with everything it holds taken on subscription, in this
  * order (the order its start-up errors are found in): the spool's lock (SpoolLockedError,
@@ -93,13 +77,11 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
     const scheduler = deps.scheduler ?? asyncScheduler;
     const telemetry = telemetryBus();
     telemetry.events$.pipe(logEngines(log)).subscribe();
-    const held: Held = {};
     const stopReading$ = new ReplaySubject<void>(1);
     const spoolLost$ = new Subject<string>();
     let stopping = false;
     let forcedBy: string | undefined;
     let spoolTaken = false;
-    let released = false;
 
     const totals = (): StopTotals => {
       const s = telemetry.state();
@@ -110,70 +92,11 @@ export function runDaemon(config: Config, deps: DaemonDeps): Observable<Delivery
         rejected: s.pointsRejected,
       };
     };
+    const { held, start, release } = holdRun(config, deps, telemetry, scheduler, () => {
+      spoolTaken = true;
+      spoolLost$.next('SPOOL_DIR taken by another daemon');
+    });
     const buffered = (): number => held.delivery?.buffered() ?? 0;
-    const release = (): void => {
-      released = true;
-      held.relock?.unsubscribe();
-      held.flushes?.unsubscribe();
-      held.lock?.release();
-      held.metrics?.close();
-      held.engines?.forEach(closeEngine);
-      held.alerting?.close();
-      Object.assign(held, {
-        alerting: undefined,
-        relock: undefined,
-        flushes: undefined,
-        delivery: undefined,
-        lock: undefined,
-        metrics: undefined,
-        engines: undefined,
-      });
-      telemetry.close();
-    };
-    // Unsubscribed while a step of the start-up waited: let go and go no further (from() ignores the error).
-    const abandonIfReleased = (): void => {
-      if (!released) return;
-      release();
-      throw new Error('unsubscribed while starting');
-    };
-
-    const start = async (): Promise<{ delivery: Delivery; engines: Engine[] }> => {
-      // The rule file is configuration: a bad one ends the run before anything is taken (exit 2).
-      const rules = alertRulesOf(config);
-      const dir = config.spoolDir;
-      if (dir !== undefined) held.lock = await lockSpoolDir(dir, log);
-      abandonIfReleased();
-      const delivery = (held.delivery = openDelivery(config, {
-        log,
-        telemetry,
-        scheduler,
-        sinks: deps.sinks,
-      }));
-      const engines = (held.engines = connectEngines(config, deps.env));
-      // Beside the spool's lock: its state file is the spool's neighbour.
-      const alerting = (held.alerting = openAlerting(
-        config,
-        { log, scheduler, telemetry, goneOf: (restored) => restoredGone(engines, restored) },
-        rules,
-      ));
-      held.metrics = await serveMetrics(config, telemetry, delivery.exposition, alerting && (() => alerting.state()));
-      abandonIfReleased();
-      if (held.lock?.unlocked && dir !== undefined)
-        held.relock = relockSpoolDir(
-          dir,
-          log,
-          (lock) => (held.lock = lock),
-          () => {
-            spoolTaken = true;
-            spoolLost$.next('SPOOL_DIR taken by another daemon');
-          },
-        );
-      held.flushes = deps.flush$?.subscribe(() => {
-        log.info({}, 'SIGUSR1: flushing');
-        delivery.flush();
-      });
-      return { delivery, engines };
-    };
     // What became of the points, once the sinks closed.
     const saySummary = (delivery: Delivery): void => {
       const lost = delivery.closeBuffer();
