@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { type Observable, filter, firstValueFrom, map, tap } from 'rxjs';
+import { alertRulesOf } from '../app/alerting.js';
 import { connectEngines } from '../app/collect.js';
 import { statusIntervalMs } from '../app/enginePoints.js';
 import { CommanderError } from '../config/cli.js';
@@ -55,9 +56,20 @@ export async function runTop(argv: readonly string[]): Promise<number> {
   let view$: Observable<ViewData>;
   let engines: Engine[] = [];
   try {
+    // Without a daemon, the rules in force run here (a bad rule file is a configuration error: exit 2).
+    const rules = daemon ? [] : alertRulesOf(config);
     engines = connectEngines(config);
-    view$ = viewFeed(config, { engines, ...(daemon ? { daemon } : {}), ...(interactive ? {} : { log: plainLogger }) });
+    view$ = viewFeed(config, {
+      engines,
+      rules,
+      ...(daemon ? { daemon } : {}),
+      ...(interactive ? {} : { log: plainLogger }),
+    });
   } catch (error) {
+    if (error instanceof ConfigError) {
+      say(error.message);
+      return 2;
+    }
     if (!(error instanceof EngineConfigError)) throw error;
     say(`invalid config: ${error.message}`); // an unreadable TLS file, as the daemon says it
     return 2;
@@ -95,7 +107,7 @@ async function snapshot(
     ),
   );
   const read = latest?.header.daemon;
-  const alerts = read && 'alerts' in read ? read.alerts : undefined;
+  const alerts = latest?.alerts;
   process.stdout.write(format === 'json' ? jsonLines(rows, alerts) : plainTable(rows));
   const unreachable = [
     ...(latest?.unreachable ?? []),

@@ -16,14 +16,17 @@ import {
 import { collect, connectEngines } from '../app/collect.js';
 import { statusIntervalMs } from '../app/enginePoints.js';
 import { telemetryBus } from '../app/telemetryBus.js';
+import type { AlertRule } from '../config/alertRule.js';
 import type { Config } from '../config/keys.js';
 import type { Logger } from '../model/logger.js';
 import { type Engine, closeEngine } from '../sources/engine/engine.js';
 import type { ContainerRow } from '../view/containerRow.js';
 import { containerRows } from '../view/containerRows.js';
+import type { DaemonAlerts } from '../view/firingAlerts.js';
 import { withAlerts } from '../view/rowAlerts.js';
 import type { HeaderInfo } from '../view/screenLines.js';
 import { engineLabel } from './engineLabel.js';
+import { ownAlerts } from './ownAlerts.js';
 import { daemonHealth$ } from './scrapeDaemon.js';
 
 /** What the view shows at a refresh: the rows and the header. */
@@ -32,6 +35,8 @@ export interface ViewData {
   readonly header: HeaderInfo;
   /** The engines that do not answer now, each with why. */
   readonly unreachable: readonly string[];
+  /** The alerts the rows carry: the daemon's (`--daemon`), else those of top's own rules; none without either. */
+  readonly alerts?: DaemonAlerts;
 }
 
 const ENGINE_LABEL_EVERY_MS = 30_000;
@@ -65,6 +70,8 @@ export function viewFeed(
     readonly scheduler?: SchedulerLike;
     /** The engines' clients, made already (to report a bad DOCKER_HOST first); default: made on subscription. */
     readonly engines?: readonly Engine[];
+    /** Without `daemon`: the rules in force (`alertRulesOf`), evaluated here, their alerts on the rows. */
+    readonly rules?: readonly AlertRule[];
   },
 ): Observable<ViewData> {
   return defer(() => {
@@ -81,9 +88,13 @@ export function viewFeed(
     const telemetry = telemetryBus();
     const engines = options.engines ?? connectEngines(config);
     const everyMs = statusIntervalMs(config);
+    const own = options.daemon ? undefined : ownAlerts(config, options.rules ?? [], { log, scheduler, telemetry });
     // INTERNAL_METRICS, read from the environment as the daemon reads it, is no container: no row for it.
-    const collected$ = collect({ ...config, internalMetrics: false }, { log, telemetry, engines, scheduler });
-    const rows$ = collected$.pipe(containerRows(everyMs, scheduler));
+    const collected$ = collect(
+      { ...config, internalMetrics: false },
+      { log, telemetry, engines, scheduler, ...(own && { alertInputs: own.inputs }) },
+    );
+    const rows$ = (own ? collected$.pipe(own.wire) : collected$).pipe(containerRows(everyMs, scheduler));
     const engines$ = timer(0, ENGINE_LABEL_EVERY_MS, scheduler).pipe(
       exhaustMap(() => Promise.all(engines.map(engineLabel))),
       startWith(engines.map((e) => e.address)),
@@ -97,19 +108,23 @@ export function viewFeed(
       map(([rows, state, labels, daemon, notice]): ViewData => {
         const hosts = [...new Set(rows.map((r) => r.host))];
         const down = [...state.engines].filter(([, e]) => !e.reachable);
+        const alerts = daemon && !('error' in daemon) ? daemon.alerts : own?.firing();
         return {
-          rows: withAlerts(rows, daemon && !('error' in daemon) ? daemon.alerts : undefined),
+          rows: withAlerts(rows, alerts),
+          ...(alerts && { alerts }),
           unreachable: down.map(([address, e]) => `cannot reach the engine at ${address}: ${e.reason ?? 'no answer'}`),
           header: {
             host: hosts.length > 0 ? hosts.join(', ') : hostname(),
             engine: labels.join(', '),
             source: sourceLabel(config, state.streams),
             ...(daemon ? { daemon } : {}),
+            ...(own && alerts && { alerts }),
             ...(notice ? { notice } : {}),
           },
         };
       }),
       finalize(() => {
+        own?.close();
         telemetry.close();
         if (options.engines === undefined) engines.forEach(closeEngine);
       }),

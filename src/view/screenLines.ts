@@ -1,3 +1,4 @@
+import type { DaemonAlerts } from './firingAlerts.js';
 import { alertsLine } from './alertsLine.js';
 import { COLUMNS } from './columns.js';
 import type { ContainerRow } from './containerRow.js';
@@ -17,6 +18,8 @@ export interface HeaderInfo {
   readonly engine: string;
   readonly source: string;
   readonly daemon?: DaemonHealth | DaemonUnreachable;
+  /** Without a daemon: the alerts of the rules `top` evaluates itself (ALERT_RULES). */
+  readonly alerts?: DaemonAlerts;
   /** The last warning of the sources (an engine that does not answer...). */
   readonly notice?: string;
 }
@@ -40,9 +43,9 @@ function headerLines({ header, rows, ui, width }: ScreenInput, shown: number): L
     [{ text: `engine ${header.engine}  source ${header.source}`, tone: 'dim' }],
   ];
   if (header.daemon) lines.push(daemonLine(header.daemon));
-  // A daemon that alerts: its firing alerts, most severe first (`alerts: none` while none fires).
-  if (header.daemon && 'alerts' in header.daemon && header.daemon.alerts)
-    lines.push(alertsLine(header.daemon.alerts, width));
+  // A daemon that alerts, or top's own rules: the firing alerts, most severe first (`alerts: none` while none fires).
+  const alerts = header.daemon && 'alerts' in header.daemon ? header.daemon.alerts : header.alerts;
+  if (alerts) lines.push(alertsLine(alerts, width));
   if (header.notice) lines.push([{ text: header.notice, tone: 'warn' }]);
   return lines;
 }

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDaemon } from '../support/daemon.js';
@@ -65,12 +68,40 @@ const twoFiring = (): string =>
   ].join('\n');
 
 /** `top ...` with stdout a pipe: its exit code, stdout's JSON lines by container name, stderr. */
-async function snapshot(args: string[]) {
-  const run = spawnDaemon(only, ['top', '--once', '--format', 'json', ...args]);
+async function snapshot(args: string[], env: Record<string, string> = {}) {
+  const run = spawnDaemon({ ...only, ...env }, ['top', '--once', '--format', 'json', ...args]);
   const code = await run.exited;
   const rows = run.stdout.filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
   return { code, stderr: run.stderr, byName: Object.fromEntries(rows.map((r) => [String(r.name), r])) };
 }
+
+describe('top without a daemon: the rules in force, evaluated by top itself', () => {
+  it('--once --format json: the alerts of ALERT_RULES on their rows; a bad rule file is exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dss-top-rules-'));
+    try {
+      const rules = join(dir, 'rules.yaml');
+      writeFileSync(
+        rules,
+        `rules:\n  - name: busy\n    when: cpu.usage_percent >= 0\n    containers: ["${name('web')}"]\n    severity: info\n`,
+      );
+      const { code, stderr, byName } = await snapshot([], { ALERT_RULES: rules });
+      expect(code, stderr).toBe(0);
+      expect(byName[name('web')]!.alerts).toEqual([
+        { rule: 'busy', severity: 'info', container: name('web'), container_id: ids.web },
+      ]);
+      expect(byName[name('idle')]!.alerts).toEqual([]);
+      // no rule in force: no `alerts` key, as before
+      const plain = await snapshot([]);
+      expect(Object.values(plain.byName).some((r) => 'alerts' in r)).toBe(false);
+      writeFileSync(rules, 'rules:\n  - name: busy\n    when: cpu.usage_percent => 0\n');
+      const bad = await snapshot([], { ALERT_RULES: rules });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('operator "=>"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('top --daemon: the alerts a daemon says are firing', () => {
   it('--once --format json: each container its alerts (most severe first), hostile names as they were', async () => {

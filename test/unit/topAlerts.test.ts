@@ -186,6 +186,13 @@ describe("the header's alerts line", () => {
     );
     expect(none.some((l) => l.startsWith('alerts'))).toBe(false);
   });
+
+  it("without a daemon: top's own rules' alerts stand under the engine line", () => {
+    const rows = withAlerts([row('db', ID('b')), row('web-1', ID('a'))], two);
+    const header = { host: 'h', engine: 'e', source: 's', alerts: two };
+    const lines = screenLines({ rows, ui: initialUi('name'), header, width: 80, height: 20 }).map(plain);
+    expect(lines[2]).toBe('alerts: 2 firing — oom_killed db (critical), hot web-1 (warning)');
+  });
 });
 
 describe('the rows of containers with a firing alert', () => {
