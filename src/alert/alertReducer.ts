@@ -98,20 +98,29 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
     const notices: AlertNotice[] = [];
     const get = (key: string): AlertEntry | undefined => (entries ?? state.entries)[key];
     const put = (key: string, e: AlertEntry, rule: TunedRule, afterwards?: (e: AlertEntry) => AlertEntry): void => {
-      entries ??= { ...state.entries };
       let { entry, notices: told } = advance(e, rule, now);
       notices.push(...told);
       if (afterwards) {
         ({ entry, notices: told } = advance(afterwards(entry), rule, now));
         notices.push(...told);
       }
-      if (forgettable(entry, rule, removed, now)) delete entries[key];
+      const current = get(key);
+      if (forgettable(entry, rule, removed, now)) {
+        if (current === undefined) return;
+        entries ??= { ...state.entries };
+        delete entries[key];
+        return;
+      }
       // Firing from a state saved before entries kept their severity: the rule's, as its notices said.
-      else
-        entries[key] =
-          (entry.phase === 'firing' || entry.phase === 'resolving') && entry.severity === undefined
-            ? { ...entry, severity: rule.severity }
-            : entry;
+      const next =
+        (entry.phase === 'firing' || entry.phase === 'resolving') && entry.severity === undefined
+          ? { ...entry, severity: rule.severity }
+          : entry;
+      // Most inputs change nothing (a running container's status, a point under its threshold):
+      // the state stays the same object, not a copy of every entry per input.
+      if (current !== undefined && sameData(current, next)) return;
+      entries ??= { ...state.entries };
+      entries[key] = next;
     };
 
     switch (input.kind) {
@@ -246,6 +255,18 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
   };
 
   return { reduce, nextDue };
+}
+
+/** Whether two pieces of the state (JSON data: no functions, no cycles) hold the same values. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every(
+    (k) => Object.hasOwn(b, k) && sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
 }
 
 /** When a container stopped (ms): its `finishedAt`, else the status's time. */

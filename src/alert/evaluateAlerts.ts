@@ -56,6 +56,7 @@ export function evaluateAlerts(
       const { reduce, nextDue } = alertReducer(rules, options);
       let state = options.initial ?? EMPTY_ALERT_STATE;
       const due = new BehaviorSubject<number | undefined>(undefined);
+      let timedFor: AlertState | undefined;
       const step = (input: AlertInput): readonly AlertNotice[] => {
         const now = scheduler.now();
         const [next, notices] = reduce(state, input, now);
@@ -63,6 +64,9 @@ export function evaluateAlerts(
           state = next;
           options.onState?.(state);
         }
+        // The state its timer was set for has the same due time (most inputs change nothing).
+        if (state === timedFor) return notices;
+        timedFor = state;
         // A due time not after now would be one the reducer does not act on: never a tight loop.
         const at = nextDue(state);
         due.next(at !== undefined && at > now ? at : undefined);
