@@ -80,6 +80,22 @@ describe("stale markers: an exit's alert is not the container's series", () => {
     expect(await firing(points)).toEqual([[T0 + 300, 1]]);
   });
 
+  // Prometheus refuses a sample at the time of one it has with another value (a 400: the whole
+  // request dropped): an alert fired again in the ms it resolved in sends nothing at that ms.
+  it('sends no sample of a resolved alert at or before its resolution', async () => {
+    const points = [
+      await alert({}, T0 + 300),
+      await alert({ status: 'resolved', endsAt: T0 + 400 }, T0 + 400),
+      await alert({ startsAt: T0 + 400 }, T0 + 400),
+      await alert({ startsAt: T0 + 400 }, T0 + 500),
+    ];
+    expect(await firing(points)).toEqual([
+      [T0 + 300, 1],
+      [T0 + 400, 0],
+      [T0 + 500, 1],
+    ]);
+  });
+
   it("still stales the container's own series", async () => {
     const out = await lastValueFrom(
       from([status(T0, 'running'), cpu(T0 + 100), await alert({}, T0 + 300), status(T0 + 200, 'exited')]).pipe(
