@@ -89,10 +89,18 @@ function seriesBook(): {
     }));
   };
 
-  /** Forgets a book without markers (an alert resolved: its series end with that point). */
+  /**
+   * Forgets a book without markers (an alert resolved: its series end with that point); as after
+   * markers, nothing at or before its latest sample is sent after.
+   */
   const forget = (id: string): void => {
+    const at = latest.get(id);
     books.delete(id);
     latest.delete(id);
+    floors.delete(id);
+    if (at === undefined) return;
+    floors.set(id, at);
+    if (floors.size > MAX_STALED) floors.delete(floors.keys().next().value!);
   };
 
   return { remember, markers, forget };
