@@ -46,21 +46,34 @@ const keptCompressed = new KeptSize(64 * 1024);
 export function encodeSampleLines(lines: Iterable<string>): Uint8Array {
   reader.trim();
   writer.begin();
-  for (const line of lines) reader.read(line, writer);
+  unread = 0;
+  for (const line of lines) if (!reader.read(line, writer)) unread++;
   return writer.finish();
 }
+
+/** How many lines the last `encodeSampleLines` skipped. */
+let unread = 0;
 
 /**
  * A chunk of sample lines as a remote-write body: a protobuf WriteRequest in snappy's block
  * format (not its framed format: the spec asks for the block).
  */
 export function remoteWriteBody(chunk: Chunk): Buffer {
+  return remoteWriteRequest(chunk).body;
+}
+
+/**
+ * A chunk's remote-write body (`remoteWriteBody`), and how many of its lines did not read (a
+ * damaged spool record, a form this version does not know): they are not in the body, and the
+ * sink must not count them as written.
+ */
+export function remoteWriteRequest(chunk: Chunk): { body: Buffer; unread: number } {
   const compressor = new SnappyCompressor(encodeSampleLines(chunkLines(chunk)));
   const most = compressor.maxCompressedLength();
   const smaller = keptCompressed.use(most, compressed.length);
   if (compressed.length < most || smaller !== undefined) compressed = Buffer.allocUnsafe(Math.max(most, smaller ?? 0));
   // A copy of what was written: the body outlives this call (retries), the kept buffer does not.
-  return copyOf(compressed.subarray(0, compressor.compressToBuffer(compressed)));
+  return { body: copyOf(compressed.subarray(0, compressor.compressToBuffer(compressed))), unread };
 }
 
 /** A remote-write body back to its series (tests; the stale marker keeps its bits as a double). */

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { from, switchMap } from 'rxjs';
+import { type Observable, from, map, switchMap, throwError } from 'rxjs';
 import type { Chunk } from '../model/chunk.js';
 import { redactUrl } from '../model/redactUrl.js';
 import { httpPoster } from './httpPost.js';
@@ -23,6 +23,33 @@ export interface RemoteWriteTarget {
   readonly headers?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
   readonly userAgent?: string;
+}
+
+/**
+ * Lines of a chunk that did not read as sample lines (a damaged spool record, a form this version
+ * does not know): left out of the request, and told as a partial write (`partialWriteDropped`),
+ * so that the delivery counts them as rejected and logs it, and counts only the rest as written.
+ * Not retried: they will not read the next time either.
+ */
+export class UnreadLinesError extends Error {
+  readonly rejected = true;
+  constructor(readonly lines: number) {
+    super(`partial write: ${lines} sample lines did not read (damaged, or of a form unknown here) dropped=${lines}`);
+    this.name = 'UnreadLinesError';
+  }
+}
+
+/** Posts a chunk's request; its lines that did not read fail the write as a partial one after. */
+function written(post: (body: Buffer) => Observable<void>, chunk: Chunk, codec: Codec): Observable<void> {
+  const { body, unread } = codec.remoteWriteRequest(chunk);
+  if (unread === 0) return post(body);
+  const error = new UnreadLinesError(unread);
+  if (unread >= chunk.points) return throwError(() => error);
+  return post(body).pipe(
+    map(() => {
+      throw error;
+    }),
+  );
 }
 
 /** The headers remote write 1.0 requires: extra headers never replace these (compared lower-case). */
@@ -105,7 +132,7 @@ export function remoteWriteSink(target: RemoteWriteTarget): LineSink {
     // The body is compressed by snappy when written; the chunk itself stays plain lines.
     gzip: false,
     write: (chunk: Chunk) =>
-      from(loadCodec()).pipe(switchMap(({ remoteWriteBody }) => poster.post(remoteWriteBody(chunk)))),
+      from(loadCodec()).pipe(switchMap((codec) => written((body) => poster.post(body), chunk, codec))),
     close: () => poster.close(),
   };
 }

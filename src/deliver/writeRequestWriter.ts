@@ -24,7 +24,9 @@ export function seriesOf(labels: readonly string[], name: string): Series {
   pairs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const writer = protobuf.Writer.create();
   for (const pair of pairs) LabelType.encode(pair, writer.uint32(10).fork()).ldelim();
-  return { labels: writer.finish(), request: -1, index: -1 };
+  // Bytes of their own: finish() is a view of Buffer's shared 8 kB pool, and a series kept for
+  // as long as its container lives kept the whole slab, with the bytes of the series made beside it.
+  return { labels: new Uint8Array(writer.finish()), request: -1, index: -1 };
 }
 
 /** Prometheus's stale marker, little-endian, as written: its bits, never through a JS number. */

@@ -30,6 +30,7 @@ const goneId = (point: Point): string | undefined => {
 function seriesBook(): {
   remember: (id: string, samples: PointSamples) => PointSamples | undefined;
   markers: (id: string, ms: number) => PointSamples[];
+  forget: (id: string) => void;
 } {
   const books = new Map<string, SeriesBook>();
   // A container's latest sample time: a stats sample may be later than its exit's event time.
@@ -88,8 +89,32 @@ function seriesBook(): {
     }));
   };
 
-  return { remember, markers };
+  /**
+   * Forgets a book without markers (an alert resolved: its series end with that point); as after
+   * markers, nothing at or before its latest sample is sent after.
+   */
+  const forget = (id: string): void => {
+    const at = latest.get(id);
+    books.delete(id);
+    latest.delete(id);
+    floors.delete(id);
+    if (at === undefined) return;
+    floors.set(id, at);
+    if (floors.size > MAX_STALED) floors.delete(floors.keys().next().value!);
+  };
+
+  return { remember, markers, forget };
 }
+
+/**
+ * The book of an `alert` point's series, apart from its container's: an alert of an exit fires
+ * on it (told to the rules before the exit's `container` point, or after it), fires on for its
+ * `keep_firing_for` and then resolves, all after the container's markers. Kept in the
+ * container's book its series was staled 1 ms after it fired and its later points held back as
+ * late; Prometheus never saw it fire nor resolve. One book per rule: forgotten when it resolves.
+ */
+const alertBook = (point: Point, id: string): string | undefined =>
+  point.measurement === 'alert' ? `${id}\0alert\0${point.tags.rule ?? ''}` : undefined;
 
 /**
  * Points -> Prometheus samples (`samplesOf`), with a stale marker for every series of a
@@ -112,7 +137,7 @@ export function staleMarkers(): OperatorFunction<Point, PointSamples> {
   return (points$) =>
     new Observable<PointSamples>((subscriber) => {
       const toSamples = samplesOf();
-      const { remember, markers } = seriesBook();
+      const { remember, markers, forget } = seriesBook();
       // Containers staled lately, with their markers' time. Until a `container` point says the
       // container lives again (a restart), its points are late: a stats sample read after the
       // exit would bring a series back with no marker to end it, and a point up to the markers'
@@ -139,10 +164,13 @@ export function staleMarkers(): OperatorFunction<Point, PointSamples> {
       return points$.subscribe({
         next: (point) => {
           const id = point.tags.container_id;
-          if (id !== undefined && late(id, point)) return;
+          const alert = id === undefined ? undefined : alertBook(point, id);
+          if (id !== undefined && alert === undefined && late(id, point)) return;
           const made = toSamples(point);
-          const samples = made && id !== undefined ? remember(id, made) : made;
+          const book = alert ?? id;
+          const samples = made && book !== undefined ? remember(book, made) : made;
           if (samples) subscriber.next(samples);
+          if (alert !== undefined && point.fields.firing === false) forget(alert);
           const gone = goneId(point);
           if (gone === undefined) return;
           for (const marker of stale(gone, made?.ms ?? nanosToMs(point.timestamp))) subscriber.next(marker);

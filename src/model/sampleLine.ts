@@ -92,22 +92,48 @@ export function readableSamples(flat: readonly unknown[]): boolean {
 export const sampleNumber = (raw: unknown): number =>
   raw === null ? Number.NaN : typeof raw === 'number' ? raw : SPECIAL[raw as string]!;
 
-/** A line back into its time, labels and samples; undefined when it is not one (a damaged record). */
-export function readSampleLine(
-  line: string,
-): { ms: number; labels: readonly string[]; samples: ReadSample[] } | undefined {
+type ReadLine = { ms: number; labels: readonly string[]; samples: ReadSample[] };
+
+const strings = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((l) => typeof l === 'string');
+
+/**
+ * A line of the form f05c136 wrote (ms, labels, names and values, each as JSON, separated by
+ * tabs; on main until a410efa): a spool made by a build of that time holds them, and read as
+ * damaged they were all skipped and their batch acknowledged. No JSON text is one.
+ */
+function tabSeparatedLine(line: string): ReadLine | undefined {
+  const parts = line.split('\t');
+  if (parts.length !== 4) return undefined;
+  let ms: unknown, labels: unknown, names: unknown, raw: unknown;
+  try {
+    [ms, labels, names, raw] = parts.map((part) => JSON.parse(part) as unknown);
+  } catch {
+    return undefined;
+  }
+  if (typeof ms !== 'number' || !strings(labels) || !strings(names) || !Array.isArray(raw)) return undefined;
+  if (names.length !== raw.length || !raw.every(readableValue)) return undefined;
+  const samples = names.map((name, i) => ({ name, value: sampleNumber(raw[i]), stale: raw[i] === null }));
+  return { ms, labels, samples };
+}
+
+/**
+ * A line back into its time, labels and samples; undefined when it is not one (a damaged record).
+ * A line of the tab-separated form of f05c136 reads too (`tabSeparatedLine`).
+ */
+export function readSampleLine(line: string): ReadLine | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
   } catch {
-    return undefined;
+    return line.includes('\t') ? tabSeparatedLine(line) : undefined;
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) return undefined;
   const [ms, labels, flat] = parsed as [unknown, unknown, unknown];
   if (typeof ms !== 'number' || !Array.isArray(labels) || !Array.isArray(flat)) return undefined;
-  if (!labels.every((l) => typeof l === 'string') || !readableSamples(flat)) return undefined;
+  if (!strings(labels) || !readableSamples(flat)) return undefined;
   const samples: ReadSample[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2)
     samples.push({ name: flat[i] as string, value: sampleNumber(flat[i + 1]), stale: flat[i + 1] === null });
-  return { ms, labels: labels as string[], samples };
+  return { ms, labels, samples };
 }
