@@ -39,9 +39,11 @@ const [BACKSLASH, COMMA, OPEN, CLOSE] = ['\\', ',', '[', ']'].map((c) => c.charC
 
 /**
  * Where the labels array opening at `from` ends (the index of its `]`), or -1 when it cannot be
- * told quickly. Its strings are JSON's, in which every quote is escaped, so the first `"],[`
- * whose quote is not escaped (an even run of backslashes before it) closes the last label; a
- * line not written by `sampleLine` falls to the full parse, which checks everything.
+ * told quickly. Its strings are JSON's, in which every quote inside a value is escaped, so the
+ * first `"],[` whose quote is not escaped (an even run of backslashes before it) closes the last
+ * label, or opens a value that starts with `],[`: then the text cut there is no JSON array of
+ * strings, and the line falls to the full parse (as a line not written by `sampleLine` does),
+ * which checks everything.
  */
 function labelsEnd(line: string, from: number): number {
   if (line.charCodeAt(from + 1) === CLOSE) return from + 1;
