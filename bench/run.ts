@@ -1,3 +1,4 @@
+import { alertEvalBench } from './alertEval.bench.js';
 import { alertsBench } from './alerts.bench.js';
 import { apiCostBench } from './apiCost.bench.js';
 import { hostOverheadBench } from './hostOverhead.bench.js';
@@ -17,7 +18,7 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 
 /**
  * `npm run bench [pipeline] [host] [realscale] [scale] [cgroupscale] [outage] [outage-spool] [spool-open] [top]
- * [inspect-load] [api-cost] [scrape] [remote-write] [rw-encode] [alerts] [soak]`
+ * [inspect-load] [api-cost] [scrape] [remote-write] [rw-encode] [alerts] [alert-eval] [soak]`
  * (all but soak by default; soak runs 30 min, BENCH_SOAK_S):
  * prints figures; never part of `npm test`. Needs the test bed (scripts/testbed.sh) for all but
  * pipeline. Sizes: BENCH_CONTAINERS, BENCH_WINDOW_S, BENCH_WARMUP_S (host: 100, 60, 30),
@@ -31,7 +32,8 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
  * BENCH_RW_ROUNDS (2), BENCH_RW_FLUSH_MS (1000, or `default`), BENCH_WARMUP_S, BENCH_WINDOW_S;
  * rw-encode (no test bed): remote write's encoding against line protocol's in-process, 100 containers x 60 s
  * of real points; alerts: BENCH_CONTAINERS (100),
- * BENCH_ALERT_ROUNDS (2), BENCH_WARMUP_S, BENCH_WINDOW_S (off, default rules, a threshold rule).
+ * BENCH_ALERT_ROUNDS (2), BENCH_WARMUP_S, BENCH_WINDOW_S (off, default rules, a threshold rule);
+ * alert-eval (no test bed): the rules' own CPU per input in-process, BENCH_CONTAINERS (100) x 300 s.
  */
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
     const [n, rounds] = [env('BENCH_CONTAINERS', 100), env('BENCH_ALERT_ROUNDS', 2)];
     await alertsBench(n, rounds, env('BENCH_WARMUP_S', 30), env('BENCH_WINDOW_S', 60));
   }
+  if (want('alert-eval')) alertEvalBench(env('BENCH_CONTAINERS', 100));
 }
 
 void main();
