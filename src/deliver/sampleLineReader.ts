@@ -30,6 +30,22 @@ const parsedStrings = (text: string): string[] | undefined => {
   return Array.isArray(value) && value.every((l) => typeof l === 'string') ? (value as string[]) : undefined;
 };
 
+/**
+ * Labels a receiver takes: no name given twice, nor `__name__` (the metric's own name, written
+ * beside them). Every version writes them so; a hand-made or foreign line may not, and Prometheus
+ * answers a name given twice with a 500, which retried its batch for ever. (A name without its
+ * value is left out, as every version did.)
+ */
+function sendable(labels: readonly string[]): boolean {
+  const names = new Set<string>();
+  for (let i = 0; i + 1 < labels.length; i += 2) {
+    const name = labels[i]!;
+    if (name === '__name__' || names.has(name)) return false;
+    names.add(name);
+  }
+  return true;
+}
+
 const [BACKSLASH, COMMA, OPEN, CLOSE] = ['\\', ',', '[', ']'].map((c) => c.charCodeAt(0)) as [
   number,
   number,
@@ -94,7 +110,8 @@ export function sampleLineReader(
     return set;
   };
 
-  const labelSet = (labels: readonly string[]): LabelSet => {
+  const labelSet = (labels: readonly string[]): LabelSet | undefined => {
+    if (!sendable(labels)) return undefined;
     const key = JSON.stringify(labels);
     const set = byLabels.get(key) ?? oldLabels.get(key) ?? { key, labels, series: new Map<string, Series>() };
     return kept(set);
@@ -110,8 +127,8 @@ export function sampleLineReader(
       return kept(old);
     }
     const labels = parsedStrings(text);
-    if (!labels) return undefined;
-    const set = labelSet(labels);
+    const set = labels && labelSet(labels);
+    if (!set) return undefined;
     byText.set(ownCopy(text), set);
     return set;
   };
@@ -152,6 +169,7 @@ export function sampleLineReader(
     const point = readSampleLine(line);
     if (!point) return false;
     const set = labelSet(point.labels);
+    if (!set) return false;
     for (const { name, value, stale } of point.samples) writer.add(seriesIn(set, name), point.ms, stale ? null : value);
     return true;
   };

@@ -6,6 +6,13 @@ import { readSampleLine, staleNaN } from '../../src/model/sampleLine.js';
 // by protobufjs. Kept as the reference the hand-written WriteRequestWriter must equal, byte for
 // byte (test/unit/writeRequestWriter.property.test.ts). One change: a label set is keyed by its
 // JSON, as the writer keys it; joined by \0, two label sets could be one key (and one series).
+// And one since: a line whose labels give a name twice, or `__name__`, which no receiver takes
+// (Prometheus answers a 500, and its batch was retried for ever), is skipped as damaged.
+
+const sendable = (labels: readonly string[]): boolean => {
+  const names = labels.filter((_, i) => i % 2 === 0 && i + 1 < labels.length);
+  return !names.includes('__name__') && new Set(names).size === names.length;
+};
 
 /**
  * A batch's sample lines as time series: one per metric name and label set, labels sorted by
@@ -18,7 +25,7 @@ export function timeSeriesOf(lines: readonly string[]): TimeSeries[] {
   const all: TimeSeries[] = [];
   for (const line of lines) {
     const point = readSampleLine(line);
-    if (!point) continue;
+    if (!point || !sendable(point.labels)) continue;
     const tagKey = JSON.stringify(point.labels);
     let byName = series.get(tagKey);
     if (!byName) series.set(tagKey, (byName = new Map()));
