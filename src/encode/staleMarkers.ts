@@ -167,8 +167,10 @@ export function staleMarkers(): OperatorFunction<Point, PointSamples> {
           const alert = id === undefined ? undefined : alertBook(point, id);
           if (id !== undefined && alert === undefined && late(id, point)) return;
           const made = toSamples(point);
-          const book = alert ?? id;
-          const samples = made && book !== undefined ? remember(book, made) : made;
+          // A point of no container (`internal`) has a book of its own measurement's: nothing
+          // stales it, but a clock stepped back must not send a sample before its last one.
+          const book = alert ?? id ?? `\0${point.measurement}`;
+          const samples = made && remember(book, made);
           if (samples) subscriber.next(samples);
           if (alert !== undefined && point.fields.firing === false) forget(alert);
           const gone = goneId(point);

@@ -61,3 +61,34 @@ describe('stale markers: a container back after its markers', () => {
     expect(out.some((s) => s.ms === T + 300)).toBe(true); // the restarted container's stats go on
   });
 });
+
+/**
+ * An `internal` point (the collector's own) has no container: nothing guarded its order. A wall
+ * clock stepped back (NTP) made its next sample earlier than the one sent, and Prometheus
+ * refuses a request with a sample out of order whole (a 400: every container's samples in it lost).
+ */
+describe('stale markers: the points of no container', () => {
+  const internal = (ms: number, written: number): Point => ({
+    measurement: 'internal',
+    tags: { host: 'h1' },
+    fields: { points_written: int(written) },
+    timestamp: ns(ms),
+  });
+
+  it('sends none at or before the last sent of its series: a clock stepped back waits for its time', async () => {
+    const out = await lastValueFrom(
+      from([
+        internal(T0, 1),
+        internal(T0 + 1000, 2),
+        internal(T0 - 3000, 3),
+        internal(T0 + 1000, 4),
+        internal(T0 + 2000, 5),
+      ]).pipe(staleMarkers(), toArray()),
+    );
+    expect(out.map((s) => [s.ms, s.values[0]])).toEqual([
+      [T0, 1],
+      [T0 + 1000, 2],
+      [T0 + 2000, 5],
+    ]);
+  });
+});
