@@ -130,6 +130,25 @@ describe('the alert state beside the spool (issue 27, 3.)', () => {
     await stop(second);
   }, 120_000);
 
+  it('a notice its receiver took just before a kill -9 is not sent again at the next start', async () => {
+    const first = await start();
+    await run('taken-killed', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    // killed as soon as the receiver has it (within 10 ms): the daemon heard the 200 by then
+    const until = Date.now() + 30_000;
+    while (hook.of('exited', name('taken-killed')).length === 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(hook.of('exited', name('taken-killed'))).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 50));
+    first.process.kill('SIGKILL');
+    await first.exited;
+    const second = await start();
+    await run('taken-after', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    await told(hook, 'exited', name('taken-after'));
+    // a Slack channel told the same exit twice
+    expect(hook.of('exited', name('taken-killed')).map(brief)).toEqual([`firing:exited:${name('taken-killed')}`]);
+    await stop(second);
+  }, 120_000);
+
   it('an alert of a rule taken out of the rule file before a restart is resolved, at its severity', async () => {
     const rules = join(dir, 'dropped-rule.yaml');
     writeFileSync(rules, 'rules:\n  - name: crashed\n    when: exited\n    severity: critical\n');
