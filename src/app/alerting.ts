@@ -155,7 +155,8 @@ export function openAlerting(
     .subscribe({
       next: (event) => {
         delivery = foldAlertDelivery(delivery, event);
-        saved?.touch();
+        // what a receiver took leaves the file at once: a crash would send it again
+        saved?.touch(event.type !== 'alerts-retried');
       },
       complete: () => settled.complete(),
     });

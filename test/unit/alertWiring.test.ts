@@ -105,6 +105,23 @@ describe('the alert state beside the spool', () => {
     expect(damaged.outbox).toEqual({ webhook: [resolved] });
   });
 
+  it('what a receiver took leaves the file at the next turn, not a second later', () => {
+    const scheduler = new VirtualTimeScheduler();
+    let waiting: AlertNotice[] = [firing];
+    const file = alertStateFile(dir, silentLogger, scheduler, 1000, () => ({ webhook: waiting }));
+    file.save(state(7));
+    scheduler.flush();
+    expect(onDisk()).toEqual({ ...state(7), outbox: { webhook: [firing] } });
+    // taken 100 ms after that write: on disk by 100 ms, where the throttle would have said 1000
+    scheduler.schedule(() => {
+      waiting = [];
+      file.touch(true);
+    }, 100);
+    scheduler.maxFrames = scheduler.now() + 100;
+    scheduler.flush();
+    expect(onDisk()).toEqual(state(7));
+  });
+
   it('a state that does not read back is left: the evaluator starts afresh', () => {
     writeFileSync(join(dir, ALERT_STATE_FILE), '{"entries": 3');
     expect(alertStateFile(dir, silentLogger, new VirtualTimeScheduler()).initial).toBeUndefined();
