@@ -100,8 +100,14 @@ function firingIn(state: AlertState | undefined, rules: readonly AlertRule[]): R
 function restoreOutbox(outbox: AlertOutbox, queues: ReadonlyMap<string, AlertQueue>, log: Logger): void {
   for (const [name, notices] of Object.entries(outbox)) {
     const queue = queues.get(name);
-    if (queue) queue.push(notices);
-    else if (notices.length > 0)
+    if (queue) {
+      const dropped = queue.push(notices);
+      if (dropped > 0)
+        log.warn(
+          { receiver: name, notices: notices.length, dropped, max: queue.max },
+          'more notices saved for a receiver than its queue holds: the oldest firing ones not sent',
+        );
+    } else if (notices.length > 0)
       log.warn(
         { receiver: name, notices: notices.length },
         'notices saved for a receiver no longer configured: not sent',
