@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { from, lastValueFrom, toArray } from 'rxjs';
@@ -120,6 +120,22 @@ describe('the alert state beside the spool', () => {
     scheduler.maxFrames = scheduler.now() + 100;
     scheduler.flush();
     expect(onDisk()).toEqual(state(7));
+  });
+
+  it('a write that failed (full disk, read-only) is tried again at close, with nothing changed since', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const file = alertStateFile(dir, silentLogger, scheduler, 1000);
+    file.save(state(8));
+    scheduler.flush();
+    // the next write cannot be made: its temporary file's name is taken by a directory
+    mkdirSync(join(dir, `${ALERT_STATE_FILE}.tmp`));
+    file.save(state(9));
+    scheduler.flush();
+    expect(onDisk()).toEqual(state(8));
+    // room again; the daemon stops with no change since: the last state must not be lost
+    rmSync(join(dir, `${ALERT_STATE_FILE}.tmp`), { recursive: true });
+    file.close();
+    expect(onDisk()).toEqual(state(9));
   });
 
   it('a state that does not read back is left: the evaluator starts afresh', () => {
