@@ -105,6 +105,8 @@ export function alertStateFile(
     } catch (error) {
       if (!failed) log.warn({ path, err: error }, 'cannot save the alert state: a restart may tell alerts again');
       failed = true;
+      // still to be written: at the next change, or at close if none comes
+      dirty = true;
     }
   };
   const schedule = (soon = false): void => {
