@@ -138,6 +138,20 @@ describe('the alert state beside the spool', () => {
     expect(onDisk()).toEqual(state(9));
   });
 
+  it('a saved time no date can hold does not read back: it would stop its receiver for good', () => {
+    // new Date(1e20).toISOString() throws a RangeError as the POST is made; a failure with no
+    // status is retried for ever, and the queue's head (this batch) never goes: nothing after it does
+    writeFileSync(
+      join(dir, ALERT_STATE_FILE),
+      JSON.stringify({ ...state(10), outbox: { alertmanager: [{ ...firing, startsAt: 1e20 }, resolved] } }),
+    );
+    expect(alertStateFile(dir, silentLogger, new VirtualTimeScheduler()).outbox).toEqual({ alertmanager: [resolved] });
+    // the same from a restored entry: its firing alert is posted to Alertmanager at the start
+    const entry = { rule: 'hot', container: web, phase: 'firing', holds: true, since: 1e20 };
+    writeFileSync(join(dir, ALERT_STATE_FILE), JSON.stringify({ ...state(11), entries: { 'hot/x': entry } }));
+    expect(alertStateFile(dir, silentLogger, new VirtualTimeScheduler()).initial).toBeUndefined();
+  });
+
   it('a state that does not read back is left: the evaluator starts afresh', () => {
     writeFileSync(join(dir, ALERT_STATE_FILE), '{"entries": 3');
     expect(alertStateFile(dir, silentLogger, new VirtualTimeScheduler()).initial).toBeUndefined();
