@@ -175,6 +175,11 @@ export function openAlerting(
   // The containers as their statuses tell them, all their labels with them: a threshold rule's
   // label globs see every label, not only those TAG_LABELS puts on the points.
   const known = new Map<string, ContainerRef>();
+  // A rule that reads labels waits for a container's first status: a point before it has only
+  // the labels TAG_LABELS tags, and an exclusion it misses would fire (and resolve at the status).
+  const byLabels = rules.some(
+    (r) => r.when.kind === 'threshold' && (r.containers.labels.length > 0 || r.containers.excludeLabels.length > 0),
+  );
   const learn = (input: AlertInput): void => {
     if (input.kind === 'status') known.set(input.record.status.container.id, input.record.status.container);
     else if (input.kind === 'removed') known.delete(input.container.id);
@@ -202,6 +207,7 @@ export function openAlerting(
           merge(
             points.pipe(
               filter((p) => measurements.has(p.measurement)),
+              filter((p) => !byLabels || known.has(p.tags.container_id ?? '')),
               map((p) => pointInput(p, known.get(p.tags.container_id ?? ''))),
             ),
             inputs.pipe(tap(learn), takeUntilEnd(points)),
