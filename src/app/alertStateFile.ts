@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { type AlertState, AlertNoticeCodec, restoreAlertState } from '../alert/alertState.js';
@@ -103,6 +103,12 @@ export function alertStateFile(
       renameSync(`${path}.tmp`, path);
       failed = false;
     } catch (error) {
+      // what fit of it would keep the last bytes of a full disk, which the spool needs
+      try {
+        rmSync(`${path}.tmp`, { force: true });
+      } catch {
+        // a read-only disk: nothing was written
+      }
       if (!failed) log.warn({ path, err: error }, 'cannot save the alert state: a restart may tell alerts again');
       failed = true;
       // still to be written: at the next change, or at close if none comes
