@@ -139,7 +139,23 @@ export function openAlerting(
   // Each receiver's queue, kept here: what it holds is saved with the state (told there), so a
   // stop or a crash before the receiver took it leaves it for the next start, not lost.
   const queues = new Map(receivers.map((r) => [r.name, new AlertQueue(1000)]));
-  const outboxOf = (): AlertOutbox => Object.fromEntries([...queues].map(([name, queue]) => [name, queue.all()]));
+  // Saved with only the labels the receivers read (through the tagger): a container may have
+  // hundreds, and each write of the outbox is on the event loop. Each notice slimmed once.
+  const slimmed = new WeakMap<AlertNotice, AlertNotice>();
+  const slim = (n: AlertNotice): AlertNotice => {
+    let kept = slimmed.get(n);
+    if (kept === undefined) {
+      const tags = tagger(n.container);
+      const labels = Object.fromEntries(
+        Object.entries(n.container.labels).filter(([k]) => k in tags || k.startsWith('com.docker.compose.')),
+      );
+      kept = { ...n, container: { ...n.container, labels } };
+      slimmed.set(n, kept);
+    }
+    return kept;
+  };
+  const outboxOf = (): AlertOutbox =>
+    Object.fromEntries([...queues].map(([name, queue]) => [name, queue.all().map(slim)]));
   const saved =
     config.spoolDir === undefined ? undefined : alertStateFile(config.spoolDir, log, scheduler, 1000, outboxOf);
   restoreOutbox(saved?.outbox ?? {}, queues, log);
