@@ -59,6 +59,23 @@ describe('evaluateAlerts: thresholds on virtual time', () => {
     });
   });
 
+  it('keeps its timers when a container stopped long ago is told (INCLUDE_STATES with exited): repeats go on', () => {
+    // db stopped at 0, told at 7 with the tombstone time 5 ms: its stop is older than that. A
+    // mark made then is due in the past, so the evaluator had no timer at all: web's repeats
+    // (Alertmanager's minute, keep_firing_for, `for`) stopped for good.
+    const db = container('db-1');
+    const scheduler = testScheduler();
+    scheduler.run(({ hot: hotObservable, expectObservable }) => {
+      const inputs$ = hotObservable('-h-----y------|', {
+        h: cpu(web, { limit_percent: 93 }),
+        y: status(db, 'exited', { exitCode: 0, finishedAt: { seconds: 0, nanos: 0 } }),
+      });
+      expectObservable(
+        inputs$.pipe(evaluateAlerts([hot({ repeat_interval: '4ms' })], { tombstoneMs: 5 }, scheduler), map(shown)),
+      ).toBe('-F---F---F---F|', { F: 'F:hot:web-1@1' });
+    });
+  });
+
   it('does not fire again within the cooldown: the condition held through it fires when it ends', () => {
     run('   -h-l-h-h---h-|', '   -F-R----G----|', '   ^------------!', [hot({ cooldown: '5ms' })], {
       F: 'F:hot:web-1@1',

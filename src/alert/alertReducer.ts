@@ -167,9 +167,13 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
           );
         }
         const ended = status.state === 'exited' || status.state === 'dead';
-        if (thresholds.size > 0 && ended !== (stopped?.[container.id] !== undefined)) {
+        // A stop older than the tombstone time has no late points left to keep out: no mark, or a
+        // container still listed exited (INCLUDE_STATES) would have one made at each status and
+        // forgotten at the next tick, a state change (and a write) every interval.
+        const marked = ended && now - stopMs(input.record) < tombstoneMs;
+        if (thresholds.size > 0 && marked !== (stopped?.[container.id] !== undefined)) {
           const { [container.id]: _was, ...others } = stopped ?? {};
-          stopped = ended ? { ...others, [container.id]: stopMs(input.record) } : others;
+          stopped = marked ? { ...others, [container.id]: stopMs(input.record) } : others;
         }
         if (ended)
           for (const [key, e] of Object.entries(entries ?? state.entries)) {

@@ -5,6 +5,9 @@ import * as t from 'io-ts';
  * kept beside the spool and restored after a restart (the codec reads it back).
  */
 
+/** A time (ms since the epoch) that a date holds: a saved one beyond it would throw as a notice is formatted. */
+export const EpochMs = t.refinement(t.number, (n) => Number.isFinite(n) && Math.abs(n) <= 8.64e15, 'EpochMs');
+
 export const ContainerRefCodec = t.readonly(
   t.type({ id: t.string, name: t.string, image: t.string, labels: t.readonly(t.record(t.string, t.string)) }),
 );
@@ -26,7 +29,7 @@ export const AlertEntry = t.readonly(
       /** Whether the condition holds, as last seen. */
       holds: t.boolean,
       /** When the condition began (ms): the alert's startsAt once it fires. */
-      since: t.number,
+      since: EpochMs,
     }),
     t.partial({
       host: t.string,
@@ -83,9 +86,9 @@ export const AlertNoticeCodec = t.readonly(
       severity: t.string,
       container: ContainerRefCodec,
       summary: t.string,
-      startsAt: t.number,
+      startsAt: EpochMs,
     }),
-    t.partial({ value: t.number, endsAt: t.number, host: t.string }),
+    t.partial({ value: t.number, endsAt: EpochMs, host: t.string }),
   ]),
 );
 

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { type AlertState, AlertNoticeCodec, restoreAlertState } from '../alert/alertState.js';
@@ -18,8 +18,12 @@ export interface AlertStateFile {
   readonly outbox: AlertOutbox;
   /** `evaluateAlerts`' onState: the state is written soon, at most once every `everyMs`. */
   save(state: AlertState): void;
-  /** The outbox changed (a receiver took notices): written with the last state, as `save` writes. */
-  touch(): void;
+  /**
+   * The outbox changed: written with the last state, as `save` writes; `taken` (a receiver took
+   * or gave up notices), at the next turn instead, not up to `everyMs` later: a kill -9 meanwhile
+   * would send them again at the next start.
+   */
+  touch(taken?: boolean): void;
   /** Writes the last state if it was not yet (at stop), and stops the timer. */
   close(): void;
 }
@@ -99,13 +103,25 @@ export function alertStateFile(
       renameSync(`${path}.tmp`, path);
       failed = false;
     } catch (error) {
+      // what fit of it would keep the last bytes of a full disk, which the spool needs
+      try {
+        rmSync(`${path}.tmp`, { force: true });
+      } catch {
+        // a read-only disk: nothing was written
+      }
       if (!failed) log.warn({ path, err: error }, 'cannot save the alert state: a restart may tell alerts again');
       failed = true;
+      // still to be written: at the next change, or at close if none comes
+      dirty = true;
     }
   };
-  const schedule = (): void => {
+  const schedule = (soon = false): void => {
     dirty = true;
-    timer ??= scheduler.schedule(write, Math.max(0, writtenAt + everyMs - scheduler.now()));
+    if (soon && timer) {
+      timer.unsubscribe();
+      timer = undefined;
+    }
+    timer ??= scheduler.schedule(write, soon ? 0 : Math.max(0, writtenAt + everyMs - scheduler.now()));
   };
   return {
     initial,
@@ -114,7 +130,7 @@ export function alertStateFile(
       current = state;
       schedule();
     },
-    touch: schedule,
+    touch: (taken = false) => schedule(taken),
     close() {
       timer?.unsubscribe();
       write();

@@ -100,8 +100,14 @@ function firingIn(state: AlertState | undefined, rules: readonly AlertRule[]): R
 function restoreOutbox(outbox: AlertOutbox, queues: ReadonlyMap<string, AlertQueue>, log: Logger): void {
   for (const [name, notices] of Object.entries(outbox)) {
     const queue = queues.get(name);
-    if (queue) queue.push(notices);
-    else if (notices.length > 0)
+    if (queue) {
+      const dropped = queue.push(notices);
+      if (dropped > 0)
+        log.warn(
+          { receiver: name, notices: notices.length, dropped, max: queue.max },
+          'more notices saved for a receiver than its queue holds: the oldest firing ones not sent',
+        );
+    } else if (notices.length > 0)
       log.warn(
         { receiver: name, notices: notices.length },
         'notices saved for a receiver no longer configured: not sent',
@@ -133,7 +139,23 @@ export function openAlerting(
   // Each receiver's queue, kept here: what it holds is saved with the state (told there), so a
   // stop or a crash before the receiver took it leaves it for the next start, not lost.
   const queues = new Map(receivers.map((r) => [r.name, new AlertQueue(1000)]));
-  const outboxOf = (): AlertOutbox => Object.fromEntries([...queues].map(([name, queue]) => [name, queue.all()]));
+  // Saved with only the labels the receivers read (through the tagger): a container may have
+  // hundreds, and each write of the outbox is on the event loop. Each notice slimmed once.
+  const slimmed = new WeakMap<AlertNotice, AlertNotice>();
+  const slim = (n: AlertNotice): AlertNotice => {
+    let kept = slimmed.get(n);
+    if (kept === undefined) {
+      const tags = tagger(n.container);
+      const labels = Object.fromEntries(
+        Object.entries(n.container.labels).filter(([k]) => k in tags || k.startsWith('com.docker.compose.')),
+      );
+      kept = { ...n, container: { ...n.container, labels } };
+      slimmed.set(n, kept);
+    }
+    return kept;
+  };
+  const outboxOf = (): AlertOutbox =>
+    Object.fromEntries([...queues].map(([name, queue]) => [name, queue.all().map(slim)]));
   const saved =
     config.spoolDir === undefined ? undefined : alertStateFile(config.spoolDir, log, scheduler, 1000, outboxOf);
   restoreOutbox(saved?.outbox ?? {}, queues, log);
@@ -155,7 +177,8 @@ export function openAlerting(
     .subscribe({
       next: (event) => {
         delivery = foldAlertDelivery(delivery, event);
-        saved?.touch();
+        // what a receiver took leaves the file at once: a crash would send it again
+        saved?.touch(event.type !== 'alerts-retried');
       },
       complete: () => settled.complete(),
     });
@@ -168,6 +191,11 @@ export function openAlerting(
   // The containers as their statuses tell them, all their labels with them: a threshold rule's
   // label globs see every label, not only those TAG_LABELS puts on the points.
   const known = new Map<string, ContainerRef>();
+  // A rule that reads labels waits for a container's first status: a point before it has only
+  // the labels TAG_LABELS tags, and an exclusion it misses would fire (and resolve at the status).
+  const byLabels = rules.some(
+    (r) => r.when.kind === 'threshold' && (r.containers.labels.length > 0 || r.containers.excludeLabels.length > 0),
+  );
   const learn = (input: AlertInput): void => {
     if (input.kind === 'status') known.set(input.record.status.container.id, input.record.status.container);
     else if (input.kind === 'removed') known.delete(input.container.id);
@@ -195,6 +223,7 @@ export function openAlerting(
           merge(
             points.pipe(
               filter((p) => measurements.has(p.measurement)),
+              filter((p) => !byLabels || known.has(p.tags.container_id ?? '')),
               map((p) => pointInput(p, known.get(p.tags.container_id ?? ''))),
             ),
             inputs.pipe(tap(learn), takeUntilEnd(points)),

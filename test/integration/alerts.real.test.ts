@@ -138,7 +138,13 @@ describe('alerts from the real engine to a webhook (issue 27)', () => {
     await run('other', ['--label', 'team=other'], ['sleep', '3600']);
     const fired = await told(hook, 'shop-cpu', name('shop'));
     expect(fired.labels).not.toHaveProperty('team'); // labels of the alert: the points' tags, as ever
-    await eventually(() => daemon!.stdout.some((l) => l.startsWith('cpu,') && l.includes(`container_name=${name('other')}`)), 20_000);
+    // the other's points came (else the check below would hold of nothing)
+    expect(
+      await eventually(
+        () => daemon!.stdout.some((l) => l.startsWith('cpu,') && l.includes(`container_name=${name('other')}`)),
+        20_000,
+      ),
+    ).toBe(true);
     expect(hook.of('shop-cpu', name('other'))).toEqual([]);
     await dockerCli('rm', '-f', name('shop'), name('other'));
   }, 60_000);

@@ -8,6 +8,7 @@ import { AlertWebhook } from '../support/alertWebhook.js';
 import { type RunningDaemon, logLines, scrapeMetric, spawnDaemon } from '../support/daemon.js';
 import { dockerCli } from '../support/dockerCli.js';
 import { OwnAlertmanager } from '../support/ownAlertmanager.js';
+import { privateTmpfs } from '../support/privateTmpfs.js';
 import { freePort } from '../support/ownVictoriaMetrics.js';
 import { eventually } from '../support/realEngine.js';
 import { VM_URL } from '../support/victoriaMetrics.js';
@@ -127,6 +128,25 @@ describe('the alert state beside the spool (issue 27, 3.)', () => {
     const second = await start();
     await told(hook, 'exited', name('killed'));
     expect(hook.of('exited', name('killed')).map(brief)).toEqual([`firing:exited:${name('killed')}`]);
+    await stop(second);
+  }, 120_000);
+
+  it('a notice its receiver took just before a kill -9 is not sent again at the next start', async () => {
+    const first = await start();
+    await run('taken-killed', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    // killed as soon as the receiver has it (within 10 ms): the daemon heard the 200 by then
+    const until = Date.now() + 30_000;
+    while (hook.of('exited', name('taken-killed')).length === 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(hook.of('exited', name('taken-killed'))).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 50));
+    first.process.kill('SIGKILL');
+    await first.exited;
+    const second = await start();
+    await run('taken-after', [], ['sh', '-c', 'sleep 0.3; exit 3']);
+    await told(hook, 'exited', name('taken-after'));
+    // a Slack channel told the same exit twice
+    expect(hook.of('exited', name('taken-killed')).map(brief)).toEqual([`firing:exited:${name('taken-killed')}`]);
     await stop(second);
   }, 120_000);
 
@@ -315,4 +335,44 @@ describe('a receiver that never answers (issue 27, 2.)', () => {
     expect(await eventually(() => cpuPoints() >= before + 3, 20_000)).toBe(true);
     expect(await scrapeMetric(port, 'dss_alerts_sent_total{receiver="webhook"}')).toBe(0);
   }, 90_000);
+});
+
+describe('the alert state on a full disk', () => {
+  const hook = new AlertWebhook();
+  beforeAll(() => hook.start());
+  afterAll(() => hook.close());
+
+  it('a state write the disk refuses leaves no partial file holding its last bytes (the spool needs them)', async () => {
+    const disk = await privateTmpfs('4m');
+    const d = spawnDaemon(
+      {
+        ALERT_WEBHOOK_URL: hook.url,
+        INFLUX_URL: VM_URL,
+        INFLUX_ORG: 'test',
+        INFLUX_BUCKET: 'alertdisk',
+        SPOOL_DIR: `${disk.dir}/spool`,
+        SHUTDOWN_TIMEOUT_MS: '1000',
+        INCLUDE_NAMES: `${boxes.prefix}*`,
+        INCLUDE_STATES: 'running,exited',
+        METRICS_PORT: '0',
+      },
+      [],
+      disk.spawn,
+    );
+    try {
+      expect(await eventually(() => started(d), 30_000)).toBe(true);
+      disk.fill(4096); // one page left
+      // an entry of 8 KB (its container's labels): the state cannot fit
+      await run('full', ['--label', `big=${'y'.repeat(8000)}`], ['sh', '-c', 'sleep 0.3; exit 3']);
+      await told(hook, 'exited', name('full'));
+      const refused = () => logLines(d).some((l) => String(l.msg).startsWith('cannot save the alert state'));
+      expect(await eventually(refused, 10_000)).toBe(true);
+      const tmp = Number(disk.sh(`stat -c %s "${disk.dir}/spool/alerts-state.json.tmp" 2>/dev/null || echo 0`));
+      expect(tmp).toBe(0);
+    } finally {
+      d.process.kill('SIGTERM');
+      await stopped(d);
+      await disk.close();
+    }
+  }, 120_000);
 });

@@ -14,6 +14,14 @@ describe('AlertQueue: what waits for the receiver', () => {
     expect(names(queue)).toEqual(['a:resolved', 'b:firing', 'a:firing']);
   });
 
+  it('a firing notice never takes its episode’s resolved one’s place (an outbox saved in another order)', () => {
+    const queue = new AlertQueue(10);
+    const a = firing('a');
+    // a hand-edited, merged or older file: the resolved first; the episode ended all the same
+    queue.push([resolved(a), a]);
+    expect(names(queue)).toEqual(['a:resolved']);
+  });
+
   it('full: drops the oldest firing notice, never a resolved one while a firing one waits', () => {
     const queue = new AlertQueue(3);
     expect(queue.push([resolved(firing('r1')), firing('f1'), resolved(firing('r2')), firing('f2')])).toBe(1);

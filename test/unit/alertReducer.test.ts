@@ -144,6 +144,23 @@ describe('alertReducer: thresholds and the container’s life', () => {
     expect(hot.nextDue(state)).toBe(20_000 + 10 * 60_000);
   });
 
+  it('leaves an exited container still listed (INCLUDE_STATES=all) alone after the tombstone time: no mark re-made and forgotten at each status', () => {
+    // the lifecycle re-tells a listed container's status every interval; each change of the state is a write
+    let state = drive(hot, [[20_100, stopped]]).state;
+    const changedAt: number[] = [];
+    const apply = (input: AlertInput, at: number): void => {
+      const [next] = hot.reduce(state, input, at);
+      if (next !== state) changedAt.push(at);
+      state = next;
+    };
+    for (let at = 30_000; at <= 20_000 + 20 * 60_000; at += 10_000) {
+      for (let due = hot.nextDue(state); due !== undefined && due <= at; due = hot.nextDue(state)) apply(tick, due);
+      apply(stopped, at);
+    }
+    // the mark goes once, at the tombstone time; the statuses after it change nothing
+    expect(changedAt.filter((at) => at > 20_000 + 10 * 60_000 + 10_000)).toEqual([]);
+  });
+
   it('counts the points of its next run', () => {
     const { notices } = drive(hot, [
       [20_100, stopped],

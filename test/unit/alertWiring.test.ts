@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { from, lastValueFrom, toArray } from 'rxjs';
@@ -103,6 +103,53 @@ describe('the alert state beside the spool', () => {
     const damaged = alertStateFile(dir, silentLogger, scheduler);
     expect(damaged.initial).toEqual(state(6));
     expect(damaged.outbox).toEqual({ webhook: [resolved] });
+  });
+
+  it('what a receiver took leaves the file at the next turn, not a second later', () => {
+    const scheduler = new VirtualTimeScheduler();
+    let waiting: AlertNotice[] = [firing];
+    const file = alertStateFile(dir, silentLogger, scheduler, 1000, () => ({ webhook: waiting }));
+    file.save(state(7));
+    scheduler.flush();
+    expect(onDisk()).toEqual({ ...state(7), outbox: { webhook: [firing] } });
+    // taken 100 ms after that write: on disk by 100 ms, where the throttle would have said 1000
+    scheduler.schedule(() => {
+      waiting = [];
+      file.touch(true);
+    }, 100);
+    scheduler.maxFrames = scheduler.now() + 100;
+    scheduler.flush();
+    expect(onDisk()).toEqual(state(7));
+  });
+
+  it('a write that failed (full disk, read-only) is tried again at close, with nothing changed since', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const file = alertStateFile(dir, silentLogger, scheduler, 1000);
+    file.save(state(8));
+    scheduler.flush();
+    // the next write cannot be made: its temporary file's name is taken by a directory
+    mkdirSync(join(dir, `${ALERT_STATE_FILE}.tmp`));
+    file.save(state(9));
+    scheduler.flush();
+    expect(onDisk()).toEqual(state(8));
+    // room again; the daemon stops with no change since: the last state must not be lost
+    rmSync(join(dir, `${ALERT_STATE_FILE}.tmp`), { recursive: true });
+    file.close();
+    expect(onDisk()).toEqual(state(9));
+  });
+
+  it('a saved time no date can hold does not read back: it would stop its receiver for good', () => {
+    // new Date(1e20).toISOString() throws a RangeError as the POST is made; a failure with no
+    // status is retried for ever, and the queue's head (this batch) never goes: nothing after it does
+    writeFileSync(
+      join(dir, ALERT_STATE_FILE),
+      JSON.stringify({ ...state(10), outbox: { alertmanager: [{ ...firing, startsAt: 1e20 }, resolved] } }),
+    );
+    expect(alertStateFile(dir, silentLogger, new VirtualTimeScheduler()).outbox).toEqual({ alertmanager: [resolved] });
+    // the same from a restored entry: its firing alert is posted to Alertmanager at the start
+    const entry = { rule: 'hot', container: web, phase: 'firing', holds: true, since: 1e20 };
+    writeFileSync(join(dir, ALERT_STATE_FILE), JSON.stringify({ ...state(11), entries: { 'hot/x': entry } }));
+    expect(alertStateFile(dir, silentLogger, new VirtualTimeScheduler()).initial).toBeUndefined();
   });
 
   it('a state that does not read back is left: the evaluator starts afresh', () => {

@@ -23,7 +23,11 @@ export class AlertQueue {
   push(notices: readonly AlertNotice[]): number {
     let dropped = 0;
     for (const notice of notices) {
-      this.waiting.set(episode(notice), notice);
+      const key = episode(notice);
+      // A resolved notice ends its episode: a firing one of it after that (a saved outbox out
+      // of order) would leave the receiver showing it firing for good.
+      if (notice.status === 'firing' && this.waiting.get(key)?.status === 'resolved') continue;
+      this.waiting.set(key, notice);
       if (this.waiting.size > this.max) {
         this.evict();
         dropped++;
