@@ -9,6 +9,7 @@ import { afterPoint, afterStatus, afterTime, cleared, containerOfPoint, freshEnt
 import { type TunedRule, advance, dueOf, firedWithin, notice, resolve } from './alertPhases.js';
 import type { AlertEntry, AlertState } from './alertState.js';
 import { containerSelector } from './containerSelector.js';
+import { sameData } from './sameData.js';
 
 export interface AlertOptions {
   /**
@@ -259,18 +260,6 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
   };
 
   return { reduce, nextDue };
-}
-
-/** Whether two pieces of the state (JSON data: no functions, no cycles) hold the same values. */
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every(
-    (k) => Object.hasOwn(b, k) && sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
-  );
 }
 
 /** When a container stopped (ms): its `finishedAt`, else the status's time. */
