@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpoolBuffer } from '../../src/deliver/spool/spoolBuffer.js';
-import { encodeChunk } from '../../src/model/chunk.js';
 import { sampleLine } from '../../src/model/sampleLine.js';
-import { logLines, spawnDaemon } from '../support/daemon.js';
+import { logLines } from '../support/daemon.js';
+import { FORTY, leaveRemoteWriteSpool, sendLeftSpool } from '../support/leftSpool.js';
 import { OwnVictoriaMetrics } from '../support/ownVictoriaMetrics.js';
 import { eventually } from '../support/realEngine.js';
 import { tabSampleLine } from '../support/tabSampleLine.js';
@@ -38,39 +37,25 @@ describe('remote write: a spool of the tab-separated form is sent at the next st
     const now = Array.from({ length: 40 }, (_, i) =>
       sampleLine({ ms: t0 + 40_000 + i * 1000, labels, names: ['tab_after_total'], values: [i] }),
     );
-    const spool = new SpoolBuffer({
-      dir: join(dir, 'remote_write'),
-      maxBytes: 2 ** 24,
-      windowBytes: 2 ** 20,
-      syncMs: 0,
-    });
-    spool.push(encodeChunk([...tab.slice(0, 20), '[1,["damaged"', ...tab.slice(20), ...now]));
-    expect(spool.close()).toBe(0);
+    leaveRemoteWriteSpool(dir, [...tab.slice(0, 20), '[1,["damaged"', ...tab.slice(20), ...now]);
 
-    const daemon = spawnDaemon({
-      INCLUDE_NAMES: 'no-container-has-this-name',
-      MEASUREMENTS: 'cpu',
-      REMOTE_WRITE_URL: `${own.url}/api/v1/write`,
-      SPOOL_DIR: dir,
-      METRICS_PORT: '0',
-      HOST_TAG: HOST,
-    });
-    try {
-      const values = async (name: string): Promise<number[]> =>
-        (await own.export(`${name}{host="${HOST}"}`)).flatMap((s) => s.values);
-      const all = async (): Promise<boolean> =>
-        (await values('tab_total')).length === 40 && (await values('tab_after_total')).length === 40;
-      expect(await eventually(all, 30_000), daemon.stderr).toBe(true);
-      const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
-      const i40 = Array.from({ length: 40 }, (_, i) => i);
-      expect(sorted(await values('tab_total'))).toEqual(i40);
-      expect(sorted(await values('tab_ratio'))).toEqual(i40.map((i) => i / 4));
-      const rejected = async (): Promise<boolean> =>
-        logLines(daemon).some((l) => l.msg === 'the database rejected points' && l.points === 1);
-      expect(await eventually(rejected, 10_000), daemon.stderr).toBe(true);
-    } finally {
-      daemon.process.kill('SIGTERM');
-      await daemon.exited;
-    }
+    await sendLeftSpool(
+      own,
+      dir,
+      HOST,
+      {
+        MEASUREMENTS: 'cpu',
+      },
+      async (values, daemon) => {
+        const all = async (): Promise<boolean> =>
+          (await values('tab_total')).length === 40 && (await values('tab_after_total')).length === 40;
+        expect(await eventually(all, 30_000), daemon.stderr).toBe(true);
+        expect(await values('tab_total')).toEqual(FORTY);
+        expect(await values('tab_ratio')).toEqual(FORTY.map((i) => i / 4));
+        const rejected = async (): Promise<boolean> =>
+          logLines(daemon).some((l) => l.msg === 'the database rejected points' && l.points === 1);
+        expect(await eventually(rejected, 10_000), daemon.stderr).toBe(true);
+      },
+    );
   }, 90_000);
 });

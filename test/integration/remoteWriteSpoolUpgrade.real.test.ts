@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpoolBuffer } from '../../src/deliver/spool/spoolBuffer.js';
-import { encodeChunk } from '../../src/model/chunk.js';
 import { sampleLine } from '../../src/model/sampleLine.js';
-import { spawnDaemon } from '../support/daemon.js';
+import { FORTY, leaveRemoteWriteSpool, sendLeftSpool } from '../support/leftSpool.js';
 import { OwnVictoriaMetrics } from '../support/ownVictoriaMetrics.js';
 import { eventually } from '../support/realEngine.js';
 import { VM_URL, requireVictoriaMetrics } from '../support/victoriaMetrics.js';
@@ -38,39 +36,25 @@ describe('remote write: what a spool holds is sent at the next start', () => {
     const after = Array.from({ length: 40 }, (_, i) =>
       sampleLine({ ms: t0 + 40_000 + i * 1000, labels, names: ['upgrade_after_total'], values: [i] }),
     );
-    const spool = new SpoolBuffer({
-      dir: join(dir, 'remote_write'),
-      maxBytes: 2 ** 24,
-      windowBytes: 2 ** 20,
-      syncMs: 0,
-    });
-    spool.push(encodeChunk([...before.slice(0, 20), '[1,["damaged"', ...before.slice(20), ...after]));
-    expect(spool.close()).toBe(0);
+    leaveRemoteWriteSpool(dir, [...before.slice(0, 20), '[1,["damaged"', ...before.slice(20), ...after]);
 
-    const daemon = spawnDaemon({
-      INCLUDE_NAMES: 'no-container-has-this-name',
-      INFLUX_URL: VM_URL,
-      INFLUX_ORG: 'dss',
-      INFLUX_BUCKET: 'rw-upgrade',
-      REMOTE_WRITE_URL: `${own.url}/api/v1/write`,
-      SPOOL_DIR: dir,
-      METRICS_PORT: '0',
-      HOST_TAG: HOST,
-    });
-    try {
-      const values = async (name: string): Promise<number[]> =>
-        (await own.export(`${name}{host="${HOST}"}`)).flatMap((s) => s.values);
-      const all = async (): Promise<boolean> =>
-        (await values('upgrade_before_total')).length === 40 && (await values('upgrade_after_total')).length === 40;
-      expect(await eventually(all, 30_000), daemon.stderr).toBe(true);
-      const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
-      const i40 = Array.from({ length: 40 }, (_, i) => i);
-      expect(sorted(await values('upgrade_before_total'))).toEqual(i40);
-      expect(sorted(await values('upgrade_ratio'))).toEqual(i40.map((i) => i / 4));
-      expect(sorted(await values('upgrade_after_total'))).toEqual(i40);
-    } finally {
-      daemon.process.kill('SIGTERM');
-      await daemon.exited;
-    }
+    await sendLeftSpool(
+      own,
+      dir,
+      HOST,
+      {
+        INFLUX_URL: VM_URL,
+        INFLUX_ORG: 'dss',
+        INFLUX_BUCKET: 'rw-upgrade',
+      },
+      async (values, daemon) => {
+        const all = async (): Promise<boolean> =>
+          (await values('upgrade_before_total')).length === 40 && (await values('upgrade_after_total')).length === 40;
+        expect(await eventually(all, 30_000), daemon.stderr).toBe(true);
+        expect(await values('upgrade_before_total')).toEqual(FORTY);
+        expect(await values('upgrade_ratio')).toEqual(FORTY.map((i) => i / 4));
+        expect(await values('upgrade_after_total')).toEqual(FORTY);
+      },
+    );
   }, 90_000);
 });

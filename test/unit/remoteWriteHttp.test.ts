@@ -2,11 +2,8 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { from, interval, lastValueFrom, map, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { lineProtocolSink } from '../../src/app/lineProtocolSink.js';
-import { remoteWriteLines } from '../../src/app/remoteWritePoints.js';
-import { PointBuffer } from '../../src/deliver/pointBuffer.js';
 import { decodeRemoteWriteBody } from '../../src/deliver/remoteWriteRequest.js';
-import { BODY_SHOWN, remoteWriteSink } from '../../src/deliver/remoteWriteSink.js';
+import { BODY_SHOWN } from '../../src/deliver/remoteWriteSink.js';
 import { retryAfterMs } from '../../src/deliver/writeFailure.js';
 import type { Point } from '../../src/model/point.js';
 import type { DeliveryEvent } from '../../src/model/telemetry.js';
@@ -16,6 +13,7 @@ import { sinksFor } from '../../src/app/sinksFor.js';
 import { resolveConfig } from '../../src/config/resolveConfig.js';
 import { captureLogger } from '../support/captureLogger.js';
 import { tempDirs } from '../support/tempDirs.js';
+import { memoryRemoteWriteSink, remoteWriteUrlOf, threeCpuPoints } from '../support/loopbackWrite.js';
 
 const tempDir = tempDirs('dss-rw-spool-');
 
@@ -66,31 +64,15 @@ async function loopback(answers: Answer[]): Promise<{ url: string; received: Rec
       res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
     });
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/api/v1/write`, received };
+  return { url: await remoteWriteUrlOf(server), received };
 }
 
-const points: Point[] = [1, 2, 3].map((i) => ({
-  measurement: 'cpu',
-  tags: { container_id: 'abc', container_name: 'web' },
-  fields: { usage_percent: i },
-  timestamp: `${1_700_000_000_000 + i * 1000}000000`,
-}));
+const points = threeCpuPoints;
 
 /** The remote_write sink as sinksFor makes it (memory buffer), with short backoffs. */
 async function deliverTo(url: string, timeoutMs = 10_000) {
   const log = captureLogger();
-  const sink = lineProtocolSink({
-    name: 'remote_write',
-    description: url,
-    open: () => remoteWriteSink({ url, timeoutMs }),
-    buffer: () => new PointBuffer(1e6),
-    encode: remoteWriteLines(),
-    batch: { size: 1000, intervalMs: 20 },
-    retry: { maxRetries: 3, baseMs: 20, maxMs: 100 },
-    log,
-  });
+  const sink = memoryRemoteWriteSink(url, log, { timeoutMs });
   const events = await lastValueFrom(sink.deliver(from(points)).pipe(toArray()));
   return { events, log };
 }
@@ -105,15 +87,9 @@ describe('remote write over HTTP (loopback server)', () => {
   it("503 on every other request while points keep coming: a retry sends the first try's bytes again", async () => {
     const { url, received } = await loopback(Array.from({ length: 400 }, (_, i) => ({ status: i % 2 ? 200 : 503 })));
     const log = captureLogger();
-    const sink = lineProtocolSink({
-      name: 'remote_write',
-      description: url,
-      open: () => remoteWriteSink({ url }),
-      buffer: () => new PointBuffer(1e6),
-      encode: remoteWriteLines(),
+    const sink = memoryRemoteWriteSink(url, log, {
       batch: { size: 7, intervalMs: 5 },
       retry: { maxRetries: 5, baseMs: 5, maxMs: 20 },
-      log,
     });
     const many: Point[] = Array.from({ length: 120 }, (_, i) => ({
       measurement: 'cpu',

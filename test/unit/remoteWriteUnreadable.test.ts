@@ -1,15 +1,12 @@
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type OperatorFunction, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { lineProtocolSink } from '../../src/app/lineProtocolSink.js';
 import { remoteWriteLines } from '../../src/app/remoteWritePoints.js';
-import { PointBuffer } from '../../src/deliver/pointBuffer.js';
 import { decodeRemoteWriteBody } from '../../src/deliver/remoteWriteRequest.js';
-import { remoteWriteSink } from '../../src/deliver/remoteWriteSink.js';
 import type { Point } from '../../src/model/point.js';
 import type { DeliveryEvent } from '../../src/model/telemetry.js';
 import { captureLogger } from '../support/captureLogger.js';
+import { memoryRemoteWriteSink, remoteWriteUrlOf, threeCpuPoints } from '../support/loopbackWrite.js';
 
 // A line the reader cannot read (a spool of a form it does not know, a hand-made or damaged one)
 // was skipped without a word: its batch's request went without it (empty if no line read), the
@@ -34,31 +31,15 @@ async function receiver(): Promise<{ url: string; bodies: Buffer[] }> {
       res.writeHead(204).end();
     });
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/api/v1/write`, bodies };
+  return { url: await remoteWriteUrlOf(server), bodies };
 }
 
-const points: Point[] = [1, 2, 3].map((i) => ({
-  measurement: 'cpu',
-  tags: { container_id: 'abc', container_name: 'web' },
-  fields: { usage_percent: i },
-  timestamp: `${1_700_000_000_000 + i * 1000}000000`,
-}));
+const points = threeCpuPoints;
 
 /** The remote_write sink as sinksFor makes it, its lines as `encode` makes them. */
 async function deliver(url: string, encode: OperatorFunction<Point, string>) {
   const log = captureLogger();
-  const sink = lineProtocolSink({
-    name: 'remote_write',
-    description: url,
-    open: () => remoteWriteSink({ url }),
-    buffer: () => new PointBuffer(1e6),
-    encode,
-    batch: { size: 1000, intervalMs: 20 },
-    retry: { maxRetries: 3, baseMs: 20, maxMs: 100 },
-    log,
-  });
+  const sink = memoryRemoteWriteSink(url, log, { encode });
   const events = await lastValueFrom(sink.deliver(from(points)).pipe(toArray()));
   return { events, log };
 }

@@ -3,27 +3,16 @@ import { from, lastValueFrom, map, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { remoteWriteLines } from '../../src/app/remoteWritePoints.js';
 import { sampleLineReader } from '../../src/deliver/sampleLineReader.js';
-import { WriteRequestWriter } from '../../src/deliver/writeRequestWriter.js';
 import { staleMarkers } from '../../src/encode/staleMarkers.js';
 import type { Point } from '../../src/model/point.js';
 import { containerPoints } from '../support/arbitraryPoint.js';
+import { encoderOf } from '../support/readerEncoder.js';
 import { tabSampleLine } from '../support/tabSampleLine.js';
 
 // f05c136 wrote sample lines as four tab-separated JSON texts; a410efa went back to one JSON
 // array and dropped the reading of the tab form. A remote_write spool left by a build of main
 // from f05c136 to a410efa is then read line by line as damaged: every line skipped, an empty
 // WriteRequest sent, its 2xx acknowledging the batch, and nothing counted nor logged.
-
-/** A reader's requests: trim, then the lines (as encodeSampleLines does). */
-const encoderOf = (reader: ReturnType<typeof sampleLineReader>) => {
-  const writer = new WriteRequestWriter();
-  return (lines: readonly string[]): Buffer => {
-    reader.trim();
-    writer.begin();
-    for (const line of lines) reader.read(line, writer);
-    return Buffer.from(writer.finish());
-  };
-};
 
 const lines = (batch: Point[]) => lastValueFrom(from(batch).pipe(remoteWriteLines(), toArray()));
 const tabLines = (batch: Point[]) => lastValueFrom(from(batch).pipe(staleMarkers(), map(tabSampleLine), toArray()));

@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { remoteWriteLines } from '../../src/app/remoteWritePoints.js';
 import { WriteRequestType } from '../../src/deliver/remoteWriteSchema.js';
 import { sampleLineReader } from '../../src/deliver/sampleLineReader.js';
-import { WriteRequestWriter } from '../../src/deliver/writeRequestWriter.js';
 import { chunkLines, encodeChunk } from '../../src/model/chunk.js';
 import type { Point } from '../../src/model/point.js';
 import { containerPoints, tricky } from '../support/arbitraryPoint.js';
 import { encodeWriteRequest, timeSeriesOf } from '../support/messageWriteRequest.js';
 import { previousSampleLine as previousLine } from '../support/previousJsonValue.js';
 import { staleMarkers as previousStaleMarkers } from '../support/previousStaleMarkers.js';
+import { encoderOf } from '../support/readerEncoder.js';
 
 // The version before this change: its samplesOf and staleMarkers (test/support/previous*.ts),
 // its line (JSON.stringify of one array) and its reader, whose reading is the reference
@@ -19,17 +19,6 @@ import { staleMarkers as previousStaleMarkers } from '../support/previousStaleMa
 
 /** The version before's request bytes: the reference encoder's (its bytes were checked equal to them). */
 const previousBytes = (lines: readonly string[]): Buffer => Buffer.from(encodeWriteRequest(timeSeriesOf(lines)));
-
-/** A reader's requests: trim, then the lines (as encodeSampleLines does). */
-const encoderOf = (reader: ReturnType<typeof sampleLineReader>) => {
-  const writer = new WriteRequestWriter();
-  return (lines: readonly string[]): Buffer => {
-    reader.trim();
-    writer.begin();
-    for (const line of lines) reader.read(line, writer);
-    return Buffer.from(writer.finish());
-  };
-};
 
 const newLines = (batch: Point[]) => lastValueFrom(from(batch).pipe(remoteWriteLines(), toArray()));
 const oldLines = (batch: Point[]) =>
