@@ -211,18 +211,10 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
         break;
       }
       case 'tick': {
-        for (const [id, at] of Object.entries(removed))
-          if (now - at >= tombstoneMs) {
-            const { [id]: _gone, ...rest } = removed;
-            removed = rest;
-          }
+        removed = unexpired(removed, now, tombstoneMs);
         // A stop's mark is for the late points of its run, which come within seconds; kept
         // longer, the marks of containers removed while the daemon was down stayed for ever.
-        for (const [id, at] of Object.entries(stopped ?? {}))
-          if (now - at >= tombstoneMs) {
-            const { [id]: _gone, ...rest } = stopped!;
-            stopped = rest;
-          }
+        if (stopped) stopped = unexpired(stopped, now, tombstoneMs);
         for (const [key, e] of Object.entries(state.entries)) {
           const rule = byName.get(e.rule);
           if (!rule) {
@@ -260,6 +252,16 @@ export function alertReducer(rules: readonly AlertRule[], options: AlertOptions 
   };
 
   return { reduce, nextDue };
+}
+
+/** The marks (ms, by container id) younger than `maxAgeMs` at `now`; the same object when none is older. */
+function unexpired(
+  marks: Readonly<Record<string, number>>,
+  now: number,
+  maxAgeMs: number,
+): Readonly<Record<string, number>> {
+  const young = Object.entries(marks).filter(([, at]) => now - at < maxAgeMs);
+  return young.length === Object.keys(marks).length ? marks : Object.fromEntries(young);
 }
 
 /** When a container stopped (ms): its `finishedAt`, else the status's time. */
