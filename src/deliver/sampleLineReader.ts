@@ -1,4 +1,4 @@
-import { readSampleLine, readableSamples, sampleNumber } from '../model/sampleLine.js';
+import { isStrings, readSampleLine, readableSamples, sampleNumber } from '../model/sampleLine.js';
 import { type Series, type WriteRequestWriter, seriesOf } from './writeRequestWriter.js';
 
 /** A label set met in the lines: its labels, and its series by metric name (their label bytes kept). */
@@ -27,7 +27,7 @@ const parsedStrings = (text: string): string[] | undefined => {
   } catch {
     return undefined;
   }
-  return Array.isArray(value) && value.every((l) => typeof l === 'string') ? (value as string[]) : undefined;
+  return isStrings(value) ? value : undefined;
 };
 
 /**

@@ -94,7 +94,8 @@ export const sampleNumber = (raw: unknown): number =>
 
 type ReadLine = { ms: number; labels: readonly string[]; samples: ReadSample[] };
 
-const strings = (value: unknown): value is string[] =>
+/** Whether a parsed JSON value is an array of strings (a line's labels, its names). */
+export const isStrings = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((l) => typeof l === 'string');
 
 /**
@@ -111,7 +112,7 @@ function tabSeparatedLine(line: string): ReadLine | undefined {
   } catch {
     return undefined;
   }
-  if (typeof ms !== 'number' || !strings(labels) || !strings(names) || !Array.isArray(raw)) return undefined;
+  if (typeof ms !== 'number' || !isStrings(labels) || !isStrings(names) || !Array.isArray(raw)) return undefined;
   if (names.length !== raw.length || !raw.every(readableValue)) return undefined;
   const samples = names.map((name, i) => ({ name, value: sampleNumber(raw[i]), stale: raw[i] === null }));
   return { ms, labels, samples };
@@ -131,7 +132,7 @@ export function readSampleLine(line: string): ReadLine | undefined {
   if (!Array.isArray(parsed) || parsed.length !== 3) return undefined;
   const [ms, labels, flat] = parsed as [unknown, unknown, unknown];
   if (typeof ms !== 'number' || !Array.isArray(labels) || !Array.isArray(flat)) return undefined;
-  if (!strings(labels) || !readableSamples(flat)) return undefined;
+  if (!isStrings(labels) || !readableSamples(flat)) return undefined;
   const samples: ReadSample[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2)
     samples.push({ name: flat[i] as string, value: sampleNumber(flat[i + 1]), stale: flat[i + 1] === null });
