@@ -61,17 +61,14 @@ export function deliverAlerts(
   return (notices$: Observable<AlertNotice>) => {
     const shared$ = notices$.pipe(share());
     return merge(
-      ...receivers.map((receiver) =>
-        shared$.pipe(
+      ...receivers.map((receiver) => {
+        const queue = options.queues?.get(receiver.name);
+        return shared$.pipe(
           receiver.name === 'alertmanager' ? resendFiring(undefined, scheduler, options.firing) : identity,
-          sendAlerts(
-            receiver,
-            { log, ...(options.queues?.get(receiver.name) && { queue: options.queues.get(receiver.name) }) },
-            scheduler,
-          ),
+          sendAlerts(receiver, { log, ...(queue && { queue }) }, scheduler),
           tap({ complete: () => options.ended?.(receiver.name) }),
-        ),
-      ),
+        );
+      }),
     );
   };
 }
