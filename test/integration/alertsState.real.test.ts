@@ -211,29 +211,32 @@ describe('the alert state beside the spool (issue 27, 3.)', () => {
 describe('alerts to a real Alertmanager (issue 27)', () => {
   const hook = new AlertWebhook();
   let am: OwnAlertmanager | undefined;
-  let daemon: RunningDaemon | undefined;
+  const daemons: RunningDaemon[] = [];
+  beforeAll(async () => {
+    await hook.start();
+    am = await new OwnAlertmanager(hook.url).start();
+  }, 60_000);
   afterAll(async () => {
-    await stopped(daemon);
+    for (const d of daemons) await stopped(d);
     await am?.remove();
     await hook.close();
   });
 
   it('an exit appears in its /api/v2/alerts with our labels, and resolves when the container goes', async () => {
-    await hook.start();
-    am = await new OwnAlertmanager(hook.url).start();
     const amRules = join(dir, 'am-rules.yaml');
     // resolved as soon as the container is removed (keep_firing_for 0); gone left out to keep one alert
     writeFileSync(
       amRules,
       'rules:\n  - name: exited\n    when: exited\n    keep_firing_for: 0s\n  - name: gone\n    when: gone\n    enabled: false\n',
     );
-    daemon = spawnDaemon({
-      ALERTMANAGER_URL: am.url,
+    const daemon = spawnDaemon({
+      ALERTMANAGER_URL: am!.url,
       ALERT_RULES: amRules,
       INCLUDE_NAMES: `${boxes.prefix}*`,
       METRICS_PORT: '0',
     });
-    expect(await eventually(() => started(daemon!), 30_000)).toBe(true);
+    daemons.push(daemon);
+    expect(await eventually(() => started(daemon), 30_000)).toBe(true);
     await run('am3', [], ['sh', '-c', 'sleep 0.3; exit 3']);
     const mine = async () =>
       (await am!.alerts()).filter((a: { labels: Record<string, string> }) => a.labels.container_name === name('am3'));
@@ -250,22 +253,11 @@ describe('alerts to a real Alertmanager (issue 27)', () => {
     expect(await eventually(async () => (await mine()).length === 0, 30_000)).toBe(true);
     // and Alertmanager told its receiver the resolution
     expect(await eventually(() => hook.of('exited', name('am3'), 'resolved').length > 0, 30_000)).toBe(true);
+    // gone before the next test: its posts to this Alertmanager would be taken for the next one's
+    await stopped(daemon);
   }, 120_000);
-});
-
-describe('a restart and Alertmanager', () => {
-  const hook = new AlertWebhook();
-  let am: OwnAlertmanager | undefined;
-  const daemons: RunningDaemon[] = [];
-  afterAll(async () => {
-    for (const d of daemons) await stopped(d);
-    await am?.remove();
-    await hook.close();
-  });
 
   it('the alerts a restored state has firing are posted again at the start, not left to expire', async () => {
-    await hook.start();
-    am = await new OwnAlertmanager(hook.url).start();
     const spool = join(dir, 'am-spool');
     const start = async (): Promise<RunningDaemon> => {
       const d = spawnDaemon({
